@@ -1,0 +1,619 @@
+//! Annotation: an article's Markdown to HTML, with every mention marked.
+//!
+//! An adapter over pulldown-cmark's event stream. Runs of text are scanned
+//! with the alias automaton; `[text](@id)` links become explicit mentions,
+//! `[text](@)` marks text that is never a mention. Code, links, images, raw
+//! HTML and editorial text (footnotes, the introduction) are never scanned.
+//! Every mention gets an anchor (`m-<entity>-<n>`) and a record with its
+//! sentence, so glossary pages can quote it and link back to the spot.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::model::ArticleDoc;
+use crate::resolve::Registry;
+
+/// One mention of one or more entities in an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// The entities referred to (several for `[the two Koreas](@a,b)`).
+    pub entities: Vec<usize>,
+    /// Fragment id of the mention on the article page.
+    pub anchor: String,
+    /// Index of the paragraph (or heading, list item, cell) it is in.
+    pub block: usize,
+    /// The text as printed.
+    pub text: String,
+    /// The rest of its sentence before and after it.
+    pub before: String,
+    pub after: String,
+    /// Where it is in the article, from 0 (start) to 1 (end).
+    pub position: f64,
+    /// Written as `[text](@id)` rather than found by alias.
+    pub explicit: bool,
+}
+
+/// An editorial footnote, numbered in order of first reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    pub id: String,
+    pub number: usize,
+    pub html: String,
+}
+
+/// An article after annotation.
+#[derive(Debug, Clone)]
+pub struct AnnotatedArticle {
+    pub title_html: String,
+    pub body_html: String,
+    pub intro_html: Option<String>,
+    pub notes_html: Vec<String>,
+    pub footnotes: Vec<Footnote>,
+    pub mentions: Vec<Mention>,
+    /// Patterns of the alias automaton that matched at least once.
+    pub matched_patterns: Vec<usize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Annotates one article. `href_prefix` leads from the article page to the
+/// site root (`../`).
+pub fn annotate_article(registry: &Registry, article: &ArticleDoc, file_text: &str, href_prefix: &str) -> AnnotatedArticle {
+    let mut body = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Text);
+    let title_html = body.render(&article.title.value, article.title.span.start);
+    let title_html = strip_paragraph(&title_html);
+    let body_html = body.render(&article.body, article.body_offset);
+    let footnotes = body.take_footnotes();
+    let mentions = body.finish_mentions();
+
+    let mut editorial = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Editorial);
+    let intro_html = article.intro.as_ref().map(|intro| editorial.render(&intro.value, intro.span.start));
+    let notes_html = article
+        .notes
+        .iter()
+        .map(|note| editorial.render(&note.value, note.span.start))
+        .collect();
+
+    let mut diagnostics = body.diagnostics;
+    diagnostics.extend(editorial.diagnostics);
+    let mut matched_patterns: Vec<usize> = body.matched_patterns.into_iter().collect();
+    matched_patterns.sort_unstable();
+    AnnotatedArticle {
+        title_html,
+        body_html,
+        intro_html,
+        notes_html,
+        footnotes,
+        mentions,
+        matched_patterns,
+        diagnostics,
+    }
+}
+
+/// Renders an entity description: Markdown, with `[text](@id)` links as
+/// plain glossary links (descriptions are not scanned for mentions).
+pub fn render_description(registry: &Registry, path: &Path, file_text: &str, markdown: &str, offset: usize) -> (String, Vec<Diagnostic>) {
+    let mut annotator = Annotator::new(registry, path, file_text, "../", Mode::Editorial);
+    let html = annotator.render(markdown, offset);
+    let footnotes = annotator.take_footnotes();
+    let mut html = html;
+    for note in footnotes {
+        let _ = write!(html, "<div class=\"footnote\" id=\"{}\">{}</div>", note.id, note.html);
+    }
+    (html, annotator.diagnostics)
+}
+
+fn strip_paragraph(html: &str) -> String {
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Article text: scanned for mentions.
+    Text,
+    /// Editorial text: `@` links become plain links, nothing is scanned.
+    Editorial,
+}
+
+/// What an open link turned into, so its end can be closed the same way.
+#[derive(Debug, Clone, Copy)]
+enum OpenLink {
+    /// An ordinary link, passed through.
+    Plain,
+    /// An explicit mention: index into `raw_mentions`.
+    Mention(usize),
+    /// An `@` link in editorial text: a plain glossary link.
+    EntityLink,
+    /// `[text](@)` or a link whose ids are all unknown: the text alone.
+    Dropped,
+}
+
+/// A mention while annotating: offsets into its block's plain text.
+#[derive(Debug)]
+struct RawMention {
+    entities: Vec<usize>,
+    anchor: String,
+    block: usize,
+    range: Range<usize>,
+    explicit: bool,
+}
+
+/// A run of adjacent text events, merged so aliases are found across the
+/// splits pulldown-cmark makes (at escapes, entities, brackets).
+#[derive(Debug, Default)]
+struct PendingText {
+    text: String,
+    /// (offset in `text`, offset in the file) of each merged piece.
+    pieces: Vec<(usize, usize)>,
+    /// Offset of `text` in its block's plain text.
+    block_offset: usize,
+}
+
+struct Annotator<'r> {
+    registry: &'r Registry,
+    path: &'r Path,
+    file_text: &'r str,
+    href_prefix: &'r str,
+    mode: Mode,
+    out: Vec<Event<'static>>,
+    /// Nesting depth of things whose text is never scanned.
+    no_scan: usize,
+    links: Vec<OpenLink>,
+    pending: PendingText,
+    /// Plain text of every block, for sentence context.
+    blocks: Vec<String>,
+    open_blocks: Vec<usize>,
+    raw_mentions: Vec<RawMention>,
+    counters: HashMap<usize, usize>,
+    /// Output saved while a footnote definition is captured.
+    saved_out: Option<Vec<Event<'static>>>,
+    footnote_defs: Vec<(String, Vec<Event<'static>>)>,
+    footnote_numbers: HashMap<String, usize>,
+    matched_patterns: std::collections::HashSet<usize>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'r> Annotator<'r> {
+    fn new(registry: &'r Registry, path: &'r Path, file_text: &'r str, href_prefix: &'r str, mode: Mode) -> Self {
+        Annotator {
+            registry,
+            path,
+            file_text,
+            href_prefix,
+            mode,
+            out: Vec::new(),
+            no_scan: usize::from(mode == Mode::Editorial),
+            links: Vec::new(),
+            pending: PendingText::default(),
+            blocks: Vec::new(),
+            open_blocks: Vec::new(),
+            raw_mentions: Vec::new(),
+            counters: HashMap::new(),
+            saved_out: None,
+            footnote_defs: Vec::new(),
+            footnote_numbers: HashMap::new(),
+            matched_patterns: Default::default(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Annotates `markdown` (found at byte `offset` of the file) to HTML.
+    fn render(&mut self, markdown: &str, offset: usize) -> String {
+        for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+            self.event(event, range.start + offset..range.end + offset);
+        }
+        self.flush();
+        let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+        html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
+        html_out
+    }
+
+    fn event(&mut self, event: Event<'_>, source: Range<usize>) {
+        if let Event::Text(text) = &event {
+            let block = self.current_block();
+            if self.no_scan == 0 {
+                if self.pending.text.is_empty() {
+                    self.pending.block_offset = self.blocks[block].len();
+                }
+                self.pending.pieces.push((self.pending.text.len(), source.start));
+                self.pending.text.push_str(text);
+            } else {
+                self.out.push(Event::Text(owned(text)));
+            }
+            self.blocks[block].push_str(text);
+            return;
+        }
+        self.flush();
+        match event {
+            Event::Start(tag) => self.start(tag, source),
+            Event::End(tag) => self.end(tag),
+            Event::Code(code) => {
+                let block = self.current_block();
+                self.blocks[block].push_str(&code);
+                self.out.push(Event::Code(owned(&code)));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                let block = self.current_block();
+                self.blocks[block].push(' ');
+                self.out.push(if matches!(event, Event::SoftBreak) { Event::SoftBreak } else { Event::HardBreak });
+            }
+            Event::FootnoteReference(name) => {
+                let next = self.footnote_numbers.len() + 1;
+                let number = *self.footnote_numbers.entry(name.to_string()).or_insert(next);
+                let id = note_id(&name);
+                self.out.push(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"note-ref\"><a href=\"#note-{id}\" id=\"note-ref-{id}-{number}\" role=\"doc-noteref\">{number}</a></sup>"
+                ))));
+            }
+            other => self.out.push(other.into_static()),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, source: Range<usize>) {
+        match &tag {
+            Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {
+                self.blocks.push(String::new());
+                self.open_blocks.push(self.blocks.len() - 1);
+            }
+            Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) => self.no_scan += 1,
+            Tag::FootnoteDefinition(name) => {
+                self.no_scan += 1;
+                self.saved_out = Some(std::mem::take(&mut self.out));
+                self.footnote_defs.push((name.to_string(), Vec::new()));
+                return;
+            }
+            Tag::Link { dest_url, .. } => {
+                self.no_scan += 1;
+                let open = match dest_url.strip_prefix('@') {
+                    Some(ids) => self.open_entity_link(ids, source),
+                    None => OpenLink::Plain,
+                };
+                self.links.push(open);
+                if !matches!(open, OpenLink::Plain) {
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.out.push(Event::Start(tag.into_static()));
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {
+                self.open_blocks.pop();
+            }
+            TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) => self.no_scan -= 1,
+            TagEnd::FootnoteDefinition => {
+                self.no_scan -= 1;
+                let captured = std::mem::replace(&mut self.out, self.saved_out.take().unwrap_or_default());
+                if let Some(def) = self.footnote_defs.last_mut() {
+                    def.1 = captured;
+                }
+                return;
+            }
+            TagEnd::Link => {
+                self.no_scan -= 1;
+                match self.links.pop() {
+                    Some(OpenLink::Mention(i)) => {
+                        let block = self.raw_mentions[i].block;
+                        self.raw_mentions[i].range.end = self.blocks[block].len();
+                        self.out.push(Event::InlineHtml("</a>".into()));
+                        return;
+                    }
+                    Some(OpenLink::EntityLink) => {
+                        self.out.push(Event::InlineHtml("</a>".into()));
+                        return;
+                    }
+                    Some(OpenLink::Dropped) => return,
+                    Some(OpenLink::Plain) | None => {}
+                }
+            }
+            _ => {}
+        }
+        self.out.push(Event::End(tag));
+    }
+
+    /// Opens `[text](@ids)`: an explicit mention, a glossary link in
+    /// editorial text, or (with no ids) a span that is never a mention.
+    fn open_entity_link(&mut self, ids: &str, source: Range<usize>) -> OpenLink {
+        let mut entities = Vec::new();
+        for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+            match self.registry.lookup(id) {
+                Some(e) if !entities.contains(&e) => entities.push(e),
+                Some(_) => {}
+                None => {
+                    let at = self.file_text.get(source.clone()).and_then(|s| s.find(id)).map_or(source.clone(), |i| {
+                        source.start + i..source.start + i + id.len()
+                    });
+                    self.diagnostics
+                        .push(self.registry.unknown_entity(id, self.path, self.file_text, at));
+                }
+            }
+        }
+        let Some(&first) = entities.first() else { return OpenLink::Dropped };
+        let href = format!("{}{}", self.href_prefix, self.registry.entity_path(first));
+        if self.mode == Mode::Editorial || self.no_scan > 1 {
+            self.out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"entity-link\" href=\"{href}\">"))));
+            return OpenLink::EntityLink;
+        }
+        let block = self.current_block();
+        let start = self.blocks[block].len();
+        let index = self.push_mention(entities, block, start..start, true);
+        OpenLink::Mention(index)
+    }
+
+    /// Records a mention and writes its opening tag.
+    fn push_mention(&mut self, entities: Vec<usize>, block: usize, range: Range<usize>, explicit: bool) -> usize {
+        let first = entities[0];
+        let counter = self.counters.entry(first).or_insert(0);
+        *counter += 1;
+        let entity = &self.registry.entities[first];
+        let anchor = format!("m-{}-{}", entity.id, counter);
+        let kind = &self.registry.config.kinds[entity.kind].id;
+        let ids: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].id.as_str()).collect();
+        let names: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].name.value.as_str()).collect();
+        let mut tag = format!(
+            "<a class=\"mention mention-{kind}\" id=\"{anchor}\" href=\"{}{}\" data-entity=\"{}\"",
+            self.href_prefix,
+            self.registry.entity_path(first),
+            ids.join(" ")
+        );
+        if entities.len() > 1 {
+            let _ = write!(tag, " title=\"{}\"", escape_attr(&names.join(", ")));
+        }
+        tag.push('>');
+        self.out.push(Event::InlineHtml(CowStr::from(tag)));
+        self.raw_mentions.push(RawMention { entities, anchor, block, range, explicit });
+        self.raw_mentions.len() - 1
+    }
+
+    /// Scans the pending run of text for aliases and writes it out.
+    fn flush(&mut self) {
+        if self.pending.text.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let block = self.current_block();
+        let mut written = 0;
+        for found in self.registry.matcher.find(&pending.text) {
+            let pattern = &self.registry.matcher.patterns[found.pattern];
+            self.matched_patterns.insert(found.pattern);
+            let entities = pattern.entities();
+            if entities.len() > 1 {
+                self.report_ambiguous(&pending, &found, &entities);
+                continue;
+            }
+            if found.start > written {
+                self.out.push(Event::Text(CowStr::from(pending.text[written..found.start].to_string())));
+            }
+            let range = pending.block_offset + found.start..pending.block_offset + found.end;
+            self.push_mention(entities, block, range, false);
+            self.out.push(Event::Text(CowStr::from(pending.text[found.start..found.end].to_string())));
+            self.out.push(Event::InlineHtml("</a>".into()));
+            written = found.end;
+        }
+        if written < pending.text.len() {
+            self.out.push(Event::Text(CowStr::from(pending.text[written..].to_string())));
+        }
+    }
+
+    fn report_ambiguous(&mut self, pending: &PendingText, found: &crate::matcher::Found, entities: &[usize]) {
+        let (piece_start, file_start) = pending
+            .pieces
+            .iter()
+            .rev()
+            .find(|(p, _)| *p <= found.start)
+            .copied()
+            .unwrap_or((0, 0));
+        let start = file_start + found.start - piece_start;
+        let text = &pending.text[found.start..found.end];
+        let claimants: Vec<String> = entities
+            .iter()
+            .map(|&e| {
+                let entity = &self.registry.entities[e];
+                format!("`{}` ({})", entity.id, entity.path.display())
+            })
+            .collect();
+        let example = self.registry.entities[entities[0]].id.clone();
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::AmbiguousAlias,
+                format!("`{text}` could mean {}: nothing here says which", claimants.join(" or ")),
+            )
+            .at(Location::from_range(self.path, self.file_text, start..start + text.len()))
+            .with_hint(format!("link it explicitly, e.g. `[{text}](@{example})`, or `[{text}](@)` if it is no mention")),
+        );
+    }
+
+    fn current_block(&mut self) -> usize {
+        match self.open_blocks.last() {
+            Some(&block) => block,
+            None => {
+                self.blocks.push(String::new());
+                self.open_blocks.push(self.blocks.len() - 1);
+                self.blocks.len() - 1
+            }
+        }
+    }
+
+    /// The footnote definitions, numbered in order of first reference;
+    /// unreferenced ones last.
+    fn take_footnotes(&mut self) -> Vec<Footnote> {
+        let mut defs = std::mem::take(&mut self.footnote_defs);
+        let mut next = self.footnote_numbers.len();
+        defs.sort_by_key(|(name, _)| self.footnote_numbers.get(name).copied().unwrap_or(usize::MAX));
+        defs.into_iter()
+            .map(|(name, events)| {
+                let number = self.footnote_numbers.get(&name).copied().unwrap_or_else(|| {
+                    next += 1;
+                    next
+                });
+                let mut html_out = String::new();
+                html::push_html(&mut html_out, events.into_iter());
+                Footnote { id: note_id(&name), number, html: html_out }
+            })
+            .collect()
+    }
+
+    /// Turns raw mentions into records with their sentence and position.
+    fn finish_mentions(&mut self) -> Vec<Mention> {
+        let mut block_starts = Vec::with_capacity(self.blocks.len());
+        let mut total = 0;
+        for block in &self.blocks {
+            block_starts.push(total);
+            total += block.len();
+        }
+        let total = total.max(1) as f64;
+        std::mem::take(&mut self.raw_mentions)
+            .into_iter()
+            .map(|raw| {
+                let text = &self.blocks[raw.block];
+                let (sentence_start, sentence_end) = sentence_bounds(text, raw.range.clone());
+                Mention {
+                    entities: raw.entities,
+                    anchor: raw.anchor,
+                    block: raw.block,
+                    text: text[raw.range.clone()].to_string(),
+                    before: text[sentence_start..raw.range.start].trim_start().to_string(),
+                    after: text[raw.range.end..sentence_end].trim_end().to_string(),
+                    position: (block_starts[raw.block] + raw.range.start) as f64 / total,
+                    explicit: raw.explicit,
+                }
+            })
+            .collect()
+    }
+}
+
+fn owned(text: &str) -> CowStr<'static> {
+    CowStr::from(text.to_string())
+}
+
+/// A footnote name made safe for an id attribute.
+fn note_id(name: &str) -> String {
+    let slug = crate::model::slugify(name);
+    if slug.is_empty() {
+        "n".into()
+    } else {
+        slug
+    }
+}
+
+fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
+    out
+}
+
+/// Longest context quoted on either side of a mention, in characters.
+const MAX_CONTEXT_CHARS: usize = 160;
+
+/// The byte bounds of the sentence around `range` in `text`: from after the
+/// previous sentence end (`.`, `!`, `?`, then closing quotes, then space) to
+/// the next one, trimmed to a readable length.
+pub fn sentence_bounds(text: &str, range: Range<usize>) -> (usize, usize) {
+    let is_end = |i: usize| -> Option<usize> {
+        // Returns the index just past a sentence end that starts at byte i.
+        let mut chars = text[i..].char_indices();
+        let (_, c) = chars.next()?;
+        if !matches!(c, '.' | '!' | '?') {
+            return None;
+        }
+        for (j, c) in chars {
+            match c {
+                '"' | '\'' | '’' | '”' | ')' | ']' | '»' => continue,
+                c if c.is_whitespace() => return Some(i + j),
+                _ => return None,
+            }
+        }
+        Some(text.len())
+    };
+    let mut start = 0;
+    for (i, _) in text[..range.start].char_indices() {
+        if let Some(after) = is_end(i) {
+            if after <= range.start {
+                start = after;
+            }
+        }
+    }
+    let mut end = text.len();
+    for (i, _) in text[range.end..].char_indices() {
+        let i = range.end + i;
+        if let Some(after) = is_end(i) {
+            end = text[..after].trim_end().len();
+            break;
+        }
+    }
+    (clamp_start(text, start, range.start), clamp_end(text, range.end, end))
+}
+
+/// Moves `start` forward so at most [`MAX_CONTEXT_CHARS`] precede `limit`.
+fn clamp_start(text: &str, start: usize, limit: usize) -> usize {
+    let chars: Vec<(usize, char)> = text[start..limit].char_indices().collect();
+    if chars.len() <= MAX_CONTEXT_CHARS {
+        return start;
+    }
+    let cut = start + chars[chars.len() - MAX_CONTEXT_CHARS].0;
+    text[cut..limit].find(' ').map_or(cut, |i| cut + i + 1)
+}
+
+/// Moves `end` back so at most [`MAX_CONTEXT_CHARS`] follow `from`.
+fn clamp_end(text: &str, from: usize, end: usize) -> usize {
+    match text[from..end].char_indices().nth(MAX_CONTEXT_CHARS) {
+        Some((i, _)) => text[from..from + i].rfind(' ').map_or(from + i, |j| from + j),
+        None => end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_around_a_mention() {
+        let text = "Kim left. He met Putin in Vladivostok! Then home.";
+        let at = text.find("Putin").unwrap();
+        let (s, e) = sentence_bounds(text, at..at + 5);
+        assert_eq!(&text[s..e], "He met Putin in Vladivostok!");
+    }
+
+    #[test]
+    fn sentence_ends_after_closing_quotes() {
+        let text = "He said “go.” Putin agreed. Later.";
+        let at = text.find("Putin").unwrap();
+        let (s, e) = sentence_bounds(text, at..at + 5);
+        assert_eq!(&text[s..e], "Putin agreed.");
+    }
+
+    #[test]
+    fn long_sentences_are_trimmed_around_the_mention() {
+        let text = format!("{} Putin {}", "word ".repeat(100), "more ".repeat(100));
+        let at = text.find("Putin").unwrap();
+        let (s, e) = sentence_bounds(&text, at..at + 5);
+        assert!(e - s < 2 * MAX_CONTEXT_CHARS + 10);
+        assert!(text[s..e].contains("Putin"));
+    }
+}

@@ -1,0 +1,324 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Every stage reports problems as [`Diagnostic`]s instead of returning on the
+//! first one, so a single run can list every mistake in every file. A
+//! diagnostic carries its own location (file, 1-based line and column) and a
+//! copy of the offending source line, so it can be printed without going back
+//! to the disk.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What kind of problem a diagnostic describes. Tests match on this, not on
+/// message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// A file could not be read, or the output could not be written.
+    Io,
+    /// A file is not valid UTF-8.
+    NotUtf8,
+    /// The YAML in front matter or `site.yaml` does not parse.
+    YamlSyntax,
+    /// A front matter block was opened with `---` but never closed.
+    UnclosedFrontMatter,
+    /// A file that needs front matter has none.
+    MissingFrontMatter,
+    /// A field that gloss does not know.
+    UnknownField,
+    /// A required field is absent.
+    MissingField,
+    /// A field has the wrong type or an impossible value.
+    InvalidValue,
+    /// A file name that is not a slug.
+    InvalidId,
+    /// Two files with the same id.
+    DuplicateId,
+    /// An alias claimed by several entities, used where nothing settles it.
+    AmbiguousAlias,
+    /// A reference (`@id`, `related`, a fact) to an entity that does not exist.
+    UnknownEntity,
+    /// An article with nothing in its body.
+    EmptyArticle,
+    /// A template that does not parse or fails to render.
+    Template,
+    /// An output folder that would overwrite the site or something else.
+    OutputPath,
+    /// An entity that no article mentions.
+    NeverMentioned,
+    /// An alias that matches nowhere.
+    UnusedAlias,
+    /// An entity without a summary.
+    MissingSummary,
+    /// Text that equals a known name except for case, left unlinked.
+    PossibleMention,
+    /// A link or anchor in the rendered site that leads nowhere.
+    BrokenLink,
+}
+
+/// A position in a source file, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// 1-based line, counted in the whole file including front matter.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The full text of the line, for showing the span underlined.
+    pub line_text: String,
+    /// Length of the underlined span, in characters (at least 1).
+    pub span_chars: usize,
+}
+
+impl Location {
+    /// Locates a byte range of `text` (the whole file at `path`).
+    pub fn from_range(path: &Path, text: &str, range: Range<usize>) -> Self {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let end = floor_char_boundary(text, range.end.clamp(start, text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let span_chars = text[start..end.min(line_end).max(start)].chars().count();
+        Location {
+            path: path.to_path_buf(),
+            line,
+            column,
+            line_text: text[line_start..line_end].trim_end_matches('\r').to_string(),
+            span_chars: span_chars.max(1),
+        }
+    }
+
+    /// Locates a 1-based line and column given by a parser (YAML, Tera).
+    pub fn from_line_col(path: &Path, text: &str, line: usize, column: usize) -> Self {
+        let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        Location {
+            path: path.to_path_buf(),
+            line,
+            column: column.max(1),
+            line_text: line_text.to_string(),
+            span_chars: 1,
+        }
+    }
+}
+
+/// Largest char boundary of `text` at or below `i`.
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem found in the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    /// Where it is; `None` for problems that are not in one file.
+    pub location: Option<Location>,
+    /// A path to name when there is no line to point at (a whole file).
+    pub path: Option<PathBuf>,
+    /// How to fix it, when gloss can tell.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            path: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.path = Some(location.path.clone());
+        self.location = Some(location);
+        self
+    }
+
+    pub fn in_file(mut self, path: &Path) -> Self {
+        self.path = Some(path.to_path_buf());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Plain rendering: `path:line:col: error: message`, the source line with
+    /// the span underlined, then the hint.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match (&self.location, &self.path) {
+            (Some(loc), _) => write!(
+                f,
+                "{}:{}:{}: {level}: {}",
+                loc.path.display(),
+                loc.line,
+                loc.column,
+                self.message
+            )?,
+            (None, Some(path)) => write!(f, "{}: {level}: {}", path.display(), self.message)?,
+            (None, None) => write!(f, "{level}: {}", self.message)?,
+        }
+        if let Some(loc) = &self.location {
+            let gutter = loc.line.to_string().len();
+            write!(
+                f,
+                "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}{}",
+                "",
+                loc.line,
+                loc.line_text.replace('\t', " "),
+                "",
+                " ".repeat(loc.column - 1),
+                "^".repeat(loc.span_chars),
+            )?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The diagnostics of one run, in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// Sorts by file and position so output does not depend on thread timing.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.path.clone(),
+                    d.location.as_ref().map(|l| (l.line, l.column)),
+                    d.severity,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
+}
+
+/// The closest candidate to `input` by edit distance, if close enough to be
+/// a plausible typo.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (input.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(input, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, c)| (d, c))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_byte_ranges_as_line_and_column() {
+        let text = "---\nname: Kim\naliases: 3\n";
+        let at = text.find("3").unwrap();
+        let loc = Location::from_range(Path::new("people/kim.md"), text, at..at + 1);
+        assert_eq!((loc.line, loc.column), (3, 10));
+        assert_eq!(loc.line_text, "aliases: 3");
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "Kim’s train: X";
+        let at = text.find('X').unwrap();
+        let loc = Location::from_range(Path::new("a.md"), text, at..at + 1);
+        assert_eq!(loc.column, 14);
+    }
+
+    #[test]
+    fn prints_path_line_column_and_underline() {
+        let text = "---\nalises: [Kim]\n---\n";
+        let loc = Location::from_range(Path::new("people/kim.md"), text, 4..10);
+        let d = Diagnostic::error(Code::UnknownField, "unknown field `alises`")
+            .at(loc)
+            .with_hint("did you mean `aliases`?");
+        let shown = d.to_string();
+        assert!(shown.starts_with("people/kim.md:2:1: error: unknown field `alises`"));
+        assert!(shown.contains("2 | alises: [Kim]\n  | ^^^^^^"));
+        assert!(shown.ends_with("= help: did you mean `aliases`?"));
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let fields = ["name", "aliases", "summary"];
+        assert_eq!(did_you_mean("alises", fields), Some("aliases"));
+        assert_eq!(did_you_mean("zzzzzzzz", fields), None);
+    }
+}

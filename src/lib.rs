@@ -1,0 +1,200 @@
+//! gloss: a static site generator for annotated articles.
+//!
+//! The pipeline (one module per stage): [`load`] reads the site, [`parse`]
+//! turns files into the content model, [`resolve`] builds the entity registry
+//! and alias automaton, [`annotate`] marks mentions in each article, [`index`]
+//! collects backlinks and co-mentions, [`render`] fills the templates and
+//! [`write`] swaps the finished site into place. Everything is loaded and
+//! resolved before anything is rendered, so every page sees every mention.
+
+pub mod annotate;
+pub mod diagnostic;
+pub mod index;
+pub mod load;
+pub mod matcher;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod write;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::annotate::AnnotatedArticle;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
+use crate::index::SiteIndex;
+use crate::render::{Page, RenderInput};
+use crate::resolve::Registry;
+
+/// A site built in memory: every page, and what was learnt on the way.
+pub struct Site {
+    pub registry: Registry,
+    pub articles: Vec<AnnotatedArticle>,
+    pub index: SiteIndex,
+    pub pages: Vec<Page>,
+    /// Files under `static/` to copy, relative to it.
+    pub static_files: Vec<PathBuf>,
+    pub warnings: Diagnostics,
+}
+
+impl Site {
+    pub fn mention_count(&self) -> usize {
+        self.articles.iter().map(|a| a.mentions.len()).sum()
+    }
+
+    /// "1 article, 6 people, 12 places": what the site holds, for summaries.
+    pub fn describe(&self) -> String {
+        let articles = self.registry.articles.len();
+        let mut parts = vec![format!("{articles} article{}", if articles == 1 { "" } else { "s" })];
+        for (k, kind) in self.registry.config.kinds.iter().enumerate() {
+            let n = self.registry.entities.iter().filter(|e| e.kind == k).count();
+            if n > 0 {
+                parts.push(format!("{n} {}", kind.title.to_lowercase()));
+            }
+        }
+        parts.join(", ")
+    }
+}
+
+/// Runs the whole pipeline except writing. Errors from every file are
+/// reported together.
+pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
+    let sources = load::load(root)?;
+    let templates = render::load_templates(&sources.templates);
+    let parsed = parse::parse_site(&sources);
+    let (parsed, templates) = match (parsed, templates) {
+        (Ok(p), Ok(t)) => (p, t),
+        (p, t) => {
+            let mut all = Diagnostics::default();
+            all.extend(p.err().map(|d| d.0).unwrap_or_default());
+            all.extend(t.err().map(|d| d.0).unwrap_or_default());
+            all.sort();
+            return Err(all);
+        }
+    };
+    let mut warnings = parsed.warnings.clone();
+    let registry = resolve::resolve(parsed, &sources)?;
+
+    let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
+    let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
+    let articles: Vec<AnnotatedArticle> = registry
+        .articles
+        .par_iter()
+        .map(|article| annotate::annotate_article(&registry, article, text_of(&article.path), "../"))
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    for article in &articles {
+        diagnostics.extend(article.diagnostics.iter().cloned());
+    }
+    let entity_texts: Vec<&str> = registry.entities.iter().map(|e| text_of(&e.path)).collect();
+    let descriptions: Vec<String> = registry
+        .entities
+        .par_iter()
+        .zip(&entity_texts)
+        .map(|(entity, text)| annotate::render_description(&registry, &entity.path, text, &entity.body, entity.body_offset))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(html, problems)| {
+            diagnostics.extend(problems);
+            html
+        })
+        .collect();
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+
+    let index = SiteIndex::build(&registry, &articles);
+    warnings.extend(lint(&registry, &articles, &index, &entity_texts));
+    warnings.sort();
+
+    let input = RenderInput { registry: &registry, articles: &articles, index: &index, descriptions: &descriptions };
+    let pages = render::render_site(&templates, &input)?;
+    Ok(Site { registry, articles, index, pages, static_files: sources.static_files, warnings })
+}
+
+/// Warnings that need the whole site: entities never mentioned, aliases that
+/// never match, entities without a summary.
+fn lint(registry: &Registry, articles: &[AnnotatedArticle], index: &SiteIndex, texts: &[&str]) -> Vec<Diagnostic> {
+    let matcher = &registry.matcher;
+    let mut used: Vec<Vec<bool>> = registry.entities.iter().map(|e| vec![false; e.aliases.len()]).collect();
+    let mut mark = |pattern: usize| {
+        for owner in &matcher.patterns[pattern].owners {
+            if let Some(a) = owner.alias {
+                used[owner.entity][a] = true;
+            }
+        }
+    };
+    for article in articles {
+        article.matched_patterns.iter().for_each(|&p| mark(p));
+        // An alias written inside an explicit link counts as used too.
+        for mention in article.mentions.iter().filter(|m| m.explicit) {
+            for found in matcher.find(&mention.text) {
+                if found.start == 0 && found.end == mention.text.len() {
+                    mark(found.pattern);
+                }
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    for (e, entity) in registry.entities.iter().enumerate() {
+        let at = |span: std::ops::Range<usize>| Location::from_range(&entity.path, texts[e], span);
+        if index.mentions_of[e].is_empty() && !registry.articles.is_empty() {
+            warnings.push(
+                Diagnostic::warning(Code::NeverMentioned, format!("`{}` is never mentioned in any article", entity.name.value))
+                    .at(at(entity.name.span.clone()))
+                    .with_hint("add an alias that occurs in the text, or link a mention explicitly with `[text](@id)`"),
+            );
+        }
+        if entity.summary.is_none() {
+            warnings.push(
+                Diagnostic::warning(Code::MissingSummary, format!("`{}` has no summary", entity.name.value))
+                    .at(at(entity.name.span.clone()))
+                    .with_hint("add `summary: ...`, one sentence shown in previews and indexes"),
+            );
+        }
+        for (a, alias) in entity.aliases.iter().enumerate() {
+            if !used[e][a] && !registry.articles.is_empty() {
+                warnings.push(
+                    Diagnostic::warning(Code::UnusedAlias, format!("the alias `{}` never matches any article text", alias.value))
+                        .at(at(alias.span.clone()))
+                        .with_hint("aliases match case-sensitively and as whole words; check the spelling or remove it"),
+                );
+            }
+        }
+    }
+    warnings
+}
+
+/// Options of `gloss build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Replace an existing output folder that gloss did not create.
+    pub force: bool,
+}
+
+/// What a successful build did.
+pub struct BuildReport {
+    pub site: Site,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+}
+
+/// Builds the site at `options.root` into its output folder. On any error the
+/// previous output is left as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
+    let site = render_site(&options.root)?;
+    write::write_site(&options.root, &output, &site.pages, &site.static_files, options.force)
+        .map_err(|d| Diagnostics(vec![d]))?;
+    Ok(BuildReport { site, output, elapsed: started.elapsed() })
+}

@@ -1,0 +1,135 @@
+//! Loading: the only stage that reads the site from disk.
+//!
+//! Walks `content/` and `templates/` in sorted order (so output never depends
+//! on the order the file system lists files) and reads every file as UTF-8.
+//! `static/` is only listed here; the write stage copies it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
+
+/// A text file of the site, with its path relative to the site root.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Everything gloss reads from a site folder.
+#[derive(Debug, Default)]
+pub struct SiteSources {
+    pub site_yaml: Option<SourceFile>,
+    /// Every `.md` file under `content/`, sorted by path.
+    pub content: Vec<SourceFile>,
+    /// Every file under `templates/`, by path relative to `templates/`.
+    pub templates: Vec<SourceFile>,
+    /// Files under `static/`, relative to `static/`.
+    pub static_files: Vec<PathBuf>,
+}
+
+/// Reads the site at `root`. Every unreadable file is reported, not just the
+/// first.
+pub fn load(root: &Path) -> Result<SiteSources, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut sources = SiteSources::default();
+    let content = root.join("content");
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(Code::Io, format!("there is no `content` folder in {}", root.display()))
+                .with_hint("run gloss in a site folder, pass --root DIR, or create a site with `gloss init DIR`"),
+        );
+        return Err(diagnostics);
+    }
+    for path in walk_files(&content, &mut diagnostics) {
+        let relative = relative_to(root, &path);
+        let is_site_yaml = path.parent() == Some(content.as_path())
+            && matches!(path.file_name().and_then(|n| n.to_str()), Some("site.yaml" | "site.yml"));
+        let is_markdown = path.extension().is_some_and(|e| e == "md");
+        if !is_site_yaml && !is_markdown {
+            continue;
+        }
+        if let Some(file) = read_text(&path, relative, &mut diagnostics) {
+            if is_site_yaml {
+                sources.site_yaml = Some(file);
+            } else {
+                sources.content.push(file);
+            }
+        }
+    }
+    let templates = root.join("templates");
+    if templates.is_dir() {
+        for path in walk_files(&templates, &mut diagnostics) {
+            if let Some(mut file) = read_text(&path, relative_to(root, &path), &mut diagnostics) {
+                file.path = relative_to(&templates, &path);
+                sources.templates.push(file);
+            }
+        }
+    }
+    let statics = root.join("static");
+    if statics.is_dir() {
+        sources.static_files = walk_files(&statics, &mut diagnostics)
+            .iter()
+            .map(|p| relative_to(&statics, p))
+            .collect();
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(sources)
+    }
+}
+
+/// Regular files below `dir`, sorted by name, symlinks not followed.
+fn walk_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                if !hidden {
+                    files.push(entry.into_path());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                diagnostics.push(Diagnostic::error(Code::Io, format!("cannot read: {e}")).in_file(&path));
+            }
+        }
+    }
+    files
+}
+
+/// Reads a file as UTF-8, reporting where the first invalid byte is.
+fn read_text(path: &Path, relative: PathBuf, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(Code::Io, format!("cannot read this file: {e}")).in_file(&relative));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(SourceFile { path: relative, text }),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let mut location = Location::from_range(&relative, &prefix, valid..valid);
+            location.column = prefix[prefix.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+            diagnostics.push(
+                Diagnostic::error(Code::NotUtf8, format!("this file is not UTF-8 text (byte {valid})"))
+                    .at(location)
+                    .with_hint("save the file as UTF-8 in your editor (often under “Save with encoding”)"),
+            );
+            None
+        }
+    }
+}
+
+/// `path` relative to `base`, or `path` itself when it is not below `base`.
+pub fn relative_to(base: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}

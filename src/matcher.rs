@@ -1,0 +1,216 @@
+//! The alias automaton: finds every name and alias of every entity in a text
+//! in one pass.
+//!
+//! One aho-corasick automaton holds all patterns. Text and patterns are
+//! compared after folding typographic apostrophes and hyphens to ASCII, so
+//! `Kim’s` and `Kim's` both match `Kim`. Matches must be whole words; among
+//! overlapping candidates the leftmost, then the longest wins, so
+//! `Kim Yong Sam` is one mention and never `Kim` + `Yong Sam`.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// Where a pattern came from: an entity's name (`alias: None`) or one of its
+/// aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub entity: usize,
+    pub alias: Option<usize>,
+}
+
+/// A pattern of the automaton and every entity that claims it.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// The alias as written (first claimant's spelling).
+    pub text: String,
+    pub owners: Vec<Owner>,
+}
+
+impl Pattern {
+    /// The distinct entities claiming this pattern, in id order.
+    pub fn entities(&self) -> Vec<usize> {
+        let mut entities: Vec<usize> = self.owners.iter().map(|o| o.entity).collect();
+        entities.sort_unstable();
+        entities.dedup();
+        entities
+    }
+}
+
+/// A whole-word match of a pattern in a text (byte offsets into that text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub pattern: usize,
+}
+
+/// All names and aliases of a site, compiled once.
+#[derive(Debug, Clone)]
+pub struct AliasMatcher {
+    automaton: AhoCorasick,
+    pub patterns: Vec<Pattern>,
+}
+
+impl AliasMatcher {
+    /// Builds the automaton from `(alias text, owner)` pairs. An alias that
+    /// starts with a lower-case letter also matches capitalised, as at the
+    /// start of a sentence ("the North" / "The North").
+    pub fn new<'a>(aliases: impl IntoIterator<Item = (&'a str, Owner)>) -> Self {
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (text, owner) in aliases {
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let normalized = fold(trimmed).0;
+            for variant in [Some(normalized.clone()), capitalized(&normalized)].into_iter().flatten() {
+                let slot = *index.entry(variant).or_insert_with(|| {
+                    patterns.push(Pattern { text: trimmed.to_string(), owners: Vec::new() });
+                    patterns.len() - 1
+                });
+                if !patterns[slot].owners.contains(&owner) {
+                    patterns[slot].owners.push(owner);
+                }
+            }
+        }
+        let mut keys: Vec<(String, usize)> = index.into_iter().collect();
+        keys.sort_by_key(|&(_, slot)| slot);
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(keys.iter().map(|(k, _)| k.as_str()))
+            .expect("alias patterns are plain strings");
+        AliasMatcher { automaton, patterns }
+    }
+
+    /// Every whole-word match in `text`, leftmost-longest, non-overlapping.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let (folded, map) = fold(text);
+        let mut candidates: Vec<Found> = self
+            .automaton
+            .find_overlapping_iter(folded.as_str())
+            .filter(|m| is_word_boundary(&folded, m.start()) && is_word_boundary(&folded, m.end()))
+            .map(|m| Found { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() })
+            .collect();
+        candidates.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+        let mut chosen = Vec::new();
+        let mut covered = 0;
+        for found in candidates {
+            if found.start >= covered {
+                covered = found.end;
+                chosen.push(match &map {
+                    Some(map) => Found { start: map[found.start], end: map[found.end], ..found },
+                    None => found,
+                });
+            }
+        }
+        chosen
+    }
+}
+
+/// Is there a word boundary at byte `at` of `text`?
+fn is_word_boundary(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    !(before.is_some_and(is_word_char) && after.is_some_and(is_word_char))
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The first letter upper-cased, when that changes anything.
+fn capitalized(s: &str) -> Option<String> {
+    let first = s.chars().next()?;
+    if !first.is_lowercase() {
+        return None;
+    }
+    let mut out: String = first.to_uppercase().collect();
+    out.push_str(&s[first.len_utf8()..]);
+    Some(out)
+}
+
+/// Folds typographic apostrophes and hyphens to ASCII. When that changes the
+/// length, also returns a map from each folded byte offset (and the end) to
+/// the original offset.
+pub fn fold(text: &str) -> (String, Option<Vec<usize>>) {
+    let folds = |c: char| match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' => Some('\''),
+        '\u{2010}' | '\u{2011}' => Some('-'),
+        _ => None,
+    };
+    if !text.chars().any(|c| folds(c).is_some()) {
+        return (text.to_string(), None);
+    }
+    let mut folded = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    for (offset, c) in text.char_indices() {
+        let out = folds(c).unwrap_or(c);
+        for _ in 0..out.len_utf8() {
+            map.push(offset);
+        }
+        folded.push(out);
+    }
+    map.push(text.len());
+    (folded, Some(map))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(aliases: &[(&str, usize)]) -> AliasMatcher {
+        AliasMatcher::new(aliases.iter().map(|&(a, e)| (a, Owner { entity: e, alias: None })))
+    }
+
+    fn found<'t>(m: &AliasMatcher, text: &'t str) -> Vec<(&'t str, usize)> {
+        m.find(text)
+            .into_iter()
+            .map(|f| (&text[f.start..f.end], m.patterns[f.pattern].owners[0].entity))
+            .collect()
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let m = matcher(&[("Kim", 0), ("Kim Yong Sam", 1)]);
+        assert_eq!(found(&m, "Kim met Kim Yong Sam."), [("Kim", 0), ("Kim Yong Sam", 1)]);
+    }
+
+    #[test]
+    fn whole_words_only() {
+        let m = matcher(&[("Kim", 0), ("Korea", 1)]);
+        assert_eq!(found(&m, "Kimchi in North Korean towns"), []);
+    }
+
+    #[test]
+    fn possessives_and_typographic_apostrophes() {
+        let m = matcher(&[("Kim", 0), ("Russia's far east", 1)]);
+        assert_eq!(found(&m, "Kim’s train crossed Russia’s far east."), [("Kim", 0), ("Russia’s far east", 1)]);
+        assert_eq!(found(&m, "Kim's train"), [("Kim", 0)]);
+    }
+
+    #[test]
+    fn hyphen_variants_match() {
+        let m = matcher(&[("Komsomolsk-on-Amur", 0)]);
+        assert_eq!(found(&m, "to Komsomolsk\u{2011}on\u{2011}Amur."), [("Komsomolsk\u{2011}on\u{2011}Amur", 0)]);
+    }
+
+    #[test]
+    fn lower_case_aliases_match_at_sentence_start() {
+        let m = matcher(&[("the North", 0)]);
+        assert_eq!(found(&m, "The North engages, as the North does."), [("The North", 0), ("the North", 0)]);
+    }
+
+    #[test]
+    fn a_rejected_longer_candidate_leaves_room_for_a_shorter_one() {
+        let m = matcher(&[("Kim", 0), ("Kim Yong", 1)]);
+        assert_eq!(found(&m, "Kim Yongbyon"), [("Kim", 0)]);
+    }
+
+    #[test]
+    fn shared_aliases_keep_every_owner() {
+        let m = matcher(&[("Kim", 0), ("Kim", 1)]);
+        assert_eq!(m.patterns[0].entities(), [0, 1]);
+    }
+}

@@ -1,0 +1,204 @@
+//! The content model: site settings, entity kinds, entities and articles, as
+//! they are after parsing and before resolution.
+//!
+//! Kinds are data: `site.yaml` may declare its own; the three defaults
+//! (people, places, organisations) are declared in `kinds.yaml`, embedded in
+//! the binary and parsed by the same code.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Settings from `content/site.yaml`.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub language: String,
+    /// Only for absolute URLs (canonical links, sitemap); links stay relative.
+    pub base_url: Option<String>,
+    pub kinds: Vec<Kind>,
+}
+
+/// One kind of entity: where its files live and which facts it has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kind {
+    /// Singular key, used by `gloss new` (`person`).
+    pub id: String,
+    /// Folder under `content/` and under the output (`people`).
+    pub folder: String,
+    /// Plural heading (`People`).
+    pub title: String,
+    /// Singular label (`Person`).
+    pub singular: String,
+    /// schema.org type for structured data (`Person`).
+    pub schema: String,
+    /// The typed facts an entity of this kind may have, in display order.
+    pub facts: Vec<FactDef>,
+}
+
+/// A fact field declared by a kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactDef {
+    pub key: String,
+    pub label: String,
+    pub ty: FactType,
+}
+
+/// How a fact's value is checked and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactType {
+    /// Any text.
+    Text,
+    /// A year as an integer, or text when sources disagree ("1941 or 1942").
+    Year,
+    /// A list of `{title, from, to}` (or plain strings).
+    Roles,
+    /// `[latitude, longitude]` in decimal degrees.
+    Coordinates,
+    /// The id of another entity.
+    Entity,
+    /// A list of texts.
+    List,
+}
+
+/// A parsed fact value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactValue {
+    Text(String),
+    Year(i64),
+    Roles(Vec<Role>),
+    Coordinates { lat: f64, lon: f64 },
+    Entity(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Role {
+    pub title: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A value together with the byte range in its file it came from, so later
+/// stages can point at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+/// One entity file, parsed.
+#[derive(Debug, Clone)]
+pub struct EntityDoc {
+    /// The file stem.
+    pub id: String,
+    /// Index into [`SiteConfig::kinds`].
+    pub kind: usize,
+    pub path: PathBuf,
+    pub name: Spanned<String>,
+    pub aliases: Vec<Spanned<String>>,
+    pub summary: Option<String>,
+    pub same_as: Vec<String>,
+    pub related: Vec<Spanned<String>>,
+    /// Facts in the order the kind declares them.
+    pub facts: Vec<(usize, Spanned<FactValue>)>,
+    /// Markdown description and its byte offset in the file.
+    pub body: String,
+    pub body_offset: usize,
+}
+
+/// One article file, parsed.
+#[derive(Debug, Clone)]
+pub struct ArticleDoc {
+    /// The file stem.
+    pub slug: String,
+    pub path: PathBuf,
+    pub title: Spanned<String>,
+    pub subtitle: Option<String>,
+    pub date: Option<String>,
+    pub dateline: Option<String>,
+    pub byline: Option<String>,
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub summary: Option<String>,
+    /// Editor's introduction (Markdown): shown before the text, not scanned.
+    pub intro: Option<Spanned<String>>,
+    /// Editorial notes on the piece as a whole (Markdown).
+    pub notes: Vec<Spanned<String>>,
+    pub tags: Vec<String>,
+    /// Places in the order of a journey, for maps.
+    pub route: Vec<Spanned<String>>,
+    pub body: String,
+    pub body_offset: usize,
+}
+
+/// Is `id` a slug: lower-case ASCII letters, digits and single inner hyphens?
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Turns a name into a slug: `Kim Jong-il` → `kim-jong-il`.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if let Some(plain) = fold_latin(c) {
+            slug.push_str(plain);
+        } else if !slug.is_empty() && !slug.ends_with('-') && c != '\'' && c != '’' {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// A plain ASCII spelling for common accented Latin letters.
+fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
+        'ç' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => "u",
+        'ý' | 'ÿ' => "y",
+        'š' => "s",
+        'ž' => "z",
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("kim-jong-il"));
+        assert!(is_slug("b52"));
+        assert!(!is_slug("Kim"));
+        assert!(!is_slug("kim_jong"));
+        assert!(!is_slug("-kim"));
+        assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn slugify_names() {
+        assert_eq!(slugify("Kim Jong-il"), "kim-jong-il");
+        assert_eq!(slugify("Komsomolsk-on-Amur"), "komsomolsk-on-amur");
+        assert_eq!(slugify("Kim’s  Train!"), "kims-train");
+        assert_eq!(slugify("Société Générale"), "societe-generale");
+    }
+}

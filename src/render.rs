@@ -1,0 +1,648 @@
+//! Rendering: every page of the site, from Tera templates.
+//!
+//! Each page kind has one typed, serialisable context (documented in the
+//! README for theme authors). Templates are the built-in defaults, each
+//! replaceable by a file of the same name in the site's `templates/`. All
+//! links are relative: every page carries `root`, the way back to the site
+//! root (`""` or `"../"`), so the output works under any sub-path and from
+//! disk.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::annotate::AnnotatedArticle;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
+use crate::index::SiteIndex;
+use crate::load::SourceFile;
+use crate::model::{FactValue, Kind};
+use crate::resolve::Registry;
+
+/// The built-in templates, used for every name the site does not provide.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("entity.html", include_str!("../templates/entity.html")),
+    ("kind.html", include_str!("../templates/kind.html")),
+];
+
+/// One rendered file of the output, by path relative to the output root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub html: String,
+}
+
+/// The compiled templates, with their sources for locating errors.
+pub struct Templates {
+    tera: Tera,
+    /// Template name → (path to show, source text).
+    sources: BTreeMap<String, (PathBuf, String)>,
+}
+
+/// Compiles the templates: the defaults, overridden by the site's own.
+pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagnostics> {
+    let mut sources: BTreeMap<String, (PathBuf, String)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), (PathBuf::from(format!("(built-in) {name}")), text.to_string())))
+        .collect();
+    for file in site_templates {
+        let name = file.path.to_string_lossy().replace('\\', "/");
+        sources.insert(name, (Path::new("templates").join(&file.path), file.text.clone()));
+    }
+    let mut tera = Tera::new();
+    let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
+    match tera.add_raw_templates(all) {
+        Ok(()) => Ok(Templates { tera, sources }),
+        Err(e) => Err(Diagnostics(vec![template_error(&e, &sources)])),
+    }
+}
+
+/// A Tera error as a located diagnostic in the template's file.
+fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBuf, String)>) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    match report {
+        Some(report) => {
+            let (path, text) = sources
+                .get(report.filename())
+                .map(|(p, t)| (p.clone(), t.as_str()))
+                .unwrap_or_else(|| (PathBuf::from(report.filename()), ""));
+            let span = report.span();
+            let mut location = Location::from_line_col(&path, text, span.start_line, span.start_col + 1);
+            if span.start_line == span.end_line {
+                location.span_chars = span.end_col.saturating_sub(span.start_col).max(1);
+            }
+            Diagnostic::error(
+                Code::Template,
+                format!("in template `{}`: {}", report.filename(), report.message()),
+            )
+            .at(location)
+            .with_hint("optional values may be missing: test them with `{% if x %}` or use `x | default(value=\"\")`")
+        }
+        None => Diagnostic::error(Code::Template, format!("template error: {e}")),
+    }
+}
+
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    language: &'a str,
+    base_url: Option<&'a str>,
+    /// One entry per kind, for navigation.
+    kinds: Vec<NavKind<'a>>,
+    /// The home page (relative to the root).
+    home: &'static str,
+}
+
+#[derive(Serialize)]
+struct NavKind<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct KindContext<'a> {
+    id: &'a str,
+    title: &'a str,
+    singular: &'a str,
+    schema: &'a str,
+    folder: &'a str,
+}
+
+impl<'a> From<&'a Kind> for KindContext<'a> {
+    fn from(kind: &'a Kind) -> Self {
+        KindContext {
+            id: &kind.id,
+            title: &kind.title,
+            singular: &kind.singular,
+            schema: &kind.schema,
+            folder: &kind.folder,
+        }
+    }
+}
+
+/// What every page's context has, next to its own fields.
+#[derive(Serialize)]
+struct Page_<'a, T: Serialize> {
+    site: &'a SiteContext<'a>,
+    /// Relative path back to the site root: `""` or `"../"`.
+    root: &'static str,
+    /// This page's path relative to the site root.
+    path: &'a str,
+    /// Absolute URL of this page when `base_url` is set.
+    canonical: Option<String>,
+    /// The page title for `<title>`.
+    title: String,
+    #[serde(flatten)]
+    page: T,
+}
+
+#[derive(Serialize)]
+struct EntityLink<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    url: String,
+    summary: Option<&'a str>,
+    mentions: usize,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    articles: Vec<ArticleLink<'a>>,
+    /// With a single article, the home page leads straight to it.
+    redirect: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ArticleLink<'a> {
+    title: &'a str,
+    url: String,
+    date: Option<&'a str>,
+    byline: Option<&'a str>,
+    summary: Option<&'a str>,
+    mentions: usize,
+}
+
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    article: ArticleContext<'a>,
+    /// Who and what appears, grouped by kind, in order of appearance.
+    cast: Vec<CastGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArticleContext<'a> {
+    slug: &'a str,
+    title: &'a str,
+    title_html: &'a str,
+    subtitle: Option<&'a str>,
+    date: Option<&'a str>,
+    dateline: Option<&'a str>,
+    byline: Option<&'a str>,
+    source: Option<&'a str>,
+    source_url: Option<&'a str>,
+    summary: Option<&'a str>,
+    intro_html: Option<&'a str>,
+    notes_html: &'a [String],
+    body_html: &'a str,
+    footnotes: Vec<FootnoteContext<'a>>,
+    tags: &'a [String],
+    mention_count: usize,
+}
+
+#[derive(Serialize)]
+struct FootnoteContext<'a> {
+    id: &'a str,
+    number: usize,
+    html: &'a str,
+}
+
+#[derive(Serialize)]
+struct CastGroup<'a> {
+    kind: KindContext<'a>,
+    members: Vec<CastEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct CastEntry<'a> {
+    #[serde(flatten)]
+    entity: EntityLink<'a>,
+    /// Mentions in this article.
+    count: usize,
+    /// Link to the first mention in the article.
+    first: String,
+}
+
+#[derive(Serialize)]
+struct EntityPage<'a> {
+    entity: EntityContext<'a>,
+    /// Mentions grouped by article.
+    appearances: Vec<Appearance<'a>>,
+    mention_count: usize,
+    related: Vec<RelatedContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityContext<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: KindContext<'a>,
+    aliases: Vec<&'a str>,
+    summary: Option<&'a str>,
+    description_html: &'a str,
+    facts: Vec<FactContext>,
+    same_as: Vec<AuthorityLink<'a>>,
+    coordinates: Option<[f64; 2]>,
+}
+
+#[derive(Serialize)]
+struct FactContext {
+    key: String,
+    label: String,
+    values: Vec<FactItem>,
+}
+
+#[derive(Serialize)]
+struct FactItem {
+    text: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuthorityLink<'a> {
+    url: &'a str,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Appearance<'a> {
+    title: &'a str,
+    url: String,
+    mentions: Vec<MentionContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct MentionContext<'a> {
+    anchor: &'a str,
+    url: String,
+    before: &'a str,
+    text: &'a str,
+    after: &'a str,
+    position: f64,
+}
+
+#[derive(Serialize)]
+struct RelatedContext<'a> {
+    #[serde(flatten)]
+    entity: EntityLink<'a>,
+    declared: bool,
+    co_mentions: usize,
+}
+
+#[derive(Serialize)]
+struct KindPage<'a> {
+    kind: KindContext<'a>,
+    letters: Vec<Letter<'a>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Letter<'a> {
+    letter: String,
+    entities: Vec<EntityLink<'a>>,
+}
+
+/// Everything the renderer reads.
+pub struct RenderInput<'a> {
+    pub registry: &'a Registry,
+    pub articles: &'a [AnnotatedArticle],
+    pub index: &'a SiteIndex,
+    /// Each entity's description, rendered to HTML.
+    pub descriptions: &'a [String],
+}
+
+/// Path of an article page relative to the site root.
+pub fn article_path(slug: &str) -> String {
+    format!("articles/{slug}.html")
+}
+
+/// Renders every page of the site.
+pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Page>, Diagnostics> {
+    let registry = input.registry;
+    let config = &registry.config;
+    let mut per_kind = vec![0; config.kinds.len()];
+    for entity in &registry.entities {
+        per_kind[entity.kind] += 1;
+    }
+    let site = SiteContext {
+        title: &config.title,
+        language: &config.language,
+        base_url: config.base_url.as_deref(),
+        kinds: config
+            .kinds
+            .iter()
+            .zip(&per_kind)
+            .filter(|(_, &count)| count > 0)
+            .map(|(k, &count)| NavKind { id: &k.id, title: &k.title, url: format!("{}/index.html", k.folder), count })
+            .collect(),
+        home: "index.html",
+    };
+    let renderer = Renderer { templates, input, site: &site };
+
+    let mut jobs: Vec<Job> = vec![Job::Home];
+    jobs.extend((0..registry.articles.len()).map(Job::Article));
+    jobs.extend((0..config.kinds.len()).filter(|&k| per_kind[k] > 0).map(Job::Kind));
+    jobs.extend((0..registry.entities.len()).map(Job::Entity));
+    let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
+
+    let mut pages = Vec::with_capacity(results.len());
+    let mut diagnostics = Diagnostics::default();
+    for result in results {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(d) => {
+                // One broken template fails every page that uses it: say it once.
+                if !diagnostics.0.contains(&d) {
+                    diagnostics.push(d);
+                }
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(pages)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Article(usize),
+    Kind(usize),
+    Entity(usize),
+}
+
+struct Renderer<'a> {
+    templates: &'a Templates,
+    input: &'a RenderInput<'a>,
+    site: &'a SiteContext<'a>,
+}
+
+impl<'a> Renderer<'a> {
+    fn render(&self, job: Job) -> Result<Page, Diagnostic> {
+        match job {
+            Job::Home => self.home(),
+            Job::Article(a) => self.article(a),
+            Job::Kind(k) => self.kind(k),
+            Job::Entity(e) => self.entity(e),
+        }
+    }
+
+    fn page<T: Serialize>(&self, template: &str, path: String, root: &'static str, title: String, page: T) -> Result<Page, Diagnostic> {
+        let canonical = self.site.base_url.map(|base| format!("{base}/{path}"));
+        let context = Page_ { site: self.site, root, path: &path, canonical, title, page };
+        let context = tera::Context::from_serialize(&context)
+            .map_err(|e| Diagnostic::error(Code::Template, format!("cannot build the context of {path}: {e}")))?;
+        let html = (self.templates.tera)
+            .render(template, &context)
+            .map_err(|e| template_error(&e, &self.templates.sources))?;
+        Ok(Page { path, html })
+    }
+
+    fn entity_link(&self, entity: usize, root: &str) -> EntityLink<'a> {
+        let registry = self.input.registry;
+        let e = &registry.entities[entity];
+        EntityLink {
+            id: &e.id,
+            name: &e.name.value,
+            kind: &registry.config.kinds[e.kind].id,
+            url: format!("{root}{}", registry.entity_path(entity)),
+            summary: e.summary.as_deref(),
+            mentions: self.input.index.mentions_of[entity].len(),
+        }
+    }
+
+    fn home(&self) -> Result<Page, Diagnostic> {
+        let registry = self.input.registry;
+        let articles: Vec<ArticleLink> = registry
+            .articles
+            .iter()
+            .zip(self.input.articles)
+            .map(|(doc, annotated)| ArticleLink {
+                title: &doc.title.value,
+                url: article_path(&doc.slug),
+                date: doc.date.as_deref(),
+                byline: doc.byline.as_deref(),
+                summary: doc.summary.as_deref(),
+                mentions: annotated.mentions.len(),
+            })
+            .collect();
+        let redirect = (articles.len() == 1).then(|| articles[0].url.clone());
+        let title = self.site.title.to_string();
+        self.page("home.html", "index.html".into(), "", title, HomePage { articles, redirect })
+    }
+
+    fn article(&self, a: usize) -> Result<Page, Diagnostic> {
+        let registry = self.input.registry;
+        let doc = &registry.articles[a];
+        let annotated = &self.input.articles[a];
+        let path = article_path(&doc.slug);
+        let mut groups: Vec<CastGroup> = Vec::new();
+        for (k, kind) in registry.config.kinds.iter().enumerate() {
+            let members: Vec<CastEntry> = self.input.index.cast[a]
+                .iter()
+                .filter(|m| registry.entities[m.entity].kind == k)
+                .map(|m| CastEntry {
+                    entity: self.entity_link(m.entity, "../"),
+                    count: m.mentions,
+                    first: format!("#{}", m.first_anchor),
+                })
+                .collect();
+            if !members.is_empty() {
+                groups.push(CastGroup { kind: kind.into(), members });
+            }
+        }
+        let article = ArticleContext {
+            slug: &doc.slug,
+            title: &doc.title.value,
+            title_html: &annotated.title_html,
+            subtitle: doc.subtitle.as_deref(),
+            date: doc.date.as_deref(),
+            dateline: doc.dateline.as_deref(),
+            byline: doc.byline.as_deref(),
+            source: doc.source.as_deref(),
+            source_url: doc.source_url.as_deref(),
+            summary: doc.summary.as_deref(),
+            intro_html: annotated.intro_html.as_deref(),
+            notes_html: &annotated.notes_html,
+            body_html: &annotated.body_html,
+            footnotes: annotated
+                .footnotes
+                .iter()
+                .map(|f| FootnoteContext { id: &f.id, number: f.number, html: &f.html })
+                .collect(),
+            tags: &doc.tags,
+            mention_count: annotated.mentions.len(),
+        };
+        let title = format!("{} · {}", doc.title.value, self.site.title);
+        self.page("article.html", path, "../", title, ArticlePage { article, cast: groups })
+    }
+
+    fn kind(&self, k: usize) -> Result<Page, Diagnostic> {
+        let registry = self.input.registry;
+        let kind = &registry.config.kinds[k];
+        let mut members: Vec<usize> = (0..registry.entities.len()).filter(|&e| registry.entities[e].kind == k).collect();
+        members.sort_by_cached_key(|&e| sort_key(&registry.entities[e].name.value));
+        let mut letters: Vec<Letter> = Vec::new();
+        for e in &members {
+            let letter = initial(&registry.entities[*e].name.value);
+            if letters.last().is_none_or(|l| l.letter != letter) {
+                letters.push(Letter { letter, entities: Vec::new() });
+            }
+            let link = self.entity_link(*e, "../");
+            letters.last_mut().expect("pushed above").entities.push(link);
+        }
+        let path = format!("{}/index.html", kind.folder);
+        let title = format!("{} · {}", kind.title, self.site.title);
+        self.page("kind.html", path, "../", title, KindPage { kind: kind.into(), letters, count: members.len() })
+    }
+
+    fn entity(&self, e: usize) -> Result<Page, Diagnostic> {
+        let registry = self.input.registry;
+        let index = self.input.index;
+        let doc = &registry.entities[e];
+        let kind = &registry.config.kinds[doc.kind];
+        let description_html = &self.input.descriptions[e];
+        let mut coordinates = None;
+        let facts = doc
+            .facts
+            .iter()
+            .map(|(i, fact)| {
+                let def = &kind.facts[*i];
+                let values = match &fact.value {
+                    FactValue::Text(t) => vec![FactItem { text: t.clone(), url: None }],
+                    FactValue::Year(y) => vec![FactItem { text: y.to_string(), url: None }],
+                    FactValue::List(items) => items.iter().map(|t| FactItem { text: t.clone(), url: None }).collect(),
+                    FactValue::Roles(roles) => roles
+                        .iter()
+                        .map(|r| {
+                            let years = match (&r.from, &r.to) {
+                                (Some(f), Some(t)) => format!(" ({f}–{t})"),
+                                (Some(f), None) => format!(" (from {f})"),
+                                (None, Some(t)) => format!(" (until {t})"),
+                                (None, None) => String::new(),
+                            };
+                            FactItem { text: format!("{}{years}", r.title), url: None }
+                        })
+                        .collect(),
+                    FactValue::Coordinates { lat, lon } => {
+                        coordinates = Some([*lat, *lon]);
+                        vec![FactItem { text: format_coordinates(*lat, *lon), url: None }]
+                    }
+                    FactValue::Entity(id) => {
+                        let target = registry.lookup(id).expect("checked by resolve");
+                        vec![FactItem {
+                            text: registry.entities[target].name.value.clone(),
+                            url: Some(format!("../{}", registry.entity_path(target))),
+                        }]
+                    }
+                };
+                FactContext { key: def.key.clone(), label: def.label.clone(), values }
+            })
+            .collect();
+        let mut appearances: Vec<Appearance> = Vec::new();
+        for r in &index.mentions_of[e] {
+            let doc_a = &registry.articles[r.article];
+            let mention = &self.input.articles[r.article].mentions[r.mention];
+            let url = format!("../{}", article_path(&doc_a.slug));
+            if appearances.last().is_none_or(|a| a.url != url) {
+                appearances.push(Appearance { title: &doc_a.title.value, url: url.clone(), mentions: Vec::new() });
+            }
+            appearances.last_mut().expect("pushed above").mentions.push(MentionContext {
+                anchor: &mention.anchor,
+                url: format!("{url}#{}", mention.anchor),
+                before: &mention.before,
+                text: &mention.text,
+                after: &mention.after,
+                position: (mention.position * 1000.0).round() / 10.0,
+            });
+        }
+        let related = index.related[e]
+            .iter()
+            .map(|r| RelatedContext {
+                entity: self.entity_link(r.entity, "../"),
+                declared: r.declared,
+                co_mentions: r.co_mentions,
+            })
+            .collect();
+        let entity = EntityContext {
+            id: &doc.id,
+            name: &doc.name.value,
+            kind: kind.into(),
+            aliases: doc.aliases.iter().map(|a| a.value.as_str()).collect(),
+            summary: doc.summary.as_deref(),
+            description_html,
+            facts,
+            same_as: doc.same_as.iter().map(|url| AuthorityLink { url, label: authority_label(url) }).collect(),
+            coordinates,
+        };
+        let path = registry.entity_path(e);
+        let title = format!("{} · {}", doc.name.value, self.site.title);
+        let page = EntityPage { entity, appearances, mention_count: index.mentions_of[e].len(), related };
+        self.page("entity.html", path, "../", title, page)
+    }
+}
+
+/// `43.12° N, 131.89° E`.
+fn format_coordinates(lat: f64, lon: f64) -> String {
+    let ns = if lat < 0.0 { 'S' } else { 'N' };
+    let ew = if lon < 0.0 { 'W' } else { 'E' };
+    format!("{:.2}° {ns}, {:.2}° {ew}", lat.abs(), lon.abs())
+}
+
+/// A readable name for an authority link.
+fn authority_label(url: &str) -> String {
+    let host = url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or(url);
+    let known = [
+        ("wikidata.org", "Wikidata"),
+        ("wikipedia.org", "Wikipedia"),
+        ("geonames.org", "GeoNames"),
+        ("viaf.org", "VIAF"),
+        ("openstreetmap.org", "OpenStreetMap"),
+        ("britannica.com", "Britannica"),
+    ];
+    known
+        .iter()
+        .find(|(domain, _)| host == *domain || host.ends_with(&format!(".{domain}")))
+        .map_or_else(|| host.trim_start_matches("www.").to_string(), |(_, label)| label.to_string())
+}
+
+/// Sort key for A–Z lists: case-insensitive, leading "the" ignored.
+fn sort_key(name: &str) -> String {
+    let lower = name.to_lowercase();
+    lower.strip_prefix("the ").unwrap_or(&lower).to_string()
+}
+
+/// The letter an entity is filed under.
+fn initial(name: &str) -> String {
+    sort_key(name)
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect::<String>())
+        .unwrap_or_else(|| "#".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_read_like_an_atlas() {
+        assert_eq!(format_coordinates(43.1155, 131.8855), "43.12° N, 131.89° E");
+        assert_eq!(format_coordinates(-33.9, -70.6), "33.90° S, 70.60° W");
+    }
+
+    #[test]
+    fn authority_links_are_named() {
+        assert_eq!(authority_label("https://www.wikidata.org/wiki/Q10867"), "Wikidata");
+        assert_eq!(authority_label("https://en.wikipedia.org/wiki/Kim_Jong_il"), "Wikipedia");
+        assert_eq!(authority_label("https://example.org/x"), "example.org");
+    }
+
+    #[test]
+    fn a_to_z_ignores_the_article() {
+        assert_eq!(initial("the Kremlin"), "K");
+        assert_eq!(initial("Øresund"), "Ø");
+    }
+}

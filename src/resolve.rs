@@ -1,0 +1,158 @@
+//! Resolution: the entity registry and the alias automaton.
+//!
+//! Checks what no single file can: ids unique across kinds, every reference
+//! (`related`, entity facts, routes) pointing at an entity that exists. The
+//! result, [`Registry`], is what every later stage looks entities up in.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
+use crate::load::SiteSources;
+use crate::matcher::{AliasMatcher, Owner};
+use crate::model::{ArticleDoc, EntityDoc, FactValue, SiteConfig, Spanned};
+use crate::parse::ParsedSite;
+
+/// Every entity and article of the site, resolved.
+#[derive(Debug)]
+pub struct Registry {
+    pub config: SiteConfig,
+    /// Sorted by kind, then id.
+    pub entities: Vec<EntityDoc>,
+    /// Sorted by date (newest first), then slug.
+    pub articles: Vec<ArticleDoc>,
+    ids: HashMap<String, usize>,
+    pub matcher: AliasMatcher,
+    /// Resolved `related` lists, per entity.
+    pub related: Vec<Vec<usize>>,
+}
+
+impl Registry {
+    /// The entity with this id.
+    pub fn lookup(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
+
+    /// Output path of an entity page, relative to the site root.
+    pub fn entity_path(&self, entity: usize) -> String {
+        let e = &self.entities[entity];
+        format!("{}/{}.html", self.config.kinds[e.kind].folder, e.id)
+    }
+
+    /// A did-you-mean for an unknown id.
+    pub fn suggest(&self, id: &str) -> Option<&str> {
+        did_you_mean(id, self.entities.iter().map(|e| e.id.as_str()))
+    }
+
+    /// An "unknown entity" error for `id`, located at `span` of `text`.
+    pub fn unknown_entity(&self, id: &str, path: &std::path::Path, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
+        let hint = match self.suggest(id) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "create content/<kind>/{id}.md, or use one of the {} existing ids",
+                self.entities.len()
+            ),
+        };
+        Diagnostic::error(Code::UnknownEntity, format!("there is no entity with id `{id}`"))
+            .at(Location::from_range(path, text, span))
+            .with_hint(hint)
+    }
+}
+
+/// Builds the registry, reporting every duplicate id and dangling reference.
+pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Diagnostics> {
+    let ParsedSite { config, mut articles, mut entities, .. } = parsed;
+    let mut diagnostics = Diagnostics::default();
+    let texts: HashMap<&std::path::Path, &str> =
+        sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
+    let text_of = |path: &std::path::Path| texts.get(path).copied().unwrap_or("");
+
+    entities.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (i, entity) in entities.iter().enumerate() {
+        if let Some(&first) = ids.get(&entity.id) {
+            let other = &entities[first];
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    format!("the id `{}` is used twice: here and in {}", entity.id, other.path.display()),
+                )
+                .at(Location::from_range(&entity.path, text_of(&entity.path), 0..0))
+                .with_hint("ids are unique across all kinds: rename one of the two files"),
+            );
+        } else {
+            ids.insert(entity.id.clone(), i);
+        }
+    }
+    let mut slugs: HashMap<&str, &ArticleDoc> = HashMap::new();
+    for article in &articles {
+        if !crate::model::is_slug(&article.slug) {
+            diagnostics.push(
+                Diagnostic::error(Code::InvalidId, format!("the file name `{}` is not a valid article slug", article.slug))
+                    .in_file(&article.path)
+                    .with_hint(format!("rename it to `{}.md`", crate::model::slugify(&article.slug))),
+            );
+        }
+        if let Some(other) = slugs.insert(&article.slug, article) {
+            diagnostics.push(
+                Diagnostic::error(Code::DuplicateId, format!("two articles have the slug `{}`", article.slug))
+                    .in_file(&article.path)
+                    .with_hint(format!("the other is {}", other.path.display())),
+            );
+        }
+    }
+
+    let matcher = AliasMatcher::new(entities.iter().enumerate().flat_map(|(i, e)| {
+        std::iter::once((e.name.value.as_str(), Owner { entity: i, alias: None })).chain(
+            e.aliases
+                .iter()
+                .enumerate()
+                .map(move |(a, alias)| (alias.value.as_str(), Owner { entity: i, alias: Some(a) })),
+        )
+    }));
+
+    let mut registry = Registry {
+        config,
+        entities,
+        articles,
+        ids,
+        matcher,
+        related: Vec::new(),
+    };
+
+    let check = |reference: &Spanned<String>, path: &std::path::Path, diagnostics: &mut Diagnostics| {
+        let found = registry.lookup(&reference.value);
+        if found.is_none() {
+            diagnostics.push(registry.unknown_entity(&reference.value, path, text_of(path), reference.span.clone()));
+        }
+        found
+    };
+    let mut related = Vec::with_capacity(registry.entities.len());
+    for entity in &registry.entities {
+        let mut list: Vec<usize> = entity
+            .related
+            .iter()
+            .filter_map(|r| check(r, &entity.path, &mut diagnostics))
+            .collect();
+        list.dedup();
+        related.push(list);
+        for (_, fact) in &entity.facts {
+            if let FactValue::Entity(id) = &fact.value {
+                let reference = Spanned { value: id.clone(), span: fact.span.clone() };
+                check(&reference, &entity.path, &mut diagnostics);
+            }
+        }
+    }
+    for article in &registry.articles {
+        for stop in &article.route {
+            check(stop, &article.path, &mut diagnostics);
+        }
+    }
+    registry.related = related;
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(registry)
+    }
+}

@@ -1,0 +1,195 @@
+//! Writing: the only stage that writes to disk.
+//!
+//! The site is written into a staging folder beside the output, then swapped
+//! into place, so a failed build never leaves a half-written site: the
+//! previous output stays exactly as it was. gloss only replaces folders it
+//! created itself (recognised by a marker file), and refuses outputs that
+//! would overwrite the site.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::render::Page;
+
+/// Written into every output folder; its presence means gloss may replace it.
+pub const MARKER: &str = ".gloss-output";
+
+/// Static files every site gets unless its `static/` has a file of the same
+/// name.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
+
+/// Makes `path` absolute and removes `.` and `..` without touching the disk
+/// (the output may not exist yet).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Refuses an output folder that is, or contains, the site or its sources.
+pub fn check_output_path(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root = fs::canonicalize(root).unwrap_or_else(|_| absolute(root));
+    let output = absolute(output);
+    let output = match (output.parent(), output.file_name()) {
+        (Some(parent), Some(name)) => fs::canonicalize(parent).map(|p| p.join(name)).unwrap_or(output.clone()),
+        _ => output.clone(),
+    };
+    let protected = ["content", "templates", "static"];
+    let reason = if output.parent().is_none() {
+        Some("it is the file system root".to_string())
+    } else if std::env::var_os("HOME").is_some_and(|home| Path::new(&home) == output) {
+        Some("it is your home folder".to_string())
+    } else if root.starts_with(&output) {
+        Some("it is the site folder or contains it".to_string())
+    } else {
+        protected
+            .iter()
+            .find(|p| output.starts_with(root.join(p)))
+            .map(|p| format!("it is inside the site's `{p}` folder"))
+    };
+    match reason {
+        Some(reason) => Err(Diagnostic::error(
+            Code::OutputPath,
+            format!("refusing to write the site into {}: {reason}", output.display()),
+        )
+        .with_hint("choose an output folder of its own, such as `public` (the default)")),
+        None => Ok(()),
+    }
+}
+
+/// Writes `pages` and the static files into `output`, atomically.
+pub fn write_site(root: &Path, output: &Path, pages: &[Page], static_files: &[PathBuf], force: bool) -> Result<(), Diagnostic> {
+    check_output_path(root, output)?;
+    let output = absolute(output);
+    if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(&output) && !force {
+        return Err(Diagnostic::error(
+            Code::OutputPath,
+            format!("{} exists and was not written by gloss; refusing to replace it", output.display()),
+        )
+        .with_hint("pick another --output, empty that folder, or pass --force to replace it"));
+    }
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = output.parent().unwrap_or(Path::new("/"));
+    let staging = parent.join(format!(".{name}.gloss-staging"));
+    let old = parent.join(format!(".{name}.gloss-old"));
+
+    let result = stage(root, &staging, pages, static_files).and_then(|()| swap(&staging, &output, &old));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn is_empty_dir(path: &Path) -> bool {
+    fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// An I/O error that names the path it happened at.
+fn io_error(path: &Path, action: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::error(Code::Io, format!("cannot {action} {}: {e}", path.display())).with_hint(
+        "check that the folder is writable and the disk has space; the previous output was left untouched",
+    )
+}
+
+/// Writes the whole site into `staging`.
+fn stage(root: &Path, staging: &Path, pages: &[Page], static_files: &[PathBuf]) -> Result<(), Diagnostic> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|e| io_error(staging, "remove the leftover", e))?;
+    }
+    fs::create_dir_all(staging).map_err(|e| io_error(staging, "create", e))?;
+    let mut folders: Vec<PathBuf> = pages
+        .iter()
+        .filter_map(|p| Path::new(&p.path).parent().map(Path::to_path_buf))
+        .chain(static_files.iter().filter_map(|p| p.parent().map(Path::to_path_buf)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        let dir = staging.join(folder);
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "create", e))?;
+    }
+    pages.par_iter().try_for_each(|page| {
+        let path = staging.join(&page.path);
+        write_file(&path, page.html.as_bytes()).map_err(|e| io_error(&path, "write", e))
+    })?;
+    for (name, bytes) in DEFAULT_STATIC {
+        if !static_files.iter().any(|f| f == Path::new(name)) {
+            let path = staging.join(name);
+            write_file(&path, bytes).map_err(|e| io_error(&path, "write", e))?;
+        }
+    }
+    for file in static_files {
+        let from = root.join("static").join(file);
+        let to = staging.join(file);
+        fs::copy(&from, &to).map_err(|e| io_error(&to, &format!("copy {} to", from.display()), e))?;
+    }
+    let marker = staging.join(MARKER);
+    write_file(&marker, b"This folder is written by `gloss build` and replaced on every build.\n")
+        .map_err(|e| io_error(&marker, "write", e))
+}
+
+/// One `write` call per file: pages are rendered whole in memory already.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    fs::write(path, bytes)
+}
+
+/// Moves the finished staging folder into place of `output`.
+fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), Diagnostic> {
+    if old.exists() {
+        fs::remove_dir_all(old).map_err(|e| io_error(old, "remove the leftover", e))?;
+    }
+    let had_output = output.exists();
+    if had_output {
+        fs::rename(output, old).map_err(|e| io_error(output, "move aside", e))?;
+    }
+    if let Err(e) = fs::rename(staging, output) {
+        if had_output {
+            let _ = fs::rename(old, output);
+        }
+        return Err(io_error(output, "move the new site into", e));
+    }
+    if had_output {
+        fs::remove_dir_all(old).map_err(|e| io_error(old, "remove the previous site at", e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_outputs_that_hold_the_site() {
+        let site = tempfile::tempdir().unwrap();
+        fs::create_dir(site.path().join("content")).unwrap();
+        let refused = |out: PathBuf| check_output_path(site.path(), &out).unwrap_err().code;
+        assert_eq!(refused(site.path().to_path_buf()), Code::OutputPath);
+        assert_eq!(refused(site.path().join("content")), Code::OutputPath);
+        assert_eq!(refused(site.path().join("content/public")), Code::OutputPath);
+        assert_eq!(refused(site.path().parent().unwrap().to_path_buf()), Code::OutputPath);
+        assert_eq!(refused(PathBuf::from("/")), Code::OutputPath);
+        assert!(check_output_path(site.path(), &site.path().join("public")).is_ok());
+    }
+
+    #[test]
+    fn absolute_resolves_dots_lexically() {
+        assert_eq!(absolute(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+    }
+}
