@@ -62,7 +62,12 @@ pub struct AnnotatedArticle {
 
 /// Annotates one article. `href_prefix` leads from the article page to the
 /// site root (`../`).
-pub fn annotate_article(registry: &Registry, article: &ArticleDoc, file_text: &str, href_prefix: &str) -> AnnotatedArticle {
+pub fn annotate_article(
+    registry: &Registry,
+    article: &ArticleDoc,
+    file_text: &str,
+    href_prefix: &str,
+) -> AnnotatedArticle {
     let mut body = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Text);
     let title_html = body.render(&article.title.value, article.title.span.start);
     let title_html = strip_paragraph(&title_html);
@@ -71,7 +76,10 @@ pub fn annotate_article(registry: &Registry, article: &ArticleDoc, file_text: &s
     let mentions = body.finish_mentions();
 
     let mut editorial = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Editorial);
-    let intro_html = article.intro.as_ref().map(|intro| editorial.render(&intro.value, intro.span.start));
+    let intro_html = article
+        .intro
+        .as_ref()
+        .map(|intro| editorial.render(&intro.value, intro.span.start));
     let notes_html = article
         .notes
         .iter()
@@ -96,7 +104,13 @@ pub fn annotate_article(registry: &Registry, article: &ArticleDoc, file_text: &s
 
 /// Renders an entity description: Markdown, with `[text](@id)` links as
 /// plain glossary links (descriptions are not scanned for mentions).
-pub fn render_description(registry: &Registry, path: &Path, file_text: &str, markdown: &str, offset: usize) -> (String, Vec<Diagnostic>) {
+pub fn render_description(
+    registry: &Registry,
+    path: &Path,
+    file_text: &str,
+    markdown: &str,
+    offset: usize,
+) -> (String, Vec<Diagnostic>) {
     let mut annotator = Annotator::new(registry, path, file_text, "../", Mode::Editorial);
     let html = annotator.render(markdown, offset);
     let footnotes = annotator.take_footnotes();
@@ -182,6 +196,8 @@ struct Annotator<'r> {
     saved_out: Option<Vec<Event<'static>>>,
     footnote_defs: Vec<(String, Vec<Event<'static>>)>,
     footnote_numbers: HashMap<String, usize>,
+    /// References written so far per footnote id.
+    counters_for_notes: HashMap<String, usize>,
     matched_patterns: std::collections::HashSet<usize>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -205,6 +221,7 @@ impl<'r> Annotator<'r> {
             saved_out: None,
             footnote_defs: Vec::new(),
             footnote_numbers: HashMap::new(),
+            counters_for_notes: HashMap::new(),
             matched_patterns: Default::default(),
             diagnostics: Vec::new(),
         }
@@ -248,14 +265,27 @@ impl<'r> Annotator<'r> {
             Event::SoftBreak | Event::HardBreak => {
                 let block = self.current_block();
                 self.blocks[block].push(' ');
-                self.out.push(if matches!(event, Event::SoftBreak) { Event::SoftBreak } else { Event::HardBreak });
+                self.out.push(if matches!(event, Event::SoftBreak) {
+                    Event::SoftBreak
+                } else {
+                    Event::HardBreak
+                });
             }
             Event::FootnoteReference(name) => {
                 let next = self.footnote_numbers.len() + 1;
                 let number = *self.footnote_numbers.entry(name.to_string()).or_insert(next);
                 let id = note_id(&name);
+                // The first reference is `note-ref-<id>`, the target of the
+                // note's back link; later ones get a counter to stay unique.
+                let uses = self.counters_for_notes.entry(id.clone()).or_insert(0);
+                *uses += 1;
+                let ref_id = if *uses == 1 {
+                    format!("note-ref-{id}")
+                } else {
+                    format!("note-ref-{id}-{uses}")
+                };
                 self.out.push(Event::InlineHtml(CowStr::from(format!(
-                    "<sup class=\"note-ref\"><a href=\"#note-{id}\" id=\"note-ref-{id}-{number}\" role=\"doc-noteref\">{number}</a></sup>"
+                    "<sup class=\"note-ref\"><a href=\"#note-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>"
                 ))));
             }
             other => self.out.push(other.into_static()),
@@ -346,18 +376,24 @@ impl<'r> Annotator<'r> {
                 Some(e) if !entities.contains(&e) => entities.push(e),
                 Some(_) => {}
                 None => {
-                    let at = self.file_text.get(source.clone()).and_then(|s| s.find(id)).map_or(source.clone(), |i| {
-                        source.start + i..source.start + i + id.len()
-                    });
+                    let at = self
+                        .file_text
+                        .get(source.clone())
+                        .and_then(|s| s.find(id))
+                        .map_or(source.clone(), |i| source.start + i..source.start + i + id.len());
                     self.diagnostics
                         .push(self.registry.unknown_entity(id, self.path, self.file_text, at));
                 }
             }
         }
-        let Some(&first) = entities.first() else { return OpenLink::Dropped };
+        let Some(&first) = entities.first() else {
+            return OpenLink::Dropped;
+        };
         let href = format!("{}{}", self.href_prefix, self.registry.entity_path(first));
         if self.mode == Mode::Editorial || self.no_scan > 1 {
-            self.out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"entity-link\" href=\"{href}\">"))));
+            self.out.push(Event::InlineHtml(CowStr::from(format!(
+                "<a class=\"entity-link\" href=\"{href}\">"
+            ))));
             return OpenLink::EntityLink;
         }
         let block = self.current_block();
@@ -374,8 +410,14 @@ impl<'r> Annotator<'r> {
         let entity = &self.registry.entities[first];
         let anchor = format!("m-{}-{}", entity.id, counter);
         let kind = &self.registry.config.kinds[entity.kind].id;
-        let ids: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].id.as_str()).collect();
-        let names: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].name.value.as_str()).collect();
+        let ids: Vec<&str> = entities
+            .iter()
+            .map(|&e| self.registry.entities[e].id.as_str())
+            .collect();
+        let names: Vec<&str> = entities
+            .iter()
+            .map(|&e| self.registry.entities[e].name.value.as_str())
+            .collect();
         let mut tag = format!(
             "<a class=\"mention mention-{kind}\" id=\"{anchor}\" href=\"{}{}\" data-entity=\"{}\"",
             self.href_prefix,
@@ -387,7 +429,13 @@ impl<'r> Annotator<'r> {
         }
         tag.push('>');
         self.out.push(Event::InlineHtml(CowStr::from(tag)));
-        self.raw_mentions.push(RawMention { entities, anchor, block, range, explicit });
+        self.raw_mentions.push(RawMention {
+            entities,
+            anchor,
+            block,
+            range,
+            explicit,
+        });
         self.raw_mentions.len() - 1
     }
 
@@ -408,16 +456,21 @@ impl<'r> Annotator<'r> {
                 continue;
             }
             if found.start > written {
-                self.out.push(Event::Text(CowStr::from(pending.text[written..found.start].to_string())));
+                self.out.push(Event::Text(CowStr::from(
+                    pending.text[written..found.start].to_string(),
+                )));
             }
             let range = pending.block_offset + found.start..pending.block_offset + found.end;
             self.push_mention(entities, block, range, false);
-            self.out.push(Event::Text(CowStr::from(pending.text[found.start..found.end].to_string())));
+            self.out.push(Event::Text(CowStr::from(
+                pending.text[found.start..found.end].to_string(),
+            )));
             self.out.push(Event::InlineHtml("</a>".into()));
             written = found.end;
         }
         if written < pending.text.len() {
-            self.out.push(Event::Text(CowStr::from(pending.text[written..].to_string())));
+            self.out
+                .push(Event::Text(CowStr::from(pending.text[written..].to_string())));
         }
     }
 
@@ -442,10 +495,19 @@ impl<'r> Annotator<'r> {
         self.diagnostics.push(
             Diagnostic::error(
                 Code::AmbiguousAlias,
-                format!("`{text}` could mean {}: nothing here says which", claimants.join(" or ")),
+                format!(
+                    "`{text}` could mean {}: nothing here says which",
+                    claimants.join(" or ")
+                ),
             )
-            .at(Location::from_range(self.path, self.file_text, start..start + text.len()))
-            .with_hint(format!("link it explicitly, e.g. `[{text}](@{example})`, or `[{text}](@)` if it is no mention")),
+            .at(Location::from_range(
+                self.path,
+                self.file_text,
+                start..start + text.len(),
+            ))
+            .with_hint(format!(
+                "link it explicitly, e.g. `[{text}](@{example})`, or `[{text}](@)` if it is no mention"
+            )),
         );
     }
 
@@ -474,7 +536,11 @@ impl<'r> Annotator<'r> {
                 });
                 let mut html_out = String::new();
                 html::push_html(&mut html_out, events.into_iter());
-                Footnote { id: note_id(&name), number, html: html_out }
+                Footnote {
+                    id: note_id(&name),
+                    number,
+                    html: html_out,
+                }
             })
             .collect()
     }
@@ -559,6 +625,7 @@ pub fn sentence_bounds(text: &str, range: Range<usize>) -> (usize, usize) {
             }
         }
     }
+    start = range.start - text[start..range.start].trim_start().len();
     let mut end = text.len();
     for (i, _) in text[range.end..].char_indices() {
         let i = range.end + i;

@@ -126,7 +126,7 @@ pub struct Diagnostic {
     pub code: Code,
     pub message: String,
     /// Where it is; `None` for problems that are not in one file.
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// A path to name when there is no line to point at (a whole file).
     pub path: Option<PathBuf>,
     /// How to fix it, when gloss can tell.
@@ -154,7 +154,7 @@ impl Diagnostic {
 
     pub fn at(mut self, location: Location) -> Self {
         self.path = Some(location.path.clone());
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

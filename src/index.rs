@@ -63,7 +63,11 @@ impl SiteIndex {
                         Some(&i) => order[i].mentions += 1,
                         None => {
                             position.insert(entity, order.len());
-                            order.push(CastMember { entity, mentions: 1, first_anchor: mention.anchor.clone() });
+                            order.push(CastMember {
+                                entity,
+                                mentions: 1,
+                                first_anchor: mention.anchor.clone(),
+                            });
                         }
                     }
                 }
@@ -82,7 +86,11 @@ impl SiteIndex {
 
         let mut related: Vec<BTreeMap<usize, Relation>> = vec![BTreeMap::new(); n];
         let mut relate = |x: usize, y: usize, declared: bool, count: usize| {
-            let entry = related[x].entry(y).or_insert(Relation { entity: y, declared: false, co_mentions: 0 });
+            let entry = related[x].entry(y).or_insert(Relation {
+                entity: y,
+                declared: false,
+                co_mentions: 0,
+            });
             entry.declared |= declared;
             entry.co_mentions += count;
         };
@@ -106,11 +114,20 @@ impl SiteIndex {
                     b.co_mentions
                         .cmp(&a.co_mentions)
                         .then(b.declared.cmp(&a.declared))
-                        .then_with(|| registry.entities[a.entity].name.value.cmp(&registry.entities[b.entity].name.value))
+                        .then_with(|| {
+                            registry.entities[a.entity]
+                                .name
+                                .value
+                                .cmp(&registry.entities[b.entity].name.value)
+                        })
                 });
                 list
             })
             .collect();
-        SiteIndex { mentions_of, related, cast }
+        SiteIndex {
+            mentions_of,
+            related,
+            cast,
+        }
     }
 }

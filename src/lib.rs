@@ -79,7 +79,11 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
     let mut warnings = parsed.warnings.clone();
     let registry = resolve::resolve(parsed, &sources)?;
 
-    let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
+    let texts: HashMap<&Path, &str> = sources
+        .content
+        .iter()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
     let articles: Vec<AnnotatedArticle> = registry
         .articles
@@ -95,7 +99,9 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
         .entities
         .par_iter()
         .zip(&entity_texts)
-        .map(|(entity, text)| annotate::render_description(&registry, &entity.path, text, &entity.body, entity.body_offset))
+        .map(|(entity, text)| {
+            annotate::render_description(&registry, &entity.path, text, &entity.body, entity.body_offset)
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .map(|(html, problems)| {
@@ -112,9 +118,21 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
     warnings.extend(lint(&registry, &articles, &index, &entity_texts));
     warnings.sort();
 
-    let input = RenderInput { registry: &registry, articles: &articles, index: &index, descriptions: &descriptions };
+    let input = RenderInput {
+        registry: &registry,
+        articles: &articles,
+        index: &index,
+        descriptions: &descriptions,
+    };
     let pages = render::render_site(&templates, &input)?;
-    Ok(Site { registry, articles, index, pages, static_files: sources.static_files, warnings })
+    Ok(Site {
+        registry,
+        articles,
+        index,
+        pages,
+        static_files: sources.static_files,
+        warnings,
+    })
 }
 
 /// Warnings that need the whole site: entities never mentioned, aliases that
@@ -145,9 +163,12 @@ fn lint(registry: &Registry, articles: &[AnnotatedArticle], index: &SiteIndex, t
         let at = |span: std::ops::Range<usize>| Location::from_range(&entity.path, texts[e], span);
         if index.mentions_of[e].is_empty() && !registry.articles.is_empty() {
             warnings.push(
-                Diagnostic::warning(Code::NeverMentioned, format!("`{}` is never mentioned in any article", entity.name.value))
-                    .at(at(entity.name.span.clone()))
-                    .with_hint("add an alias that occurs in the text, or link a mention explicitly with `[text](@id)`"),
+                Diagnostic::warning(
+                    Code::NeverMentioned,
+                    format!("`{}` is never mentioned in any article", entity.name.value),
+                )
+                .at(at(entity.name.span.clone()))
+                .with_hint("add an alias that occurs in the text, or link a mention explicitly with `[text](@id)`"),
             );
         }
         if entity.summary.is_none() {
@@ -160,9 +181,12 @@ fn lint(registry: &Registry, articles: &[AnnotatedArticle], index: &SiteIndex, t
         for (a, alias) in entity.aliases.iter().enumerate() {
             if !used[e][a] && !registry.articles.is_empty() {
                 warnings.push(
-                    Diagnostic::warning(Code::UnusedAlias, format!("the alias `{}` never matches any article text", alias.value))
-                        .at(at(alias.span.clone()))
-                        .with_hint("aliases match case-sensitively and as whole words; check the spelling or remove it"),
+                    Diagnostic::warning(
+                        Code::UnusedAlias,
+                        format!("the alias `{}` never matches any article text", alias.value),
+                    )
+                    .at(at(alias.span.clone()))
+                    .with_hint("aliases match case-sensitively and as whole words; check the spelling or remove it"),
                 );
             }
         }
@@ -196,5 +220,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let site = render_site(&options.root)?;
     write::write_site(&options.root, &output, &site.pages, &site.static_files, options.force)
         .map_err(|d| Diagnostics(vec![d]))?;
-    Ok(BuildReport { site, output, elapsed: started.elapsed() })
+    Ok(BuildReport {
+        site,
+        output,
+        elapsed: started.elapsed(),
+    })
 }

@@ -46,7 +46,10 @@ pub fn load(root: &Path) -> Result<SiteSources, Diagnostics> {
     for path in walk_files(&content, &mut diagnostics) {
         let relative = relative_to(root, &path);
         let is_site_yaml = path.parent() == Some(content.as_path())
-            && matches!(path.file_name().and_then(|n| n.to_str()), Some("site.yaml" | "site.yml"));
+            && matches!(
+                path.file_name().and_then(|n| n.to_str()),
+                Some("site.yaml" | "site.yml")
+            );
         let is_markdown = path.extension().is_some_and(|e| e == "md");
         if !is_site_yaml && !is_markdown {
             continue;

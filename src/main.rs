@@ -37,7 +37,12 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { root, output, strict, force } => {
+        Command::Build {
+            root,
+            output,
+            strict,
+            force,
+        } => {
             let options = gloss::BuildOptions { root, output, force };
             match gloss::build(&options) {
                 Ok(report) => {

@@ -65,9 +65,15 @@ impl AliasMatcher {
                 continue;
             }
             let normalized = fold(trimmed).0;
-            for variant in [Some(normalized.clone()), capitalized(&normalized)].into_iter().flatten() {
+            for variant in [Some(normalized.clone()), capitalized(&normalized)]
+                .into_iter()
+                .flatten()
+            {
                 let slot = *index.entry(variant).or_insert_with(|| {
-                    patterns.push(Pattern { text: trimmed.to_string(), owners: Vec::new() });
+                    patterns.push(Pattern {
+                        text: trimmed.to_string(),
+                        owners: Vec::new(),
+                    });
                     patterns.len() - 1
                 });
                 if !patterns[slot].owners.contains(&owner) {
@@ -91,7 +97,11 @@ impl AliasMatcher {
             .automaton
             .find_overlapping_iter(folded.as_str())
             .filter(|m| is_word_boundary(&folded, m.start()) && is_word_boundary(&folded, m.end()))
-            .map(|m| Found { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() })
+            .map(|m| Found {
+                start: m.start(),
+                end: m.end(),
+                pattern: m.pattern().as_usize(),
+            })
             .collect();
         candidates.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         let mut chosen = Vec::new();
@@ -100,7 +110,11 @@ impl AliasMatcher {
             if found.start >= covered {
                 covered = found.end;
                 chosen.push(match &map {
-                    Some(map) => Found { start: map[found.start], end: map[found.end], ..found },
+                    Some(map) => Found {
+                        start: map[found.start],
+                        end: map[found.end],
+                        ..found
+                    },
                     None => found,
                 });
             }
@@ -186,20 +200,29 @@ mod tests {
     #[test]
     fn possessives_and_typographic_apostrophes() {
         let m = matcher(&[("Kim", 0), ("Russia's far east", 1)]);
-        assert_eq!(found(&m, "Kim’s train crossed Russia’s far east."), [("Kim", 0), ("Russia’s far east", 1)]);
+        assert_eq!(
+            found(&m, "Kim’s train crossed Russia’s far east."),
+            [("Kim", 0), ("Russia’s far east", 1)]
+        );
         assert_eq!(found(&m, "Kim's train"), [("Kim", 0)]);
     }
 
     #[test]
     fn hyphen_variants_match() {
         let m = matcher(&[("Komsomolsk-on-Amur", 0)]);
-        assert_eq!(found(&m, "to Komsomolsk\u{2011}on\u{2011}Amur."), [("Komsomolsk\u{2011}on\u{2011}Amur", 0)]);
+        assert_eq!(
+            found(&m, "to Komsomolsk\u{2011}on\u{2011}Amur."),
+            [("Komsomolsk\u{2011}on\u{2011}Amur", 0)]
+        );
     }
 
     #[test]
     fn lower_case_aliases_match_at_sentence_start() {
         let m = matcher(&[("the North", 0)]);
-        assert_eq!(found(&m, "The North engages, as the North does."), [("The North", 0), ("the North", 0)]);
+        assert_eq!(
+            found(&m, "The North engages, as the North does."),
+            [("The North", 0), ("the North", 0)]
+        );
     }
 
     #[test]

@@ -14,9 +14,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
 use crate::load::SiteSources;
-use crate::model::{
-    is_slug, ArticleDoc, EntityDoc, FactDef, FactType, FactValue, Kind, Role, SiteConfig, Spanned,
-};
+use crate::model::{is_slug, ArticleDoc, EntityDoc, FactDef, FactType, FactValue, Kind, Role, SiteConfig, Spanned};
 
 /// The kinds every site has unless `site.yaml` declares its own.
 pub const DEFAULT_KINDS: &str = include_str!("kinds.yaml");
@@ -37,9 +35,13 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
     let rest = &text[start..];
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     if rest[..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error(Code::MissingFrontMatter, "this file has no front matter")
-            .at(Location::from_range(path, text, start..start))
-            .with_hint("start the file with a line `---`, then YAML fields such as `name: ...`, then a closing `---`"));
+        return Err(
+            Diagnostic::error(Code::MissingFrontMatter, "this file has no front matter")
+                .at(Location::from_range(path, text, start..start))
+                .with_hint(
+                    "start the file with a line `---`, then YAML fields such as `name: ...`, then a closing `---`",
+                ),
+        );
     }
     let yaml_offset = start + first_line_end;
     let mut line_start = yaml_offset;
@@ -56,9 +58,12 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         }
         line_start = line_end;
     }
-    Err(Diagnostic::error(Code::UnclosedFrontMatter, "front matter is opened here but never closed")
-        .at(Location::from_range(path, text, start..start + 3))
-        .with_hint("add a line `---` after the last YAML field, before the text"))
+    Err(Diagnostic::error(
+        Code::UnclosedFrontMatter,
+        "front matter is opened here but never closed",
+    )
+    .at(Location::from_range(path, text, start..start + 3))
+    .with_hint("add a line `---` after the last YAML field, before the text"))
 }
 
 /// The top-level keys of a YAML block mapping with their byte ranges (in the
@@ -106,8 +111,15 @@ impl<'a> Fields<'a> {
             Value::Mapping(map) => map,
             Value::Null => Mapping::new(),
             _ => {
-                return Err(Diagnostic::error(Code::InvalidValue, "front matter must be a list of `field: value` lines")
-                    .at(Location::from_range(path, text, split.yaml_offset..split.yaml_offset + 1)))
+                return Err(Diagnostic::error(
+                    Code::InvalidValue,
+                    "front matter must be a list of `field: value` lines",
+                )
+                .at(Location::from_range(
+                    path,
+                    text,
+                    split.yaml_offset..split.yaml_offset + 1,
+                )))
             }
         };
         Ok(Fields {
@@ -187,7 +199,12 @@ impl<'a> Fields<'a> {
                 None => format!("the fields of {what} are: {}", known.join(", ")),
             };
             let span = self.key_span(&key);
-            self.error(Code::UnknownField, span, format!("unknown field `{key}` in {what}"), Some(hint));
+            self.error(
+                Code::UnknownField,
+                span,
+                format!("unknown field `{key}` in {what}"),
+                Some(hint),
+            );
         }
     }
 
@@ -255,17 +272,58 @@ fn yaml_error(path: &Path, text: &str, yaml_offset: usize, e: &serde_yaml::Error
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
     let diagnostic = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {message}"))
         .with_hint("check indentation, and quote text that contains `: ` or starts with a special character");
-    match e.location() {
-        Some(loc) => {
-            let first_line = text[..yaml_offset].matches('\n').count();
-            diagnostic.at(Location::from_line_col(path, text, first_line + loc.line(), loc.column()))
+    let Some(loc) = e.location() else {
+        return diagnostic.in_file(path);
+    };
+    let yaml = yaml_text(text, yaml_offset);
+    if loc.line() > yaml.lines().count() {
+        // The parser ran off the end of the front matter: something opened
+        // on the last line (a bracket, a quote) was never closed. Point there.
+        let content_end = yaml_offset + yaml.trim_end().len();
+        return Diagnostic {
+            message: format!("{} (the front matter ends before it is closed)", diagnostic.message),
+            ..diagnostic
         }
-        None => diagnostic.in_file(path),
+        .at(Location::from_range(path, text, content_end..content_end));
     }
+    let first_line = text[..yaml_offset].matches('\n').count();
+    diagnostic.at(Location::from_line_col(
+        path,
+        text,
+        first_line + loc.line(),
+        loc.column(),
+    ))
+}
+
+/// The YAML part of `text` starting at `yaml_offset`: up to the closing
+/// `---`, or all of it for `site.yaml`.
+fn yaml_text(text: &str, yaml_offset: usize) -> &str {
+    let rest = &text[yaml_offset..];
+    if yaml_offset == 0 {
+        return rest;
+    }
+    let mut end = 0;
+    for line in rest.split_inclusive('\n') {
+        if matches!(line.trim_end(), "---" | "...") {
+            break;
+        }
+        end += line.len();
+    }
+    &rest[..end]
 }
 
 const ARTICLE_FIELDS: &[&str] = &[
-    "title", "subtitle", "date", "dateline", "byline", "source", "source_url", "summary", "intro", "notes", "tags",
+    "title",
+    "subtitle",
+    "date",
+    "dateline",
+    "byline",
+    "source",
+    "source_url",
+    "summary",
+    "intro",
+    "notes",
+    "tags",
     "route",
 ];
 
@@ -424,11 +482,19 @@ fn parse_fact(f: &mut Fields, def: &FactDef, value: Value) -> Option<Spanned<Fac
             _ => None,
         },
         FactType::List => match &value {
-            Value::Sequence(items) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>().map(FactValue::List),
+            Value::Sequence(items) => items
+                .iter()
+                .map(scalar_text)
+                .collect::<Option<Vec<_>>>()
+                .map(FactValue::List),
             _ => None,
         },
         FactType::Roles => match &value {
-            Value::Sequence(items) => items.iter().map(parse_role).collect::<Option<Vec<_>>>().map(FactValue::Roles),
+            Value::Sequence(items) => items
+                .iter()
+                .map(parse_role)
+                .collect::<Option<Vec<_>>>()
+                .map(FactValue::Roles),
             _ => None,
         },
         FactType::Coordinates => {
@@ -473,10 +539,18 @@ fn parse_fact(f: &mut Fields, def: &FactDef, value: Value) -> Option<Spanned<Fac
 /// A role is a plain string or `{title, from, to}`.
 fn parse_role(value: &Value) -> Option<Role> {
     if let Some(title) = scalar_text(value) {
-        return Some(Role { title, from: None, to: None });
+        return Some(Role {
+            title,
+            from: None,
+            to: None,
+        });
     }
     let map = value.as_mapping()?;
-    let mut role = Role { title: String::new(), from: None, to: None };
+    let mut role = Role {
+        title: String::new(),
+        from: None,
+        to: None,
+    };
     for (k, v) in map {
         match k.as_str()? {
             "title" => role.title = scalar_text(v)?,
@@ -567,15 +641,25 @@ pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnost
             facts: k
                 .facts
                 .into_iter()
-                .map(|f| FactDef { key: f.key, label: f.label, ty: f.ty })
+                .map(|f| FactDef {
+                    key: f.key,
+                    label: f.label,
+                    ty: f.ty,
+                })
                 .collect(),
         })
         .collect();
     for (i, kind) in kinds.iter().enumerate() {
         let problem = if !is_slug(&kind.folder) || kind.folder == "articles" {
-            Some(format!("kind `{}` has folder `{}`: a folder must be a slug other than `articles`", kind.id, kind.folder))
+            Some(format!(
+                "kind `{}` has folder `{}`: a folder must be a slug other than `articles`",
+                kind.id, kind.folder
+            ))
         } else if kinds[..i].iter().any(|k| k.folder == kind.folder || k.id == kind.id) {
-            Some(format!("kind `{}` (folder `{}`) is declared twice", kind.id, kind.folder))
+            Some(format!(
+                "kind `{}` (folder `{}`) is declared twice",
+                kind.id, kind.folder
+            ))
         } else {
             None
         };
@@ -598,7 +682,9 @@ fn default_kind_specs() -> Vec<KindSpec> {
 
 /// The id of a content file: its file name without `.md`.
 pub fn file_stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Every parsed file of a site, before resolution.
@@ -643,7 +729,12 @@ pub fn parse_site(sources: &SiteSources) -> Result<ParsedSite, Diagnostics> {
                 .in_file(&file.path)
                 .with_hint(format!(
                     "articles go in content/articles; entities in {}",
-                    config.kinds.iter().map(|k| format!("content/{}", k.folder)).collect::<Vec<_>>().join(", ")
+                    config
+                        .kinds
+                        .iter()
+                        .map(|k| format!("content/{}", k.folder))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))])),
             }
         })
@@ -660,7 +751,12 @@ pub fn parse_site(sources: &SiteSources) -> Result<ParsedSite, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(ParsedSite { config, articles, entities, warnings: diagnostics })
+    Ok(ParsedSite {
+        config,
+        articles,
+        entities,
+        warnings: diagnostics,
+    })
 }
 
 /// The first folder below `content/` of a content file's path
@@ -750,8 +846,13 @@ mod tests {
     fn coordinates_out_of_range() {
         let kinds = kinds();
         let place = kinds.iter().position(|k| k.id == "place").unwrap();
-        let errs = parse_entity(Path::new("places/x.md"), "---\nname: X\ncoordinates: [131.9, 43.1]\n---\n", &kinds, place)
-            .unwrap_err();
+        let errs = parse_entity(
+            Path::new("places/x.md"),
+            "---\nname: X\ncoordinates: [131.9, 43.1]\n---\n",
+            &kinds,
+            place,
+        )
+        .unwrap_err();
         assert_eq!(errs[0].code, Code::InvalidValue);
         assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
     }

@@ -44,7 +44,13 @@ impl Registry {
     }
 
     /// An "unknown entity" error for `id`, located at `span` of `text`.
-    pub fn unknown_entity(&self, id: &str, path: &std::path::Path, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
+    pub fn unknown_entity(
+        &self,
+        id: &str,
+        path: &std::path::Path,
+        text: &str,
+        span: std::ops::Range<usize>,
+    ) -> Diagnostic {
         let hint = match self.suggest(id) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!(
@@ -60,10 +66,18 @@ impl Registry {
 
 /// Builds the registry, reporting every duplicate id and dangling reference.
 pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Diagnostics> {
-    let ParsedSite { config, mut articles, mut entities, .. } = parsed;
+    let ParsedSite {
+        config,
+        mut articles,
+        mut entities,
+        ..
+    } = parsed;
     let mut diagnostics = Diagnostics::default();
-    let texts: HashMap<&std::path::Path, &str> =
-        sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
+    let texts: HashMap<&std::path::Path, &str> = sources
+        .content
+        .iter()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
     let text_of = |path: &std::path::Path| texts.get(path).copied().unwrap_or("");
 
     entities.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
@@ -76,7 +90,11 @@ pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Di
             diagnostics.push(
                 Diagnostic::error(
                     Code::DuplicateId,
-                    format!("the id `{}` is used twice: here and in {}", entity.id, other.path.display()),
+                    format!(
+                        "the id `{}` is used twice: here and in {}",
+                        entity.id,
+                        other.path.display()
+                    ),
                 )
                 .at(Location::from_range(&entity.path, text_of(&entity.path), 0..0))
                 .with_hint("ids are unique across all kinds: rename one of the two files"),
@@ -89,26 +107,37 @@ pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Di
     for article in &articles {
         if !crate::model::is_slug(&article.slug) {
             diagnostics.push(
-                Diagnostic::error(Code::InvalidId, format!("the file name `{}` is not a valid article slug", article.slug))
-                    .in_file(&article.path)
-                    .with_hint(format!("rename it to `{}.md`", crate::model::slugify(&article.slug))),
+                Diagnostic::error(
+                    Code::InvalidId,
+                    format!("the file name `{}` is not a valid article slug", article.slug),
+                )
+                .in_file(&article.path)
+                .with_hint(format!("rename it to `{}.md`", crate::model::slugify(&article.slug))),
             );
         }
         if let Some(other) = slugs.insert(&article.slug, article) {
             diagnostics.push(
-                Diagnostic::error(Code::DuplicateId, format!("two articles have the slug `{}`", article.slug))
-                    .in_file(&article.path)
-                    .with_hint(format!("the other is {}", other.path.display())),
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    format!("two articles have the slug `{}`", article.slug),
+                )
+                .in_file(&article.path)
+                .with_hint(format!("the other is {}", other.path.display())),
             );
         }
     }
 
     let matcher = AliasMatcher::new(entities.iter().enumerate().flat_map(|(i, e)| {
         std::iter::once((e.name.value.as_str(), Owner { entity: i, alias: None })).chain(
-            e.aliases
-                .iter()
-                .enumerate()
-                .map(move |(a, alias)| (alias.value.as_str(), Owner { entity: i, alias: Some(a) })),
+            e.aliases.iter().enumerate().map(move |(a, alias)| {
+                (
+                    alias.value.as_str(),
+                    Owner {
+                        entity: i,
+                        alias: Some(a),
+                    },
+                )
+            }),
         )
     }));
 
@@ -139,7 +168,10 @@ pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Di
         related.push(list);
         for (_, fact) in &entity.facts {
             if let FactValue::Entity(id) = &fact.value {
-                let reference = Spanned { value: id.clone(), span: fact.span.clone() };
+                let reference = Spanned {
+                    value: id.clone(),
+                    span: fact.span.clone(),
+                };
                 check(&reference, &entity.path, &mut diagnostics);
             }
         }

@@ -75,17 +75,29 @@ pub fn check_output_path(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Writes `pages` and the static files into `output`, atomically.
-pub fn write_site(root: &Path, output: &Path, pages: &[Page], static_files: &[PathBuf], force: bool) -> Result<(), Diagnostic> {
+pub fn write_site(
+    root: &Path,
+    output: &Path,
+    pages: &[Page],
+    static_files: &[PathBuf],
+    force: bool,
+) -> Result<(), Diagnostic> {
     check_output_path(root, output)?;
     let output = absolute(output);
     if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(&output) && !force {
         return Err(Diagnostic::error(
             Code::OutputPath,
-            format!("{} exists and was not written by gloss; refusing to replace it", output.display()),
+            format!(
+                "{} exists and was not written by gloss; refusing to replace it",
+                output.display()
+            ),
         )
         .with_hint("pick another --output, empty that folder, or pass --force to replace it"));
     }
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let parent = output.parent().unwrap_or(Path::new("/"));
     let staging = parent.join(format!(".{name}.gloss-staging"));
     let old = parent.join(format!(".{name}.gloss-old"));
@@ -103,9 +115,8 @@ fn is_empty_dir(path: &Path) -> bool {
 
 /// An I/O error that names the path it happened at.
 fn io_error(path: &Path, action: &str, e: io::Error) -> Diagnostic {
-    Diagnostic::error(Code::Io, format!("cannot {action} {}: {e}", path.display())).with_hint(
-        "check that the folder is writable and the disk has space; the previous output was left untouched",
-    )
+    Diagnostic::error(Code::Io, format!("cannot {action} {}: {e}", path.display()))
+        .with_hint("check that the folder is writable and the disk has space; the previous output was left untouched")
 }
 
 /// Writes the whole site into `staging`.
@@ -141,8 +152,11 @@ fn stage(root: &Path, staging: &Path, pages: &[Page], static_files: &[PathBuf]) 
         fs::copy(&from, &to).map_err(|e| io_error(&to, &format!("copy {} to", from.display()), e))?;
     }
     let marker = staging.join(MARKER);
-    write_file(&marker, b"This folder is written by `gloss build` and replaced on every build.\n")
-        .map_err(|e| io_error(&marker, "write", e))
+    write_file(
+        &marker,
+        b"This folder is written by `gloss build` and replaced on every build.\n",
+    )
+    .map_err(|e| io_error(&marker, "write", e))
 }
 
 /// One `write` call per file: pages are rendered whole in memory already.

@@ -1,0 +1,309 @@
+//! `gloss build` on fixture sites: mentions, pages, links, output.
+
+use std::fs;
+use std::process::Command;
+
+use crate::support::{default_site, fixture, render, text, Pages};
+
+fn two_articles() -> Pages {
+    Pages::of(&render(&fixture("two-articles")))
+}
+
+/// (text, entity id) of every mention in an article page's body.
+fn mentions(pages: &Pages, path: &str) -> Vec<(String, String)> {
+    pages
+        .select(path, ".article-body a.mention")
+        .iter()
+        .map(|a| (text(a), a.value().attr("data-entity").unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_internal_link_and_fragment_resolves() {
+    for site in [fixture("two-articles"), default_site()] {
+        let pages = Pages::of(&render(&site));
+        assert_eq!(pages.broken_links(), Vec::<String>::new(), "in {}", site.display());
+    }
+}
+
+#[test]
+fn anchor_ids_are_unique_on_every_page() {
+    for site in [fixture("two-articles"), default_site()] {
+        let pages = Pages::of(&render(&site));
+        for path in pages.pages.keys() {
+            let mut ids = pages.ids(path);
+            let count = ids.len();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), count, "duplicate ids on {path}");
+        }
+    }
+}
+
+#[test]
+fn longest_alias_wins_kim_yong_sam_is_one_mention() {
+    let pages = two_articles();
+    let found = mentions(&pages, "articles/departure.html");
+    assert!(
+        found.contains(&("Kim Yong Sam".into(), "kim-yong-sam".into())),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|(t, _)| t == "Yong Sam"));
+    let kims = found.iter().filter(|(_, id)| id == "kim-jong-il").count();
+    // Kim Jong-il, Kim’s, Kim's and the explicit "the leader".
+    assert_eq!(kims, 4, "{found:?}");
+}
+
+#[test]
+fn possessives_link_the_name_only() {
+    let pages = two_articles();
+    let body = pages.select("articles/departure.html", ".article-body p")[0].html();
+    assert!(body.contains(">Kim</a>’s train"), "{body}");
+    assert!(body.contains(">Kim</a>'s escort"), "{body}");
+}
+
+#[test]
+fn code_links_footnotes_and_opt_outs_are_never_mentions() {
+    let pages = two_articles();
+    let found = mentions(&pages, "articles/departure.html");
+    assert!(
+        !found.iter().any(|(t, _)| t.contains("home") || t.contains("inside")),
+        "{found:?}"
+    );
+    let code = pages.select("articles/departure.html", ".article-body code");
+    assert!(code
+        .iter()
+        .all(|c| c.select(&scraper::Selector::parse("a").unwrap()).next().is_none()));
+    let notes = pages.select("articles/departure.html", ".footnotes a.mention");
+    assert!(notes.is_empty(), "footnotes are editorial text");
+    let opted_out = pages.select("articles/departure.html", ".article-body p")[2].html();
+    assert!(opted_out.contains("so does Kim when marked"), "{opted_out}");
+}
+
+#[test]
+fn explicit_links_in_editorial_text_are_plain_glossary_links() {
+    let pages = two_articles();
+    let intro = pages.select("articles/departure.html", ".intro a");
+    assert_eq!(intro.len(), 1);
+    assert_eq!(intro[0].value().attr("href"), Some("../people/kim-jong-il.html"));
+    assert!(intro[0].value().attr("id").is_none());
+}
+
+#[test]
+fn glossary_pages_gather_mentions_from_every_article() {
+    let pages = two_articles();
+    let backlinks: Vec<String> = pages
+        .select("people/kim-jong-il.html", ".mentions li a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert!(backlinks
+        .iter()
+        .any(|h| h.starts_with("../articles/departure.html#m-kim-jong-il-")));
+    assert!(backlinks
+        .iter()
+        .any(|h| h.starts_with("../articles/arrival.html#m-kim-jong-il-")));
+    // Departure: 4 mentions; arrival: text, quote, list item.
+    assert_eq!(backlinks.len(), 7, "{backlinks:?}");
+}
+
+#[test]
+fn each_backlink_quotes_its_sentence() {
+    let pages = two_articles();
+    let quotes: Vec<String> = pages
+        .select("places/vladivostok.html", ".mentions li")
+        .iter()
+        .map(text)
+        .collect();
+    // The title is annotated too: its mention is quoted first.
+    assert_eq!(quotes[0], "Arrival in Vladivostok");
+    assert_eq!(quotes[1], "Kim arrived in Vladivostok, where Putin waited.");
+    let marked = pages.select("places/vladivostok.html", ".mentions li mark");
+    assert_eq!(text(&marked[1]), "Vladivostok");
+}
+
+#[test]
+fn related_entities_are_declared_and_co_mentioned_with_counts() {
+    let pages = two_articles();
+    let related: Vec<String> = pages
+        .select("people/kim-jong-il.html", ".related li")
+        .iter()
+        .map(text)
+        .collect();
+    // Kim and Putin share the first paragraph of "arrival" and the quote.
+    assert!(
+        related
+            .iter()
+            .any(|r| r.starts_with("Vladimir Putin mentioned together in 2 paragraphs")),
+        "{related:?}"
+    );
+    assert!(
+        related
+            .iter()
+            .any(|r| r.starts_with("Kim Yong-sam") || r.starts_with("Khasan")),
+        "{related:?}"
+    );
+}
+
+#[test]
+fn entity_pages_show_facts_and_authority_links() {
+    let pages = two_articles();
+    let facts: Vec<String> = pages
+        .select("places/vladivostok.html", ".facts dd")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(facts.contains(&"43.12° N, 131.89° E".to_string()), "{facts:?}");
+    assert!(facts.contains(&"Russia".to_string()));
+    let roles: Vec<String> = pages
+        .select("people/kim-jong-il.html", ".facts dd")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        roles.contains(&"Supreme Leader of North Korea (1994–2011)".to_string()),
+        "{roles:?}"
+    );
+    assert!(roles.contains(&"1941 or 1942".to_string()));
+    let authorities = pages.select("people/kim-jong-il.html", ".authorities a");
+    assert_eq!(text(&authorities[0]), "Wikidata");
+}
+
+#[test]
+fn kind_indexes_list_a_to_z_with_counts() {
+    let pages = two_articles();
+    let names: Vec<String> = pages
+        .select("places/index.html", ".entity-list li > a")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(names, ["Khasan", "Russia", "Vladivostok"]);
+    let counts: Vec<String> = pages
+        .select("places/index.html", ".entity-list .count")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(counts[2], "3 mentions");
+}
+
+#[test]
+fn home_lists_several_articles_newest_first() {
+    let pages = two_articles();
+    let titles: Vec<String> = pages
+        .select("index.html", ".article-list h2 a")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(titles, ["Arrival in Vladivostok", "The Dear Leader departs"]);
+}
+
+#[test]
+fn home_leads_straight_to_a_single_article() {
+    let pages = Pages::of(&render(&default_site()));
+    let refresh = pages.select("index.html", "meta[http-equiv=refresh]");
+    assert_eq!(
+        refresh[0].value().attr("content"),
+        Some("0; url=articles/all-aboard.html")
+    );
+}
+
+#[test]
+fn article_lists_its_cast_by_kind() {
+    let pages = two_articles();
+    let cast: Vec<String> = pages
+        .select("articles/departure.html", ".cast li > a:first-child")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(cast, ["Kim Jong-il", "Kim Yong-sam", "Russia", "Khasan"]);
+}
+
+#[test]
+fn no_link_relies_on_a_server() {
+    let site = render(&fixture("two-articles"));
+    for page in &site.pages {
+        assert!(
+            !page.html.contains("href=\"/"),
+            "{} has a root-relative link",
+            page.path
+        );
+        assert!(!page.html.contains("/\""), "{} links to a folder", page.path);
+    }
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let first = render(&fixture("two-articles")).pages;
+    let second = render(&fixture("two-articles")).pages;
+    assert_eq!(first, second);
+}
+
+fn gloss() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gloss"))
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn build_writes_the_site_and_reports_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let out = gloss().args(["build", "--root"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Built 2 articles, 3 people, 3 places"), "{stderr}");
+    let article = fs::read_to_string(dir.path().join("public/articles/departure.html")).unwrap();
+    assert!(article.contains("class=\"mention"));
+    assert!(dir.path().join("public/style.css").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    assert!(gloss()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .status()
+        .unwrap()
+        .success());
+    let before = fs::read(dir.path().join("public/people/kim-jong-il.html")).unwrap();
+
+    let broken = dir.path().join("content/people/kim-jong-il.md");
+    fs::write(&broken, "---\nname: [unclosed\n---\nText\n").unwrap();
+    let out = gloss().args(["build", "--root"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/people/kim-jong-il.md:2:16: error: invalid YAML"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read(dir.path().join("public/people/kim-jong-il.html")).unwrap(),
+        before
+    );
+    let litter: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.contains("gloss-").then_some(name)
+        })
+        .collect();
+    assert!(litter.is_empty(), "{litter:?}");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = gloss().args(["build", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

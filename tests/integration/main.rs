@@ -1,0 +1,5 @@
+//! Integration tests: build fixture sites (and the default site) and check
+//! what a reader would see in the output.
+
+mod build;
+mod support;

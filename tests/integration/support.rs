@@ -1,0 +1,128 @@
+//! Helpers: render a site in memory and look at its pages as parsed HTML.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use gloss::Site;
+use scraper::{Html, Selector};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// The repository root: the default site.
+pub fn default_site() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Renders a site in memory, panicking with the diagnostics if it fails.
+pub fn render(root: &Path) -> Site {
+    match gloss::render_site(root) {
+        Ok(site) => site,
+        Err(diagnostics) => {
+            let shown: Vec<String> = diagnostics.0.iter().map(|d| d.to_string()).collect();
+            panic!("{} did not build:\n{}", root.display(), shown.join("\n\n"))
+        }
+    }
+}
+
+/// Every page of a rendered site, parsed.
+pub struct Pages {
+    pub pages: BTreeMap<String, Html>,
+    /// Files that exist besides pages (static files).
+    pub files: BTreeSet<String>,
+}
+
+impl Pages {
+    pub fn of(site: &Site) -> Pages {
+        let pages = site
+            .pages
+            .iter()
+            .map(|p| (p.path.clone(), Html::parse_document(&p.html)))
+            .collect();
+        let mut files: BTreeSet<String> = gloss::write::DEFAULT_STATIC
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        files.extend(site.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+        Pages { pages, files }
+    }
+
+    pub fn get(&self, path: &str) -> &Html {
+        self.pages
+            .get(path)
+            .unwrap_or_else(|| panic!("no page {path}; pages: {:?}", self.pages.keys()))
+    }
+
+    pub fn select<'a>(&'a self, path: &str, css: &str) -> Vec<scraper::ElementRef<'a>> {
+        let selector = Selector::parse(css).unwrap();
+        self.get(path).select(&selector).collect()
+    }
+
+    pub fn ids(&self, path: &str) -> Vec<String> {
+        self.select(path, "[id]")
+            .iter()
+            .map(|e| e.value().attr("id").unwrap().to_string())
+            .collect()
+    }
+
+    /// Every internal link of every page, checked: relative, to a file that
+    /// exists, to a fragment that exists. Returns the problems found.
+    pub fn broken_links(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let attrs = Selector::parse("a[href], link[href], script[src], img[src]").unwrap();
+        for (path, html) in &self.pages {
+            for element in html.select(&attrs) {
+                let target = element.value().attr("href").or(element.value().attr("src")).unwrap();
+                if target.starts_with("https://") || target.starts_with("http://") || target.starts_with("mailto:") {
+                    continue;
+                }
+                if target.starts_with('/') {
+                    problems.push(format!("{path}: absolute link {target}"));
+                    continue;
+                }
+                let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
+                let resolved = if file.is_empty() {
+                    path.clone()
+                } else {
+                    join(path, file)
+                };
+                if !self.pages.contains_key(&resolved) && !self.files.contains(&resolved) {
+                    problems.push(format!("{path}: link to missing {target} ({resolved})"));
+                    continue;
+                }
+                if !fragment.is_empty() && !self.ids(&resolved).iter().any(|id| id == fragment) {
+                    problems.push(format!("{path}: link to missing anchor {target}"));
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// Resolves a relative link from the page at `from` (both relative to the
+/// site root).
+pub fn join(from: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in link.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The visible text of an element, whitespace collapsed.
+pub fn text(element: &scraper::ElementRef) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
