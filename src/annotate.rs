@@ -559,13 +559,23 @@ impl<'r> Annotator<'r> {
             .map(|raw| {
                 let text = &self.blocks[raw.block];
                 let (sentence_start, sentence_end) = sentence_bounds(text, raw.range.clone());
+                let natural = sentence_bounds_unclipped(text, raw.range.clone());
+                let ellipsis = |clipped: bool| if clipped { "…" } else { "" };
                 Mention {
                     entities: raw.entities,
                     anchor: raw.anchor,
                     block: raw.block,
                     text: text[raw.range.clone()].to_string(),
-                    before: text[sentence_start..raw.range.start].trim_start().to_string(),
-                    after: text[raw.range.end..sentence_end].trim_end().to_string(),
+                    before: format!(
+                        "{}{}",
+                        ellipsis(sentence_start > natural.0),
+                        text[sentence_start..raw.range.start].trim_start()
+                    ),
+                    after: format!(
+                        "{}{}",
+                        text[raw.range.end..sentence_end].trim_end(),
+                        ellipsis(sentence_end < natural.1)
+                    ),
                     position: (block_starts[raw.block] + raw.range.start) as f64 / total,
                     explicit: raw.explicit,
                 }
@@ -595,12 +605,18 @@ fn escape_attr(s: &str) -> String {
 }
 
 /// Longest context quoted on either side of a mention, in characters.
-const MAX_CONTEXT_CHARS: usize = 160;
+const MAX_CONTEXT_CHARS: usize = 200;
 
 /// The byte bounds of the sentence around `range` in `text`: from after the
 /// previous sentence end (`.`, `!`, `?`, then closing quotes, then space) to
 /// the next one, trimmed to a readable length.
 pub fn sentence_bounds(text: &str, range: Range<usize>) -> (usize, usize) {
+    let (start, end) = sentence_bounds_unclipped(text, range.clone());
+    (clamp_start(text, start, range.start), clamp_end(text, range.end, end))
+}
+
+/// The whole sentence around `range`, however long.
+fn sentence_bounds_unclipped(text: &str, range: Range<usize>) -> (usize, usize) {
     let is_end = |i: usize| -> Option<usize> {
         // Returns the index just past a sentence end that starts at byte i.
         let mut chars = text[i..].char_indices();
@@ -634,7 +650,7 @@ pub fn sentence_bounds(text: &str, range: Range<usize>) -> (usize, usize) {
             break;
         }
     }
-    (clamp_start(text, start, range.start), clamp_end(text, range.end, end))
+    (start, end)
 }
 
 /// Moves `start` forward so at most [`MAX_CONTEXT_CHARS`] precede `limit`.

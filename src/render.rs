@@ -173,6 +173,7 @@ struct ArticleLink<'a> {
     title: &'a str,
     url: String,
     date: Option<&'a str>,
+    date_display: Option<String>,
     byline: Option<&'a str>,
     summary: Option<&'a str>,
     mentions: usize,
@@ -192,6 +193,8 @@ struct ArticleContext<'a> {
     title_html: &'a str,
     subtitle: Option<&'a str>,
     date: Option<&'a str>,
+    /// The date for readers: `20 August 2002`.
+    date_display: Option<String>,
     dateline: Option<&'a str>,
     byline: Option<&'a str>,
     source: Option<&'a str>,
@@ -451,6 +454,7 @@ impl<'a> Renderer<'a> {
                 title: &doc.title.value,
                 url: article_path(&doc.slug),
                 date: doc.date.as_deref(),
+                date_display: doc.date.as_deref().map(display_date),
                 byline: doc.byline.as_deref(),
                 summary: doc.summary.as_deref(),
                 mentions: annotated.mentions.len(),
@@ -496,6 +500,7 @@ impl<'a> Renderer<'a> {
             title_html: &annotated.title_html,
             subtitle: doc.subtitle.as_deref(),
             date: doc.date.as_deref(),
+            date_display: doc.date.as_deref().map(display_date),
             dateline: doc.dateline.as_deref(),
             byline: doc.byline.as_deref(),
             source: doc.source.as_deref(),
@@ -688,6 +693,32 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// `2002-08-20` → `20 August 2002` (dates are checked when parsed).
+pub fn display_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = iso.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return iso.to_string();
+    };
+    match (m.parse::<usize>(), d.parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => iso.to_string(),
+    }
+}
+
 /// `43.12° N, 131.89° E`.
 fn format_coordinates(lat: f64, lon: f64) -> String {
     let ns = if lat < 0.0 { 'S' } else { 'N' };
@@ -738,6 +769,12 @@ mod tests {
     fn coordinates_read_like_an_atlas() {
         assert_eq!(format_coordinates(43.1155, 131.8855), "43.12° N, 131.89° E");
         assert_eq!(format_coordinates(-33.9, -70.6), "33.90° S, 70.60° W");
+    }
+
+    #[test]
+    fn dates_read_like_dates() {
+        assert_eq!(display_date("2002-08-20"), "20 August 2002");
+        assert_eq!(display_date("2002-01-01"), "1 January 2002");
     }
 
     #[test]
