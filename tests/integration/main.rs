@@ -2,4 +2,5 @@
 //! what a reader would see in the output.
 
 mod build;
+mod edition;
 mod support;

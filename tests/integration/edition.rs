@@ -1,0 +1,162 @@
+//! The shipped edition: the default site is complete, faithful and clean.
+
+use crate::support::{default_site, render, text, Pages};
+
+/// Words of a text with typographic quotes folded and editorial insertions
+/// (`[…]`) dropped, for comparing the edition with its source.
+fn words(text: &str) -> Vec<String> {
+    text.replace(['“', '”'], "\"")
+        .split_whitespace()
+        .filter(|w| !(w.starts_with('[') && w.ends_with(']')))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_default_site_builds_without_errors_or_warnings() {
+    let site = render(&default_site());
+    let warnings: Vec<String> = site.warnings.0.iter().map(|d| d.to_string()).collect();
+    assert!(warnings.is_empty(), "{}", warnings.join("\n\n"));
+}
+
+#[test]
+fn the_article_text_matches_the_source_word_for_word() {
+    let source = include_str!("../data/source-article.txt");
+    let mut lines = source.lines();
+    let dateline = lines.next().unwrap();
+    let expected = words(&lines.collect::<Vec<_>>().join("\n"));
+
+    let site = render(&default_site());
+    let pages = Pages::of(&site);
+    let path = "articles/all-aboard.html";
+    let title = text(&pages.select(path, ".article-header h1")[0]);
+    let body_html = pages.select(path, ".article-body")[0].html();
+    // Drop editorial note markers before reading the text.
+    let without_notes = regex_free_strip(&body_html, "<sup class=\"note-ref\">", "</sup>");
+    let body = text(&scraper::Html::parse_fragment(&without_notes).root_element());
+    let edition = words(&format!("{title}\n{body}"));
+    assert_eq!(edition, expected);
+
+    let printed = text(&pages.select(path, ".dateline")[0]);
+    assert_eq!(printed, dateline);
+    let date = pages.select(path, ".article-header time")[0].value().attr("datetime");
+    assert_eq!(date, Some("2002-08-20"));
+}
+
+/// Removes every `open … close` span from `html`.
+fn regex_free_strip(html: &str, open: &str, close: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(open) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        rest = after.find(close).map_or("", |end| &after[end + close.len()..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_repair_carries_an_editorial_note() {
+    let pages = Pages::of(&render(&default_site()));
+    let notes: Vec<String> = pages
+        .select("articles/all-aboard.html", ".footnotes li")
+        .iter()
+        .map(text)
+        .collect();
+    let about: Vec<String> = pages
+        .select("articles/all-aboard.html", ".editorial-notes .note")
+        .iter()
+        .map(text)
+        .collect();
+    let all = format!("{} {}", notes.join(" "), about.join(" "));
+    for repair in [
+        "Far-Eastern",
+        "visit would focus",
+        "closing quotation mark",
+        "1 January 2002",
+        "Kim Yong Chung",
+    ] {
+        assert!(all.contains(repair), "no note explains {repair:?}");
+    }
+}
+
+#[test]
+fn every_entity_is_mentioned_and_documented() {
+    let site = render(&default_site());
+    for (e, entity) in site.registry.entities.iter().enumerate() {
+        assert!(
+            !site.index.mentions_of[e].is_empty(),
+            "{} is never mentioned",
+            entity.id
+        );
+        assert!(entity.summary.is_some(), "{} has no summary", entity.id);
+        let words = entity.body.split_whitespace().count();
+        assert!(
+            (80..=200).contains(&words),
+            "{}: description has {words} words",
+            entity.id
+        );
+        let kind = &site.registry.config.kinds[entity.kind].id;
+        if kind == "place" {
+            assert!(
+                entity
+                    .facts
+                    .iter()
+                    .any(|(_, f)| matches!(f.value, gloss::model::FactValue::Coordinates { .. })),
+                "{} has no coordinates",
+                entity.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_entity_links_to_wikipedia_and_wikidata_where_verified() {
+    // No stored source confirmed these authority records yet; every other
+    // entity must have both.
+    const UNVERIFIED: &[&str] = &["kim-yong-sam", "konstantin-pulikovsky"];
+    let site = render(&default_site());
+    for entity in &site.registry.entities {
+        if UNVERIFIED.contains(&entity.id.as_str()) {
+            continue;
+        }
+        let has = |host: &str| entity.same_as.iter().any(|u| u.contains(host));
+        assert!(has("wikidata.org/wiki/"), "{} has no Wikidata link", entity.id);
+        assert!(has("en.wikipedia.org/wiki/"), "{} has no Wikipedia link", entity.id);
+    }
+}
+
+#[test]
+fn references_without_a_name_link_to_the_right_entity() {
+    let pages = Pages::of(&render(&default_site()));
+    let mentions: Vec<(String, String)> = pages
+        .select("articles/all-aboard.html", "a.mention")
+        .iter()
+        .map(|a| (text(a), a.value().attr("data-entity").unwrap().to_string()))
+        .collect();
+    let expect = |surface: &str, entity: &str| {
+        assert!(
+            mentions
+                .iter()
+                .any(|(t, e)| t == surface && e.split(' ').any(|id| id == entity)),
+            "{surface:?} should link to {entity}; mentions: {mentions:?}"
+        );
+    };
+    expect("The Dear Leader", "kim-jong-il");
+    expect("the North Korean leader", "kim-jong-il");
+    expect("The reclusive Kim", "kim-jong-il");
+    expect("Russia’s Pacific far east", "russian-far-east");
+    expect("Pacific Russia", "russian-far-east");
+    expect("the Russian president", "vladimir-putin");
+    expect("the North", "north-korea");
+    expect("the peninsula", "korean-peninsula");
+    expect("the two Koreas", "south-korea");
+    expect("Moscow", "russia");
+    expect("Kim Yong Chung", "kim-yong-chun");
+    expect("Kim Yong Sam", "kim-yong-sam");
+    expect("Kim", "kim-jong-il");
+    assert!(!mentions
+        .iter()
+        .any(|(t, e)| t.starts_with("Kim Yong") && e == "kim-jong-il"));
+}
