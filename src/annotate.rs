@@ -15,6 +15,7 @@ use std::path::Path;
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::matcher::Found;
 use crate::model::ArticleDoc;
 use crate::resolve::Registry;
 
@@ -76,15 +77,8 @@ pub fn annotate_article(
     let mentions = body.finish_mentions();
 
     let mut editorial = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Editorial);
-    let intro_html = article
-        .intro
-        .as_ref()
-        .map(|intro| editorial.render(&intro.value, intro.span.start));
-    let notes_html = article
-        .notes
-        .iter()
-        .map(|note| editorial.render(&note.value, note.span.start))
-        .collect();
+    let intro_html = article.intro.as_ref().map(|intro| editorial.render(&intro.value, intro.span.start));
+    let notes_html = article.notes.iter().map(|note| editorial.render(&note.value, note.span.start)).collect();
 
     let mut diagnostics = body.diagnostics;
     diagnostics.extend(editorial.diagnostics);
@@ -123,11 +117,7 @@ pub fn render_description(
 
 fn strip_paragraph(html: &str) -> String {
     let trimmed = html.trim();
-    trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-        .unwrap_or(trimmed)
-        .to_string()
+    trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")).unwrap_or(trimmed).to_string()
 }
 
 fn markdown_options() -> Options {
@@ -265,11 +255,7 @@ impl<'r> Annotator<'r> {
             Event::SoftBreak | Event::HardBreak => {
                 let block = self.current_block();
                 self.blocks[block].push(' ');
-                self.out.push(if matches!(event, Event::SoftBreak) {
-                    Event::SoftBreak
-                } else {
-                    Event::HardBreak
-                });
+                self.out.push(if matches!(event, Event::SoftBreak) { Event::SoftBreak } else { Event::HardBreak });
             }
             Event::FootnoteReference(name) => {
                 let next = self.footnote_numbers.len() + 1;
@@ -279,11 +265,7 @@ impl<'r> Annotator<'r> {
                 // note's back link; later ones get a counter to stay unique.
                 let uses = self.counters_for_notes.entry(id.clone()).or_insert(0);
                 *uses += 1;
-                let ref_id = if *uses == 1 {
-                    format!("note-ref-{id}")
-                } else {
-                    format!("note-ref-{id}-{uses}")
-                };
+                let ref_id = if *uses == 1 { format!("note-ref-{id}") } else { format!("note-ref-{id}-{uses}") };
                 self.out.push(Event::InlineHtml(CowStr::from(format!(
                     "<sup class=\"note-ref\"><a href=\"#note-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>"
                 ))));
@@ -372,18 +354,14 @@ impl<'r> Annotator<'r> {
     fn open_entity_link(&mut self, ids: &str, source: Range<usize>) -> OpenLink {
         let mut entities = Vec::new();
         for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
-            match self.registry.lookup(id) {
-                Some(e) if !entities.contains(&e) => entities.push(e),
-                Some(_) => {}
-                None => {
-                    let at = self
-                        .file_text
-                        .get(source.clone())
-                        .and_then(|s| s.find(id))
-                        .map_or(source.clone(), |i| source.start + i..source.start + i + id.len());
-                    self.diagnostics
-                        .push(self.registry.unknown_entity(id, self.path, self.file_text, at));
-                }
+            let at = self
+                .file_text
+                .get(source.clone())
+                .and_then(|s| s.find(id))
+                .map_or(source.clone(), |i| source.start + i..source.start + i + id.len());
+            let found = self.registry.reference(id, self.path, self.file_text, at, &mut self.diagnostics);
+            if let Some(e) = found.filter(|e| !entities.contains(e)) {
+                entities.push(e);
             }
         }
         let Some(&first) = entities.first() else {
@@ -391,9 +369,7 @@ impl<'r> Annotator<'r> {
         };
         let href = format!("{}{}", self.href_prefix, self.registry.entity_path(first));
         if self.mode == Mode::Editorial || self.no_scan > 1 {
-            self.out.push(Event::InlineHtml(CowStr::from(format!(
-                "<a class=\"entity-link\" href=\"{href}\">"
-            ))));
+            self.out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"entity-link\" href=\"{href}\">"))));
             return OpenLink::EntityLink;
         }
         let block = self.current_block();
@@ -410,14 +386,8 @@ impl<'r> Annotator<'r> {
         let entity = &self.registry.entities[first];
         let anchor = format!("m-{}-{}", entity.id, counter);
         let kind = &self.registry.config.kinds[entity.kind].id;
-        let ids: Vec<&str> = entities
-            .iter()
-            .map(|&e| self.registry.entities[e].id.as_str())
-            .collect();
-        let names: Vec<&str> = entities
-            .iter()
-            .map(|&e| self.registry.entities[e].name.value.as_str())
-            .collect();
+        let ids: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].id.as_str()).collect();
+        let names: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].name.value.as_str()).collect();
         let mut tag = format!(
             "<a class=\"mention mention-{kind}\" id=\"{anchor}\" href=\"{}{}\" data-entity=\"{}\"",
             self.href_prefix,
@@ -429,13 +399,7 @@ impl<'r> Annotator<'r> {
         }
         tag.push('>');
         self.out.push(Event::InlineHtml(CowStr::from(tag)));
-        self.raw_mentions.push(RawMention {
-            entities,
-            anchor,
-            block,
-            range,
-            explicit,
-        });
+        self.raw_mentions.push(RawMention { entities, anchor, block, range, explicit });
         self.raw_mentions.len() - 1
     }
 
@@ -447,7 +411,11 @@ impl<'r> Annotator<'r> {
         let pending = std::mem::take(&mut self.pending);
         let block = self.current_block();
         let mut written = 0;
-        for found in self.registry.matcher.find(&pending.text) {
+        let (found_all, near_misses) = self.registry.matcher.find_all(&pending.text);
+        for near in near_misses {
+            self.report_possible_mention(&pending, &near);
+        }
+        for found in found_all {
             let pattern = &self.registry.matcher.patterns[found.pattern];
             self.matched_patterns.insert(found.pattern);
             let entities = pattern.entities();
@@ -456,33 +424,46 @@ impl<'r> Annotator<'r> {
                 continue;
             }
             if found.start > written {
-                self.out.push(Event::Text(CowStr::from(
-                    pending.text[written..found.start].to_string(),
-                )));
+                self.out.push(Event::Text(CowStr::from(pending.text[written..found.start].to_string())));
             }
             let range = pending.block_offset + found.start..pending.block_offset + found.end;
             self.push_mention(entities, block, range, false);
-            self.out.push(Event::Text(CowStr::from(
-                pending.text[found.start..found.end].to_string(),
-            )));
+            self.out.push(Event::Text(CowStr::from(pending.text[found.start..found.end].to_string())));
             self.out.push(Event::InlineHtml("</a>".into()));
             written = found.end;
         }
         if written < pending.text.len() {
-            self.out
-                .push(Event::Text(CowStr::from(pending.text[written..].to_string())));
+            self.out.push(Event::Text(CowStr::from(pending.text[written..].to_string())));
         }
     }
 
-    fn report_ambiguous(&mut self, pending: &PendingText, found: &crate::matcher::Found, entities: &[usize]) {
-        let (piece_start, file_start) = pending
-            .pieces
-            .iter()
-            .rev()
-            .find(|(p, _)| *p <= found.start)
-            .copied()
-            .unwrap_or((0, 0));
+    /// Where in the file a match in the pending text is.
+    fn file_range(pending: &PendingText, found: &Found) -> Range<usize> {
+        let (piece_start, file_start) =
+            pending.pieces.iter().rev().find(|(p, _)| *p <= found.start).copied().unwrap_or((0, 0));
         let start = file_start + found.start - piece_start;
+        start..start + (found.end - found.start)
+    }
+
+    fn report_possible_mention(&mut self, pending: &PendingText, found: &Found) {
+        let text = &pending.text[found.start..found.end];
+        let pattern = &self.registry.matcher.patterns[found.pattern];
+        let entity = &self.registry.entities[pattern.owners[0].entity];
+        self.diagnostics.push(
+            Diagnostic::warning(
+                Code::PossibleMention,
+                format!(
+                    "`{text}` looks like `{}` ({}) but differs in case, so it is not linked",
+                    pattern.text, entity.id
+                ),
+            )
+            .at(Location::from_range(self.path, self.file_text, Self::file_range(pending, found)))
+            .with_hint(format!("link it with `[{text}](@{})`, or mark it as no mention with `[{text}](@)`", entity.id)),
+        );
+    }
+
+    fn report_ambiguous(&mut self, pending: &PendingText, found: &Found, entities: &[usize]) {
+        let range = Self::file_range(pending, found);
         let text = &pending.text[found.start..found.end];
         let claimants: Vec<String> = entities
             .iter()
@@ -495,16 +476,9 @@ impl<'r> Annotator<'r> {
         self.diagnostics.push(
             Diagnostic::error(
                 Code::AmbiguousAlias,
-                format!(
-                    "`{text}` could mean {}: nothing here says which",
-                    claimants.join(" or ")
-                ),
+                format!("`{text}` could mean {}: nothing here says which", claimants.join(" or ")),
             )
-            .at(Location::from_range(
-                self.path,
-                self.file_text,
-                start..start + text.len(),
-            ))
+            .at(Location::from_range(self.path, self.file_text, range))
             .with_hint(format!(
                 "link it explicitly, e.g. `[{text}](@{example})`, or `[{text}](@)` if it is no mention"
             )),
@@ -536,11 +510,7 @@ impl<'r> Annotator<'r> {
                 });
                 let mut html_out = String::new();
                 html::push_html(&mut html_out, events.into_iter());
-                Footnote {
-                    id: note_id(&name),
-                    number,
-                    html: html_out,
-                }
+                Footnote { id: note_id(&name), number, html: html_out }
             })
             .collect()
     }

@@ -7,6 +7,9 @@
 //! to the disk.
 
 use std::fmt;
+
+use annotate_snippets::renderer::{Style, DEFAULT_ERROR_STYLE, DEFAULT_WARNING_STYLE};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -135,21 +138,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            location: None,
-            path: None,
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, code, message: message.into(), location: None, path: None, hint: None }
     }
 
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
     pub fn at(mut self, location: Location) -> Self {
@@ -173,44 +166,63 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    /// Plain rendering: `path:line:col: error: message`, the source line with
-    /// the span underlined, then the hint.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+impl Diagnostic {
+    /// Renders the diagnostic: `path:line:col: error: message`, then the
+    /// source line with the span underlined (by annotate-snippets, the
+    /// renderer rustc uses), then the hint. `colour` adds ANSI styles.
+    pub fn render(&self, colour: bool) -> String {
+        let (level, title) = match self.severity {
+            Severity::Error => (Level::ERROR, "error"),
+            Severity::Warning => (Level::WARNING, "warning"),
         };
-        match (&self.location, &self.path) {
-            (Some(loc), _) => write!(
-                f,
-                "{}:{}:{}: {level}: {}",
-                loc.path.display(),
-                loc.line,
-                loc.column,
-                self.message
-            )?,
-            (None, Some(path)) => write!(f, "{}: {level}: {}", path.display(), self.message)?,
-            (None, None) => write!(f, "{level}: {}", self.message)?,
-        }
+        let place = match (&self.location, &self.path) {
+            (Some(loc), _) => format!("{}:{}:{}: ", loc.path.display(), loc.line, loc.column),
+            (None, Some(path)) => format!("{}: ", path.display()),
+            (None, None) => String::new(),
+        };
+        let mut out = if colour {
+            let style = match self.severity {
+                Severity::Error => DEFAULT_ERROR_STYLE,
+                Severity::Warning => DEFAULT_WARNING_STYLE,
+            };
+            let bold = Style::new().bold();
+            format!("{bold}{place}{bold:#}{style}{title}:{style:#} {bold}{}{bold:#}", self.message)
+        } else {
+            format!("{place}{title}: {}", self.message)
+        };
+        let mut group = Group::with_level(level.clone());
         if let Some(loc) = &self.location {
-            let gutter = loc.line.to_string().len();
-            write!(
-                f,
-                "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}{}",
-                "",
-                loc.line,
-                loc.line_text.replace('\t', " "),
-                "",
-                " ".repeat(loc.column - 1),
-                "^".repeat(loc.span_chars),
-            )?;
+            let start = char_to_byte(&loc.line_text, loc.column - 1);
+            let end = char_to_byte(&loc.line_text, loc.column - 1 + loc.span_chars).max(start);
+            group = group.element(
+                Snippet::source(loc.line_text.as_str())
+                    .line_start(loc.line)
+                    .fold(false)
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            );
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = help: {hint}")?;
+            group = group.element(Level::HELP.message(hint.as_str()));
         }
-        Ok(())
+        if self.location.is_some() || self.hint.is_some() {
+            let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
+            out.push('\n');
+            out.push_str(renderer.render(&[group]).trim_end());
+        }
+        out
     }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The plain rendering (see [`Diagnostic::render`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Byte offset of the `chars`-th character of `s` (or its end).
+fn char_to_byte(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
 }
 
 /// The diagnostics of one run, in the order they were found.
@@ -241,13 +253,7 @@ impl Diagnostics {
     /// Sorts by file and position so output does not depend on thread timing.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                (
-                    d.path.clone(),
-                    d.location.as_ref().map(|l| (l.line, l.column)),
-                    d.severity,
-                )
-            };
+            let key = |d: &Diagnostic| (d.path.clone(), d.location.as_ref().map(|l| (l.line, l.column)), d.severity);
             key(a).cmp(&key(b))
         });
     }

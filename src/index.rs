@@ -63,11 +63,7 @@ impl SiteIndex {
                         Some(&i) => order[i].mentions += 1,
                         None => {
                             position.insert(entity, order.len());
-                            order.push(CastMember {
-                                entity,
-                                mentions: 1,
-                                first_anchor: mention.anchor.clone(),
-                            });
+                            order.push(CastMember { entity, mentions: 1, first_anchor: mention.anchor.clone() });
                         }
                     }
                 }
@@ -86,11 +82,7 @@ impl SiteIndex {
 
         let mut related: Vec<BTreeMap<usize, Relation>> = vec![BTreeMap::new(); n];
         let mut relate = |x: usize, y: usize, declared: bool, count: usize| {
-            let entry = related[x].entry(y).or_insert(Relation {
-                entity: y,
-                declared: false,
-                co_mentions: 0,
-            });
+            let entry = related[x].entry(y).or_insert(Relation { entity: y, declared: false, co_mentions: 0 });
             entry.declared |= declared;
             entry.co_mentions += count;
         };
@@ -111,23 +103,13 @@ impl SiteIndex {
             .map(|map| {
                 let mut list: Vec<Relation> = map.into_values().collect();
                 list.sort_by(|a, b| {
-                    b.co_mentions
-                        .cmp(&a.co_mentions)
-                        .then(b.declared.cmp(&a.declared))
-                        .then_with(|| {
-                            registry.entities[a.entity]
-                                .name
-                                .value
-                                .cmp(&registry.entities[b.entity].name.value)
-                        })
+                    b.co_mentions.cmp(&a.co_mentions).then(b.declared.cmp(&a.declared)).then_with(|| {
+                        registry.entities[a.entity].name.value.cmp(&registry.entities[b.entity].name.value)
+                    })
                 });
                 list
             })
             .collect();
-        SiteIndex {
-            mentions_of,
-            related,
-            cast,
-        }
+        SiteIndex { mentions_of, related, cast }
     }
 }

@@ -63,76 +63,56 @@ impl Site {
 /// Runs the whole pipeline except writing. Errors from every file are
 /// reported together.
 pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
-    let sources = load::load(root)?;
+    let (sources, mut diagnostics) = load::load(root)?;
     let templates = render::load_templates(&sources.templates);
     let parsed = parse::parse_site(&sources);
-    let (parsed, templates) = match (parsed, templates) {
-        (Ok(p), Ok(t)) => (p, t),
-        (p, t) => {
-            let mut all = Diagnostics::default();
-            all.extend(p.err().map(|d| d.0).unwrap_or_default());
-            all.extend(t.err().map(|d| d.0).unwrap_or_default());
-            all.sort();
-            return Err(all);
-        }
-    };
-    let mut warnings = parsed.warnings.clone();
-    let registry = resolve::resolve(parsed, &sources)?;
+    diagnostics.extend(parsed.diagnostics.0.iter().cloned());
+    let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
 
-    let texts: HashMap<&Path, &str> = sources
-        .content
-        .iter()
-        .map(|f| (f.path.as_path(), f.text.as_str()))
-        .collect();
+    let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
     let articles: Vec<AnnotatedArticle> = registry
         .articles
         .par_iter()
         .map(|article| annotate::annotate_article(&registry, article, text_of(&article.path), "../"))
         .collect();
-    let mut diagnostics = Diagnostics::default();
     for article in &articles {
         diagnostics.extend(article.diagnostics.iter().cloned());
     }
     let entity_texts: Vec<&str> = registry.entities.iter().map(|e| text_of(&e.path)).collect();
-    let descriptions: Vec<String> = registry
+    let rendered: Vec<(String, Vec<Diagnostic>)> = registry
         .entities
         .par_iter()
         .zip(&entity_texts)
         .map(|(entity, text)| {
             annotate::render_description(&registry, &entity.path, text, &entity.body, entity.body_offset)
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(html, problems)| {
-            diagnostics.extend(problems);
-            html
-        })
         .collect();
-    if diagnostics.has_errors() {
+    let mut descriptions = Vec::with_capacity(rendered.len());
+    for (html, problems) in rendered {
+        descriptions.push(html);
+        diagnostics.extend(problems);
+    }
+    let templates = match templates {
+        Ok(templates) => Some(templates),
+        Err(problems) => {
+            diagnostics.extend(problems.0);
+            None
+        }
+    };
+    let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
         diagnostics.sort();
         return Err(diagnostics);
-    }
+    };
+    let mut warnings = diagnostics;
 
     let index = SiteIndex::build(&registry, &articles);
     warnings.extend(lint(&registry, &articles, &index, &entity_texts));
     warnings.sort();
 
-    let input = RenderInput {
-        registry: &registry,
-        articles: &articles,
-        index: &index,
-        descriptions: &descriptions,
-    };
+    let input = RenderInput { registry: &registry, articles: &articles, index: &index, descriptions: &descriptions };
     let pages = render::render_site(&templates, &input)?;
-    Ok(Site {
-        registry,
-        articles,
-        index,
-        pages,
-        static_files: sources.static_files,
-        warnings,
-    })
+    Ok(Site { registry, articles, index, pages, static_files: sources.static_files, warnings })
 }
 
 /// Warnings that need the whole site: entities never mentioned, aliases that
@@ -220,9 +200,5 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let site = render_site(&options.root)?;
     write::write_site(&options.root, &output, &site.pages, &site.static_files, options.force)
         .map_err(|d| Diagnostics(vec![d]))?;
-    Ok(BuildReport {
-        site,
-        output,
-        elapsed: started.elapsed(),
-    })
+    Ok(BuildReport { site, output, elapsed: started.elapsed() })
 }

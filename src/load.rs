@@ -31,8 +31,9 @@ pub struct SiteSources {
 }
 
 /// Reads the site at `root`. Every unreadable file is reported, not just the
-/// first.
-pub fn load(root: &Path) -> Result<SiteSources, Diagnostics> {
+/// first; the files that could be read are returned with those reports so
+/// later stages can check them too. Fails outright only without `content/`.
+pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut sources = SiteSources::default();
     let content = root.join("content");
@@ -46,10 +47,7 @@ pub fn load(root: &Path) -> Result<SiteSources, Diagnostics> {
     for path in walk_files(&content, &mut diagnostics) {
         let relative = relative_to(root, &path);
         let is_site_yaml = path.parent() == Some(content.as_path())
-            && matches!(
-                path.file_name().and_then(|n| n.to_str()),
-                Some("site.yaml" | "site.yml")
-            );
+            && matches!(path.file_name().and_then(|n| n.to_str()), Some("site.yaml" | "site.yml"));
         let is_markdown = path.extension().is_some_and(|e| e == "md");
         if !is_site_yaml && !is_markdown {
             continue;
@@ -73,16 +71,10 @@ pub fn load(root: &Path) -> Result<SiteSources, Diagnostics> {
     }
     let statics = root.join("static");
     if statics.is_dir() {
-        sources.static_files = walk_files(&statics, &mut diagnostics)
-            .iter()
-            .map(|p| relative_to(&statics, p))
-            .collect();
+        sources.static_files =
+            walk_files(&statics, &mut diagnostics).iter().map(|p| relative_to(&statics, p)).collect();
     }
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(sources)
-    }
+    Ok((sources, diagnostics))
 }
 
 /// Regular files below `dir`, sorted by name, symlinks not followed.

@@ -37,12 +37,7 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build {
-            root,
-            output,
-            strict,
-            force,
-        } => {
+        Command::Build { root, output, strict, force } => {
             let options = gloss::BuildOptions { root, output, force };
             match gloss::build(&options) {
                 Ok(report) => {
@@ -75,9 +70,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints diagnostics to stderr, in colour only on a terminal and when
+/// `NO_COLOR` is not set.
 fn print_diagnostics(diagnostics: &Diagnostics) {
-    let _colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     for d in &diagnostics.0 {
-        eprintln!("{d}\n");
+        eprintln!("{}\n", d.render(colour));
     }
 }

@@ -24,6 +24,8 @@ pub struct Owner {
 pub struct Pattern {
     /// The alias as written (first claimant's spelling).
     pub text: String,
+    /// The pattern as the automaton holds it: folded, maybe capitalised.
+    folded: String,
     pub owners: Vec<Owner>,
 }
 
@@ -65,15 +67,9 @@ impl AliasMatcher {
                 continue;
             }
             let normalized = fold(trimmed).0;
-            for variant in [Some(normalized.clone()), capitalized(&normalized)]
-                .into_iter()
-                .flatten()
-            {
-                let slot = *index.entry(variant).or_insert_with(|| {
-                    patterns.push(Pattern {
-                        text: trimmed.to_string(),
-                        owners: Vec::new(),
-                    });
+            for variant in [Some(normalized.clone()), capitalized(&normalized)].into_iter().flatten() {
+                let slot = *index.entry(variant.clone()).or_insert_with(|| {
+                    patterns.push(Pattern { text: trimmed.to_string(), folded: variant, owners: Vec::new() });
                     patterns.len() - 1
                 });
                 if !patterns[slot].owners.contains(&owner) {
@@ -81,46 +77,63 @@ impl AliasMatcher {
                 }
             }
         }
-        let mut keys: Vec<(String, usize)> = index.into_iter().collect();
-        keys.sort_by_key(|&(_, slot)| slot);
+        // Case-insensitive, so one pass also finds near misses ("the north"
+        // for "the North"); exact case is checked per match.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .build(keys.iter().map(|(k, _)| k.as_str()))
+            .ascii_case_insensitive(true)
+            .build(patterns.iter().map(|p| p.folded.as_str()))
             .expect("alias patterns are plain strings");
         AliasMatcher { automaton, patterns }
     }
 
     /// Every whole-word match in `text`, leftmost-longest, non-overlapping.
     pub fn find(&self, text: &str) -> Vec<Found> {
+        self.find_all(text).0
+    }
+
+    /// Whole-word matches (leftmost-longest, non-overlapping), and the near
+    /// misses: text equal to an alias except for case, where no match is.
+    pub fn find_all(&self, text: &str) -> (Vec<Found>, Vec<Found>) {
         let (folded, map) = fold(text);
-        let mut candidates: Vec<Found> = self
-            .automaton
-            .find_overlapping_iter(folded.as_str())
-            .filter(|m| is_word_boundary(&folded, m.start()) && is_word_boundary(&folded, m.end()))
-            .map(|m| Found {
-                start: m.start(),
-                end: m.end(),
-                pattern: m.pattern().as_usize(),
-            })
-            .collect();
-        candidates.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
-        let mut chosen = Vec::new();
-        let mut covered = 0;
-        for found in candidates {
-            if found.start >= covered {
-                covered = found.end;
-                chosen.push(match &map {
-                    Some(map) => Found {
-                        start: map[found.start],
-                        end: map[found.end],
-                        ..found
-                    },
-                    None => found,
-                });
+        let mut exact = Vec::new();
+        let mut inexact = Vec::new();
+        for m in self.automaton.find_overlapping_iter(folded.as_str()) {
+            if !is_word_boundary(&folded, m.start()) || !is_word_boundary(&folded, m.end()) {
+                continue;
+            }
+            let found = Found { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() };
+            if folded[m.range()] == self.patterns[found.pattern].folded {
+                exact.push(found);
+            } else {
+                inexact.push(found);
             }
         }
-        chosen
+        let chosen = leftmost_longest(exact);
+        let near: Vec<Found> = leftmost_longest(inexact)
+            .into_iter()
+            .filter(|n| !chosen.iter().any(|c| c.start < n.end && n.start < c.end))
+            .collect();
+        let unfold = |found: Found| match &map {
+            Some(map) => Found { start: map[found.start], end: map[found.end], ..found },
+            None => found,
+        };
+        (chosen.into_iter().map(unfold).collect(), near.into_iter().map(unfold).collect())
     }
+}
+
+/// Keeps the leftmost, then longest, of overlapping candidates.
+fn leftmost_longest(mut candidates: Vec<Found>) -> Vec<Found> {
+    candidates.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    let mut chosen: Vec<Found> = Vec::with_capacity(candidates.len());
+    let mut covered = 0;
+    for found in candidates {
+        if found.start >= covered {
+            covered = found.end;
+            chosen.push(found);
+        }
+    }
+    chosen
 }
 
 /// Is there a word boundary at byte `at` of `text`?
@@ -179,10 +192,7 @@ mod tests {
     }
 
     fn found<'t>(m: &AliasMatcher, text: &'t str) -> Vec<(&'t str, usize)> {
-        m.find(text)
-            .into_iter()
-            .map(|f| (&text[f.start..f.end], m.patterns[f.pattern].owners[0].entity))
-            .collect()
+        m.find(text).into_iter().map(|f| (&text[f.start..f.end], m.patterns[f.pattern].owners[0].entity)).collect()
     }
 
     #[test]
@@ -200,35 +210,35 @@ mod tests {
     #[test]
     fn possessives_and_typographic_apostrophes() {
         let m = matcher(&[("Kim", 0), ("Russia's far east", 1)]);
-        assert_eq!(
-            found(&m, "Kim’s train crossed Russia’s far east."),
-            [("Kim", 0), ("Russia’s far east", 1)]
-        );
+        assert_eq!(found(&m, "Kim’s train crossed Russia’s far east."), [("Kim", 0), ("Russia’s far east", 1)]);
         assert_eq!(found(&m, "Kim's train"), [("Kim", 0)]);
     }
 
     #[test]
     fn hyphen_variants_match() {
         let m = matcher(&[("Komsomolsk-on-Amur", 0)]);
-        assert_eq!(
-            found(&m, "to Komsomolsk\u{2011}on\u{2011}Amur."),
-            [("Komsomolsk\u{2011}on\u{2011}Amur", 0)]
-        );
+        assert_eq!(found(&m, "to Komsomolsk\u{2011}on\u{2011}Amur."), [("Komsomolsk\u{2011}on\u{2011}Amur", 0)]);
     }
 
     #[test]
     fn lower_case_aliases_match_at_sentence_start() {
         let m = matcher(&[("the North", 0)]);
-        assert_eq!(
-            found(&m, "The North engages, as the North does."),
-            [("The North", 0), ("the North", 0)]
-        );
+        assert_eq!(found(&m, "The North engages, as the North does."), [("The North", 0), ("the North", 0)]);
     }
 
     #[test]
     fn a_rejected_longer_candidate_leaves_room_for_a_shorter_one() {
         let m = matcher(&[("Kim", 0), ("Kim Yong", 1)]);
         assert_eq!(found(&m, "Kim Yongbyon"), [("Kim", 0)]);
+    }
+
+    #[test]
+    fn near_misses_differ_only_in_case() {
+        let m = matcher(&[("the North", 0), ("Kim", 1)]);
+        let (exact, near) = m.find_all("the north and KIM met Kim");
+        assert_eq!(exact.len(), 1);
+        let near: Vec<(usize, usize)> = near.iter().map(|f| (f.start, f.end)).collect();
+        assert_eq!(near, [(0, 9), (14, 17)]);
     }
 
     #[test]

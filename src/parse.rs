@@ -4,6 +4,7 @@
 //! keeps the byte range it came from, so any later stage can point at the
 //! exact line and column in the original file (front matter included).
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -35,13 +36,11 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
     let rest = &text[start..];
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     if rest[..first_line_end].trim_end() != "---" {
-        return Err(
-            Diagnostic::error(Code::MissingFrontMatter, "this file has no front matter")
-                .at(Location::from_range(path, text, start..start))
-                .with_hint(
-                    "start the file with a line `---`, then YAML fields such as `name: ...`, then a closing `---`",
-                ),
-        );
+        return Err(Diagnostic::error(Code::MissingFrontMatter, "this file has no front matter")
+            .at(Location::from_range(path, text, start..start))
+            .with_hint(
+                "start the file with a line `---`, then YAML fields such as `name: ...`, then a closing `---`",
+            ));
     }
     let yaml_offset = start + first_line_end;
     let mut line_start = yaml_offset;
@@ -58,12 +57,9 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         }
         line_start = line_end;
     }
-    Err(Diagnostic::error(
-        Code::UnclosedFrontMatter,
-        "front matter is opened here but never closed",
-    )
-    .at(Location::from_range(path, text, start..start + 3))
-    .with_hint("add a line `---` after the last YAML field, before the text"))
+    Err(Diagnostic::error(Code::UnclosedFrontMatter, "front matter is opened here but never closed")
+        .at(Location::from_range(path, text, start..start + 3))
+        .with_hint("add a line `---` after the last YAML field, before the text"))
 }
 
 /// The top-level keys of a YAML block mapping with their byte ranges (in the
@@ -72,10 +68,7 @@ fn top_level_keys(yaml: &str) -> Vec<(String, Range<usize>)> {
     let mut keys = Vec::new();
     let mut offset = 0;
     for line in yaml.split_inclusive('\n') {
-        let starts_key = line
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_whitespace() && !matches!(c, '#' | '-' | '[' | '{'));
+        let starts_key = line.chars().next().is_some_and(|c| !c.is_whitespace() && !matches!(c, '#' | '-' | '[' | '{'));
         if starts_key {
             if let Some(colon) = line.find(':') {
                 let key = line[..colon].trim().trim_matches(['"', '\'']);
@@ -115,11 +108,7 @@ impl<'a> Fields<'a> {
                     Code::InvalidValue,
                     "front matter must be a list of `field: value` lines",
                 )
-                .at(Location::from_range(
-                    path,
-                    text,
-                    split.yaml_offset..split.yaml_offset + 1,
-                )))
+                .at(Location::from_range(path, text, split.yaml_offset..split.yaml_offset + 1)))
             }
         };
         Ok(Fields {
@@ -146,12 +135,8 @@ impl<'a> Fields<'a> {
     /// top-level key.
     fn value_region(&self, key: &str) -> Range<usize> {
         let start = self.key_span(key).start;
-        let end = self
-            .keys
-            .iter()
-            .map(|(_, r)| r.start + self.yaml_offset)
-            .find(|&s| s > start)
-            .unwrap_or(self.yaml_end);
+        let end =
+            self.keys.iter().map(|(_, r)| r.start + self.yaml_offset).find(|&s| s > start).unwrap_or(self.yaml_end);
         start..end
     }
 
@@ -199,12 +184,7 @@ impl<'a> Fields<'a> {
                 None => format!("the fields of {what} are: {}", known.join(", ")),
             };
             let span = self.key_span(&key);
-            self.error(
-                Code::UnknownField,
-                span,
-                format!("unknown field `{key}` in {what}"),
-                Some(hint),
-            );
+            self.error(Code::UnknownField, span, format!("unknown field `{key}` in {what}"), Some(hint));
         }
     }
 
@@ -287,12 +267,7 @@ fn yaml_error(path: &Path, text: &str, yaml_offset: usize, e: &serde_yaml::Error
         .at(Location::from_range(path, text, content_end..content_end));
     }
     let first_line = text[..yaml_offset].matches('\n').count();
-    diagnostic.at(Location::from_line_col(
-        path,
-        text,
-        first_line + loc.line(),
-        loc.column(),
-    ))
+    diagnostic.at(Location::from_line_col(path, text, first_line + loc.line(), loc.column()))
 }
 
 /// The YAML part of `text` starting at `yaml_offset`: up to the closing
@@ -409,11 +384,7 @@ pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Res
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
     let mut f = Fields::parse(path, text, &split).map_err(|d| vec![d])?;
     let kind_def = &kinds[kind];
-    let known: Vec<&str> = ENTITY_FIELDS
-        .iter()
-        .copied()
-        .chain(kind_def.facts.iter().map(|d| d.key.as_str()))
-        .collect();
+    let known: Vec<&str> = ENTITY_FIELDS.iter().copied().chain(kind_def.facts.iter().map(|d| d.key.as_str())).collect();
     f.reject_unknown(&known, &format!("a {} entity", kind_def.id));
     let name = f.spanned_text("name");
     if name.is_none() && !f.diagnostics.iter().any(|d| d.code == Code::InvalidValue) {
@@ -482,19 +453,11 @@ fn parse_fact(f: &mut Fields, def: &FactDef, value: Value) -> Option<Spanned<Fac
             _ => None,
         },
         FactType::List => match &value {
-            Value::Sequence(items) => items
-                .iter()
-                .map(scalar_text)
-                .collect::<Option<Vec<_>>>()
-                .map(FactValue::List),
+            Value::Sequence(items) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>().map(FactValue::List),
             _ => None,
         },
         FactType::Roles => match &value {
-            Value::Sequence(items) => items
-                .iter()
-                .map(parse_role)
-                .collect::<Option<Vec<_>>>()
-                .map(FactValue::Roles),
+            Value::Sequence(items) => items.iter().map(parse_role).collect::<Option<Vec<_>>>().map(FactValue::Roles),
             _ => None,
         },
         FactType::Coordinates => {
@@ -524,10 +487,9 @@ fn parse_fact(f: &mut Fields, def: &FactDef, value: Value) -> Option<Spanned<Fac
                 FactType::Year => ("a year, or text when sources disagree", format!("{key}: 1942")),
                 FactType::Entity => ("the id of an entity", format!("{key}: russia")),
                 FactType::List => ("a list of texts", format!("{key}: [first, second]")),
-                FactType::Roles => (
-                    "a list of roles",
-                    format!("{key}: [{{title: Minister of Railways, from: 1998, to: 2003}}]"),
-                ),
+                FactType::Roles => {
+                    ("a list of roles", format!("{key}: [{{title: Minister of Railways, from: 1998, to: 2003}}]"))
+                }
                 FactType::Coordinates => ("a [latitude, longitude] pair", format!("{key}: [43.12, 131.89]")),
             };
             f.wrong_type(key, expected, &example);
@@ -539,18 +501,10 @@ fn parse_fact(f: &mut Fields, def: &FactDef, value: Value) -> Option<Spanned<Fac
 /// A role is a plain string or `{title, from, to}`.
 fn parse_role(value: &Value) -> Option<Role> {
     if let Some(title) = scalar_text(value) {
-        return Some(Role {
-            title,
-            from: None,
-            to: None,
-        });
+        return Some(Role { title, from: None, to: None });
     }
     let map = value.as_mapping()?;
-    let mut role = Role {
-        title: String::new(),
-        from: None,
-        to: None,
-    };
+    let mut role = Role { title: String::new(), from: None, to: None };
     for (k, v) in map {
         match k.as_str()? {
             "title" => role.title = scalar_text(v)?,
@@ -638,15 +592,7 @@ pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnost
             title: k.title,
             singular: k.singular,
             schema: k.schema,
-            facts: k
-                .facts
-                .into_iter()
-                .map(|f| FactDef {
-                    key: f.key,
-                    label: f.label,
-                    ty: f.ty,
-                })
-                .collect(),
+            facts: k.facts.into_iter().map(|f| FactDef { key: f.key, label: f.label, ty: f.ty }).collect(),
         })
         .collect();
     for (i, kind) in kinds.iter().enumerate() {
@@ -656,10 +602,7 @@ pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnost
                 kind.id, kind.folder
             ))
         } else if kinds[..i].iter().any(|k| k.folder == kind.folder || k.id == kind.id) {
-            Some(format!(
-                "kind `{}` (folder `{}`) is declared twice",
-                kind.id, kind.folder
-            ))
+            Some(format!("kind `{}` (folder `{}`) is declared twice", kind.id, kind.folder))
         } else {
             None
         };
@@ -682,9 +625,7 @@ fn default_kind_specs() -> Vec<KindSpec> {
 
 /// The id of a content file: its file name without `.md`.
 pub fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Every parsed file of a site, before resolution.
@@ -693,13 +634,17 @@ pub struct ParsedSite {
     pub config: SiteConfig,
     pub articles: Vec<ArticleDoc>,
     pub entities: Vec<EntityDoc>,
-    /// Warnings found while parsing.
-    pub warnings: Diagnostics,
+    /// Everything found wrong while parsing, errors and warnings.
+    pub diagnostics: Diagnostics,
+    /// Ids of entity files that failed to parse: references to them are not
+    /// reported again as unknown.
+    pub broken_ids: HashSet<String>,
 }
 
 /// Parses `site.yaml` and every content file, sorting each into articles or
-/// a kind by its folder. Reports every problem in every file.
-pub fn parse_site(sources: &SiteSources) -> Result<ParsedSite, Diagnostics> {
+/// a kind by its folder. Reports every problem in every file: a broken
+/// `site.yaml` is reported and the default kinds are used to go on checking.
+pub fn parse_site(sources: &SiteSources) -> ParsedSite {
     let mut diagnostics = Diagnostics::default();
     let config = match &sources.site_yaml {
         Some(file) => parse_site_config(&file.path, &file.text),
@@ -707,7 +652,10 @@ pub fn parse_site(sources: &SiteSources) -> Result<ParsedSite, Diagnostics> {
             .in_file(Path::new("content/site.yaml"))
             .with_hint("create content/site.yaml with at least a line `title: ...`")),
     };
-    let config = config.map_err(|d| Diagnostics(vec![d]))?;
+    let config = config.unwrap_or_else(|d| {
+        diagnostics.push(d);
+        parse_site_config(Path::new("content/site.yaml"), "title: untitled").expect("the fallback parses")
+    });
     enum Parsed {
         Article(ArticleDoc),
         Entity(EntityDoc),
@@ -729,34 +677,27 @@ pub fn parse_site(sources: &SiteSources) -> Result<ParsedSite, Diagnostics> {
                 .in_file(&file.path)
                 .with_hint(format!(
                     "articles go in content/articles; entities in {}",
-                    config
-                        .kinds
-                        .iter()
-                        .map(|k| format!("content/{}", k.folder))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    config.kinds.iter().map(|k| format!("content/{}", k.folder)).collect::<Vec<_>>().join(", ")
                 ))])),
             }
         })
         .collect();
     let mut articles = Vec::new();
     let mut entities = Vec::new();
+    let mut broken_ids = HashSet::new();
     for result in results {
         match result {
             Ok(Parsed::Article(a)) => articles.push(a),
             Ok(Parsed::Entity(e)) => entities.push(e),
-            Err(ds) => diagnostics.extend(ds),
+            Err(ds) => {
+                if let Some(path) = ds.iter().find(|d| d.is_error()).and_then(|d| d.path.as_ref()) {
+                    broken_ids.insert(file_stem(path));
+                }
+                diagnostics.extend(ds)
+            }
         }
     }
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok(ParsedSite {
-        config,
-        articles,
-        entities,
-        warnings: diagnostics,
-    })
+    ParsedSite { config, articles, entities, diagnostics, broken_ids }
 }
 
 /// The first folder below `content/` of a content file's path
@@ -846,13 +787,9 @@ mod tests {
     fn coordinates_out_of_range() {
         let kinds = kinds();
         let place = kinds.iter().position(|k| k.id == "place").unwrap();
-        let errs = parse_entity(
-            Path::new("places/x.md"),
-            "---\nname: X\ncoordinates: [131.9, 43.1]\n---\n",
-            &kinds,
-            place,
-        )
-        .unwrap_err();
+        let errs =
+            parse_entity(Path::new("places/x.md"), "---\nname: X\ncoordinates: [131.9, 43.1]\n---\n", &kinds, place)
+                .unwrap_err();
         assert_eq!(errs[0].code, Code::InvalidValue);
         assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
     }

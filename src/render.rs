@@ -48,12 +48,7 @@ pub struct Templates {
 pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagnostics> {
     let mut sources: BTreeMap<String, (PathBuf, String)> = DEFAULT_TEMPLATES
         .iter()
-        .map(|(name, text)| {
-            (
-                name.to_string(),
-                (PathBuf::from(format!("(built-in) {name}")), text.to_string()),
-            )
-        })
+        .map(|(name, text)| (name.to_string(), (PathBuf::from(format!("(built-in) {name}")), text.to_string())))
         .collect();
     for file in site_templates {
         let name = file.path.to_string_lossy().replace('\\', "/");
@@ -84,12 +79,11 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBuf, String)>
             if span.start_line == span.end_line {
                 location.span_chars = span.end_col.saturating_sub(span.start_col).max(1);
             }
-            Diagnostic::error(
-                Code::Template,
-                format!("in template `{}`: {}", report.filename(), report.message()),
-            )
-            .at(location)
-            .with_hint("optional values may be missing: test them with `{% if x %}` or use `x | default(value=\"\")`")
+            Diagnostic::error(Code::Template, format!("in template `{}`: {}", report.filename(), report.message()))
+                .at(location)
+                .with_hint(
+                    "optional values may be missing: test them with `{% if x %}` or use `x | default(value=\"\")`",
+                )
         }
         None => Diagnostic::error(Code::Template, format!("template error: {e}")),
     }
@@ -341,20 +335,11 @@ pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Pag
             .iter()
             .zip(&per_kind)
             .filter(|(_, &count)| count > 0)
-            .map(|(k, &count)| NavKind {
-                id: &k.id,
-                title: &k.title,
-                url: format!("{}/index.html", k.folder),
-                count,
-            })
+            .map(|(k, &count)| NavKind { id: &k.id, title: &k.title, url: format!("{}/index.html", k.folder), count })
             .collect(),
         home: "index.html",
     };
-    let renderer = Renderer {
-        templates,
-        input,
-        site: &site,
-    };
+    let renderer = Renderer { templates, input, site: &site };
 
     let mut jobs: Vec<Job> = vec![Job::Home];
     jobs.extend((0..registry.articles.len()).map(Job::Article));
@@ -415,14 +400,7 @@ impl<'a> Renderer<'a> {
         page: T,
     ) -> Result<Page, Diagnostic> {
         let canonical = self.site.base_url.map(|base| format!("{base}/{path}"));
-        let context = Page_ {
-            site: self.site,
-            root,
-            path: &path,
-            canonical,
-            title,
-            page,
-        };
+        let context = Page_ { site: self.site, root, path: &path, canonical, title, page };
         let context = tera::Context::from_serialize(&context)
             .map_err(|e| Diagnostic::error(Code::Template, format!("cannot build the context of {path}: {e}")))?;
         let html = (self.templates.tera)
@@ -462,13 +440,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let redirect = (articles.len() == 1).then(|| articles[0].url.clone());
         let title = self.site.title.to_string();
-        self.page(
-            "home.html",
-            "index.html".into(),
-            "",
-            title,
-            HomePage { articles, redirect },
-        )
+        self.page("home.html", "index.html".into(), "", title, HomePage { articles, redirect })
     }
 
     fn article(&self, a: usize) -> Result<Page, Diagnostic> {
@@ -488,10 +460,7 @@ impl<'a> Renderer<'a> {
                 })
                 .collect();
             if !members.is_empty() {
-                groups.push(CastGroup {
-                    kind: kind.into(),
-                    members,
-                });
+                groups.push(CastGroup { kind: kind.into(), members });
             }
         }
         let article = ArticleContext {
@@ -512,57 +481,33 @@ impl<'a> Renderer<'a> {
             footnotes: annotated
                 .footnotes
                 .iter()
-                .map(|f| FootnoteContext {
-                    id: &f.id,
-                    number: f.number,
-                    html: &f.html,
-                })
+                .map(|f| FootnoteContext { id: &f.id, number: f.number, html: &f.html })
                 .collect(),
             tags: &doc.tags,
             mention_count: annotated.mentions.len(),
         };
         let title = format!("{} · {}", doc.title.value, self.site.title);
-        self.page(
-            "article.html",
-            path,
-            "../",
-            title,
-            ArticlePage { article, cast: groups },
-        )
+        self.page("article.html", path, "../", title, ArticlePage { article, cast: groups })
     }
 
     fn kind(&self, k: usize) -> Result<Page, Diagnostic> {
         let registry = self.input.registry;
         let kind = &registry.config.kinds[k];
-        let mut members: Vec<usize> = (0..registry.entities.len())
-            .filter(|&e| registry.entities[e].kind == k)
-            .collect();
+        let mut members: Vec<usize> =
+            (0..registry.entities.len()).filter(|&e| registry.entities[e].kind == k).collect();
         members.sort_by_cached_key(|&e| sort_key(&registry.entities[e].name.value));
         let mut letters: Vec<Letter> = Vec::new();
         for e in &members {
             let letter = initial(&registry.entities[*e].name.value);
             if letters.last().is_none_or(|l| l.letter != letter) {
-                letters.push(Letter {
-                    letter,
-                    entities: Vec::new(),
-                });
+                letters.push(Letter { letter, entities: Vec::new() });
             }
             let link = self.entity_link(*e, "../");
             letters.last_mut().expect("pushed above").entities.push(link);
         }
         let path = format!("{}/index.html", kind.folder);
         let title = format!("{} · {}", kind.title, self.site.title);
-        self.page(
-            "kind.html",
-            path,
-            "../",
-            title,
-            KindPage {
-                kind: kind.into(),
-                letters,
-                count: members.len(),
-            },
-        )
+        self.page("kind.html", path, "../", title, KindPage { kind: kind.into(), letters, count: members.len() })
     }
 
     fn entity(&self, e: usize) -> Result<Page, Diagnostic> {
@@ -578,21 +523,9 @@ impl<'a> Renderer<'a> {
             .map(|(i, fact)| {
                 let def = &kind.facts[*i];
                 let values = match &fact.value {
-                    FactValue::Text(t) => vec![FactItem {
-                        text: t.clone(),
-                        url: None,
-                    }],
-                    FactValue::Year(y) => vec![FactItem {
-                        text: y.to_string(),
-                        url: None,
-                    }],
-                    FactValue::List(items) => items
-                        .iter()
-                        .map(|t| FactItem {
-                            text: t.clone(),
-                            url: None,
-                        })
-                        .collect(),
+                    FactValue::Text(t) => vec![FactItem { text: t.clone(), url: None }],
+                    FactValue::Year(y) => vec![FactItem { text: y.to_string(), url: None }],
+                    FactValue::List(items) => items.iter().map(|t| FactItem { text: t.clone(), url: None }).collect(),
                     FactValue::Roles(roles) => roles
                         .iter()
                         .map(|r| {
@@ -602,18 +535,12 @@ impl<'a> Renderer<'a> {
                                 (None, Some(t)) => format!(" (until {t})"),
                                 (None, None) => String::new(),
                             };
-                            FactItem {
-                                text: format!("{}{years}", r.title),
-                                url: None,
-                            }
+                            FactItem { text: format!("{}{years}", r.title), url: None }
                         })
                         .collect(),
                     FactValue::Coordinates { lat, lon } => {
                         coordinates = Some([*lat, *lon]);
-                        vec![FactItem {
-                            text: format_coordinates(*lat, *lon),
-                            url: None,
-                        }]
+                        vec![FactItem { text: format_coordinates(*lat, *lon), url: None }]
                     }
                     FactValue::Entity(id) => {
                         let target = registry.lookup(id).expect("checked by resolve");
@@ -623,11 +550,7 @@ impl<'a> Renderer<'a> {
                         }]
                     }
                 };
-                FactContext {
-                    key: def.key.clone(),
-                    label: def.label.clone(),
-                    values,
-                }
+                FactContext { key: def.key.clone(), label: def.label.clone(), values }
             })
             .collect();
         let mut appearances: Vec<Appearance> = Vec::new();
@@ -636,24 +559,16 @@ impl<'a> Renderer<'a> {
             let mention = &self.input.articles[r.article].mentions[r.mention];
             let url = format!("../{}", article_path(&doc_a.slug));
             if appearances.last().is_none_or(|a| a.url != url) {
-                appearances.push(Appearance {
-                    title: &doc_a.title.value,
-                    url: url.clone(),
-                    mentions: Vec::new(),
-                });
+                appearances.push(Appearance { title: &doc_a.title.value, url: url.clone(), mentions: Vec::new() });
             }
-            appearances
-                .last_mut()
-                .expect("pushed above")
-                .mentions
-                .push(MentionContext {
-                    anchor: &mention.anchor,
-                    url: format!("{url}#{}", mention.anchor),
-                    before: &mention.before,
-                    text: &mention.text,
-                    after: &mention.after,
-                    position: (mention.position * 1000.0).round() / 10.0,
-                });
+            appearances.last_mut().expect("pushed above").mentions.push(MentionContext {
+                anchor: &mention.anchor,
+                url: format!("{url}#{}", mention.anchor),
+                before: &mention.before,
+                text: &mention.text,
+                after: &mention.after,
+                position: (mention.position * 1000.0).round() / 10.0,
+            });
         }
         let related = index.related[e]
             .iter()
@@ -671,24 +586,12 @@ impl<'a> Renderer<'a> {
             summary: doc.summary.as_deref(),
             description_html,
             facts,
-            same_as: doc
-                .same_as
-                .iter()
-                .map(|url| AuthorityLink {
-                    url,
-                    label: authority_label(url),
-                })
-                .collect(),
+            same_as: doc.same_as.iter().map(|url| AuthorityLink { url, label: authority_label(url) }).collect(),
             coordinates,
         };
         let path = registry.entity_path(e);
         let title = format!("{} · {}", doc.name.value, self.site.title);
-        let page = EntityPage {
-            entity,
-            appearances,
-            mention_count: index.mentions_of[e].len(),
-            related,
-        };
+        let page = EntityPage { entity, appearances, mention_count: index.mentions_of[e].len(), related };
         self.page("entity.html", path, "../", title, page)
     }
 }
@@ -740,10 +643,7 @@ fn authority_label(url: &str) -> String {
     known
         .iter()
         .find(|(domain, _)| host == *domain || host.ends_with(&format!(".{domain}")))
-        .map_or_else(
-            || host.trim_start_matches("www.").to_string(),
-            |(_, label)| label.to_string(),
-        )
+        .map_or_else(|| host.trim_start_matches("www.").to_string(), |(_, label)| label.to_string())
 }
 
 /// Sort key for A–Z lists: case-insensitive, leading "the" ignored.
@@ -780,10 +680,7 @@ mod tests {
     #[test]
     fn authority_links_are_named() {
         assert_eq!(authority_label("https://www.wikidata.org/wiki/Q10867"), "Wikidata");
-        assert_eq!(
-            authority_label("https://en.wikipedia.org/wiki/Kim_Jong_il"),
-            "Wikipedia"
-        );
+        assert_eq!(authority_label("https://en.wikipedia.org/wiki/Kim_Jong_il"), "Wikipedia");
         assert_eq!(authority_label("https://example.org/x"), "example.org");
     }
 

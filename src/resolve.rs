@@ -4,7 +4,7 @@
 //! (`related`, entity facts, routes) pointing at an entity that exists. The
 //! result, [`Registry`], is what every later stage looks entities up in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
 use crate::load::SiteSources;
@@ -24,6 +24,8 @@ pub struct Registry {
     pub matcher: AliasMatcher,
     /// Resolved `related` lists, per entity.
     pub related: Vec<Vec<usize>>,
+    /// Ids of entity files that failed to parse (already reported).
+    broken_ids: HashSet<String>,
 }
 
 impl Registry {
@@ -43,20 +45,29 @@ impl Registry {
         did_you_mean(id, self.entities.iter().map(|e| e.id.as_str()))
     }
 
-    /// An "unknown entity" error for `id`, located at `span` of `text`.
-    pub fn unknown_entity(
+    /// Looks up a reference written at `span` of the file `path` (text
+    /// `text`). An unknown id is reported, unless its file exists but failed
+    /// to parse (that error is reported already).
+    pub fn reference(
         &self,
         id: &str,
         path: &std::path::Path,
         text: &str,
         span: std::ops::Range<usize>,
-    ) -> Diagnostic {
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<usize> {
+        let found = self.lookup(id);
+        if found.is_none() && !self.broken_ids.contains(id) {
+            diagnostics.push(self.unknown_entity(id, path, text, span));
+        }
+        found
+    }
+
+    /// An "unknown entity" error for `id`, located at `span` of `text`.
+    fn unknown_entity(&self, id: &str, path: &std::path::Path, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
         let hint = match self.suggest(id) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!(
-                "create content/<kind>/{id}.md, or use one of the {} existing ids",
-                self.entities.len()
-            ),
+            None => format!("create content/<kind>/{id}.md, or use one of the {} existing ids", self.entities.len()),
         };
         Diagnostic::error(Code::UnknownEntity, format!("there is no entity with id `{id}`"))
             .at(Location::from_range(path, text, span))
@@ -64,20 +75,13 @@ impl Registry {
     }
 }
 
-/// Builds the registry, reporting every duplicate id and dangling reference.
-pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Diagnostics> {
-    let ParsedSite {
-        config,
-        mut articles,
-        mut entities,
-        ..
-    } = parsed;
-    let mut diagnostics = Diagnostics::default();
-    let texts: HashMap<&std::path::Path, &str> = sources
-        .content
-        .iter()
-        .map(|f| (f.path.as_path(), f.text.as_str()))
-        .collect();
+/// Builds the registry, reporting every duplicate id and dangling reference
+/// into `diagnostics`. The registry is built even when there are errors, so
+/// later stages can go on finding more.
+pub fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &mut Diagnostics) -> Registry {
+    let ParsedSite { config, mut articles, mut entities, broken_ids, .. } = parsed;
+    let texts: HashMap<&std::path::Path, &str> =
+        sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &std::path::Path| texts.get(path).copied().unwrap_or("");
 
     entities.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
@@ -90,11 +94,7 @@ pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Di
             diagnostics.push(
                 Diagnostic::error(
                     Code::DuplicateId,
-                    format!(
-                        "the id `{}` is used twice: here and in {}",
-                        entity.id,
-                        other.path.display()
-                    ),
+                    format!("the id `{}` is used twice: here and in {}", entity.id, other.path.display()),
                 )
                 .at(Location::from_range(&entity.path, text_of(&entity.path), 0..0))
                 .with_hint("ids are unique across all kinds: rename one of the two files"),
@@ -117,74 +117,47 @@ pub fn resolve(parsed: ParsedSite, sources: &SiteSources) -> Result<Registry, Di
         }
         if let Some(other) = slugs.insert(&article.slug, article) {
             diagnostics.push(
-                Diagnostic::error(
-                    Code::DuplicateId,
-                    format!("two articles have the slug `{}`", article.slug),
-                )
-                .in_file(&article.path)
-                .with_hint(format!("the other is {}", other.path.display())),
+                Diagnostic::error(Code::DuplicateId, format!("two articles have the slug `{}`", article.slug))
+                    .in_file(&article.path)
+                    .with_hint(format!("the other is {}", other.path.display())),
             );
         }
     }
 
     let matcher = AliasMatcher::new(entities.iter().enumerate().flat_map(|(i, e)| {
         std::iter::once((e.name.value.as_str(), Owner { entity: i, alias: None })).chain(
-            e.aliases.iter().enumerate().map(move |(a, alias)| {
-                (
-                    alias.value.as_str(),
-                    Owner {
-                        entity: i,
-                        alias: Some(a),
-                    },
-                )
-            }),
+            e.aliases
+                .iter()
+                .enumerate()
+                .map(move |(a, alias)| (alias.value.as_str(), Owner { entity: i, alias: Some(a) })),
         )
     }));
 
-    let mut registry = Registry {
-        config,
-        entities,
-        articles,
-        ids,
-        matcher,
-        related: Vec::new(),
-    };
+    let mut registry = Registry { config, entities, articles, ids, matcher, related: Vec::new(), broken_ids };
 
     let check = |reference: &Spanned<String>, path: &std::path::Path, diagnostics: &mut Diagnostics| {
-        let found = registry.lookup(&reference.value);
-        if found.is_none() {
-            diagnostics.push(registry.unknown_entity(&reference.value, path, text_of(path), reference.span.clone()));
-        }
-        found
+        let mut found = Vec::new();
+        let entity = registry.reference(&reference.value, path, text_of(path), reference.span.clone(), &mut found);
+        diagnostics.extend(found);
+        entity
     };
     let mut related = Vec::with_capacity(registry.entities.len());
     for entity in &registry.entities {
-        let mut list: Vec<usize> = entity
-            .related
-            .iter()
-            .filter_map(|r| check(r, &entity.path, &mut diagnostics))
-            .collect();
+        let mut list: Vec<usize> = entity.related.iter().filter_map(|r| check(r, &entity.path, diagnostics)).collect();
         list.dedup();
         related.push(list);
         for (_, fact) in &entity.facts {
             if let FactValue::Entity(id) = &fact.value {
-                let reference = Spanned {
-                    value: id.clone(),
-                    span: fact.span.clone(),
-                };
-                check(&reference, &entity.path, &mut diagnostics);
+                let reference = Spanned { value: id.clone(), span: fact.span.clone() };
+                check(&reference, &entity.path, diagnostics);
             }
         }
     }
     for article in &registry.articles {
         for stop in &article.route {
-            check(stop, &article.path, &mut diagnostics);
+            check(stop, &article.path, diagnostics);
         }
     }
     registry.related = related;
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(registry)
-    }
+    registry
 }

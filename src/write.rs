@@ -25,11 +25,8 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../
 /// Makes `path` absolute and removes `.` and `..` without touching the disk
 /// (the output may not exist yet).
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -87,17 +84,11 @@ pub fn write_site(
     if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(&output) && !force {
         return Err(Diagnostic::error(
             Code::OutputPath,
-            format!(
-                "{} exists and was not written by gloss; refusing to replace it",
-                output.display()
-            ),
+            format!("{} exists and was not written by gloss; refusing to replace it", output.display()),
         )
         .with_hint("pick another --output, empty that folder, or pass --force to replace it"));
     }
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let parent = output.parent().unwrap_or(Path::new("/"));
     let staging = parent.join(format!(".{name}.gloss-staging"));
     let old = parent.join(format!(".{name}.gloss-old"));
@@ -152,11 +143,8 @@ fn stage(root: &Path, staging: &Path, pages: &[Page], static_files: &[PathBuf]) 
         fs::copy(&from, &to).map_err(|e| io_error(&to, &format!("copy {} to", from.display()), e))?;
     }
     let marker = staging.join(MARKER);
-    write_file(
-        &marker,
-        b"This folder is written by `gloss build` and replaced on every build.\n",
-    )
-    .map_err(|e| io_error(&marker, "write", e))
+    write_file(&marker, b"This folder is written by `gloss build` and replaced on every build.\n")
+        .map_err(|e| io_error(&marker, "write", e))
 }
 
 /// One `write` call per file: pages are rendered whole in memory already.

@@ -44,10 +44,7 @@ fn anchor_ids_are_unique_on_every_page() {
 fn longest_alias_wins_kim_yong_sam_is_one_mention() {
     let pages = two_articles();
     let found = mentions(&pages, "articles/departure.html");
-    assert!(
-        found.contains(&("Kim Yong Sam".into(), "kim-yong-sam".into())),
-        "{found:?}"
-    );
+    assert!(found.contains(&("Kim Yong Sam".into(), "kim-yong-sam".into())), "{found:?}");
     assert!(!found.iter().any(|(t, _)| t == "Yong Sam"));
     let kims = found.iter().filter(|(_, id)| id == "kim-jong-il").count();
     // Kim Jong-il, Kim’s, Kim's and the explicit "the leader".
@@ -66,14 +63,9 @@ fn possessives_link_the_name_only() {
 fn code_links_footnotes_and_opt_outs_are_never_mentions() {
     let pages = two_articles();
     let found = mentions(&pages, "articles/departure.html");
-    assert!(
-        !found.iter().any(|(t, _)| t.contains("home") || t.contains("inside")),
-        "{found:?}"
-    );
+    assert!(!found.iter().any(|(t, _)| t.contains("home") || t.contains("inside")), "{found:?}");
     let code = pages.select("articles/departure.html", ".article-body code");
-    assert!(code
-        .iter()
-        .all(|c| c.select(&scraper::Selector::parse("a").unwrap()).next().is_none()));
+    assert!(code.iter().all(|c| c.select(&scraper::Selector::parse("a").unwrap()).next().is_none()));
     let notes = pages.select("articles/departure.html", ".footnotes a.mention");
     assert!(notes.is_empty(), "footnotes are editorial text");
     let opted_out = pages.select("articles/departure.html", ".article-body p")[2].html();
@@ -97,12 +89,8 @@ fn glossary_pages_gather_mentions_from_every_article() {
         .iter()
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
-    assert!(backlinks
-        .iter()
-        .any(|h| h.starts_with("../articles/departure.html#m-kim-jong-il-")));
-    assert!(backlinks
-        .iter()
-        .any(|h| h.starts_with("../articles/arrival.html#m-kim-jong-il-")));
+    assert!(backlinks.iter().any(|h| h.starts_with("../articles/departure.html#m-kim-jong-il-")));
+    assert!(backlinks.iter().any(|h| h.starts_with("../articles/arrival.html#m-kim-jong-il-")));
     // Departure: 4 mentions; arrival: text, quote, list item.
     assert_eq!(backlinks.len(), 7, "{backlinks:?}");
 }
@@ -110,11 +98,7 @@ fn glossary_pages_gather_mentions_from_every_article() {
 #[test]
 fn each_backlink_quotes_its_sentence() {
     let pages = two_articles();
-    let quotes: Vec<String> = pages
-        .select("places/vladivostok.html", ".mentions li")
-        .iter()
-        .map(text)
-        .collect();
+    let quotes: Vec<String> = pages.select("places/vladivostok.html", ".mentions li").iter().map(text).collect();
     // The title is annotated too: its mention is quoted first.
     assert_eq!(quotes[0], "Arrival in Vladivostok");
     assert_eq!(quotes[1], "Kim arrived in Vladivostok, where Putin waited.");
@@ -125,45 +109,20 @@ fn each_backlink_quotes_its_sentence() {
 #[test]
 fn related_entities_are_declared_and_co_mentioned_with_counts() {
     let pages = two_articles();
-    let related: Vec<String> = pages
-        .select("people/kim-jong-il.html", ".related li")
-        .iter()
-        .map(text)
-        .collect();
+    let related: Vec<String> = pages.select("people/kim-jong-il.html", ".related li").iter().map(text).collect();
     // Kim and Putin share the first paragraph of "arrival" and the quote.
-    assert!(
-        related
-            .iter()
-            .any(|r| r.starts_with("Vladimir Putin mentioned together in 2 paragraphs")),
-        "{related:?}"
-    );
-    assert!(
-        related
-            .iter()
-            .any(|r| r.starts_with("Kim Yong-sam") || r.starts_with("Khasan")),
-        "{related:?}"
-    );
+    assert!(related.iter().any(|r| r.starts_with("Vladimir Putin mentioned together in 2 paragraphs")), "{related:?}");
+    assert!(related.iter().any(|r| r.starts_with("Kim Yong-sam") || r.starts_with("Khasan")), "{related:?}");
 }
 
 #[test]
 fn entity_pages_show_facts_and_authority_links() {
     let pages = two_articles();
-    let facts: Vec<String> = pages
-        .select("places/vladivostok.html", ".facts dd")
-        .iter()
-        .map(text)
-        .collect();
+    let facts: Vec<String> = pages.select("places/vladivostok.html", ".facts dd").iter().map(text).collect();
     assert!(facts.contains(&"43.12° N, 131.89° E".to_string()), "{facts:?}");
     assert!(facts.contains(&"Russia".to_string()));
-    let roles: Vec<String> = pages
-        .select("people/kim-jong-il.html", ".facts dd")
-        .iter()
-        .map(text)
-        .collect();
-    assert!(
-        roles.contains(&"Supreme Leader of North Korea (1994–2011)".to_string()),
-        "{roles:?}"
-    );
+    let roles: Vec<String> = pages.select("people/kim-jong-il.html", ".facts dd").iter().map(text).collect();
+    assert!(roles.contains(&"Supreme Leader of North Korea (1994–2011)".to_string()), "{roles:?}");
     assert!(roles.contains(&"1941 or 1942".to_string()));
     let authorities = pages.select("people/kim-jong-il.html", ".authorities a");
     assert_eq!(text(&authorities[0]), "Wikidata");
@@ -172,28 +131,16 @@ fn entity_pages_show_facts_and_authority_links() {
 #[test]
 fn kind_indexes_list_a_to_z_with_counts() {
     let pages = two_articles();
-    let names: Vec<String> = pages
-        .select("places/index.html", ".entity-list li > a")
-        .iter()
-        .map(text)
-        .collect();
+    let names: Vec<String> = pages.select("places/index.html", ".entity-list li > a").iter().map(text).collect();
     assert_eq!(names, ["Khasan", "Russia", "Vladivostok"]);
-    let counts: Vec<String> = pages
-        .select("places/index.html", ".entity-list .count")
-        .iter()
-        .map(text)
-        .collect();
+    let counts: Vec<String> = pages.select("places/index.html", ".entity-list .count").iter().map(text).collect();
     assert_eq!(counts[2], "3 mentions");
 }
 
 #[test]
 fn home_lists_several_articles_newest_first() {
     let pages = two_articles();
-    let titles: Vec<String> = pages
-        .select("index.html", ".article-list h2 a")
-        .iter()
-        .map(text)
-        .collect();
+    let titles: Vec<String> = pages.select("index.html", ".article-list h2 a").iter().map(text).collect();
     assert_eq!(titles, ["Arrival in Vladivostok", "The Dear Leader departs"]);
 }
 
@@ -201,20 +148,14 @@ fn home_lists_several_articles_newest_first() {
 fn home_leads_straight_to_a_single_article() {
     let pages = Pages::of(&render(&default_site()));
     let refresh = pages.select("index.html", "meta[http-equiv=refresh]");
-    assert_eq!(
-        refresh[0].value().attr("content"),
-        Some("0; url=articles/all-aboard.html")
-    );
+    assert_eq!(refresh[0].value().attr("content"), Some("0; url=articles/all-aboard.html"));
 }
 
 #[test]
 fn article_lists_its_cast_by_kind() {
     let pages = two_articles();
-    let cast: Vec<String> = pages
-        .select("articles/departure.html", ".cast li > a:first-child")
-        .iter()
-        .map(text)
-        .collect();
+    let cast: Vec<String> =
+        pages.select("articles/departure.html", ".cast li > a:first-child").iter().map(text).collect();
     assert_eq!(cast, ["Kim Jong-il", "Kim Yong-sam", "Russia", "Khasan"]);
 }
 
@@ -222,11 +163,7 @@ fn article_lists_its_cast_by_kind() {
 fn no_link_relies_on_a_server() {
     let site = render(&fixture("two-articles"));
     for page in &site.pages {
-        assert!(
-            !page.html.contains("href=\"/"),
-            "{} has a root-relative link",
-            page.path
-        );
+        assert!(!page.html.contains("href=\"/"), "{} has a root-relative link", page.path);
         assert!(!page.html.contains("/\""), "{} links to a folder", page.path);
     }
 }
@@ -271,12 +208,7 @@ fn build_writes_the_site_and_reports_a_summary() {
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
-    assert!(gloss()
-        .args(["build", "--root"])
-        .arg(dir.path())
-        .status()
-        .unwrap()
-        .success());
+    assert!(gloss().args(["build", "--root"]).arg(dir.path()).status().unwrap().success());
     let before = fs::read(dir.path().join("public/people/kim-jong-il.html")).unwrap();
 
     let broken = dir.path().join("content/people/kim-jong-il.md");
@@ -284,14 +216,8 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let out = gloss().args(["build", "--root"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("content/people/kim-jong-il.md:2:16: error: invalid YAML"),
-        "{stderr}"
-    );
-    assert_eq!(
-        fs::read(dir.path().join("public/people/kim-jong-il.html")).unwrap(),
-        before
-    );
+    assert!(stderr.contains("content/people/kim-jong-il.md:2:16: error: invalid YAML"), "{stderr}");
+    assert_eq!(fs::read(dir.path().join("public/people/kim-jong-il.html")).unwrap(), before);
     let litter: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| {

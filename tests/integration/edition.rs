@@ -59,24 +59,11 @@ fn regex_free_strip(html: &str, open: &str, close: &str) -> String {
 #[test]
 fn every_repair_carries_an_editorial_note() {
     let pages = Pages::of(&render(&default_site()));
-    let notes: Vec<String> = pages
-        .select("articles/all-aboard.html", ".footnotes li")
-        .iter()
-        .map(text)
-        .collect();
-    let about: Vec<String> = pages
-        .select("articles/all-aboard.html", ".editorial-notes .note")
-        .iter()
-        .map(text)
-        .collect();
+    let notes: Vec<String> = pages.select("articles/all-aboard.html", ".footnotes li").iter().map(text).collect();
+    let about: Vec<String> =
+        pages.select("articles/all-aboard.html", ".editorial-notes .note").iter().map(text).collect();
     let all = format!("{} {}", notes.join(" "), about.join(" "));
-    for repair in [
-        "Far-Eastern",
-        "visit would focus",
-        "closing quotation mark",
-        "1 January 2002",
-        "Kim Yong Chung",
-    ] {
+    for repair in ["Far-Eastern", "visit would focus", "closing quotation mark", "1 January 2002", "Kim Yong Chung"] {
         assert!(all.contains(repair), "no note explains {repair:?}");
     }
 }
@@ -85,25 +72,14 @@ fn every_repair_carries_an_editorial_note() {
 fn every_entity_is_mentioned_and_documented() {
     let site = render(&default_site());
     for (e, entity) in site.registry.entities.iter().enumerate() {
-        assert!(
-            !site.index.mentions_of[e].is_empty(),
-            "{} is never mentioned",
-            entity.id
-        );
+        assert!(!site.index.mentions_of[e].is_empty(), "{} is never mentioned", entity.id);
         assert!(entity.summary.is_some(), "{} has no summary", entity.id);
         let words = entity.body.split_whitespace().count();
-        assert!(
-            (80..=200).contains(&words),
-            "{}: description has {words} words",
-            entity.id
-        );
+        assert!((80..=200).contains(&words), "{}: description has {words} words", entity.id);
         let kind = &site.registry.config.kinds[entity.kind].id;
         if kind == "place" {
             assert!(
-                entity
-                    .facts
-                    .iter()
-                    .any(|(_, f)| matches!(f.value, gloss::model::FactValue::Coordinates { .. })),
+                entity.facts.iter().any(|(_, f)| matches!(f.value, gloss::model::FactValue::Coordinates { .. })),
                 "{} has no coordinates",
                 entity.id
             );
@@ -137,9 +113,7 @@ fn references_without_a_name_link_to_the_right_entity() {
         .collect();
     let expect = |surface: &str, entity: &str| {
         assert!(
-            mentions
-                .iter()
-                .any(|(t, e)| t == surface && e.split(' ').any(|id| id == entity)),
+            mentions.iter().any(|(t, e)| t == surface && e.split(' ').any(|id| id == entity)),
             "{surface:?} should link to {entity}; mentions: {mentions:?}"
         );
     };
@@ -156,7 +130,5 @@ fn references_without_a_name_link_to_the_right_entity() {
     expect("Kim Yong Chung", "kim-yong-chun");
     expect("Kim Yong Sam", "kim-yong-sam");
     expect("Kim", "kim-jong-il");
-    assert!(!mentions
-        .iter()
-        .any(|(t, e)| t.starts_with("Kim Yong") && e == "kim-jong-il"));
+    assert!(!mentions.iter().any(|(t, e)| t.starts_with("Kim Yong") && e == "kim-jong-il"));
 }

@@ -35,23 +35,14 @@ pub struct Pages {
 
 impl Pages {
     pub fn of(site: &Site) -> Pages {
-        let pages = site
-            .pages
-            .iter()
-            .map(|p| (p.path.clone(), Html::parse_document(&p.html)))
-            .collect();
-        let mut files: BTreeSet<String> = gloss::write::DEFAULT_STATIC
-            .iter()
-            .map(|(n, _)| n.to_string())
-            .collect();
+        let pages = site.pages.iter().map(|p| (p.path.clone(), Html::parse_document(&p.html))).collect();
+        let mut files: BTreeSet<String> = gloss::write::DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
         files.extend(site.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
         Pages { pages, files }
     }
 
     pub fn get(&self, path: &str) -> &Html {
-        self.pages
-            .get(path)
-            .unwrap_or_else(|| panic!("no page {path}; pages: {:?}", self.pages.keys()))
+        self.pages.get(path).unwrap_or_else(|| panic!("no page {path}; pages: {:?}", self.pages.keys()))
     }
 
     pub fn select<'a>(&'a self, path: &str, css: &str) -> Vec<scraper::ElementRef<'a>> {
@@ -60,10 +51,7 @@ impl Pages {
     }
 
     pub fn ids(&self, path: &str) -> Vec<String> {
-        self.select(path, "[id]")
-            .iter()
-            .map(|e| e.value().attr("id").unwrap().to_string())
-            .collect()
+        self.select(path, "[id]").iter().map(|e| e.value().attr("id").unwrap().to_string()).collect()
     }
 
     /// Every internal link of every page, checked: relative, to a file that
@@ -82,11 +70,7 @@ impl Pages {
                     continue;
                 }
                 let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
-                let resolved = if file.is_empty() {
-                    path.clone()
-                } else {
-                    join(path, file)
-                };
+                let resolved = if file.is_empty() { path.clone() } else { join(path, file) };
                 if !self.pages.contains_key(&resolved) && !self.files.contains(&resolved) {
                     problems.push(format!("{path}: link to missing {target} ({resolved})"));
                     continue;
@@ -119,10 +103,5 @@ pub fn join(from: &str, link: &str) -> String {
 
 /// The visible text of an element, whitespace collapsed.
 pub fn text(element: &scraper::ElementRef) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    element.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
