@@ -8,6 +8,7 @@
 //! resolved before anything is rendered, so every page sees every mention.
 
 pub mod annotate;
+pub mod check;
 pub mod diagnostic;
 pub mod index;
 pub mod load;
@@ -172,6 +173,27 @@ fn lint(registry: &Registry, articles: &[AnnotatedArticle], index: &SiteIndex, t
         }
     }
     warnings
+}
+
+/// The outcome of `gloss check`: the site in memory and everything found
+/// wrong with it, content and rendered pages alike.
+pub struct CheckReport {
+    pub site: Site,
+    /// Content warnings, then problems in the rendered pages.
+    pub diagnostics: Diagnostics,
+    pub counts: check::CheckCounts,
+}
+
+/// Runs the whole pipeline without writing anything, then checks the
+/// rendered pages: links, anchors, unique ids, reachability.
+pub fn check_site(root: &Path) -> Result<CheckReport, Diagnostics> {
+    let site = render_site(root)?;
+    let mut files: Vec<String> = write::DEFAULT_STATIC.iter().map(|(name, _)| name.to_string()).collect();
+    files.extend(site.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+    let (problems, counts) = check::check_pages(&site.pages, &files);
+    let mut diagnostics = site.warnings.clone();
+    diagnostics.extend(problems);
+    Ok(CheckReport { site, diagnostics, counts })
 }
 
 /// Options of `gloss build`.

@@ -33,10 +33,38 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the site without writing anything: content, links, anchors.
+    Check {
+        /// The site folder, holding content/, templates/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Check { root } => match gloss::check_site(&root) {
+            Ok(report) => {
+                print_diagnostics(&report.diagnostics);
+                let c = report.counts;
+                eprintln!(
+                    "Checked {}: {} pages, {} mentions, {} internal links, {} external links, {} anchors: {}",
+                    report.site.describe(),
+                    c.pages,
+                    report.site.mention_count(),
+                    c.links,
+                    c.external_links,
+                    c.anchors,
+                    counted(&report.diagnostics)
+                );
+                if report.diagnostics.0.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(diagnostics) => fail(&diagnostics, "the site does not build"),
+        },
         Command::Build { root, output, strict, force } => {
             let options = gloss::BuildOptions { root, output, force };
             match gloss::build(&options) {
@@ -51,23 +79,28 @@ fn main() -> ExitCode {
                         report.output.display()
                     );
                     if strict && !report.site.warnings.0.is_empty() {
-                        eprintln!("error: --strict: {} warning(s)", report.site.warnings.0.len());
+                        eprintln!("error: --strict fails on warnings: {}", counted(&report.site.warnings));
                         return ExitCode::from(1);
                     }
                     ExitCode::SUCCESS
                 }
-                Err(diagnostics) => {
-                    print_diagnostics(&diagnostics);
-                    eprintln!(
-                        "error: the site was not built ({} error{}); the previous output is untouched",
-                        diagnostics.error_count(),
-                        if diagnostics.error_count() == 1 { "" } else { "s" }
-                    );
-                    ExitCode::from(1)
-                }
+                Err(diagnostics) => fail(&diagnostics, "the site was not built; the previous output is untouched"),
             }
         }
     }
+}
+
+/// Prints the diagnostics and a closing line; exit status 1.
+fn fail(diagnostics: &Diagnostics, what: &str) -> ExitCode {
+    print_diagnostics(diagnostics);
+    eprintln!("error: {what} ({})", counted(diagnostics));
+    ExitCode::from(1)
+}
+
+/// "2 errors, 1 warning".
+fn counted(diagnostics: &Diagnostics) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(diagnostics.error_count(), "error"), plural(diagnostics.warning_count(), "warning"))
 }
 
 /// Prints diagnostics to stderr, in colour only on a terminal and when

@@ -79,11 +79,16 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBuf, String)>
             if span.start_line == span.end_line {
                 location.span_chars = span.end_col.saturating_sub(span.start_col).max(1);
             }
-            Diagnostic::error(Code::Template, format!("in template `{}`: {}", report.filename(), report.message()))
-                .at(location)
-                .with_hint(
-                    "optional values may be missing: test them with `{% if x %}` or use `x | default(value=\"\")`",
+            let diagnostic =
+                Diagnostic::error(Code::Template, format!("in template `{}`: {}", report.filename(), report.message()))
+                    .at(location);
+            if report.message().contains("not defined") {
+                diagnostic.with_hint(
+                    "optional values may be null: test them with `{% if x %}`; the README lists every variable",
                 )
+            } else {
+                diagnostic
+            }
         }
         None => Diagnostic::error(Code::Template, format!("template error: {e}")),
     }

@@ -41,8 +41,18 @@ impl Registry {
     }
 
     /// A did-you-mean for an unknown id.
+    ///
+    /// An id close to an existing one (or to one whose file failed to parse)
+    /// comes first; then an entity whose name or alias the id spells
+    /// (`@putin` → `vladimir-putin`).
     pub fn suggest(&self, id: &str) -> Option<&str> {
-        did_you_mean(id, self.entities.iter().map(|e| e.id.as_str()))
+        let ids = self.entities.iter().map(|e| e.id.as_str()).chain(self.broken_ids.iter().map(String::as_str));
+        did_you_mean(id, ids).or_else(|| {
+            self.entities
+                .iter()
+                .find(|e| std::iter::once(&e.name).chain(&e.aliases).any(|a| crate::model::slugify(&a.value) == id))
+                .map(|e| e.id.as_str())
+        })
     }
 
     /// Looks up a reference written at `span` of the file `path` (text
@@ -67,7 +77,7 @@ impl Registry {
     fn unknown_entity(&self, id: &str, path: &std::path::Path, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
         let hint = match self.suggest(id) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!("create content/<kind>/{id}.md, or use one of the {} existing ids", self.entities.len()),
+            None => format!("ids are entity file names: create content/<kind>/{id}.md or correct the id"),
         };
         Diagnostic::error(Code::UnknownEntity, format!("there is no entity with id `{id}`"))
             .at(Location::from_range(path, text, span))

@@ -179,22 +179,10 @@ fn gloss() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gloss"))
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn build_writes_the_site_and_reports_a_summary() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("two-articles"), dir.path());
+    crate::support::copy_dir(&fixture("two-articles"), dir.path());
     let out = gloss().args(["build", "--root"]).arg(dir.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -207,7 +195,7 @@ fn build_writes_the_site_and_reports_a_summary() {
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("two-articles"), dir.path());
+    crate::support::copy_dir(&fixture("two-articles"), dir.path());
     assert!(gloss().args(["build", "--root"]).arg(dir.path()).status().unwrap().success());
     let before = fs::read(dir.path().join("public/people/kim-jong-il.html")).unwrap();
 

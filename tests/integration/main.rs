@@ -2,5 +2,6 @@
 //! what a reader would see in the output.
 
 mod build;
+mod diagnostics;
 mod edition;
 mod support;

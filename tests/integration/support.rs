@@ -70,7 +70,7 @@ impl Pages {
                     continue;
                 }
                 let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
-                let resolved = if file.is_empty() { path.clone() } else { join(path, file) };
+                let resolved = if file.is_empty() { path.clone() } else { gloss::check::join(path, file) };
                 if !self.pages.contains_key(&resolved) && !self.files.contains(&resolved) {
                     problems.push(format!("{path}: link to missing {target} ({resolved})"));
                     continue;
@@ -84,24 +84,20 @@ impl Pages {
     }
 }
 
-/// Resolves a relative link from the page at `from` (both relative to the
-/// site root).
-pub fn join(from: &str, link: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for segment in link.split('/') {
-        match segment {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
 /// The visible text of an element, whitespace collapsed.
 pub fn text(element: &scraper::ElementRef) -> String {
     element.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Copies a fixture site, to build it somewhere it may be changed.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
