@@ -17,6 +17,8 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod write;
 
 use std::collections::HashMap;
@@ -54,7 +56,8 @@ impl Site {
         for (k, kind) in self.registry.config.kinds.iter().enumerate() {
             let n = self.registry.entities.iter().filter(|e| e.kind == k).count();
             if n > 0 {
-                parts.push(format!("{n} {}", kind.title.to_lowercase()));
+                let label = if n == 1 { &kind.singular } else { &kind.title };
+                parts.push(format!("{n} {}", label.to_lowercase()));
             }
         }
         parts.join(", ")

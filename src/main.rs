@@ -33,6 +33,36 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Build the site in memory, serve it, and rebuild and reload on every change.
+    Serve {
+        /// The site folder, holding content/, templates/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (the next free one if taken; 0 for any).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Only 127.0.0.1 (this computer) unless you ask.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Create an entity file: gloss new person "Kim Jong-il".
+    New {
+        /// The kind: person, place, organisation, or any kind in site.yaml.
+        kind: String,
+        /// The entity's full name.
+        name: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site, ready to build, in a new folder.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
     /// Check the site without writing anything: content, links, anchors.
     Check {
         /// The site folder, holding content/, templates/ and static/.
@@ -43,6 +73,27 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Serve { root, port, bind, open } => {
+            match gloss::serve::serve(&gloss::serve::ServeOptions { root, bind, port, open }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => fail(&Diagnostics(vec![d]), "cannot serve the site"),
+            }
+        }
+        Command::New { kind, name, root } => match gloss::scaffold::new_entity(&root, &kind, &name) {
+            Ok(path) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&Diagnostics(vec![d]), "nothing was created"),
+        },
+        Command::Init { dir } => match gloss::scaffold::init_site(&dir) {
+            Ok(files) => {
+                eprintln!("Created a site in {} ({} files). Next:", dir.display(), files.len());
+                eprintln!("  cd {} && gloss serve", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&Diagnostics(vec![d]), "nothing was created"),
+        },
         Command::Check { root } => match gloss::check_site(&root) {
             Ok(report) => {
                 print_diagnostics(&report.diagnostics);

@@ -190,7 +190,9 @@ impl<'a> Fields<'a> {
 
     fn take(&mut self, key: &str) -> Option<Value> {
         match self.map.remove(key) {
+            // An empty value or list is as good as absent: new files have them.
             Some(Value::Null) | None => None,
+            Some(Value::Sequence(items)) if items.is_empty() => None,
             Some(v) => Some(v),
         }
     }

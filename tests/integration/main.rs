@@ -4,4 +4,5 @@
 mod build;
 mod diagnostics;
 mod edition;
+mod serve;
 mod support;
