@@ -47,6 +47,15 @@ pub struct Footnote {
     pub html: String,
 }
 
+impl Footnote {
+    /// Can the note be set beside the text, inside a line? Not with block
+    /// content such as lists or quotes.
+    pub fn fits_inline(&self) -> bool {
+        let blocks = ["<ul", "<ol", "<pre", "<blockquote", "<table", "<h1", "<h2", "<h3", "<div", "<hr"];
+        !blocks.iter().any(|b| self.html.contains(b))
+    }
+}
+
 /// An article after annotation.
 #[derive(Debug, Clone)]
 pub struct AnnotatedArticle {
@@ -56,6 +65,9 @@ pub struct AnnotatedArticle {
     pub notes_html: Vec<String>,
     pub footnotes: Vec<Footnote>,
     pub mentions: Vec<Mention>,
+    /// Plain text of every block (paragraph, heading, item, cell), title
+    /// first; [`Mention::block`] indexes it.
+    pub blocks: Vec<String>,
     /// Patterns of the alias automaton that matched at least once.
     pub matched_patterns: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
@@ -74,6 +86,7 @@ pub fn annotate_article(
     let title_html = strip_paragraph(&title_html);
     let body_html = body.render(&article.body, article.body_offset);
     let footnotes = body.take_footnotes();
+    let body_html = fill_sidenotes(&body_html, &footnotes);
     let mentions = body.finish_mentions();
 
     let mut editorial = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Editorial);
@@ -91,6 +104,7 @@ pub fn annotate_article(
         notes_html,
         footnotes,
         mentions,
+        blocks: std::mem::take(&mut body.blocks),
         matched_patterns,
         diagnostics,
     }
@@ -113,6 +127,38 @@ pub fn render_description(
         let _ = write!(html, "<div class=\"footnote\" id=\"{}\">{}</div>", note.id, note.html);
     }
     (html, annotator.diagnostics)
+}
+
+/// Marks where a sidenote goes: `<!--gloss-sidenote:<id>-->`.
+const SIDENOTE_MARK: &str = "<!--gloss-sidenote:";
+
+/// Puts each footnote's text beside its first reference. The stylesheet
+/// shows either these sidenotes (wide screens) or the numbered notes under
+/// the text (narrow screens, print), never both. A note with block content
+/// (lists, quotes) has no sidenote: it would not fit inside a line.
+fn fill_sidenotes(html: &str, footnotes: &[Footnote]) -> String {
+    if !html.contains(SIDENOTE_MARK) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + footnotes.iter().map(|f| f.html.len() + 80).sum::<usize>());
+    let mut rest = html;
+    while let Some(at) = rest.find(SIDENOTE_MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + SIDENOTE_MARK.len()..];
+        let end = after.find("-->").unwrap_or(after.len());
+        let id = &after[..end];
+        rest = after.get(end + 3..).unwrap_or("");
+        let Some(note) = footnotes.iter().find(|f| f.id == id && f.fits_inline()) else { continue };
+        let inline = note.html.trim().replace("</p>\n<p>", " ").replace("<p>", "").replace("</p>", "");
+        let _ = write!(
+            out,
+            "<span class=\"sidenote\" role=\"note\"><span class=\"sidenote-number\">{}</span> {}</span>",
+            note.number,
+            inline.trim()
+        );
+    }
+    out.push_str(rest);
+    out
 }
 
 fn strip_paragraph(html: &str) -> String {
@@ -266,8 +312,11 @@ impl<'r> Annotator<'r> {
                 let uses = self.counters_for_notes.entry(id.clone()).or_insert(0);
                 *uses += 1;
                 let ref_id = if *uses == 1 { format!("note-ref-{id}") } else { format!("note-ref-{id}-{uses}") };
+                // The first reference also carries the note as a sidenote,
+                // filled in once the definitions are known.
+                let sidenote = if *uses == 1 { format!("{SIDENOTE_MARK}{id}-->") } else { String::new() };
                 self.out.push(Event::InlineHtml(CowStr::from(format!(
-                    "<sup class=\"note-ref\"><a href=\"#note-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>"
+                    "<sup class=\"note-ref\"><a href=\"#note-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>{sidenote}"
                 ))));
             }
             other => self.out.push(other.into_static()),

@@ -30,15 +30,17 @@ struct PageRefs {
 /// Checks links, anchors and reachability across `pages`; `files` are the
 /// other files of the output (static files), which links may point at.
 pub fn check_pages(pages: &[Page], files: &[String]) -> (Vec<Diagnostic>, CheckCounts) {
-    let refs: HashMap<&str, PageRefs> = pages.iter().map(|p| (p.path.as_str(), scan(&p.html))).collect();
+    let refs: HashMap<&str, PageRefs> =
+        pages.iter().filter(|p| p.path.ends_with(".html")).map(|p| (p.path.as_str(), scan(&p.html))).collect();
     let ids: HashMap<&str, HashSet<&str>> =
         refs.iter().map(|(path, r)| (*path, r.ids.iter().map(String::as_str).collect())).collect();
     let files: HashSet<&str> = files.iter().map(String::as_str).collect();
+    let outputs: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut problems = Vec::new();
     let mut counts = CheckCounts { pages: pages.len(), ..CheckCounts::default() };
     let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
 
-    for page in pages {
+    for page in pages.iter().filter(|p| p.path.ends_with(".html")) {
         let path = page.path.as_str();
         let page_refs = &refs[path];
         counts.anchors += page_refs.ids.len();
@@ -72,7 +74,8 @@ pub fn check_pages(pages: &[Page], files: &[String]) -> (Vec<Diagnostic>, CheckC
             }
             let target = if file.is_empty() { path.to_string() } else { join(path, file) };
             let is_page = ids.contains_key(target.as_str());
-            if !is_page && !files.contains(target.as_str()) {
+            let is_output = is_page || files.contains(target.as_str()) || outputs.contains(target.as_str());
+            if !is_output {
                 problems.push(broken(path, format!("the link `{link}` leads to `{target}`, which does not exist")));
                 continue;
             }
@@ -97,7 +100,7 @@ pub fn check_pages(pages: &[Page], files: &[String]) -> (Vec<Diagnostic>, CheckC
             }
         }
     }
-    for page in pages {
+    for page in pages.iter().filter(|p| p.path.ends_with(".html")) {
         if !reached.contains(&page.path) && page.path != "404.html" {
             problems.push(broken(&page.path, "no link leads to this page from the home page".to_string()));
         }

@@ -10,6 +10,7 @@
 pub mod annotate;
 pub mod check;
 pub mod diagnostic;
+pub mod graph;
 pub mod index;
 pub mod load;
 pub mod matcher;
@@ -18,7 +19,9 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
+pub mod structured;
 pub mod write;
 
 use std::collections::HashMap;

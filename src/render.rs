@@ -7,7 +7,7 @@
 //! root (`""` or `"../"`), so the output works under any sub-path and from
 //! disk.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -20,6 +20,7 @@ use crate::index::SiteIndex;
 use crate::load::SourceFile;
 use crate::model::{FactValue, Kind};
 use crate::resolve::Registry;
+use crate::{graph, search, structured};
 
 /// The built-in templates, used for every name the site does not provide.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -28,6 +29,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("../templates/article.html")),
     ("entity.html", include_str!("../templates/entity.html")),
     ("kind.html", include_str!("../templates/kind.html")),
+    ("404.html", include_str!("../templates/404.html")),
 ];
 
 /// One rendered file of the output, by path relative to the output root.
@@ -147,7 +149,20 @@ struct Page_<'a, T: Serialize> {
     /// The page title for `<title>`.
     title: String,
     #[serde(flatten)]
+    meta: Meta,
+    #[serde(flatten)]
     page: T,
+}
+
+/// Metadata every page carries for its `<head>`.
+#[derive(Serialize, Default)]
+struct Meta {
+    /// One sentence for `<meta name="description">` and Open Graph.
+    description: Option<String>,
+    /// Open Graph type: `article`, `profile`, `place` or `website`.
+    og_type: &'static str,
+    /// JSON-LD, already escaped for a `<script>` element.
+    jsonld: String,
 }
 
 #[derive(Serialize)]
@@ -159,6 +174,10 @@ struct EntityLink<'a> {
     summary: Option<&'a str>,
     mentions: usize,
 }
+
+/// The 404 page has only the common variables.
+#[derive(Serialize)]
+struct NotFoundPage {}
 
 #[derive(Serialize)]
 struct HomePage<'a> {
@@ -183,6 +202,10 @@ struct ArticlePage<'a> {
     article: ArticleContext<'a>,
     /// Who and what appears, grouped by kind, in order of appearance.
     cast: Vec<CastGroup<'a>>,
+    /// Preview cards of the cast, as JSON safe inside `<script>`.
+    cards_json: String,
+    /// SVG map of the article's places, in journey order; null without places.
+    map_svg: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -205,6 +228,11 @@ struct ArticleContext<'a> {
     footnotes: Vec<FootnoteContext<'a>>,
     tags: &'a [String],
     mention_count: usize,
+    /// Whether the front matter declares a `route` (else the map follows
+    /// the order of first mention).
+    route_declared: bool,
+    /// Every footnote is also a sidenote (so wide screens can hide the list).
+    all_sidenotes: bool,
 }
 
 #[derive(Serialize)]
@@ -212,6 +240,8 @@ struct FootnoteContext<'a> {
     id: &'a str,
     number: usize,
     html: &'a str,
+    /// Also shown beside the text on wide screens.
+    sidenote: bool,
 }
 
 #[derive(Serialize)]
@@ -232,6 +262,10 @@ struct CastEntry<'a> {
 
 #[derive(Serialize)]
 struct EntityPage<'a> {
+    /// The fact a preview card shows (life span, type and country…).
+    key_fact: Option<String>,
+    /// SVG locator map, for entities with coordinates.
+    map_svg: Option<String>,
     entity: EntityContext<'a>,
     /// Mentions grouped by article.
     appearances: Vec<Appearance<'a>>,
@@ -301,6 +335,18 @@ struct KindPage<'a> {
     kind: KindContext<'a>,
     letters: Vec<Letter<'a>>,
     count: usize,
+    /// Who appears with whom; null when fewer than two are co-mentioned.
+    network: Option<Network<'a>>,
+}
+
+/// A co-mention network: an SVG and the same numbers as a table.
+#[derive(Serialize)]
+struct Network<'a> {
+    svg: String,
+    /// The entities, most mentioned first: the table's rows and columns.
+    entities: Vec<EntityLink<'a>>,
+    /// `counts[i][j]`: paragraphs mentioning both `entities[i]` and `[j]`.
+    counts: Vec<Vec<usize>>,
 }
 
 #[derive(Serialize)]
@@ -346,7 +392,7 @@ pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Pag
     };
     let renderer = Renderer { templates, input, site: &site };
 
-    let mut jobs: Vec<Job> = vec![Job::Home];
+    let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
     jobs.extend((0..registry.articles.len()).map(Job::Article));
     jobs.extend((0..config.kinds.len()).filter(|&k| per_kind[k] > 0).map(Job::Kind));
     jobs.extend((0..registry.entities.len()).map(Job::Entity));
@@ -366,15 +412,23 @@ pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Pag
         }
     }
     if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(pages)
+        return Err(diagnostics);
     }
+    pages.push(Page { path: search::INDEX_PATH.into(), html: search::search_index(registry, input.articles) });
+    if let Some(base) = &config.base_url {
+        let paths: Vec<&str> =
+            pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+        let sitemap = structured::sitemap(base, &paths);
+        pages.push(Page { path: "sitemap.xml".into(), html: sitemap });
+        pages.push(Page { path: "robots.txt".into(), html: structured::robots(base) });
+    }
+    Ok(pages)
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Job {
     Home,
+    NotFound,
     Article(usize),
     Kind(usize),
     Entity(usize),
@@ -390,6 +444,11 @@ impl<'a> Renderer<'a> {
     fn render(&self, job: Job) -> Result<Page, Diagnostic> {
         match job {
             Job::Home => self.home(),
+            Job::NotFound => {
+                let title = format!("Page not found · {}", self.site.title);
+                let meta = Meta { description: None, og_type: "website", jsonld: String::new() };
+                self.page("404.html", "404.html".into(), "", title, meta, NotFoundPage {})
+            }
             Job::Article(a) => self.article(a),
             Job::Kind(k) => self.kind(k),
             Job::Entity(e) => self.entity(e),
@@ -402,10 +461,11 @@ impl<'a> Renderer<'a> {
         path: String,
         root: &'static str,
         title: String,
+        meta: Meta,
         page: T,
     ) -> Result<Page, Diagnostic> {
         let canonical = self.site.base_url.map(|base| format!("{base}/{path}"));
-        let context = Page_ { site: self.site, root, path: &path, canonical, title, page };
+        let context = Page_ { site: self.site, root, path: &path, canonical, title, meta, page };
         let context = tera::Context::from_serialize(&context)
             .map_err(|e| Diagnostic::error(Code::Template, format!("cannot build the context of {path}: {e}")))?;
         let html = (self.templates.tera)
@@ -445,7 +505,12 @@ impl<'a> Renderer<'a> {
             .collect();
         let redirect = (articles.len() == 1).then(|| articles[0].url.clone());
         let title = self.site.title.to_string();
-        self.page("home.html", "index.html".into(), "", title, HomePage { articles, redirect })
+        let meta = Meta {
+            description: (articles.len() == 1).then(|| articles[0].summary.map(str::to_string)).flatten(),
+            og_type: "website",
+            jsonld: structured::website_ld(registry, &title),
+        };
+        self.page("home.html", "index.html".into(), "", title, meta, HomePage { articles, redirect })
     }
 
     fn article(&self, a: usize) -> Result<Page, Diagnostic> {
@@ -486,13 +551,27 @@ impl<'a> Renderer<'a> {
             footnotes: annotated
                 .footnotes
                 .iter()
-                .map(|f| FootnoteContext { id: &f.id, number: f.number, html: &f.html })
+                .map(|f| FootnoteContext { id: &f.id, number: f.number, html: &f.html, sidenote: f.fits_inline() })
                 .collect(),
             tags: &doc.tags,
             mention_count: annotated.mentions.len(),
+            route_declared: !doc.route.is_empty(),
+            all_sidenotes: annotated.footnotes.iter().all(|f| f.fits_inline()),
         };
         let title = format!("{} · {}", doc.title.value, self.site.title);
-        self.page("article.html", path, "../", title, ArticlePage { article, cast: groups })
+        let cast = || self.input.index.cast[a].iter().map(|m| m.entity);
+        let meta = Meta {
+            description: doc.summary.clone(),
+            og_type: "article",
+            jsonld: structured::article_ld(registry, a, cast()),
+        };
+        let page = ArticlePage {
+            article,
+            cast: groups,
+            cards_json: structured::cards_json(registry, cast(), "../"),
+            map_svg: self.route_map(a),
+        };
+        self.page("article.html", path, "../", title, meta, page)
     }
 
     fn kind(&self, k: usize) -> Result<Page, Diagnostic> {
@@ -512,7 +591,20 @@ impl<'a> Renderer<'a> {
         }
         let path = format!("{}/index.html", kind.folder);
         let title = format!("{} · {}", kind.title, self.site.title);
-        self.page("kind.html", path, "../", title, KindPage { kind: kind.into(), letters, count: members.len() })
+        let meta = Meta {
+            description: Some(format!("{} in {}, A to Z", kind.title, self.site.title)),
+            og_type: "website",
+            jsonld: structured::website_ld(registry, &title),
+        };
+        let network = self.network(&members, kind);
+        self.page(
+            "kind.html",
+            path,
+            "../",
+            title,
+            meta,
+            KindPage { kind: kind.into(), letters, count: members.len(), network },
+        )
     }
 
     fn entity(&self, e: usize) -> Result<Page, Diagnostic> {
@@ -596,8 +688,75 @@ impl<'a> Renderer<'a> {
         };
         let path = registry.entity_path(e);
         let title = format!("{} · {}", doc.name.value, self.site.title);
-        let page = EntityPage { entity, appearances, mention_count: index.mentions_of[e].len(), related };
-        self.page("entity.html", path, "../", title, page)
+        let og_type = match kind.schema.as_str() {
+            "Person" => "profile",
+            "Place" => "place",
+            _ => "website",
+        };
+        let meta = Meta { description: doc.summary.clone(), og_type, jsonld: structured::entity_ld(registry, e) };
+        let page = EntityPage {
+            entity,
+            appearances,
+            mention_count: index.mentions_of[e].len(),
+            related,
+            key_fact: structured::key_fact(registry, e),
+            map_svg: self.locator_map(e),
+        };
+        self.page("entity.html", path, "../", title, meta, page)
+    }
+
+    /// Who appears with whom among `members` (of one kind): the most
+    /// mentioned, up to 24, joined by co-mentions in the same paragraph.
+    fn network(&self, members: &[usize], kind: &Kind) -> Option<Network<'a>> {
+        let index = self.input.index;
+        let mut nodes: Vec<usize> = members.iter().copied().filter(|&e| !index.mentions_of[e].is_empty()).collect();
+        nodes.sort_by_key(|&e| std::cmp::Reverse(index.mentions_of[e].len()));
+        nodes.truncate(24);
+        let position: HashMap<usize, usize> = nodes.iter().enumerate().map(|(i, &e)| (e, i)).collect();
+        let mut counts = vec![vec![0; nodes.len()]; nodes.len()];
+        let mut edges = Vec::new();
+        for (i, &e) in nodes.iter().enumerate() {
+            for relation in &index.related[e] {
+                if let Some(&j) = position.get(&relation.entity) {
+                    counts[i][j] = relation.co_mentions;
+                    if i < j && relation.co_mentions > 0 {
+                        edges.push((i, j, relation.co_mentions));
+                    }
+                }
+            }
+        }
+        if edges.is_empty() {
+            return None;
+        }
+        let names: Vec<graph::Node> = nodes
+            .iter()
+            .map(|&e| graph::Node {
+                name: &self.input.registry.entities[e].name.value,
+                href: format!("../{}", self.input.registry.entity_path(e)),
+                mentions: index.mentions_of[e].len(),
+            })
+            .collect();
+        let label = format!(
+            "Network of {} {} mentioned in the same paragraph; the table below gives the numbers",
+            nodes.len(),
+            kind.title.to_lowercase()
+        );
+        Some(Network {
+            svg: graph::network_svg(&names, &edges, &label),
+            entities: nodes.iter().map(|&e| self.entity_link(e, "../")).collect(),
+            counts,
+        })
+    }
+
+    /// The map of an article's places: its `route` if declared, else every
+    /// place with coordinates in order of first mention.
+    fn route_map(&self, _article: usize) -> Option<String> {
+        None
+    }
+
+    /// A locator map for a place with coordinates.
+    fn locator_map(&self, _entity: usize) -> Option<String> {
+        None
     }
 }
 

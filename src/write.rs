@@ -20,7 +20,11 @@ pub const MARKER: &str = ".gloss-output";
 
 /// Static files every site gets unless its `static/` has a file of the same
 /// name.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("gloss.js", include_bytes!("../static/gloss.js")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+];
 
 /// Makes `path` absolute and removes `.` and `..` without touching the disk
 /// (the output may not exist yet).

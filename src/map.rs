@@ -1,0 +1,1162 @@
+//! Locator maps, drawn at build time as inline SVG: no network, no tiles.
+//!
+//! The outlines are Natural Earth's 1:110m countries and land (public
+//! domain), shipped as TopoJSON in `data/countries-110m.json` (see
+//! `data/README.md`), embedded in the binary and decoded once, on first use.
+//!
+//! [`locator_map`] frames the region around one place; [`route_map`] frames
+//! several places, numbered, optionally joined by a dashed route line.
+//!
+//! The projection is Mercator, with longitudes measured from the centre of
+//! the view. Every outline is *unwrapped* once, when the data is decoded:
+//! each point's longitude is moved by whole turns to lie within 180° of the
+//! point before it, so a shape that crosses the antimeridian (Russia's
+//! Chukotka, Fiji) becomes one continuous outline that may run past 180°.
+//! A map then draws each outline shifted by the whole turn (…, −360°, 0,
+//! +360°, …) that brings it into view. No path ever jumps across the map, so
+//! a view across the antimeridian shows land on both sides without streaks.
+//! A ring that encircles a pole (Antarctica) is closed along that pole.
+//!
+//! To keep each SVG small, outlines whose bounding box misses the view are
+//! skipped, the rest are clipped to the view (plus a margin, so the clip
+//! edges are never seen), coordinates are rounded to a tenth of a pixel and
+//! written as relative moves, and points closer than a pixel are dropped.
+//!
+//! The SVG carries its own `<style>`, scoped to `.gloss-map`, whose colours
+//! are CSS variables with light defaults, so a page can restyle the map (for
+//! a dark mode, say): `--map-sea`, `--map-land`, `--map-coast`,
+//! `--map-border`, `--map-route`, `--map-pin`, `--map-pin-ring`,
+//! `--map-pin-text`, `--map-text`, `--map-halo`, `--map-focus`. The SVG has no
+//! ids (its accessible name is an `aria-label` and a `<title>`) and no fixed
+//! size: it takes the width of its container at a 3:2 ratio.
+
+use std::collections::BTreeMap;
+use std::f64::consts::PI;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// Natural Earth 1:110m countries and land, as TopoJSON (world-atlas 2.0.2).
+const WORLD_TOPOJSON: &str = include_str!("../data/countries-110m.json");
+
+/// Size of the SVG's coordinate system (its viewBox), in pixels.
+const WIDTH: f64 = 600.0;
+const HEIGHT: f64 = 400.0;
+/// Outlines are clipped to the view grown by this many pixels on each side.
+const CLIP_MARGIN: f64 = 8.0;
+/// Mercator is cut off at this latitude.
+const MAX_LAT: f64 = 85.0;
+/// Width of a locator map at the equator, in degrees of longitude.
+const LOCATOR_SPAN: f64 = 36.0;
+/// The narrowest a route map gets, in degrees of longitude.
+const ROUTE_MIN_SPAN: f64 = 8.0;
+/// Room left around the pins of a route map, in pixels, for their labels.
+const ROUTE_PAD_X: f64 = 90.0;
+const ROUTE_PAD_Y: f64 = 40.0;
+/// Points nearer than this to the last one drawn (in tenths of a pixel, on
+/// both axes) are dropped.
+const MIN_STEP: i64 = 8;
+
+const STYLE: &str = "<style>\
+.gloss-map .ocean{fill:var(--map-sea,#cfe2ec)}\
+.gloss-map .land{fill:var(--map-land,#e8e4d8);fill-rule:evenodd;stroke:var(--map-coast,#a9b9c0);stroke-width:.6;stroke-linejoin:round}\
+.gloss-map .border{fill:none;stroke:var(--map-border,#aaa08a);stroke-width:.8;stroke-dasharray:3 2;stroke-linejoin:round}\
+.gloss-map .route{fill:none;stroke:var(--map-route,#5b3a29);stroke-width:2.2;stroke-dasharray:7 5;stroke-linecap:round;stroke-linejoin:round}\
+.gloss-map .pin circle{fill:var(--map-pin,#b3261e);stroke:var(--map-pin-ring,#fff);stroke-width:2}\
+.gloss-map .pin .num{fill:var(--map-pin-text,#fff);font:bold 11px sans-serif;text-anchor:middle}\
+.gloss-map .label{fill:var(--map-text,#1d1d1d);font:13px sans-serif;paint-order:stroke;stroke:var(--map-halo,#fff);stroke-width:3px;stroke-linejoin:round}\
+.gloss-map a:focus circle,.gloss-map a:hover circle{stroke:var(--map-focus,#1d1d1d)}\
+</style>";
+
+/// A point to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pin {
+    /// The label in the pin (1-based), or `None` for an unnumbered pin.
+    pub number: Option<usize>,
+    /// The place's name, shown beside the pin (plain text; it is escaped).
+    pub name: String,
+    /// Latitude and longitude in decimal degrees.
+    pub lat: f64,
+    pub lon: f64,
+    /// Where the pin links to.
+    pub href: String,
+}
+
+impl Pin {
+    fn is_valid(&self) -> bool {
+        self.lat.is_finite() && self.lon.is_finite()
+    }
+}
+
+/// A locator map for one place: the region around it, with a pin. Returns
+/// an `<svg>` element. A pin without finite coordinates gets a world map
+/// without a pin.
+pub fn locator_map(pin: &Pin) -> String {
+    let title = format!("Map: location of {}", pin.name);
+    let pins: Vec<&Pin> = std::iter::once(pin).filter(|p| p.is_valid()).collect();
+    let view = match pins.first() {
+        Some(p) => View::locator(p.lat, p.lon),
+        None => View::world(),
+    };
+    draw(&view, &title, &pins, false)
+}
+
+/// A map of several places (the stops of a journey, say), framed to fit them
+/// all, each pin showing its [`Pin::number`]; with `draw_route`, a dashed
+/// line joins them in order. Returns an `<svg>` element. Pins without finite
+/// coordinates are left out.
+pub fn route_map(pins: &[Pin], draw_route: bool) -> String {
+    let pins: Vec<&Pin> = pins.iter().filter(|p| p.is_valid()).collect();
+    let places: Vec<String> = pins
+        .iter()
+        .map(|p| match p.number {
+            Some(n) => format!("{n} {}", p.name),
+            None => p.name.clone(),
+        })
+        .collect();
+    let title = format!(
+        "Map of {} place{}: {}",
+        pins.len(),
+        if pins.len() == 1 { "" } else { "s" },
+        places.join(", ")
+    );
+    draw(&View::route(&pins), &title, &pins, draw_route)
+}
+
+// ---------------------------------------------------------------------------
+// TopoJSON
+
+/// A decoded TopoJSON topology: absolute arc coordinates and, per object, its
+/// geometries as arc-index lists.
+#[derive(Debug, Default)]
+struct Topology {
+    /// Each arc's points, `[x, y]` (longitude, latitude), absolute.
+    arcs: Vec<Vec<[f64; 2]>>,
+    /// Each object's geometries; a geometry collection is flattened, one
+    /// feature per member.
+    objects: BTreeMap<String, Vec<Feature>>,
+}
+
+/// One geometry as arc indices: a negative index `i` is arc `!i` reversed.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Feature {
+    /// Polygons, each a list of rings (the first the outer one), each a list
+    /// of arc indices.
+    polygons: Vec<Vec<Vec<i64>>>,
+    /// Lines, each a list of arc indices.
+    lines: Vec<Vec<i64>>,
+}
+
+impl Topology {
+    fn parse(text: &str) -> Result<Topology, String> {
+        let root: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        if root.get("type").and_then(Value::as_str) != Some("Topology") {
+            return Err("not a TopoJSON topology".into());
+        }
+        let transform = match root.get("transform") {
+            None | Some(Value::Null) => None,
+            Some(t) => Some((number_pair(t.get("scale"))?, number_pair(t.get("translate"))?)),
+        };
+        let mut arcs = Vec::new();
+        for arc in root.get("arcs").and_then(Value::as_array).ok_or("the topology has no arcs")? {
+            let positions = arc.as_array().ok_or("an arc is not an array")?;
+            let mut points = Vec::with_capacity(positions.len());
+            let (mut x, mut y) = (0.0, 0.0);
+            for position in positions {
+                let [a, b] = number_pair(Some(position))?;
+                points.push(match transform {
+                    // Quantized: each position is a delta from the previous one.
+                    Some((scale, translate)) => {
+                        x += a;
+                        y += b;
+                        [x * scale[0] + translate[0], y * scale[1] + translate[1]]
+                    }
+                    None => [a, b],
+                });
+            }
+            arcs.push(points);
+        }
+        let mut objects = BTreeMap::new();
+        if let Some(map) = root.get("objects").and_then(Value::as_object) {
+            for (name, geometry) in map {
+                let mut features = Vec::new();
+                collect_features(geometry, arcs.len(), &mut features)?;
+                objects.insert(name.clone(), features);
+            }
+        }
+        Ok(Topology { arcs, objects })
+    }
+
+    /// The points of a ring or line given as arc indices, joined where one
+    /// arc ends and the next begins.
+    fn points(&self, arc_indices: &[i64]) -> Vec<[f64; 2]> {
+        let mut out: Vec<[f64; 2]> = Vec::new();
+        for &i in arc_indices {
+            let (index, reversed) = if i >= 0 { (i, false) } else { (!i, true) };
+            let Some(arc) = usize::try_from(index).ok().and_then(|i| self.arcs.get(i)) else { continue };
+            // Consecutive arcs share their joining point: keep it once.
+            out.pop();
+            if reversed {
+                out.extend(arc.iter().rev());
+            } else {
+                out.extend(arc.iter());
+            }
+        }
+        out
+    }
+
+    /// Every ring of every polygon of an object.
+    fn rings(&self, object: &str) -> Vec<Vec<[f64; 2]>> {
+        let features = self.objects.get(object).map(Vec::as_slice).unwrap_or_default();
+        features.iter().flat_map(|f| f.polygons.iter().flatten()).map(|ring| self.points(ring)).collect()
+    }
+
+    /// The arcs of an object shared by two or more of its features (for
+    /// countries: the borders between them, without the coasts), in arc order.
+    fn interior_mesh(&self, object: &str) -> Vec<Vec<[f64; 2]>> {
+        let features = self.objects.get(object).map(Vec::as_slice).unwrap_or_default();
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); self.arcs.len()];
+        for (f, feature) in features.iter().enumerate() {
+            let lists = feature.polygons.iter().flatten().chain(&feature.lines);
+            for &i in lists.flatten() {
+                let index = if i >= 0 { i } else { !i };
+                if let Some(list) = usize::try_from(index).ok().and_then(|i| users.get_mut(i)) {
+                    if !list.contains(&f) {
+                        list.push(f);
+                    }
+                }
+            }
+        }
+        users.iter().zip(&self.arcs).filter(|(u, _)| u.len() >= 2).map(|(_, arc)| arc.clone()).collect()
+    }
+}
+
+/// `[a, b]` from a JSON array of at least two numbers.
+fn number_pair(value: Option<&Value>) -> Result<[f64; 2], String> {
+    let items = value.and_then(Value::as_array).ok_or("expected an array of numbers")?;
+    match items.as_slice() {
+        [a, b, ..] => match (a.as_f64(), b.as_f64()) {
+            (Some(a), Some(b)) if a.is_finite() && b.is_finite() => Ok([a, b]),
+            _ => Err("expected numbers".into()),
+        },
+        _ => Err("expected at least two numbers".into()),
+    }
+}
+
+/// Appends the features of a geometry (a collection's members, flattened).
+fn collect_features(geometry: &Value, arc_count: usize, out: &mut Vec<Feature>) -> Result<(), String> {
+    let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
+    let arcs = geometry.get("arcs");
+    let index_list = |value: &Value| -> Result<Vec<i64>, String> {
+        let items = value.as_array().ok_or("expected a list of arc indices")?;
+        items
+            .iter()
+            .map(|v| {
+                let i = v.as_i64().ok_or("an arc index is not an integer")?;
+                let index = if i >= 0 { i } else { !i };
+                match usize::try_from(index) {
+                    Ok(index) if index < arc_count => Ok(i),
+                    _ => Err(format!("arc index {i} is out of range")),
+                }
+            })
+            .collect()
+    };
+    let nested = |value: Option<&Value>| -> Result<Vec<&Value>, String> {
+        Ok(value.and_then(Value::as_array).ok_or_else(|| format!("a {kind} has no arcs"))?.iter().collect())
+    };
+    let polygon = |value: &Value| -> Result<Vec<Vec<i64>>, String> { nested(Some(value))?.into_iter().map(index_list).collect() };
+    match kind {
+        "GeometryCollection" => {
+            for member in geometry.get("geometries").and_then(Value::as_array).into_iter().flatten() {
+                collect_features(member, arc_count, out)?;
+            }
+        }
+        "Polygon" => out.push(Feature { polygons: vec![polygon(arcs.unwrap_or(&Value::Null))?], lines: vec![] }),
+        "MultiPolygon" => {
+            let polygons = nested(arcs)?.into_iter().map(polygon).collect::<Result<_, _>>()?;
+            out.push(Feature { polygons, lines: vec![] });
+        }
+        "LineString" => out.push(Feature { polygons: vec![], lines: vec![index_list(arcs.unwrap_or(&Value::Null))?] }),
+        "MultiLineString" => {
+            let lines = nested(arcs)?.into_iter().map(index_list).collect::<Result<_, _>>()?;
+            out.push(Feature { polygons: vec![], lines });
+        }
+        // Points and empty geometries draw nothing here.
+        _ => out.push(Feature::default()),
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The world, decoded once
+
+/// An outline with continuous longitudes (see the module docs).
+#[derive(Debug, Clone)]
+struct Shape {
+    points: Vec<[f64; 2]>,
+    closed: bool,
+    lon_min: f64,
+    lon_max: f64,
+    lat_min: f64,
+    lat_max: f64,
+}
+
+impl Shape {
+    /// Unwraps longitudes: each lies within 180° of the previous point's. A
+    /// closed ring that ends a whole turn from where it began encircles a
+    /// pole, and is closed along it.
+    fn new(points: &[[f64; 2]], closed: bool) -> Option<Shape> {
+        let mut out: Vec<[f64; 2]> = Vec::with_capacity(points.len() + 2);
+        for &[lon, lat] in points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+            let lon = match out.last() {
+                Some(prev) => prev[0] + wrap180(lon - prev[0]),
+                None => lon,
+            };
+            out.push([lon, lat]);
+        }
+        if out.len() < 2 {
+            return None;
+        }
+        let (first, last) = (out[0], out[out.len() - 1]);
+        if closed && (last[0] - first[0]).abs() > 180.0 {
+            let mean_lat = out.iter().map(|p| p[1]).sum::<f64>() / out.len() as f64;
+            let pole = if mean_lat < 0.0 { -90.0 } else { 90.0 };
+            out.push([last[0], pole]);
+            out.push([first[0], pole]);
+        }
+        let fold = |f: fn(f64, f64) -> f64, axis: usize, start: f64| out.iter().map(|p| p[axis]).fold(start, f);
+        Some(Shape {
+            lon_min: fold(f64::min, 0, f64::INFINITY),
+            lon_max: fold(f64::max, 0, f64::NEG_INFINITY),
+            lat_min: fold(f64::min, 1, f64::INFINITY),
+            lat_max: fold(f64::max, 1, f64::NEG_INFINITY),
+            points: out,
+            closed,
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+struct World {
+    /// Land rings (outer rings and holes alike; drawn even-odd).
+    land: Vec<Shape>,
+    /// Borders between countries.
+    borders: Vec<Shape>,
+}
+
+impl World {
+    fn from_topojson(text: &str) -> Result<World, String> {
+        let topology = Topology::parse(text)?;
+        let land = topology.rings("land").iter().filter_map(|r| Shape::new(r, true)).collect();
+        let borders = topology.interior_mesh("countries").iter().filter_map(|l| Shape::new(l, false)).collect();
+        Ok(World { land, borders })
+    }
+}
+
+fn world() -> &'static World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    // The embedded file is tested to decode; should it not, maps show sea.
+    WORLD.get_or_init(|| World::from_topojson(WORLD_TOPOJSON).unwrap_or_default())
+}
+
+// ---------------------------------------------------------------------------
+// Projection and framing
+
+/// `d` moved by whole turns into [-180, 180].
+fn wrap180(d: f64) -> f64 {
+    d - 360.0 * (d / 360.0).round()
+}
+
+/// Mercator's y, in degrees (so one unit is one degree of longitude).
+fn mercator_y(lat: f64) -> f64 {
+    let lat = lat.clamp(-MAX_LAT, MAX_LAT).to_radians();
+    (PI / 4.0 + lat / 2.0).tan().ln().to_degrees()
+}
+
+/// The part of the (Mercator) plane shown, and its scale.
+#[derive(Debug, Clone, Copy)]
+struct View {
+    /// Longitude at the left edge, and Mercator y at the top.
+    left: f64,
+    top: f64,
+    /// Pixels per degree of longitude.
+    scale: f64,
+}
+
+impl View {
+    /// A view centred on `(x, y)` (longitude, Mercator y), kept within the
+    /// Mercator cut-off vertically where it fits.
+    fn centred(x: f64, y: f64, scale: f64) -> View {
+        let (half_w, half_h) = (WIDTH / 2.0 / scale, HEIGHT / 2.0 / scale);
+        let (y_max, y_min) = (mercator_y(MAX_LAT), mercator_y(-MAX_LAT));
+        let y = if 2.0 * half_h >= y_max - y_min { 0.0 } else { y.clamp(y_min + half_h, y_max - half_h) };
+        View { left: x - half_w, top: y + half_h, scale }
+    }
+
+    fn world() -> View {
+        View::centred(0.0, 0.0, WIDTH / 360.0)
+    }
+
+    /// Roughly 36° of longitude around the place, wider toward the poles.
+    fn locator(lat: f64, lon: f64) -> View {
+        let span = (LOCATOR_SPAN / lat.to_radians().cos().max(0.1).sqrt()).min(100.0);
+        View::centred(wrap180(lon), mercator_y(lat), WIDTH / span)
+    }
+
+    /// Fits every pin, with room for labels, at least [`ROUTE_MIN_SPAN`] wide.
+    fn route(pins: &[&Pin]) -> View {
+        if pins.is_empty() {
+            return View::world();
+        }
+        let centre = circular_centre(pins.iter().map(|p| p.lon));
+        let xs = pins.iter().map(|p| centre + wrap180(p.lon - centre));
+        let ys = pins.iter().map(|p| mercator_y(p.lat));
+        let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
+        let fit_x = (WIDTH - 2.0 * ROUTE_PAD_X) / (x1 - x0).max(1e-9);
+        let fit_y = (HEIGHT - 2.0 * ROUTE_PAD_Y) / (y1 - y0).max(1e-9);
+        let scale = fit_x.min(fit_y).min(WIDTH / ROUTE_MIN_SPAN).max(WIDTH / 360.0);
+        View::centred((x0 + x1) / 2.0, (y0 + y1) / 2.0, scale)
+    }
+
+    fn centre_lon(&self) -> f64 {
+        self.left + WIDTH / 2.0 / self.scale
+    }
+
+    /// The pixel position of a point; `lon` is taken as is (not wrapped).
+    fn project(&self, lon: f64, lat: f64) -> [f64; 2] {
+        [(lon - self.left) * self.scale, (self.top - mercator_y(lat)) * self.scale]
+    }
+
+    /// The pixel position of a place, its longitude taken within 180° of the
+    /// view's centre.
+    fn place(&self, lat: f64, lon: f64) -> [f64; 2] {
+        let centre = self.centre_lon();
+        self.project(centre + wrap180(lon - centre), lat)
+    }
+}
+
+/// The middle of the shortest arc of longitudes holding them all.
+fn circular_centre(lons: impl Iterator<Item = f64>) -> f64 {
+    let mut lons: Vec<f64> = lons.map(wrap180).collect();
+    lons.sort_by(f64::total_cmp);
+    let n = lons.len();
+    if n == 0 {
+        return 0.0;
+    }
+    // The widest gap between neighbours (the last one wraps round) is left out.
+    let (mut widest, mut after) = (-1.0, 0);
+    for i in 0..n {
+        let next = if i + 1 < n { lons[i + 1] } else { lons[0] + 360.0 };
+        if next - lons[i] > widest {
+            widest = next - lons[i];
+            after = (i + 1) % n;
+        }
+    }
+    let start = lons[after];
+    wrap180(start + (360.0 - widest) / 2.0)
+}
+
+// ---------------------------------------------------------------------------
+// Clipping
+
+/// A rectangle `[x0, y0, x1, y1]` in pixels.
+type Rect = [f64; 4];
+
+fn clip_rect() -> Rect {
+    [-CLIP_MARGIN, -CLIP_MARGIN, WIDTH + CLIP_MARGIN, HEIGHT + CLIP_MARGIN]
+}
+
+/// Sutherland–Hodgman: a polygon clipped to a rectangle. A concave polygon
+/// may gain zero-width slivers along the rectangle's edges; they lie in the
+/// clip margin, outside the view.
+fn clip_polygon(points: &[[f64; 2]], rect: Rect) -> Vec<[f64; 2]> {
+    let mut polygon = points.to_vec();
+    for edge in 0..4 {
+        let Some(&last) = polygon.last() else { break };
+        let inside = |p: [f64; 2]| match edge {
+            0 => p[0] >= rect[0],
+            1 => p[0] <= rect[2],
+            2 => p[1] >= rect[1],
+            _ => p[1] <= rect[3],
+        };
+        let cross = |a: [f64; 2], b: [f64; 2]| match edge {
+            0 | 1 => {
+                let x = if edge == 0 { rect[0] } else { rect[2] };
+                [x, a[1] + (x - a[0]) / (b[0] - a[0]) * (b[1] - a[1])]
+            }
+            _ => {
+                let y = if edge == 2 { rect[1] } else { rect[3] };
+                [a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]), y]
+            }
+        };
+        let mut out = Vec::with_capacity(polygon.len() + 4);
+        let mut prev = last;
+        for &cur in &polygon {
+            match (inside(prev), inside(cur)) {
+                (true, true) => out.push(cur),
+                (true, false) => out.push(cross(prev, cur)),
+                (false, true) => {
+                    out.push(cross(prev, cur));
+                    out.push(cur);
+                }
+                (false, false) => {}
+            }
+            prev = cur;
+        }
+        polygon = out;
+    }
+    polygon
+}
+
+/// Liang–Barsky: the part of segment `a`–`b` inside a rectangle.
+fn clip_segment(a: [f64; 2], b: [f64; 2], rect: Rect) -> Option<([f64; 2], [f64; 2])> {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    for (p, q) in [(-dx, a[0] - rect[0]), (dx, rect[2] - a[0]), (-dy, a[1] - rect[1]), (dy, rect[3] - a[1])] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    if t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
+    Some((if t0 > 0.0 { at(t0) } else { a }, if t1 < 1.0 { at(t1) } else { b }))
+}
+
+/// A polyline clipped to a rectangle: the pieces inside it.
+fn clip_polyline(points: &[[f64; 2]], rect: Rect) -> Vec<Vec<[f64; 2]>> {
+    let mut pieces: Vec<Vec<[f64; 2]>> = Vec::new();
+    for pair in points.windows(2) {
+        let Some((p, q)) = clip_segment(pair[0], pair[1], rect) else { continue };
+        match pieces.last_mut() {
+            Some(piece) if piece.last() == Some(&p) => piece.push(q),
+            _ => pieces.push(vec![p, q]),
+        }
+    }
+    pieces
+}
+
+// ---------------------------------------------------------------------------
+// Path data
+
+/// Builds SVG path data: an absolute move, then relative lines, with
+/// coordinates in whole tenths of a pixel.
+#[derive(Default)]
+struct PathData {
+    d: String,
+}
+
+impl PathData {
+    /// Adds a subpath; points closer than [`MIN_STEP`] to the last one kept
+    /// are dropped (a polyline keeps its end).
+    fn add(&mut self, points: &[[f64; 2]], closed: bool) {
+        let tenths: Vec<[i64; 2]> =
+            points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()).map(|p| [tenth(p[0]), tenth(p[1])]).collect();
+        let Some((&first, rest)) = tenths.split_first() else { return };
+        let mut kept = vec![first];
+        for (i, &p) in rest.iter().enumerate() {
+            let last = kept[kept.len() - 1];
+            let (dx, dy) = ((p[0] - last[0]).abs(), (p[1] - last[1]).abs());
+            let is_end = !closed && i + 1 == rest.len();
+            if (dx == 0 && dy == 0) || (dx < MIN_STEP && dy < MIN_STEP && !is_end) {
+                continue;
+            }
+            kept.push(p);
+        }
+        if closed {
+            while kept.len() > 1 && kept[kept.len() - 1] == kept[0] {
+                kept.pop();
+            }
+        }
+        if kept.len() < if closed { 3 } else { 2 } {
+            return;
+        }
+        self.d.push('M');
+        push_number(&mut self.d, kept[0][0], true);
+        push_number(&mut self.d, kept[0][1], false);
+        self.d.push('l');
+        let mut first_number = true;
+        for pair in kept.windows(2) {
+            push_number(&mut self.d, pair[1][0] - pair[0][0], first_number);
+            push_number(&mut self.d, pair[1][1] - pair[0][1], false);
+            first_number = false;
+        }
+        if closed {
+            self.d.push('z');
+        }
+    }
+}
+
+fn tenth(v: f64) -> i64 {
+    (v * 10.0).round() as i64
+}
+
+/// Writes a number given in tenths ("-12.3", "4"), with a space before it
+/// unless it follows a command letter or starts with a minus sign.
+fn push_number(out: &mut String, tenths: i64, after_command: bool) {
+    let sign = if tenths < 0 { "-" } else { "" };
+    if !after_command && tenths >= 0 {
+        out.push(' ');
+    }
+    let abs = tenths.unsigned_abs();
+    if abs % 10 == 0 {
+        let _ = write!(out, "{sign}{}", abs / 10);
+    } else {
+        let _ = write!(out, "{sign}{}.{}", abs / 10, abs % 10);
+    }
+}
+
+/// A pixel coordinate for an attribute, to a tenth.
+fn coordinate(v: f64) -> String {
+    let mut s = String::new();
+    push_number(&mut s, tenth(v), true);
+    s
+}
+
+/// The shapes that touch the view, shifted by whole turns into it, clipped.
+fn shapes_path(shapes: &[Shape], view: &View) -> String {
+    let rect = clip_rect();
+    let lon_lo = view.left + rect[0] / view.scale;
+    let lon_hi = view.left + rect[2] / view.scale;
+    let mut path = PathData::default();
+    let mut projected = Vec::new();
+    for shape in shapes {
+        let (y_top, y_bottom) = (view.project(0.0, shape.lat_max)[1], view.project(0.0, shape.lat_min)[1]);
+        if y_bottom < rect[1] || y_top > rect[3] {
+            continue;
+        }
+        // The turns that bring the shape's longitudes over the view.
+        let first = ((lon_lo - shape.lon_max) / 360.0).ceil();
+        let last = ((lon_hi - shape.lon_min) / 360.0).floor();
+        if !(first.is_finite() && last.is_finite()) || last - first > 4.0 {
+            continue;
+        }
+        let mut turn = first;
+        while turn <= last {
+            let shift = turn * 360.0;
+            projected.clear();
+            projected.extend(shape.points.iter().map(|p| view.project(p[0] + shift, p[1])));
+            if shape.closed {
+                path.add(&clip_polygon(&projected, rect), true);
+            } else {
+                for piece in clip_polyline(&projected, rect) {
+                    path.add(&piece, false);
+                }
+            }
+            turn += 1.0;
+        }
+    }
+    path.d
+}
+
+// ---------------------------------------------------------------------------
+// Pins and labels
+
+/// Escapes text for XML content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Characters XML 1.0 forbids are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A pin's radius in pixels.
+fn pin_radius(pin: &Pin) -> f64 {
+    match pin.number {
+        None => 6.5,
+        Some(n) if n < 10 => 9.0,
+        Some(n) if n < 100 => 10.5,
+        Some(_) => 12.5,
+    }
+}
+
+/// Where a label goes: its anchor point, text-anchor and box.
+#[derive(Debug, Clone, Copy)]
+struct LabelSpot {
+    x: f64,
+    y: f64,
+    anchor: &'static str,
+    rect: Rect,
+}
+
+fn overlap(a: Rect, b: Rect) -> f64 {
+    let w = a[2].min(b[2]) - a[0].max(b[0]);
+    let h = a[3].min(b[3]) - a[1].max(b[1]);
+    if w > 0.0 && h > 0.0 {
+        w * h
+    } else {
+        0.0
+    }
+}
+
+/// Places each label beside its pin, on the first side (right, left, above,
+/// below) where it stays in view and clear of the pins and of the labels
+/// placed before it; failing that, where it overlaps least.
+fn place_labels(pins: &[(&Pin, [f64; 2])]) -> Vec<LabelSpot> {
+    let pin_boxes: Vec<Rect> = pins
+        .iter()
+        .map(|(pin, [x, y])| {
+            let r = pin_radius(pin) + 1.0;
+            [x - r, y - r, x + r, y + r]
+        })
+        .collect();
+    let area = WIDTH * HEIGHT;
+    let mut placed: Vec<LabelSpot> = Vec::new();
+    for (pin, [x, y]) in pins {
+        let (x, y) = (*x, *y);
+        let r = pin_radius(pin);
+        let w = pin.name.chars().count() as f64 * 7.0 + 2.0;
+        let boxed = |tx: f64, ty: f64, anchor: &'static str| {
+            let x0 = match anchor {
+                "start" => tx,
+                "end" => tx - w,
+                _ => tx - w / 2.0,
+            };
+            LabelSpot { x: tx, y: ty, anchor, rect: [x0, ty - 10.0, x0 + w, ty + 3.0] }
+        };
+        let candidates = [
+            boxed(x + r + 4.0, y + 4.5, "start"),
+            boxed(x - r - 4.0, y + 4.5, "end"),
+            boxed(x, y - r - 5.0, "middle"),
+            boxed(x, y + r + 14.0, "middle"),
+        ];
+        let cost = |spot: &LabelSpot| {
+            let visible = overlap(spot.rect, [2.0, 2.0, WIDTH - 2.0, HEIGHT - 2.0]);
+            let box_area = (spot.rect[2] - spot.rect[0]) * (spot.rect[3] - spot.rect[1]);
+            let hidden = (box_area - visible).max(0.0);
+            let crowding: f64 = pin_boxes.iter().map(|b| overlap(spot.rect, *b)).sum::<f64>()
+                + placed.iter().map(|l| overlap(spot.rect, l.rect)).sum::<f64>();
+            hidden * area + crowding
+        };
+        let mut best = candidates[0];
+        let mut best_cost = cost(&best);
+        for spot in &candidates[1..] {
+            let c = cost(spot);
+            if c < best_cost {
+                best = *spot;
+                best_cost = c;
+            }
+        }
+        placed.push(best);
+    }
+    placed
+}
+
+// ---------------------------------------------------------------------------
+// The SVG
+
+fn draw(view: &View, title: &str, pins: &[&Pin], draw_route: bool) -> String {
+    let world = world();
+    let title = escape(title);
+    let mut svg = String::with_capacity(16 * 1024);
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="gloss-map" role="img" aria-label="{title}"><title>{title}</title>{STYLE}<rect class="ocean" width="{WIDTH}" height="{HEIGHT}"/>"#
+    );
+    let land = shapes_path(&world.land, view);
+    if !land.is_empty() {
+        let _ = write!(svg, r#"<path class="land" d="{land}"/>"#);
+    }
+    let borders = shapes_path(&world.borders, view);
+    if !borders.is_empty() {
+        let _ = write!(svg, r#"<path class="border" d="{borders}"/>"#);
+    }
+    let placed: Vec<(&Pin, [f64; 2])> = pins.iter().map(|&p| (p, view.place(p.lat, p.lon))).collect();
+    if draw_route && placed.len() >= 2 {
+        let points: Vec<[f64; 2]> = placed.iter().map(|(_, xy)| *xy).collect();
+        let mut route = PathData::default();
+        // Every stop is kept, however close to the one before.
+        for pair in points.windows(2) {
+            route.add(pair, false);
+        }
+        let _ = write!(svg, r#"<path class="route" d="{}"/>"#, route.d);
+    }
+    let labels = place_labels(&placed);
+    for ((pin, [x, y]), label) in placed.iter().zip(&labels) {
+        let name = escape(&pin.name);
+        let (cx, cy) = (coordinate(*x), coordinate(*y));
+        let _ = write!(
+            svg,
+            r#"<a href="{}" class="pin"><title>{name}</title><circle cx="{cx}" cy="{cy}" r="{}"/>"#,
+            escape(&pin.href),
+            pin_radius(pin)
+        );
+        if let Some(n) = pin.number {
+            let _ = write!(svg, r#"<text class="num" x="{cx}" y="{}">{n}</text>"#, coordinate(y + 4.0));
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="label" x="{}" y="{}" text-anchor="{}">{name}</text></a>"#,
+            coordinate(label.x),
+            coordinate(label.y),
+            label.anchor
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pin(number: Option<usize>, name: &str, lat: f64, lon: f64) -> Pin {
+        let href = format!("../places/{}.html", name.to_lowercase().replace(' ', "-"));
+        Pin { number, name: name.into(), lat, lon, href }
+    }
+
+    fn journey() -> Vec<Pin> {
+        vec![
+            pin(Some(1), "Pyongyang", 39.02, 125.75),
+            pin(Some(2), "Khasan", 42.43, 130.64),
+            pin(Some(3), "Komsomolsk-on-Amur", 50.55, 137.01),
+            pin(Some(4), "Vladivostok", 43.12, 131.89),
+        ]
+    }
+
+    /// The `d` attributes of the paths of a class, in order.
+    fn path_data<'a>(svg: &'a str, class: &str) -> Vec<&'a str> {
+        let marker = format!(r#"<path class="{class}" d=""#);
+        svg.match_indices(&marker)
+            .map(|(i, _)| {
+                let rest = &svg[i + marker.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect()
+    }
+
+    /// Path data as subpaths of absolute points (M, m, L, l, Z only).
+    fn parse_path(d: &str) -> Vec<Vec<[f64; 2]>> {
+        let mut tokens: Vec<String> = Vec::new();
+        for c in d.chars() {
+            match c {
+                'M' | 'm' | 'L' | 'l' | 'Z' | 'z' => tokens.push(c.to_string()),
+                ' ' | ',' => tokens.push(String::new()),
+                '-' => tokens.push("-".into()),
+                c => match tokens.last_mut() {
+                    Some(t) if !t.is_empty() && !t.chars().all(char::is_alphabetic) => t.push(c),
+                    _ => tokens.push(c.to_string()),
+                },
+            }
+        }
+        let tokens: Vec<&str> = tokens.iter().map(String::as_str).filter(|t| !t.is_empty()).collect();
+        let (mut subpaths, mut command, mut at, mut start) = (Vec::<Vec<[f64; 2]>>::new(), 'M', [0.0, 0.0], [0.0, 0.0]);
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = tokens[i];
+            if let Some(c) = t.chars().next().filter(|c| c.is_alphabetic()) {
+                if c == 'z' || c == 'Z' {
+                    subpaths.last_mut().unwrap().push(start);
+                    at = start;
+                }
+                command = c;
+                i += 1;
+                continue;
+            }
+            let (x, y): (f64, f64) = (t.parse().unwrap(), tokens[i + 1].parse().unwrap());
+            i += 2;
+            match command {
+                'M' | 'm' => {
+                    at = if command == 'M' { [x, y] } else { [at[0] + x, at[1] + y] };
+                    start = at;
+                    subpaths.push(vec![at]);
+                    command = if command == 'M' { 'L' } else { 'l' };
+                }
+                'L' => {
+                    at = [x, y];
+                    subpaths.last_mut().unwrap().push(at);
+                }
+                'l' => {
+                    at = [at[0] + x, at[1] + y];
+                    subpaths.last_mut().unwrap().push(at);
+                }
+                other => panic!("unexpected command {other}"),
+            }
+        }
+        subpaths
+    }
+
+    /// The longest horizontal extent of any segment's visible part: a streak
+    /// across the map would be as wide as the map.
+    fn widest_visible_segment(subpaths: &[Vec<[f64; 2]>]) -> f64 {
+        let view = [0.0, 0.0, WIDTH, HEIGHT];
+        subpaths
+            .iter()
+            .flat_map(|s| s.windows(2))
+            .filter_map(|pair| clip_segment(pair[0], pair[1], view))
+            .map(|(a, b)| (b[0] - a[0]).abs())
+            .fold(0.0, f64::max)
+    }
+
+    fn all_land_points(svg: &str) -> Vec<Vec<[f64; 2]>> {
+        path_data(svg, "land").iter().flat_map(|d| parse_path(d)).collect()
+    }
+
+    const TINY: &str = r#"{
+        "type": "Topology",
+        "transform": {"scale": [0.5, 2], "translate": [10, -4]},
+        "objects": {
+            "shapes": {"type": "GeometryCollection", "geometries": [
+                {"type": "Polygon", "arcs": [[0, 1]]},
+                {"type": "MultiPolygon", "arcs": [[[-1, 2]]]},
+                {"type": "Point", "coordinates": [1, 1]}
+            ]},
+            "line": {"type": "LineString", "arcs": [-3]}
+        },
+        "arcs": [
+            [[0, 0], [2, 0], [0, 2]],
+            [[2, 2], [-2, 0], [0, -2]],
+            [[2, 0], [2, 0], [0, 2], [-2, 0]]
+        ]
+    }"#;
+
+    #[test]
+    fn map_decodes_quantized_topojson() {
+        let topology = Topology::parse(TINY).unwrap();
+        // Delta decoding, then scale and translate.
+        assert_eq!(topology.arcs[0], vec![[10.0, -4.0], [11.0, -4.0], [11.0, 0.0]]);
+        assert_eq!(topology.arcs[1], vec![[11.0, 0.0], [10.0, 0.0], [10.0, -4.0]]);
+        assert_eq!(topology.arcs[2], vec![[11.0, -4.0], [12.0, -4.0], [12.0, 0.0], [11.0, 0.0]]);
+        let shapes = &topology.objects["shapes"];
+        assert_eq!(shapes.len(), 3);
+        assert_eq!(shapes[0].polygons, vec![vec![vec![0, 1]]]);
+        assert_eq!(shapes[1].polygons, vec![vec![vec![-1, 2]]]);
+        // A ring joins its arcs, keeping each joining point once.
+        assert_eq!(
+            topology.points(&[0, 1]),
+            vec![[10.0, -4.0], [11.0, -4.0], [11.0, 0.0], [10.0, 0.0], [10.0, -4.0]]
+        );
+        // ~0 (-1) is arc 0 reversed.
+        assert_eq!(
+            topology.points(&[-1, 2]),
+            vec![[11.0, 0.0], [11.0, -4.0], [12.0, -4.0], [12.0, 0.0], [11.0, 0.0]]
+        );
+        assert_eq!(topology.rings("shapes").len(), 2);
+        assert_eq!(topology.objects["line"][0].lines, vec![vec![-3]]);
+        // The one arc the two squares share is their border.
+        assert_eq!(topology.interior_mesh("shapes"), vec![topology.arcs[0].clone()]);
+    }
+
+    #[test]
+    fn map_decodes_unquantized_topojson_and_rejects_bad_input() {
+        let plain = r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},
+            "arcs":[[[1.5,2],[3,2],[3,4],[1.5,2]]]}"#;
+        let topology = Topology::parse(plain).unwrap();
+        assert_eq!(topology.points(&[0]), vec![[1.5, 2.0], [3.0, 2.0], [3.0, 4.0], [1.5, 2.0]]);
+        assert!(Topology::parse("{").is_err());
+        assert!(Topology::parse(r#"{"type":"FeatureCollection"}"#).is_err());
+        let out_of_range = r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[5]]}},"arcs":[]}"#;
+        assert!(Topology::parse(out_of_range).is_err());
+    }
+
+    #[test]
+    fn map_embedded_world_decodes() {
+        let world = World::from_topojson(WORLD_TOPOJSON).unwrap();
+        assert!(world.land.len() > 100, "{} land rings", world.land.len());
+        assert!(world.borders.len() > 100, "{} border lines", world.borders.len());
+        // Antarctica encircles the south pole and is closed along it.
+        assert!(world.land.iter().any(|s| s.lon_max - s.lon_min >= 359.0 && s.lat_min == -90.0));
+    }
+
+    #[test]
+    fn map_locator_vladivostok_has_land_and_a_linked_pin() {
+        let svg = locator_map(&pin(None, "Vladivostok", 43.12, 131.89));
+        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 400""#), "{svg}");
+        assert!(svg.ends_with("</svg>"));
+        assert!(svg.contains(r#"role="img" aria-label="Map: location of Vladivostok""#));
+        assert!(svg.contains("<title>Map: location of Vladivostok</title>"));
+        let land = all_land_points(&svg);
+        assert!(land.len() > 3, "{} land subpaths", land.len());
+        assert!(!path_data(&svg, "border").is_empty(), "borders of Russia, China and North Korea");
+        assert!(svg.contains(r#"<a href="../places/vladivostok.html" class="pin">"#));
+        // The pin is in the middle of the map, unnumbered.
+        assert!(svg.contains(r#"<circle cx="300" cy="200" r="6.5"/>"#), "{svg}");
+        assert!(!svg.contains(r#"class="num""#));
+        assert!(svg.contains(">Vladivostok</text></a>"));
+        // No ids that could clash with another map on the page.
+        assert!(!svg.contains(" id="));
+    }
+
+    #[test]
+    fn map_across_the_antimeridian_has_no_streaks() {
+        let anadyr = pin(None, "Anadyr", 64.73, 177.51);
+        let view = View::locator(anadyr.lat, anadyr.lon);
+        let meridian = view.project(180.0, 0.0)[0];
+        assert!(meridian > 0.0 && meridian < WIDTH, "the view spans 180°");
+        let svg = locator_map(&anadyr);
+        let land = all_land_points(&svg);
+        let xs = land.iter().flatten().map(|p| p[0]);
+        // Chukotka is drawn on both sides of the antimeridian.
+        assert!(xs.clone().any(|x| x > meridian + 20.0 && x < WIDTH), "land east of 180°");
+        assert!(xs.clone().any(|x| x < meridian - 20.0 && x > 0.0), "land west of 180°");
+        let widest = widest_visible_segment(&land);
+        assert!(widest < WIDTH / 2.0, "a land segment {widest} px wide");
+        let widest = widest_visible_segment(&path_data(&svg, "border").iter().flat_map(|d| parse_path(d)).collect::<Vec<_>>());
+        assert!(widest < WIDTH / 2.0, "a border segment {widest} px wide");
+
+        // The check has teeth: the same rings with each longitude merely
+        // wrapped to the view's centre, not unwrapped, streak.
+        let centre = view.centre_lon();
+        let naive: Vec<Vec<[f64; 2]>> = world()
+            .land
+            .iter()
+            .map(|s| s.points.iter().map(|p| view.project(centre + wrap180(p[0] - centre), p[1])).collect())
+            .collect();
+        assert!(widest_visible_segment(&naive) > WIDTH / 2.0);
+
+        // A journey that crosses the antimeridian too.
+        let mut stops = journey();
+        stops.push(pin(Some(5), "Anadyr", 64.73, 177.51));
+        stops.push(pin(Some(6), "Nome", 64.50, -165.41));
+        let svg = route_map(&stops, true);
+        let land = all_land_points(&svg);
+        assert!(widest_visible_segment(&land) < WIDTH / 2.0);
+        let route = parse_path(path_data(&svg, "route")[0]);
+        let last = route.last().unwrap().last().unwrap();
+        let before = route.last().unwrap()[0];
+        assert!(last[0] > before[0], "Nome is drawn east of Anadyr");
+        assert!(widest_visible_segment(&route) < WIDTH / 2.0);
+    }
+
+    #[test]
+    fn map_route_numbers_pins_in_order() {
+        let svg = route_map(&journey(), true);
+        assert!(svg.contains(
+            r#"aria-label="Map of 4 places: 1 Pyongyang, 2 Khasan, 3 Komsomolsk-on-Amur, 4 Vladivostok""#
+        ));
+        let numbers: Vec<&str> = svg
+            .match_indices(r#"<text class="num""#)
+            .map(|(i, _)| {
+                let rest = &svg[i..];
+                &rest[rest.find('>').unwrap() + 1..rest.find("</text>").unwrap()]
+            })
+            .collect();
+        assert_eq!(numbers, ["1", "2", "3", "4"]);
+        let hrefs: Vec<&str> = svg
+            .match_indices(r#"<a href=""#)
+            .map(|(i, m)| {
+                let rest = &svg[i + m.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                "../places/pyongyang.html",
+                "../places/khasan.html",
+                "../places/komsomolsk-on-amur.html",
+                "../places/vladivostok.html"
+            ]
+        );
+        // The route visits the pins in order: one subpath per leg.
+        let route = path_data(&svg, "route");
+        assert_eq!(route.len(), 1);
+        let legs = parse_path(route[0]);
+        assert_eq!(legs.len(), 3);
+        let view = View::route(&journey().iter().collect::<Vec<_>>());
+        for (leg, stops) in legs.iter().zip(journey().windows(2)) {
+            for (point, stop) in leg.iter().zip(stops) {
+                let [x, y] = view.place(stop.lat, stop.lon);
+                assert!((point[0] - x).abs() < 0.2 && (point[1] - y).abs() < 0.2);
+            }
+        }
+        // Every pin is inside the map.
+        for stop in journey() {
+            let [x, y] = view.place(stop.lat, stop.lon);
+            assert!((0.0..WIDTH).contains(&x) && (0.0..HEIGHT).contains(&y), "{} at {x},{y}", stop.name);
+        }
+        assert!(!route_map(&journey(), false).contains(r#"class="route""#));
+    }
+
+    #[test]
+    fn map_output_is_deterministic() {
+        assert_eq!(route_map(&journey(), true), route_map(&journey(), true));
+        let place = pin(Some(2), "Khasan", 42.43, 130.64);
+        assert_eq!(locator_map(&place), locator_map(&place.clone()));
+    }
+
+    #[test]
+    fn map_stays_small() {
+        let maps = [
+            locator_map(&pin(None, "Vladivostok", 43.12, 131.89)),
+            locator_map(&pin(None, "Moscow", 55.76, 37.62)),
+            locator_map(&pin(None, "Anadyr", 64.73, 177.51)),
+            locator_map(&pin(None, "Bern", 46.95, 7.45)),
+            locator_map(&pin(None, "South Pole", -90.0, 0.0)),
+            route_map(&journey(), true),
+            route_map(
+                &[pin(Some(1), "Moscow", 55.76, 37.62), pin(Some(2), "Vladivostok", 43.12, 131.89)],
+                true,
+            ),
+            route_map(&[pin(Some(1), "Lima", -12.05, -77.04), pin(Some(2), "Tokyo", 35.68, 139.69)], true),
+            route_map(&[], false),
+        ];
+        for svg in &maps {
+            assert!(svg.len() < 40 * 1024, "{} bytes: {}", svg.len(), &svg[..200]);
+        }
+    }
+
+    #[test]
+    fn map_escapes_text_and_survives_bad_input() {
+        let mut odd = pin(Some(1), "Fish & <Chips> \"Ltd\"", 10.0, 20.0);
+        odd.href = "a.html?x=1&y=\"2\"".into();
+        let svg = locator_map(&odd);
+        assert!(svg.contains("Fish &amp; &lt;Chips&gt; &quot;Ltd&quot;"));
+        assert!(svg.contains(r#"href="a.html?x=1&amp;y=&quot;2&quot;""#));
+        assert!(!svg.contains("<Chips>"));
+
+        let nowhere = pin(None, "Nowhere", f64::NAN, f64::INFINITY);
+        let svg = locator_map(&nowhere);
+        assert!(svg.ends_with("</svg>") && !svg.contains("<circle"));
+        let svg = route_map(&[nowhere.clone(), pin(Some(2), "Khasan", 42.43, 130.64)], true);
+        assert!(svg.contains("Map of 1 place: 2 Khasan") && svg.matches("<circle").count() == 1);
+        for (lat, lon) in [(90.0, 180.0), (-90.0, -180.0), (1e300, -1e300), (0.0, 540.0)] {
+            let svg = route_map(&[pin(Some(1), "A", lat, lon), pin(Some(2), "B", -lat, lon)], true);
+            assert!(svg.ends_with("</svg>"));
+            let svg = locator_map(&pin(None, "C", lat, lon));
+            assert!(svg.ends_with("</svg>"));
+        }
+    }
+
+    #[test]
+    fn map_circular_centre_takes_the_short_way_round() {
+        assert_eq!(circular_centre([10.0, 20.0].into_iter()), 15.0);
+        assert_eq!(circular_centre([170.0, -170.0].into_iter()), 180.0_f64.copysign(1.0) * 1.0);
+        assert!((circular_centre([125.75, 177.51, -165.41].into_iter()) - 160.05).abs() < 1e-9);
+        assert_eq!(circular_centre(std::iter::empty()), 0.0);
+    }
+
+    #[test]
+    fn map_clipping() {
+        let rect = [0.0, 0.0, 10.0, 10.0];
+        assert_eq!(clip_segment([-5.0, 5.0], [15.0, 5.0], rect), Some(([0.0, 5.0], [10.0, 5.0])));
+        assert_eq!(clip_segment([-5.0, -5.0], [-1.0, 20.0], rect), None);
+        let square = clip_polygon(&[[-5.0, -5.0], [5.0, -5.0], [5.0, 5.0], [-5.0, 5.0]], rect);
+        assert_eq!(square, vec![[0.0, 0.0], [5.0, 0.0], [5.0, 5.0], [0.0, 5.0]]);
+        assert!(clip_polygon(&[[20.0, 20.0], [30.0, 20.0], [30.0, 30.0]], rect).is_empty());
+        assert_eq!(clip_polyline(&[[-5.0, 5.0], [5.0, 5.0], [5.0, 15.0], [20.0, 15.0]], rect).len(), 1);
+    }
+}

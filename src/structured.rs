@@ -1,0 +1,239 @@
+//! Machine-readable extras: JSON-LD for every page, the preview cards of an
+//! article, `sitemap.xml` and `robots.txt`.
+//!
+//! Everything here ends up inside HTML or XML written by gloss, so every
+//! string is escaped for where it goes: JSON inside `<script>` cannot close
+//! the element or open a comment, and is safe against U+2028/U+2029.
+
+use serde_json::{json, Map, Value};
+
+use crate::model::FactValue;
+use crate::resolve::Registry;
+
+/// Serialises `value` for a `<script>` element: `<`, `>` and `&` become
+/// `\u003c` and friends, so no `</script>` or `<!--` can appear, and the line
+/// separators U+2028/U+2029 are escaped too.
+pub fn script_json(value: &Value) -> String {
+    let text = serde_json::to_string(value).expect("JSON values always serialise");
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The absolute URL of a site path, when the site has a `base_url`.
+fn absolute(registry: &Registry, path: &str) -> Option<String> {
+    registry.config.base_url.as_ref().map(|base| format!("{base}/{path}"))
+}
+
+/// schema.org data for one entity (without `@context`).
+pub fn entity_data(registry: &Registry, entity: usize) -> Value {
+    let e = &registry.entities[entity];
+    let kind = &registry.config.kinds[e.kind];
+    let mut data = Map::new();
+    data.insert("@type".into(), json!(kind.schema));
+    data.insert("name".into(), json!(e.name.value));
+    if !e.aliases.is_empty() {
+        data.insert("alternateName".into(), json!(e.aliases.iter().map(|a| &a.value).collect::<Vec<_>>()));
+    }
+    if let Some(summary) = &e.summary {
+        data.insert("description".into(), json!(summary));
+    }
+    if !e.same_as.is_empty() {
+        data.insert("sameAs".into(), json!(e.same_as));
+    }
+    if let Some(url) = absolute(registry, &registry.entity_path(entity)) {
+        data.insert("url".into(), json!(url));
+    }
+    for (i, fact) in &e.facts {
+        let key = kind.facts[*i].key.as_str();
+        let text = match &fact.value {
+            FactValue::Year(y) => Some(y.to_string()),
+            FactValue::Text(t) => Some(t.clone()),
+            _ => None,
+        };
+        match (key, &fact.value, text) {
+            ("born", _, Some(t)) => {
+                data.insert("birthDate".into(), json!(t));
+            }
+            ("died", _, Some(t)) => {
+                data.insert("deathDate".into(), json!(t));
+            }
+            ("founded", _, Some(t)) => {
+                data.insert("foundingDate".into(), json!(t));
+            }
+            (_, FactValue::Coordinates { lat, lon }, _) => {
+                data.insert("geo".into(), json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}));
+            }
+            _ => {}
+        }
+    }
+    Value::Object(data)
+}
+
+/// JSON-LD of an entity page.
+pub fn entity_ld(registry: &Registry, entity: usize) -> String {
+    let mut data = entity_data(registry, entity);
+    data["@context"] = json!("https://schema.org");
+    script_json(&data)
+}
+
+/// JSON-LD of an article page: a `NewsArticle` with everyone it mentions.
+pub fn article_ld(registry: &Registry, article: usize, cast: impl Iterator<Item = usize>) -> String {
+    let doc = &registry.articles[article];
+    let mut data = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": doc.title.value,
+        "mentions": cast.map(|e| entity_data(registry, e)).collect::<Vec<_>>(),
+        "inLanguage": registry.config.language,
+    });
+    if let Some(date) = &doc.date {
+        data["datePublished"] = json!(date);
+    }
+    if let Some(summary) = &doc.summary {
+        data["description"] = json!(summary);
+    }
+    if let Some(byline) = &doc.byline {
+        data["author"] = json!({"@type": "Organization", "name": byline});
+    }
+    if let Some(source) = &doc.source {
+        data["publisher"] = json!({"@type": "Organization", "name": source});
+    }
+    if let Some(url) = &doc.source_url {
+        data["isBasedOn"] = json!(url);
+    }
+    if let Some(url) = absolute(registry, &crate::render::article_path(&doc.slug)) {
+        data["url"] = json!(url);
+    }
+    script_json(&data)
+}
+
+/// JSON-LD of the home and index pages.
+pub fn website_ld(registry: &Registry, title: &str) -> String {
+    let mut data = json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": title,
+        "inLanguage": registry.config.language,
+    });
+    if let Some(url) = absolute(registry, "index.html") {
+        data["url"] = json!(url);
+    }
+    script_json(&data)
+}
+
+/// The preview cards of an article's cast, by entity id: name, kind, summary
+/// and one key fact, for the hover and focus previews.
+pub fn cards_json(registry: &Registry, cast: impl Iterator<Item = usize>, root: &str) -> String {
+    let mut cards = Map::new();
+    for entity in cast {
+        let e = &registry.entities[entity];
+        let kind = &registry.config.kinds[e.kind];
+        let fact = key_fact(registry, entity);
+        cards.insert(
+            e.id.clone(),
+            json!({
+                "name": e.name.value,
+                "kind": kind.singular,
+                "kindId": kind.id,
+                "summary": e.summary,
+                "fact": fact,
+                "url": format!("{root}{}", registry.entity_path(entity)),
+            }),
+        );
+    }
+    script_json(&Value::Object(cards))
+}
+
+/// The fact a preview shows: a person's life span, a place's type and
+/// country, else the first fact there is.
+pub fn key_fact(registry: &Registry, entity: usize) -> Option<String> {
+    let e = &registry.entities[entity];
+    let kind = &registry.config.kinds[e.kind];
+    let text = |key: &str| {
+        e.facts.iter().find(|(i, _)| kind.facts[*i].key == key).and_then(|(_, f)| match &f.value {
+            FactValue::Year(y) => Some(y.to_string()),
+            FactValue::Text(t) => Some(t.clone()),
+            FactValue::Entity(id) => registry.lookup(id).map(|t| registry.entities[t].name.value.clone()),
+            _ => None,
+        })
+    };
+    match (text("born"), text("died")) {
+        (Some(born), Some(died)) => return Some(format!("{born} – {died}")),
+        (Some(born), None) => return Some(format!("Born {born}")),
+        _ => {}
+    }
+    if let Some(ty) = text("type") {
+        let mut ty = ty;
+        if let Some(upper) = ty.get(..1).map(str::to_uppercase) {
+            ty.replace_range(..1, &upper);
+        }
+        return Some(match text("country") {
+            Some(country) => format!("{ty} in {country}"),
+            None => match text("founded") {
+                Some(year) => format!("{ty}, founded {year}"),
+                None => ty,
+            },
+        });
+    }
+    e.facts.first().and_then(|(i, f)| {
+        let value = match &f.value {
+            FactValue::Year(y) => y.to_string(),
+            FactValue::Text(t) => t.clone(),
+            _ => return None,
+        };
+        Some(format!("{}: {value}", kind.facts[*i].label))
+    })
+}
+
+/// `sitemap.xml` for the given page paths (needs `base_url`).
+pub fn sitemap(base_url: &str, paths: &[&str]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in paths {
+        let mut loc = String::new();
+        pulldown_cmark_escape::escape_html(&mut loc, &format!("{base_url}/{path}")).expect("writing to a String");
+        xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `robots.txt` pointing at the sitemap.
+pub fn robots(base_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_break_out_of_its_element() {
+        let hostile = json!({"summary": "</script><script>alert(1)</script> <!-- \u{2028}"});
+        let safe = script_json(&hostile);
+        assert!(!safe.contains("</"));
+        assert!(!safe.contains("<!--"));
+        assert!(!safe.contains('\u{2028}'));
+        let back: Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, hostile);
+    }
+
+    #[test]
+    fn sitemap_lists_absolute_urls() {
+        let xml = sitemap("https://example.org/ed", &["index.html", "people/a&b.html"]);
+        assert!(xml.contains("<loc>https://example.org/ed/index.html</loc>"));
+        assert!(xml.contains("people/a&amp;b.html"));
+        assert!(robots("https://example.org/ed").contains("Sitemap: https://example.org/ed/sitemap.xml"));
+    }
+}

@@ -1,0 +1,239 @@
+// gloss reader script: mention previews and site search. No framework, no
+// network: card data is embedded in the page and the search index is a
+// script file next to the pages, so both work from file:// too. Without
+// JavaScript every mention is still a plain link.
+(function () {
+  "use strict";
+  var root = document.documentElement.getAttribute("data-root") || "";
+
+  // ---- Previews -----------------------------------------------------------
+  var cardsElement = document.getElementById("gloss-cards");
+  var cards = cardsElement ? JSON.parse(cardsElement.textContent) : {};
+  var preview = null;
+  var owner = null;
+  var hideTimer = 0;
+  var showTimer = 0;
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function buildPreview(ids) {
+    var box = el("div", "preview");
+    box.id = "gloss-preview";
+    box.setAttribute("role", "tooltip");
+    ids.forEach(function (id) {
+      var card = cards[id];
+      if (!card) return;
+      var section = el("div", "preview-entity preview-" + card.kindId);
+      var name = el("a", "preview-name", card.name);
+      name.href = card.url;
+      section.appendChild(name);
+      var kind = card.kind + (card.fact ? " · " + card.fact : "");
+      section.appendChild(el("p", "preview-kind", kind));
+      if (card.summary) section.appendChild(el("p", "preview-summary", card.summary));
+      box.appendChild(section);
+    });
+    box.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+    box.addEventListener("mouseleave", scheduleHide);
+    box.addEventListener("focusout", function (e) {
+      if (!box.contains(e.relatedTarget) && e.relatedTarget !== owner) scheduleHide();
+    });
+    return box;
+  }
+
+  // Below the mention's line, or above it when there is no room below: the
+  // card never covers the line being read.
+  function place(box, anchor) {
+    var rect = anchor.getBoundingClientRect();
+    var width = Math.min(320, document.documentElement.clientWidth - 16);
+    box.style.width = width + "px";
+    var left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+    box.style.left = left + window.scrollX + "px";
+    var below = rect.bottom + 8;
+    var height = box.offsetHeight;
+    var top = below + height > window.innerHeight && rect.top - height - 8 > 0 ? rect.top - height - 8 : below;
+    box.style.top = top + window.scrollY + "px";
+  }
+
+  function show(mention) {
+    clearTimeout(hideTimer);
+    if (owner === mention) return;
+    hide();
+    var ids = (mention.getAttribute("data-entity") || "").split(" ").filter(function (id) { return cards[id]; });
+    if (!ids.length) return;
+    preview = buildPreview(ids);
+    document.body.appendChild(preview);
+    place(preview, mention);
+    owner = mention;
+    mention.setAttribute("aria-describedby", "gloss-preview");
+  }
+
+  function hide() {
+    clearTimeout(hideTimer);
+    clearTimeout(showTimer);
+    if (preview) preview.remove();
+    if (owner) owner.removeAttribute("aria-describedby");
+    preview = null;
+    owner = null;
+  }
+
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, 200);
+  }
+
+  document.querySelectorAll("a.mention").forEach(function (mention) {
+    mention.addEventListener("mouseenter", function () {
+      clearTimeout(showTimer);
+      showTimer = setTimeout(function () { show(mention); }, 200);
+    });
+    mention.addEventListener("mouseleave", function () { clearTimeout(showTimer); scheduleHide(); });
+    mention.addEventListener("focus", function () { show(mention); });
+    mention.addEventListener("blur", function (e) {
+      if (!(preview && preview.contains(e.relatedTarget))) scheduleHide();
+    });
+    // On touch screens the first tap shows the card, the second follows the link.
+    mention.addEventListener("click", function (e) {
+      if (mention.getAttribute("data-touched") === "1" && owner !== mention) {
+        e.preventDefault();
+        show(mention);
+      }
+    });
+    mention.addEventListener("pointerdown", function (e) {
+      mention.setAttribute("data-touched", e.pointerType === "touch" ? "1" : "0");
+    });
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && preview) {
+      var back = owner;
+      hide();
+      if (back) back.focus({ preventScroll: true });
+    }
+  });
+  document.addEventListener("pointerdown", function (e) {
+    if (preview && !preview.contains(e.target) && e.target !== owner) hide();
+  });
+  window.addEventListener("resize", hide);
+
+  // ---- Search -------------------------------------------------------------
+  var toggle = document.getElementById("search-toggle");
+  var dialog = document.getElementById("search-dialog");
+  if (!toggle || !dialog || typeof dialog.showModal !== "function") return;
+  toggle.hidden = false;
+  var input = dialog.querySelector("input");
+  var list = dialog.querySelector("[role=listbox]");
+  var status = dialog.querySelector(".search-status");
+  var results = [];
+  var active = -1;
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019]/g, "'").toLowerCase();
+  }
+
+  function loadIndex(then) {
+    if (window.glossSearch) return then();
+    var script = document.createElement("script");
+    script.src = root + "search-index.js";
+    script.onload = function () {
+      window.glossSearch.forEach(function (entry) {
+        entry.f = fold(entry.t + " " + entry.a + " " + entry.s);
+        entry.n = fold(entry.t);
+      });
+      then();
+    };
+    script.onerror = function () { status.textContent = "The search index could not be loaded."; };
+    document.head.appendChild(script);
+  }
+
+  function search(query) {
+    var terms = fold(query).split(/\s+/).filter(Boolean);
+    if (!terms.length || !window.glossSearch) return [];
+    var found = [];
+    window.glossSearch.forEach(function (entry) {
+      if (!terms.every(function (t) { return entry.f.indexOf(t) >= 0; })) return;
+      var score = entry.k === "Text" ? 1 : 3;
+      if (entry.n.indexOf(terms[0]) === 0) score += 4;
+      else if (entry.n.indexOf(terms[0]) >= 0) score += 2;
+      found.push({ entry: entry, score: score });
+    });
+    found.sort(function (a, b) { return b.score - a.score; });
+    return found.slice(0, 30).map(function (f) { return f.entry; });
+  }
+
+  function snippet(text, query) {
+    var at = fold(text).indexOf(fold(query).split(/\s+/)[0] || "");
+    if (text.length <= 160) return text;
+    var start = Math.max(0, at - 60);
+    return (start > 0 ? "…" : "") + text.slice(start, start + 160) + "…";
+  }
+
+  function render() {
+    list.textContent = "";
+    results.forEach(function (entry, i) {
+      var option = el("li", "search-result");
+      option.id = "search-result-" + i;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", i === active ? "true" : "false");
+      var link = el("a", null);
+      link.href = root + entry.u;
+      link.tabIndex = -1;
+      link.appendChild(el("span", "search-title", entry.t));
+      link.appendChild(el("span", "search-kind", entry.k === "Text" ? "in the text" : entry.k));
+      var detail = entry.k === "Text" ? snippet(entry.s, input.value) : entry.s;
+      if (detail) link.appendChild(el("span", "search-detail", detail));
+      option.appendChild(link);
+      option.addEventListener("click", function () { location.href = link.href; });
+      list.appendChild(option);
+    });
+    if (active >= 0) input.setAttribute("aria-activedescendant", "search-result-" + active);
+    else input.removeAttribute("aria-activedescendant");
+    input.setAttribute("aria-expanded", results.length ? "true" : "false");
+    status.textContent = input.value.trim()
+      ? results.length + (results.length === 1 ? " result" : " results")
+      : "Type a name, a place or any words of the text.";
+  }
+
+  function update() {
+    results = search(input.value);
+    active = results.length ? 0 : -1;
+    render();
+  }
+
+  function open() {
+    hide();
+    if (!dialog.open) dialog.showModal();
+    input.focus();
+    input.select();
+    loadIndex(update);
+  }
+
+  toggle.addEventListener("click", open);
+  dialog.querySelector(".search-close").addEventListener("click", function () { dialog.close(); });
+  dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+  input.addEventListener("input", update);
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!results.length) return;
+      active = (active + (e.key === "ArrowDown" ? 1 : results.length - 1)) % results.length;
+      render();
+      var current = document.getElementById("search-result-" + active);
+      if (current) current.scrollIntoView({ block: "nearest" });
+    } else if (e.key === "Enter" && active >= 0) {
+      e.preventDefault();
+      location.href = root + results[active].u;
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    var typing = /^(input|textarea|select)$/i.test(e.target.tagName) || e.target.isContentEditable;
+    if ((e.key === "/" && !typing) || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k")) {
+      e.preventDefault();
+      open();
+    }
+  });
+})();
