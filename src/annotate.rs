@@ -14,6 +14,7 @@ use std::path::Path;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::context::Sentences;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::matcher::Found;
 use crate::model::ArticleDoc;
@@ -573,28 +574,22 @@ impl<'r> Annotator<'r> {
             total += block.len();
         }
         let total = total.max(1) as f64;
+        // Sentence ends are found once per block, not once per mention, so a
+        // paragraph with thousands of mentions stays linear.
+        let mut sentences: Vec<Option<Sentences>> = (0..self.blocks.len()).map(|_| None).collect();
         std::mem::take(&mut self.raw_mentions)
             .into_iter()
             .map(|raw| {
                 let text = &self.blocks[raw.block];
-                let (sentence_start, sentence_end) = sentence_bounds(text, raw.range.clone());
-                let natural = sentence_bounds_unclipped(text, raw.range.clone());
-                let ellipsis = |clipped: bool| if clipped { "…" } else { "" };
+                let sentences = sentences[raw.block].get_or_insert_with(|| Sentences::new(text));
+                let (before, after) = sentences.context(raw.range.clone());
                 Mention {
                     entities: raw.entities,
                     anchor: raw.anchor,
                     block: raw.block,
                     text: text[raw.range.clone()].to_string(),
-                    before: format!(
-                        "{}{}",
-                        ellipsis(sentence_start > natural.0),
-                        text[sentence_start..raw.range.start].trim_start()
-                    ),
-                    after: format!(
-                        "{}{}",
-                        text[raw.range.end..sentence_end].trim_end(),
-                        ellipsis(sentence_end < natural.1)
-                    ),
+                    before,
+                    after,
                     position: (block_starts[raw.block] + raw.range.start) as f64 / total,
                     explicit: raw.explicit,
                 }
@@ -621,101 +616,4 @@ fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
     out
-}
-
-/// Longest context quoted on either side of a mention, in characters.
-const MAX_CONTEXT_CHARS: usize = 200;
-
-/// The byte bounds of the sentence around `range` in `text`: from after the
-/// previous sentence end (`.`, `!`, `?`, then closing quotes, then space) to
-/// the next one, trimmed to a readable length.
-pub fn sentence_bounds(text: &str, range: Range<usize>) -> (usize, usize) {
-    let (start, end) = sentence_bounds_unclipped(text, range.clone());
-    (clamp_start(text, start, range.start), clamp_end(text, range.end, end))
-}
-
-/// The whole sentence around `range`, however long.
-fn sentence_bounds_unclipped(text: &str, range: Range<usize>) -> (usize, usize) {
-    let is_end = |i: usize| -> Option<usize> {
-        // Returns the index just past a sentence end that starts at byte i.
-        let mut chars = text[i..].char_indices();
-        let (_, c) = chars.next()?;
-        if !matches!(c, '.' | '!' | '?') {
-            return None;
-        }
-        for (j, c) in chars {
-            match c {
-                '"' | '\'' | '’' | '”' | ')' | ']' | '»' => continue,
-                c if c.is_whitespace() => return Some(i + j),
-                _ => return None,
-            }
-        }
-        Some(text.len())
-    };
-    let mut start = 0;
-    for (i, _) in text[..range.start].char_indices() {
-        if let Some(after) = is_end(i) {
-            if after <= range.start {
-                start = after;
-            }
-        }
-    }
-    start = range.start - text[start..range.start].trim_start().len();
-    let mut end = text.len();
-    for (i, _) in text[range.end..].char_indices() {
-        let i = range.end + i;
-        if let Some(after) = is_end(i) {
-            end = text[..after].trim_end().len();
-            break;
-        }
-    }
-    (start, end)
-}
-
-/// Moves `start` forward so at most [`MAX_CONTEXT_CHARS`] precede `limit`.
-fn clamp_start(text: &str, start: usize, limit: usize) -> usize {
-    let chars: Vec<(usize, char)> = text[start..limit].char_indices().collect();
-    if chars.len() <= MAX_CONTEXT_CHARS {
-        return start;
-    }
-    let cut = start + chars[chars.len() - MAX_CONTEXT_CHARS].0;
-    text[cut..limit].find(' ').map_or(cut, |i| cut + i + 1)
-}
-
-/// Moves `end` back so at most [`MAX_CONTEXT_CHARS`] follow `from`.
-fn clamp_end(text: &str, from: usize, end: usize) -> usize {
-    match text[from..end].char_indices().nth(MAX_CONTEXT_CHARS) {
-        Some((i, _)) => text[from..from + i].rfind(' ').map_or(from + i, |j| from + j),
-        None => end,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sentence_around_a_mention() {
-        let text = "Kim left. He met Putin in Vladivostok! Then home.";
-        let at = text.find("Putin").unwrap();
-        let (s, e) = sentence_bounds(text, at..at + 5);
-        assert_eq!(&text[s..e], "He met Putin in Vladivostok!");
-    }
-
-    #[test]
-    fn sentence_ends_after_closing_quotes() {
-        let text = "He said “go.” Putin agreed. Later.";
-        let at = text.find("Putin").unwrap();
-        let (s, e) = sentence_bounds(text, at..at + 5);
-        assert_eq!(&text[s..e], "Putin agreed.");
-    }
-
-    #[test]
-    fn long_sentences_are_trimmed_around_the_mention() {
-        let text = format!("{} Putin {}", "word ".repeat(100), "more ".repeat(100));
-        let at = text.find("Putin").unwrap();
-        let (s, e) = sentence_bounds(&text, at..at + 5);
-        assert!(e - s < 2 * MAX_CONTEXT_CHARS + 10);
-        assert!(text[s..e].contains("Putin"));
-    }
 }

@@ -9,6 +9,7 @@
 
 pub mod annotate;
 pub mod check;
+pub mod context;
 pub mod diagnostic;
 pub mod graph;
 pub mod index;
