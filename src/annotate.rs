@@ -320,8 +320,23 @@ impl<'r> Annotator<'r> {
                     "<sup class=\"note-ref\"><a href=\"#note-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>{sidenote}"
                 ))));
             }
+            Event::Html(html) | Event::InlineHtml(html) if !self.registry.config.allow_html => {
+                self.report_raw_html(&html, source);
+                self.out.push(Event::Text(owned(&html)));
+            }
             other => self.out.push(other.into_static()),
         }
+    }
+
+    /// Raw HTML is shown as text unless the site allows it; say so once per
+    /// spot, where it is.
+    fn report_raw_html(&mut self, html: &str, source: Range<usize>) {
+        let shown = html.trim().chars().take(40).collect::<String>();
+        self.diagnostics.push(
+            Diagnostic::warning(Code::RawHtml, format!("raw HTML `{shown}` is shown as text, not as markup"))
+                .at(Location::from_range(self.path, self.file_text, source))
+                .with_hint("write it in Markdown instead, or set `allow_html: true` in content/site.yaml if you trust every author"),
+        );
     }
 
     fn start(&mut self, tag: Tag<'_>, source: Range<usize>) {
@@ -335,7 +350,24 @@ impl<'r> Annotator<'r> {
                 self.blocks.push(String::new());
                 self.open_blocks.push(self.blocks.len() - 1);
             }
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } if crate::model::is_dangerous_url(dest_url) => {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidValue, format!("links to `{}` are not allowed", scheme_of(dest_url)))
+                        .at(Location::from_range(self.path, self.file_text, source.clone()))
+                        .with_hint("javascript:, vbscript: and data: addresses can run code in readers' browsers; link to a web page instead"),
+                );
+                self.no_scan += 1;
+                if matches!(tag, Tag::Link { .. }) {
+                    self.links.push(OpenLink::Dropped);
+                    return;
+                }
+            }
             Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) => self.no_scan += 1,
+            // Without `allow_html`, an HTML block is shown as text instead.
+            Tag::HtmlBlock if !self.registry.config.allow_html => {
+                self.out.push(Event::Start(Tag::Paragraph));
+                return;
+            }
             Tag::FootnoteDefinition(name) => {
                 self.no_scan += 1;
                 self.saved_out = Some(std::mem::take(&mut self.out));
@@ -369,6 +401,10 @@ impl<'r> Annotator<'r> {
                 self.open_blocks.pop();
             }
             TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) => self.no_scan -= 1,
+            TagEnd::HtmlBlock if !self.registry.config.allow_html => {
+                self.out.push(Event::End(TagEnd::Paragraph));
+                return;
+            }
             TagEnd::FootnoteDefinition => {
                 self.no_scan -= 1;
                 let captured = std::mem::replace(&mut self.out, self.saved_out.take().unwrap_or_default());
@@ -596,6 +632,12 @@ impl<'r> Annotator<'r> {
             })
             .collect()
     }
+}
+
+/// The scheme of a URL, for messages (`javascript:`).
+fn scheme_of(url: &str) -> String {
+    let url = url.trim();
+    url.find(':').map_or(url, |i| &url[..=i]).chars().take(20).collect()
 }
 
 fn owned(text: &str) -> CowStr<'static> {

@@ -65,6 +65,8 @@ pub enum Code {
     PossibleMention,
     /// A link or anchor in the rendered site that leads nowhere.
     BrokenLink,
+    /// Raw HTML in Markdown, shown as text because the site does not allow it.
+    RawHtml,
 }
 
 /// A position in a source file, ready to print.

@@ -17,6 +17,9 @@ pub struct SiteConfig {
     pub language: String,
     /// Only for absolute URLs (canonical links, sitemap); links stay relative.
     pub base_url: Option<String>,
+    /// Let raw HTML in Markdown through. Off by default: content is not
+    /// trusted to carry markup.
+    pub allow_html: bool,
     pub kinds: Vec<Kind>,
 }
 
@@ -132,6 +135,20 @@ pub struct ArticleDoc {
     pub route: Vec<Spanned<String>>,
     pub body: String,
     pub body_offset: usize,
+}
+
+/// Does `url` use a scheme that runs code or smuggles content
+/// (`javascript:`, `vbscript:`, `data:`)? Browsers ignore case, leading
+/// spaces and embedded tabs or newlines in a scheme, so this does too.
+pub fn is_dangerous_url(url: &str) -> bool {
+    let scheme: String = url
+        .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"].iter().any(|s| scheme.starts_with(s))
 }
 
 /// Is `id` a slug: lower-case ASCII letters, digits and single inner hyphens?

@@ -170,6 +170,22 @@ impl<'a> Fields<'a> {
         );
     }
 
+    /// Authority and source links must be web addresses: anything else
+    /// (`javascript:`, `data:`, a bare word) is refused.
+    fn check_web_url(&mut self, key: &str, url: &Spanned<String>) {
+        let lower = url.value.trim().to_ascii_lowercase();
+        if crate::model::is_dangerous_url(&url.value)
+            || !(lower.starts_with("https://") || lower.starts_with("http://"))
+        {
+            self.error(
+                Code::InvalidValue,
+                url.span.clone(),
+                format!("`{key}` must hold web addresses (http:// or https://), not `{}`", url.value),
+                Some("write the full address, e.g. https://www.wikidata.org/wiki/Q10665".into()),
+            );
+        }
+    }
+
     /// Reports every key not in `known`, with a did-you-mean.
     fn reject_unknown(&mut self, known: &[&str], what: &str) {
         let unknown: Vec<String> = self
@@ -333,7 +349,11 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
     let dateline = f.text_field("dateline");
     let byline = f.text_field("byline");
     let source = f.text_field("source");
-    let source_url = f.text_field("source_url");
+    let source_url = f.spanned_text("source_url");
+    if let Some(url) = &source_url {
+        f.check_web_url("source_url", url);
+    }
+    let source_url = source_url.map(|u| u.value);
     let summary = f.text_field("summary");
     let intro = f.spanned_text("intro");
     let notes = f.list_field("notes");
@@ -399,7 +419,11 @@ pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Res
     }
     let aliases = f.list_field("aliases");
     let summary = f.text_field("summary");
-    let same_as: Vec<String> = f.list_field("same_as").into_iter().map(|s| s.value).collect();
+    let same_as = f.list_field("same_as");
+    for url in &same_as {
+        f.check_web_url("same_as", url);
+    }
+    let same_as: Vec<String> = same_as.into_iter().map(|s| s.value).collect();
     let related = f.list_field("related");
     let mut facts = Vec::new();
     for (i, def) in kind_def.facts.iter().enumerate() {
@@ -526,6 +550,8 @@ struct SiteSpec {
     #[serde(default = "default_language")]
     language: String,
     base_url: Option<String>,
+    #[serde(default)]
+    allow_html: bool,
     kinds: Option<Vec<KindSpec>>,
 }
 
@@ -613,10 +639,35 @@ pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnost
             return Err(Diagnostic::error(Code::InvalidValue, message).at(Location::from_range(path, text, at..at)));
         }
     }
+    let at_key = |key: &str| {
+        let at = text.find(&format!("{key}:")).unwrap_or(0);
+        Location::from_range(path, text, at..at + key.len())
+    };
+    if let Some(url) = &spec.base_url {
+        let lower = url.to_ascii_lowercase();
+        let web = lower.starts_with("https://") || lower.starts_with("http://");
+        if !web || url.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\'' | '`')) {
+            return Err(Diagnostic::error(
+                Code::InvalidValue,
+                format!("`base_url` must be a web address, not `{url}`"),
+            )
+            .at(at_key("base_url"))
+            .with_hint("for example `base_url: https://example.org/editions/kim`"));
+        }
+    }
+    let is_tag_part = |p: &str| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric());
+    if !spec.language.split('-').all(is_tag_part) || !spec.language.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(Diagnostic::error(
+            Code::InvalidValue,
+            format!("`language` must be a language tag such as `en` or `pt-BR`, not `{}`", spec.language),
+        )
+        .at(at_key("language")));
+    }
     Ok(SiteConfig {
         title: spec.title,
         language: spec.language,
         base_url: spec.base_url.map(|u| u.trim_end_matches('/').to_string()),
+        allow_html: spec.allow_html,
         kinds,
     })
 }
@@ -807,6 +858,16 @@ mod tests {
         let errs = parse_article(Path::new("articles/a.md"), "---\ndate: 2002-08-20\n---\n\n").unwrap_err();
         let codes: Vec<Code> = errs.iter().map(|d| d.code).collect();
         assert_eq!(codes, vec![Code::MissingField, Code::EmptyArticle]);
+    }
+
+    #[test]
+    fn base_url_and_language_are_checked() {
+        let site = |text: &str| parse_site_config(Path::new("content/site.yaml"), text).map(|_| ()).unwrap_err();
+        let bad_url = site("title: T\nbase_url: javascript:alert(1)\n");
+        assert_eq!((bad_url.code, bad_url.location.unwrap().line), (Code::InvalidValue, 2));
+        let bad_language = site("title: T\nlanguage: 'en\" onload=\"x'\n");
+        assert_eq!(bad_language.location.unwrap().line, 2);
+        assert!(parse_site_config(Path::new("s"), "title: T\nlanguage: pt-BR\nbase_url: https://e.org/a/").is_ok());
     }
 
     #[test]

@@ -4,5 +4,6 @@
 mod build;
 mod diagnostics;
 mod edition;
+mod security;
 mod serve;
 mod support;
