@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod index;
 pub mod load;
+pub mod map;
 pub mod matcher;
 pub mod model;
 pub mod parse;

@@ -20,7 +20,7 @@ use crate::index::SiteIndex;
 use crate::load::SourceFile;
 use crate::model::{FactValue, Kind};
 use crate::resolve::Registry;
-use crate::{graph, search, structured};
+use crate::{graph, map, search, structured};
 
 /// The built-in templates, used for every name the site does not provide.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -206,6 +206,8 @@ struct ArticlePage<'a> {
     cards_json: String,
     /// SVG map of the article's places, in journey order; null without places.
     map_svg: Option<String>,
+    /// The places on the map, in its order: the map's text alternative.
+    map_places: Vec<EntityLink<'a>>,
 }
 
 #[derive(Serialize)]
@@ -560,6 +562,7 @@ impl<'a> Renderer<'a> {
         };
         let title = format!("{} · {}", doc.title.value, self.site.title);
         let cast = || self.input.index.cast[a].iter().map(|m| m.entity);
+        let map_places = self.map_places(a);
         let meta = Meta {
             description: doc.summary.clone(),
             og_type: "article",
@@ -569,7 +572,8 @@ impl<'a> Renderer<'a> {
             article,
             cast: groups,
             cards_json: structured::cards_json(registry, cast(), "../"),
-            map_svg: self.route_map(a),
+            map_svg: self.route_map(a, &map_places),
+            map_places: map_places.iter().map(|&e| self.entity_link(e, "../")).collect(),
         };
         self.page("article.html", path, "../", title, meta, page)
     }
@@ -748,16 +752,52 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The map of an article's places: its `route` if declared, else every
-    /// place with coordinates in order of first mention.
-    fn route_map(&self, _article: usize) -> Option<String> {
-        None
+    /// The places an article's map shows, in order: its `route` if
+    /// declared, else every place with coordinates in order of first mention.
+    fn map_places(&self, article: usize) -> Vec<usize> {
+        let registry = self.input.registry;
+        let route: Vec<usize> =
+            registry.articles[article].route.iter().filter_map(|r| registry.lookup(&r.value)).collect();
+        let candidates =
+            if route.is_empty() { self.input.index.cast[article].iter().map(|m| m.entity).collect() } else { route };
+        candidates.into_iter().filter(|&e| coordinates(registry, e).is_some()).collect()
+    }
+
+    /// The SVG map of an article's places, numbered in order, joined by the
+    /// route line when the article declares its journey.
+    fn route_map(&self, article: usize, places: &[usize]) -> Option<String> {
+        if places.is_empty() {
+            return None;
+        }
+        let pins: Vec<map::Pin> = places
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| self.pin(e, Some(i + 1), format!("../{}", self.input.registry.entity_path(e))))
+            .collect();
+        let declared = !self.input.registry.articles[article].route.is_empty();
+        Some(map::route_map(&pins, declared))
     }
 
     /// A locator map for a place with coordinates.
-    fn locator_map(&self, _entity: usize) -> Option<String> {
-        None
+    fn locator_map(&self, entity: usize) -> Option<String> {
+        coordinates(self.input.registry, entity)?;
+        let own_page = format!("{}.html", self.input.registry.entities[entity].id);
+        Some(map::locator_map(&self.pin(entity, None, own_page)))
     }
+
+    fn pin(&self, entity: usize, number: Option<usize>, href: String) -> map::Pin {
+        let registry = self.input.registry;
+        let (lat, lon) = coordinates(registry, entity).unwrap_or((f64::NAN, f64::NAN));
+        map::Pin { number, name: registry.entities[entity].name.value.clone(), lat, lon, href }
+    }
+}
+
+/// An entity's coordinates, if it has any.
+fn coordinates(registry: &Registry, entity: usize) -> Option<(f64, f64)> {
+    registry.entities[entity].facts.iter().find_map(|(_, fact)| match fact.value {
+        FactValue::Coordinates { lat, lon } => Some((lat, lon)),
+        _ => None,
+    })
 }
 
 /// `2002-08-20` → `20 August 2002` (dates are checked when parsed).

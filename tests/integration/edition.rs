@@ -131,3 +131,26 @@ fn references_without_a_name_link_to_the_right_entity() {
     expect("Kim", "kim-jong-il");
     assert!(!mentions.iter().any(|(t, e)| t.starts_with("Kim Yong") && e == "kim-jong-il"));
 }
+
+#[test]
+fn the_article_map_follows_the_journey_and_every_place_has_a_locator() {
+    let pages = Pages::of(&render(&default_site()));
+    let stops: Vec<String> =
+        pages.select("articles/all-aboard.html", ".route-map .map-places a").iter().map(text).collect();
+    assert_eq!(stops, ["Pyongyang", "Khasan", "Komsomolsk-on-Amur", "Vladivostok"]);
+    let pins: Vec<&str> = pages
+        .select("articles/all-aboard.html", ".route-map svg a.pin")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert_eq!(pins[0], "../places/pyongyang.html");
+    assert_eq!(pins.len(), 4);
+    let label = pages.select("articles/all-aboard.html", ".route-map svg")[0].value().attr("aria-label").unwrap();
+    assert!(label.contains("1 Pyongyang") && label.contains("4 Vladivostok"), "{label}");
+    for place in ["vladivostok", "khasan", "russia", "asia"] {
+        let path = format!("places/{place}.html");
+        let pin = pages.select(&path, ".locator-map svg a.pin");
+        assert_eq!(pin.len(), 1, "{path}");
+        assert_eq!(pin[0].value().attr("href"), Some(format!("{place}.html").as_str()));
+    }
+}
