@@ -9,7 +9,11 @@
 
 use std::collections::HashMap;
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, MatchKind};
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Where a pattern came from: an entity's name (`alias: None`) or one of its
 /// aliases.
@@ -66,7 +70,7 @@ impl AliasMatcher {
             if trimmed.is_empty() {
                 continue;
             }
-            let normalized = fold(trimmed).0;
+            let normalized = fold(trimmed).0.into_owned();
             for variant in [Some(normalized.clone()), capitalized(&normalized)].into_iter().flatten() {
                 let slot = *index.entry(variant.clone()).or_insert_with(|| {
                     patterns.push(Pattern { text: trimmed.to_string(), folded: variant, owners: Vec::new() });
@@ -98,7 +102,7 @@ impl AliasMatcher {
         let (folded, map) = fold(text);
         let mut exact = Vec::new();
         let mut inexact = Vec::new();
-        for m in self.automaton.find_overlapping_iter(folded.as_str()) {
+        for m in self.automaton.find_overlapping_iter(folded.as_ref()) {
             if !is_word_boundary(&folded, m.start()) || !is_word_boundary(&folded, m.end()) {
                 continue;
             }
@@ -158,29 +162,45 @@ fn capitalized(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// Folds typographic apostrophes and hyphens to ASCII. When that changes the
-/// length, also returns a map from each folded byte offset (and the end) to
-/// the original offset.
-pub fn fold(text: &str) -> (String, Option<Vec<usize>>) {
+/// Folds text for matching: Unicode NFC (so a name typed with combining
+/// accents matches one typed precomposed) and typographic apostrophes and
+/// hyphens to ASCII. When that changes anything, also returns a map from
+/// each folded byte offset (and the end) to the original offset.
+pub fn fold(text: &str) -> (Cow<'_, str>, Option<Vec<usize>>) {
     let folds = |c: char| match c {
         '\u{2019}' | '\u{2018}' | '\u{02BC}' => Some('\''),
         '\u{2010}' | '\u{2011}' => Some('-'),
         _ => None,
     };
-    if !text.chars().any(|c| folds(c).is_some()) {
-        return (text.to_string(), None);
+    let composed = is_nfc_quick(text.chars()) == IsNormalized::Yes;
+    if composed && !text.chars().any(|c| folds(c).is_some()) {
+        return (Cow::Borrowed(text), None);
     }
     let mut folded = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
-    for (offset, c) in text.char_indices() {
-        let out = folds(c).unwrap_or(c);
-        for _ in 0..out.len_utf8() {
-            map.push(offset);
+    let mut segment = String::new();
+    let push = |segment: &str, start: usize, folded: &mut String, map: &mut Vec<usize>| {
+        let nfc: Cow<str> = if composed { Cow::Borrowed(segment) } else { Cow::Owned(segment.nfc().collect()) };
+        for c in nfc.chars() {
+            let out = folds(c).unwrap_or(c);
+            map.extend(std::iter::repeat_n(start, out.len_utf8()));
+            folded.push(out);
         }
-        folded.push(out);
+    };
+    // A segment is a starter and the combining marks after it: the unit
+    // that composition works on, and the unit offsets map back to.
+    let mut segment_start = 0;
+    for (offset, c) in text.char_indices() {
+        if canonical_combining_class(c) == 0 && !segment.is_empty() {
+            push(&segment, segment_start, &mut folded, &mut map);
+            segment.clear();
+            segment_start = offset;
+        }
+        segment.push(c);
     }
+    push(&segment, segment_start, &mut folded, &mut map);
     map.push(text.len());
-    (folded, Some(map))
+    (Cow::Owned(folded), Some(map))
 }
 
 #[cfg(test)]
@@ -218,6 +238,17 @@ mod tests {
     fn hyphen_variants_match() {
         let m = matcher(&[("Komsomolsk-on-Amur", 0)]);
         assert_eq!(found(&m, "to Komsomolsk\u{2011}on\u{2011}Amur."), [("Komsomolsk\u{2011}on\u{2011}Amur", 0)]);
+    }
+
+    #[test]
+    fn composed_and_decomposed_names_match_each_other() {
+        let composed = "Kim Dae-jung met Ségolène Royal";
+        let decomposed = "Kim Dae-jung met Se\u{301}gole\u{300}ne Royal";
+        for alias in ["Ségolène Royal", "Se\u{301}gole\u{300}ne Royal"] {
+            let m = matcher(&[(alias, 0)]);
+            assert_eq!(found(&m, composed), [("Ségolène Royal", 0)]);
+            assert_eq!(found(&m, decomposed), [("Se\u{301}gole\u{300}ne Royal", 0)]);
+        }
     }
 
     #[test]
