@@ -46,6 +46,8 @@ pub struct Footnote {
     pub id: String,
     pub number: usize,
     pub html: String,
+    /// Whether the text refers to it (an unreferenced note has no way back).
+    pub referenced: bool,
 }
 
 impl Footnote {
@@ -54,6 +56,11 @@ impl Footnote {
     pub fn fits_inline(&self) -> bool {
         let blocks = ["<ul", "<ol", "<pre", "<blockquote", "<table", "<h1", "<h2", "<h3", "<div", "<hr"];
         !blocks.iter().any(|b| self.html.contains(b))
+    }
+
+    /// Is it also set beside the text? Only a referenced note that fits.
+    pub fn is_sidenote(&self) -> bool {
+        self.referenced && self.fits_inline()
     }
 }
 
@@ -123,9 +130,18 @@ pub fn render_description(
     let mut annotator = Annotator::new(registry, path, file_text, "../", Mode::Editorial);
     let html = annotator.render(markdown, offset);
     let footnotes = annotator.take_footnotes();
-    let mut html = html;
-    for note in footnotes {
-        let _ = write!(html, "<div class=\"footnote\" id=\"{}\">{}</div>", note.id, note.html);
+    let mut html = fill_sidenotes(&html, &footnotes);
+    if !footnotes.is_empty() {
+        html.push_str("<ol class=\"description-notes\">");
+        for note in &footnotes {
+            let back = if note.referenced {
+                format!(" <a class=\"note-back\" href=\"#note-ref-{}\" aria-label=\"Back to the text\">↩</a>", note.id)
+            } else {
+                String::new()
+            };
+            let _ = write!(html, "<li id=\"note-{}\" value=\"{}\">{}{back}</li>", note.id, note.number, note.html);
+        }
+        html.push_str("</ol>");
     }
     (html, annotator.diagnostics)
 }
@@ -231,7 +247,10 @@ struct Annotator<'r> {
     counters: HashMap<usize, usize>,
     /// Output saved while a footnote definition is captured.
     saved_out: Option<Vec<Event<'static>>>,
-    footnote_defs: Vec<(String, Vec<Event<'static>>)>,
+    /// Footnote definitions: name, rendered events, where in the file.
+    footnote_defs: Vec<(String, Vec<Event<'static>>, usize)>,
+    /// The fragment id of each footnote name, unique per page.
+    note_ids: HashMap<String, String>,
     footnote_numbers: HashMap<String, usize>,
     /// References written so far per footnote id.
     counters_for_notes: HashMap<String, usize>,
@@ -257,6 +276,7 @@ impl<'r> Annotator<'r> {
             counters: HashMap::new(),
             saved_out: None,
             footnote_defs: Vec::new(),
+            note_ids: HashMap::new(),
             footnote_numbers: HashMap::new(),
             counters_for_notes: HashMap::new(),
             matched_patterns: Default::default(),
@@ -307,7 +327,7 @@ impl<'r> Annotator<'r> {
             Event::FootnoteReference(name) => {
                 let next = self.footnote_numbers.len() + 1;
                 let number = *self.footnote_numbers.entry(name.to_string()).or_insert(next);
-                let id = note_id(&name);
+                let id = self.note_id(&name);
                 // The first reference is `note-ref-<id>`, the target of the
                 // note's back link; later ones get a counter to stay unique.
                 let uses = self.counters_for_notes.entry(id.clone()).or_insert(0);
@@ -371,7 +391,7 @@ impl<'r> Annotator<'r> {
             Tag::FootnoteDefinition(name) => {
                 self.no_scan += 1;
                 self.saved_out = Some(std::mem::take(&mut self.out));
-                self.footnote_defs.push((name.to_string(), Vec::new()));
+                self.footnote_defs.push((name.to_string(), Vec::new(), source.start));
                 return;
             }
             Tag::Link { dest_url, .. } => {
@@ -584,19 +604,57 @@ impl<'r> Annotator<'r> {
 
     /// The footnote definitions, numbered in order of first reference;
     /// unreferenced ones last.
+    /// The fragment id for a footnote name: its slug, made unique on the
+    /// page when two names slug alike.
+    fn note_id(&mut self, name: &str) -> String {
+        if let Some(id) = self.note_ids.get(name) {
+            return id.clone();
+        }
+        let base = note_id(name);
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.note_ids.values().any(|taken| *taken == id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.note_ids.insert(name.to_string(), id.clone());
+        id
+    }
+
     fn take_footnotes(&mut self) -> Vec<Footnote> {
         let mut defs = std::mem::take(&mut self.footnote_defs);
+        // A name defined twice keeps its first definition.
+        let mut seen = std::collections::HashSet::new();
+        let mut duplicates = Vec::new();
+        defs.retain(|(name, _, at)| {
+            let first = seen.insert(name.clone());
+            if !first {
+                duplicates.push((name.clone(), *at));
+            }
+            first
+        });
+        for (name, at) in duplicates {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    Code::DuplicateId,
+                    format!("the footnote `[^{name}]` is defined twice; this one is ignored"),
+                )
+                .at(Location::from_range(self.path, self.file_text, at..at + name.len() + 3))
+                .with_hint("give each note its own name"),
+            );
+        }
         let mut next = self.footnote_numbers.len();
-        defs.sort_by_key(|(name, _)| self.footnote_numbers.get(name).copied().unwrap_or(usize::MAX));
+        defs.sort_by_key(|(name, _, _)| self.footnote_numbers.get(name).copied().unwrap_or(usize::MAX));
         defs.into_iter()
-            .map(|(name, events)| {
+            .map(|(name, events, _)| {
                 let number = self.footnote_numbers.get(&name).copied().unwrap_or_else(|| {
                     next += 1;
                     next
                 });
                 let mut html_out = String::new();
                 html::push_html(&mut html_out, events.into_iter());
-                Footnote { id: note_id(&name), number, html: html_out }
+                let referenced = self.footnote_numbers.contains_key(&name);
+                Footnote { id: self.note_id(&name), number, html: html_out, referenced }
             })
             .collect()
     }

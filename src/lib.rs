@@ -72,11 +72,17 @@ impl Site {
 /// Runs the whole pipeline except writing. Errors from every file are
 /// reported together.
 pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
-    let (sources, mut diagnostics) = load::load(root)?;
+    let (sources, diagnostics) = load::load(root)?;
+    render_sources(&sources, diagnostics)
+}
+
+/// Runs every stage after loading on a site held in memory (as the fuzz
+/// target and property tests do), adding to the diagnostics of loading.
+pub fn render_sources(sources: &load::SiteSources, mut diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
     let templates = render::load_templates(&sources.templates);
-    let parsed = parse::parse_site(&sources);
+    let parsed = parse::parse_site(sources);
     diagnostics.extend(parsed.diagnostics.0.iter().cloned());
-    let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
+    let registry = resolve::resolve(parsed, sources, &mut diagnostics);
 
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
@@ -121,7 +127,7 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
 
     let input = RenderInput { registry: &registry, articles: &articles, index: &index, descriptions: &descriptions };
     let pages = render::render_site(&templates, &input)?;
-    Ok(Site { registry, articles, index, pages, static_files: sources.static_files, warnings })
+    Ok(Site { registry, articles, index, pages, static_files: sources.static_files.clone(), warnings })
 }
 
 /// Warnings that need the whole site: entities never mentioned, aliases that

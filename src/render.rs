@@ -244,6 +244,8 @@ struct FootnoteContext<'a> {
     html: &'a str,
     /// Also shown beside the text on wide screens.
     sidenote: bool,
+    /// The text refers to it, so it can link back.
+    referenced: bool,
 }
 
 #[derive(Serialize)]
@@ -553,12 +555,18 @@ impl<'a> Renderer<'a> {
             footnotes: annotated
                 .footnotes
                 .iter()
-                .map(|f| FootnoteContext { id: &f.id, number: f.number, html: &f.html, sidenote: f.fits_inline() })
+                .map(|f| FootnoteContext {
+                    id: &f.id,
+                    number: f.number,
+                    html: &f.html,
+                    sidenote: f.is_sidenote(),
+                    referenced: f.referenced,
+                })
                 .collect(),
             tags: &doc.tags,
             mention_count: annotated.mentions.len(),
             route_declared: !doc.route.is_empty(),
-            all_sidenotes: annotated.footnotes.iter().all(|f| f.fits_inline()),
+            all_sidenotes: annotated.footnotes.iter().all(|f| f.is_sidenote()),
         };
         let title = format!("{} · {}", doc.title.value, self.site.title);
         let cast = || self.input.index.cast[a].iter().map(|m| m.entity);

@@ -4,6 +4,7 @@
 mod build;
 mod diagnostics;
 mod edition;
+mod properties;
 mod security;
 mod serve;
 mod support;

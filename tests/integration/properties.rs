@@ -1,0 +1,106 @@
+//! Property tests: whatever the text, a build either succeeds with a sound
+//! site or fails with located errors. It never panics.
+
+use std::path::PathBuf;
+
+use gloss::diagnostic::Diagnostics;
+use gloss::load::{SiteSources, SourceFile};
+use proptest::prelude::*;
+
+/// Pieces that exercise the annotator: aliases (some shared), Markdown
+/// syntax, mention links, footnotes, raw HTML, awkward Unicode.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Kim".to_string()),
+        Just("Kim Yong Sam".to_string()),
+        Just("Kim’s".to_string()),
+        Just("the North".to_string()),
+        Just("the north".to_string()),
+        Just("Putin".to_string()),
+        Just("[the leader](@kim)".to_string()),
+        Just("[x](@kim,putin)".to_string()),
+        Just("[x](@nobody)".to_string()),
+        Just("[Kim](@)".to_string()),
+        Just("[link](https://example.org)".to_string()),
+        Just("[bad](javascript:alert(1))".to_string()),
+        Just("`Kim`".to_string()),
+        Just("```\nKim\n```".to_string()),
+        Just("*".to_string()),
+        Just("**".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just("(".to_string()),
+        Just("[^n]".to_string()),
+        Just("\n\n[^n]: a note on Kim\n\n".to_string()),
+        Just("<b>".to_string()),
+        Just("</script>".to_string()),
+        Just("\n\n".to_string()),
+        Just("\n- ".to_string()),
+        Just("\n> ".to_string()),
+        Just("\n# ".to_string()),
+        Just("| a | b |\n|---|---|\n| Kim | Putin |".to_string()),
+        Just(". ".to_string()),
+        Just("\u{2028}".to_string()),
+        Just("e\u{301}".to_string()),
+        Just("\r\n".to_string()),
+        Just("\t".to_string()),
+        "[a-zA-Z]{1,8}",
+        "\\PC{1,4}",
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..40).prop_map(|p| p.join(" "))
+}
+
+fn entity(name: &str, aliases: &[String], related: &str, body: &str) -> String {
+    let aliases: Vec<String> = aliases.iter().map(|a| format!("{a:?}")).collect();
+    format!("---\nname: {name}\naliases: [{}]\nsummary: s\nrelated: [{related}]\n---\n{body}\n", aliases.join(", "))
+}
+
+fn site(article: &str, title: &str, kim_aliases: &[String], putin_aliases: &[String], body: &str) -> SiteSources {
+    let file = |path: &str, text: String| SourceFile { path: PathBuf::from(path), text };
+    SiteSources {
+        site_yaml: Some(file("content/site.yaml", "title: Property\n".into())),
+        content: vec![
+            file("content/articles/a.md", format!("---\ntitle: {title:?}\n---\n{article}\n")),
+            file("content/people/kim.md", entity("Kim Jong-il", kim_aliases, "putin", body)),
+            file("content/people/putin.md", entity("Vladimir Putin", putin_aliases, "kim", "President.")),
+            file("content/people/kim-yong-sam.md", entity("Kim Yong-sam", &["Kim Yong Sam".into()], "", "x")),
+        ],
+        templates: Vec::new(),
+        static_files: Vec::new(),
+    }
+}
+
+fn aliases() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(prop_oneof![Just("Kim".to_string()), Just("the North".to_string()), "[a-z]{1,6}"], 0..3)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_builds_a_sound_site_or_fails_with_located_errors(
+        article in text(),
+        title in text(),
+        kim in aliases(),
+        putin in aliases(),
+        body in text(),
+    ) {
+        match gloss::render_sources(&site(&article, &title, &kim, &putin, &body), Diagnostics::default()) {
+            Ok(site) => {
+                let files = vec!["style.css".to_string(), "gloss.js".to_string(), "favicon.svg".to_string()];
+                let (problems, _) = gloss::check::check_pages(&site.pages, &files);
+                let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+                prop_assert!(problems.is_empty(), "{}", shown.join("\n"));
+            }
+            Err(diagnostics) => {
+                prop_assert!(diagnostics.has_errors());
+                for d in diagnostics.0.iter().filter(|d| d.is_error()) {
+                    prop_assert!(d.path.is_some(), "an error without a file: {}", d);
+                }
+            }
+        }
+    }
+}
