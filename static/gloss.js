@@ -66,7 +66,8 @@
     var ids = (mention.getAttribute("data-entity") || "").split(" ").filter(function (id) { return cards[id]; });
     if (!ids.length) return;
     preview = buildPreview(ids);
-    document.body.appendChild(preview);
+    // Inside the main landmark, so that no content sits outside a landmark.
+    (mention.closest("main") || document.body).appendChild(preview);
     place(preview, mention);
     owner = mention;
     mention.setAttribute("aria-describedby", "gloss-preview");
@@ -179,15 +180,13 @@
       option.id = "search-result-" + i;
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", i === active ? "true" : "false");
-      var link = el("a", null);
-      link.href = root + entry.u;
-      link.tabIndex = -1;
-      link.appendChild(el("span", "search-title", entry.t));
-      link.appendChild(el("span", "search-kind", entry.k === "Text" ? "in the text" : entry.k));
+      // An option holds text only (no link: an option is itself the
+      // control); choosing it, by click or Enter, opens its page.
+      option.appendChild(el("span", "search-title", entry.t));
+      option.appendChild(el("span", "search-kind", entry.k === "Text" ? "in the text" : entry.k));
       var detail = entry.k === "Text" ? snippet(entry.s, input.value) : entry.s;
-      if (detail) link.appendChild(el("span", "search-detail", detail));
-      option.appendChild(link);
-      option.addEventListener("click", function () { location.href = link.href; });
+      if (detail) option.appendChild(el("span", "search-detail", detail));
+      option.addEventListener("click", function () { location.href = root + entry.u; });
       list.appendChild(option);
     });
     if (active >= 0) input.setAttribute("aria-activedescendant", "search-result-" + active);

@@ -224,6 +224,13 @@ for (const origin of ORIGINS) {
         await page.keyboard.press("Enter");
         await page.waitForURL((url) => sitePath(origin, url.href) === PERSON);
         assert.equal(await page.locator("h1").innerText(), "Konstantin Pulikovsky");
+
+        // From a page one folder down, with the button, choosing by click.
+        await page.locator("#search-toggle").click();
+        await page.locator("#search-input").fill("Vladivostok");
+        await page.locator('#search-results [role="option"]', { hasText: "Vladivostok" }).first().click();
+        await page.waitForURL((url) => sitePath(origin, url.href) === "places/vladivostok.html");
+        assert.equal(await page.locator("h1").innerText(), "Vladivostok");
       }));
 
     test("axe finds nothing with the preview card or the search dialog open, light and dark", async () => {
