@@ -373,8 +373,54 @@ pub fn article_path(slug: &str) -> String {
     format!("articles/{slug}.html")
 }
 
+/// One output file of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageId {
+    Home,
+    NotFound,
+    Article(usize),
+    /// The A–Z index of a kind (by index into the kinds).
+    Kind(usize),
+    Entity(usize),
+    SearchIndex,
+    Sitemap,
+    Robots,
+}
+
+/// Every output file of the site, in a fixed order.
+pub fn all_pages(registry: &Registry) -> Vec<PageId> {
+    let mut ids = vec![PageId::Home, PageId::NotFound];
+    ids.extend((0..registry.articles.len()).map(PageId::Article));
+    ids.extend((0..registry.config.kinds.len()).filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind));
+    ids.extend((0..registry.entities.len()).map(PageId::Entity));
+    ids.push(PageId::SearchIndex);
+    if registry.config.base_url.is_some() {
+        ids.extend([PageId::Sitemap, PageId::Robots]);
+    }
+    ids
+}
+
+/// The output path of a page.
+pub fn page_path(registry: &Registry, id: PageId) -> String {
+    match id {
+        PageId::Home => "index.html".into(),
+        PageId::NotFound => "404.html".into(),
+        PageId::Article(a) => article_path(&registry.articles[a].slug),
+        PageId::Kind(k) => format!("{}/index.html", registry.config.kinds[k].folder),
+        PageId::Entity(e) => registry.entity_path(e),
+        PageId::SearchIndex => search::INDEX_PATH.into(),
+        PageId::Sitemap => "sitemap.xml".into(),
+        PageId::Robots => "robots.txt".into(),
+    }
+}
+
 /// Renders every page of the site.
 pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Page>, Diagnostics> {
+    render_pages(templates, input, &all_pages(input.registry))
+}
+
+/// Renders the given pages (in parallel), in the order given.
+pub fn render_pages(templates: &Templates, input: &RenderInput, ids: &[PageId]) -> Result<Vec<Page>, Diagnostics> {
     let registry = input.registry;
     let config = &registry.config;
     let mut per_kind = vec![0; config.kinds.len()];
@@ -395,12 +441,7 @@ pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Pag
         home: "index.html",
     };
     let renderer = Renderer { templates, input, site: &site };
-
-    let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
-    jobs.extend((0..registry.articles.len()).map(Job::Article));
-    jobs.extend((0..config.kinds.len()).filter(|&k| per_kind[k] > 0).map(Job::Kind));
-    jobs.extend((0..registry.entities.len()).map(Job::Entity));
-    let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
+    let results: Vec<Result<Page, Diagnostic>> = ids.par_iter().map(|id| renderer.render(*id)).collect();
 
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Diagnostics::default();
@@ -418,24 +459,7 @@ pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Pag
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    pages.push(Page { path: search::INDEX_PATH.into(), html: search::search_index(registry, input.articles) });
-    if let Some(base) = &config.base_url {
-        let paths: Vec<&str> =
-            pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
-        let sitemap = structured::sitemap(base, &paths);
-        pages.push(Page { path: "sitemap.xml".into(), html: sitemap });
-        pages.push(Page { path: "robots.txt".into(), html: structured::robots(base) });
-    }
     Ok(pages)
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Job {
-    Home,
-    NotFound,
-    Article(usize),
-    Kind(usize),
-    Entity(usize),
 }
 
 struct Renderer<'a> {
@@ -445,17 +469,31 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn render(&self, job: Job) -> Result<Page, Diagnostic> {
-        match job {
-            Job::Home => self.home(),
-            Job::NotFound => {
+    fn render(&self, id: PageId) -> Result<Page, Diagnostic> {
+        let registry = self.input.registry;
+        let text = |html: String| Ok(Page { path: page_path(registry, id), html });
+        match id {
+            PageId::SearchIndex => text(search::search_index(registry, self.input.articles)),
+            PageId::Sitemap => {
+                let base = registry.config.base_url.as_deref().unwrap_or_default();
+                let paths: Vec<String> = all_pages(registry)
+                    .into_iter()
+                    .filter(|p| matches!(p, PageId::Home | PageId::Article(_) | PageId::Kind(_) | PageId::Entity(_)))
+                    .map(|p| page_path(registry, p))
+                    .collect();
+                let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+                text(structured::sitemap(base, &paths))
+            }
+            PageId::Robots => text(structured::robots(registry.config.base_url.as_deref().unwrap_or_default())),
+            PageId::Home => self.home(),
+            PageId::NotFound => {
                 let title = format!("Page not found · {}", self.site.title);
                 let meta = Meta { description: None, og_type: "website", jsonld: String::new() };
                 self.page("404.html", "404.html".into(), "", title, meta, NotFoundPage {})
             }
-            Job::Article(a) => self.article(a),
-            Job::Kind(k) => self.kind(k),
-            Job::Entity(e) => self.entity(e),
+            PageId::Article(a) => self.article(a),
+            PageId::Kind(k) => self.kind(k),
+            PageId::Entity(e) => self.entity(e),
         }
     }
 
