@@ -27,7 +27,7 @@ pub fn network_svg(nodes: &[Node], edges: &[(usize, usize, usize)], label: &str)
     let max_edge = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
     let max_mentions = nodes.iter().map(|n| n.mentions).max().unwrap_or(1).max(1) as f64;
     let mut svg = format!(
-        "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"img\" aria-label=\"{}\">",
+        "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"group\" aria-label=\"{}\">",
         escape(label)
     );
     for &(a, b, count) in edges {

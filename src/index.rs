@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::annotate::AnnotatedArticle;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::resolve::Registry;
 
 /// A mention seen from an entity: which article, which mention.
@@ -112,4 +113,68 @@ impl SiteIndex {
             .collect();
         SiteIndex { mentions_of, related, cast }
     }
+}
+
+/// Warnings that need the whole site: entities never mentioned, aliases that
+/// never match, entities without a summary.
+pub(crate) fn lint(
+    registry: &Registry,
+    articles: &[AnnotatedArticle],
+    index: &SiteIndex,
+    texts: &[&str],
+) -> Vec<Diagnostic> {
+    let matcher = &registry.matcher;
+    let mut used: Vec<Vec<bool>> = registry.entities.iter().map(|e| vec![false; e.aliases.len()]).collect();
+    let mut mark = |pattern: usize| {
+        for owner in &matcher.patterns[pattern].owners {
+            if let Some(a) = owner.alias {
+                used[owner.entity][a] = true;
+            }
+        }
+    };
+    for article in articles {
+        article.matched_patterns.iter().for_each(|&p| mark(p));
+        // An alias written inside an explicit link counts as used too.
+        for mention in article.mentions.iter().filter(|m| m.explicit) {
+            for found in matcher.find(&mention.text) {
+                if found.start == 0 && found.end == mention.text.len() {
+                    mark(found.pattern);
+                }
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    for (e, entity) in registry.entities.iter().enumerate() {
+        let at = |span: std::ops::Range<usize>| Location::from_range(&entity.path, texts[e], span);
+        if index.mentions_of[e].is_empty() && !registry.articles.is_empty() {
+            warnings.push(
+                Diagnostic::warning(
+                    Code::NeverMentioned,
+                    format!("`{}` is never mentioned in any article", entity.name.value),
+                )
+                .at(at(entity.name.span.clone()))
+                .with_hint("add an alias that occurs in the text, or link a mention explicitly with `[text](@id)`"),
+            );
+        }
+        if entity.summary.is_none() {
+            warnings.push(
+                Diagnostic::warning(Code::MissingSummary, format!("`{}` has no summary", entity.name.value))
+                    .at(at(entity.name.span.clone()))
+                    .with_hint("add `summary: ...`, one sentence shown in previews and indexes"),
+            );
+        }
+        for (a, alias) in entity.aliases.iter().enumerate() {
+            if !used[e][a] && !registry.articles.is_empty() {
+                warnings.push(
+                    Diagnostic::warning(
+                        Code::UnusedAlias,
+                        format!("the alias `{}` never matches any article text", alias.value),
+                    )
+                    .at(at(alias.span.clone()))
+                    .with_hint("aliases match case-sensitively and as whole words; check the spelling or remove it"),
+                );
+            }
+        }
+    }
+    warnings
 }

@@ -12,6 +12,7 @@ pub mod check;
 pub mod context;
 pub mod diagnostic;
 pub mod graph;
+pub mod incremental;
 pub mod index;
 pub mod load;
 pub mod map;
@@ -33,20 +34,23 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::annotate::AnnotatedArticle;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
 use crate::render::{Page, RenderInput};
 use crate::resolve::Registry;
 
 /// A site built in memory: every page, and what was learnt on the way.
 pub struct Site {
+    /// What the site was built from (kept so it can be rebuilt in part).
+    pub sources: load::SiteSources,
     pub registry: Registry,
     pub articles: Vec<AnnotatedArticle>,
+    /// Each entity's description, rendered.
+    pub descriptions: Vec<String>,
     pub index: SiteIndex,
     pub pages: Vec<Page>,
-    /// Files under `static/` to copy, relative to it.
-    pub static_files: Vec<PathBuf>,
     pub warnings: Diagnostics,
+    templates: render::Templates,
 }
 
 impl Site {
@@ -73,16 +77,16 @@ impl Site {
 /// reported together.
 pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
     let (sources, diagnostics) = load::load(root)?;
-    render_sources(&sources, diagnostics)
+    render_sources(sources, diagnostics)
 }
 
 /// Runs every stage after loading on a site held in memory (as the fuzz
 /// target and property tests do), adding to the diagnostics of loading.
-pub fn render_sources(sources: &load::SiteSources, mut diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
+pub fn render_sources(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
     let templates = render::load_templates(&sources.templates);
-    let parsed = parse::parse_site(sources);
+    let parsed = parse::parse_site(&sources);
     diagnostics.extend(parsed.diagnostics.0.iter().cloned());
-    let registry = resolve::resolve(parsed, sources, &mut diagnostics);
+    let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
 
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
@@ -122,71 +126,13 @@ pub fn render_sources(sources: &load::SiteSources, mut diagnostics: Diagnostics)
     let mut warnings = diagnostics;
 
     let index = SiteIndex::build(&registry, &articles);
-    warnings.extend(lint(&registry, &articles, &index, &entity_texts));
+    warnings.extend(index::lint(&registry, &articles, &index, &entity_texts));
     warnings.sort();
 
     let input = RenderInput { registry: &registry, articles: &articles, index: &index, descriptions: &descriptions };
     let pages = render::render_site(&templates, &input)?;
-    Ok(Site { registry, articles, index, pages, static_files: sources.static_files.clone(), warnings })
-}
-
-/// Warnings that need the whole site: entities never mentioned, aliases that
-/// never match, entities without a summary.
-fn lint(registry: &Registry, articles: &[AnnotatedArticle], index: &SiteIndex, texts: &[&str]) -> Vec<Diagnostic> {
-    let matcher = &registry.matcher;
-    let mut used: Vec<Vec<bool>> = registry.entities.iter().map(|e| vec![false; e.aliases.len()]).collect();
-    let mut mark = |pattern: usize| {
-        for owner in &matcher.patterns[pattern].owners {
-            if let Some(a) = owner.alias {
-                used[owner.entity][a] = true;
-            }
-        }
-    };
-    for article in articles {
-        article.matched_patterns.iter().for_each(|&p| mark(p));
-        // An alias written inside an explicit link counts as used too.
-        for mention in article.mentions.iter().filter(|m| m.explicit) {
-            for found in matcher.find(&mention.text) {
-                if found.start == 0 && found.end == mention.text.len() {
-                    mark(found.pattern);
-                }
-            }
-        }
-    }
-    let mut warnings = Vec::new();
-    for (e, entity) in registry.entities.iter().enumerate() {
-        let at = |span: std::ops::Range<usize>| Location::from_range(&entity.path, texts[e], span);
-        if index.mentions_of[e].is_empty() && !registry.articles.is_empty() {
-            warnings.push(
-                Diagnostic::warning(
-                    Code::NeverMentioned,
-                    format!("`{}` is never mentioned in any article", entity.name.value),
-                )
-                .at(at(entity.name.span.clone()))
-                .with_hint("add an alias that occurs in the text, or link a mention explicitly with `[text](@id)`"),
-            );
-        }
-        if entity.summary.is_none() {
-            warnings.push(
-                Diagnostic::warning(Code::MissingSummary, format!("`{}` has no summary", entity.name.value))
-                    .at(at(entity.name.span.clone()))
-                    .with_hint("add `summary: ...`, one sentence shown in previews and indexes"),
-            );
-        }
-        for (a, alias) in entity.aliases.iter().enumerate() {
-            if !used[e][a] && !registry.articles.is_empty() {
-                warnings.push(
-                    Diagnostic::warning(
-                        Code::UnusedAlias,
-                        format!("the alias `{}` never matches any article text", alias.value),
-                    )
-                    .at(at(alias.span.clone()))
-                    .with_hint("aliases match case-sensitively and as whole words; check the spelling or remove it"),
-                );
-            }
-        }
-    }
-    warnings
+    drop(texts);
+    Ok(Site { sources, registry, articles, descriptions, index, pages, warnings, templates })
 }
 
 /// The outcome of `gloss check`: the site in memory and everything found
@@ -203,7 +149,7 @@ pub struct CheckReport {
 pub fn check_site(root: &Path) -> Result<CheckReport, Diagnostics> {
     let site = render_site(root)?;
     let mut files: Vec<String> = write::DEFAULT_STATIC.iter().map(|(name, _)| name.to_string()).collect();
-    files.extend(site.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+    files.extend(site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
     let (problems, counts) = check::check_pages(&site.pages, &files);
     let mut diagnostics = site.warnings.clone();
     diagnostics.extend(problems);
@@ -234,7 +180,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let site = render_site(&options.root)?;
-    write::write_site(&options.root, &output, &site.pages, &site.static_files, options.force)
+    write::write_site(&options.root, &output, &site.pages, &site.sources.static_files, options.force)
         .map_err(|d| Diagnostics(vec![d]))?;
     Ok(BuildReport { site, output, elapsed: started.elapsed() })
 }

@@ -77,6 +77,17 @@ pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
     Ok((sources, diagnostics))
 }
 
+/// Reads one site file again (for incremental rebuilds). `None` when it is
+/// gone or no longer a regular file.
+pub fn read_one(root: &Path, relative: &Path) -> Option<Result<SourceFile, Diagnostics>> {
+    let path = root.join(relative);
+    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut diagnostics = Diagnostics::default();
+    Some(read_text(&path, relative.to_path_buf(), &mut diagnostics).ok_or(diagnostics))
+}
+
 /// Regular files below `dir`, sorted by name, symlinks not followed.
 fn walk_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
     let mut files = Vec::new();

@@ -374,7 +374,7 @@ pub fn article_path(slug: &str) -> String {
 }
 
 /// One output file of the site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageId {
     Home,
     NotFound,
@@ -391,7 +391,9 @@ pub enum PageId {
 pub fn all_pages(registry: &Registry) -> Vec<PageId> {
     let mut ids = vec![PageId::Home, PageId::NotFound];
     ids.extend((0..registry.articles.len()).map(PageId::Article));
-    ids.extend((0..registry.config.kinds.len()).filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind));
+    ids.extend(
+        (0..registry.config.kinds.len()).filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
+    );
     ids.extend((0..registry.entities.len()).map(PageId::Entity));
     ids.push(PageId::SearchIndex);
     if registry.config.base_url.is_some() {

@@ -23,7 +23,9 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::incremental::Update;
 use crate::write::DEFAULT_STATIC;
+use crate::Site;
 
 /// Options of `gloss serve`.
 #[derive(Debug, Clone)]
@@ -54,6 +56,9 @@ struct Served {
 /// Everything the server threads share.
 struct Shared {
     root: PathBuf,
+    /// The last good build, kept to rebuild in part.
+    build: Mutex<Option<Site>>,
+    /// What is being served.
     site: RwLock<Served>,
     /// One sender per open event stream.
     listeners: Mutex<Vec<Sender<String>>>,
@@ -66,10 +71,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     })?;
     let shared = Arc::new(Shared {
         root: root.clone(),
+        build: Mutex::new(None),
         site: RwLock::new(Served { files: HashMap::new(), static_files: HashSet::new(), error: None }),
         listeners: Mutex::new(Vec::new()),
     });
-    rebuild(&shared);
+    rebuild(&shared, &[]);
 
     let listener = bind(options.bind, options.port)?;
     let address = listener.local_addr().map_err(|e| Diagnostic::error(Code::Io, e.to_string()))?;
@@ -118,15 +124,18 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
 
 /// Watches the site's sources; every debounced batch of changes sends one
 /// message.
-fn watch(root: &Path, changes: Sender<Instant>) -> Result<impl Drop, Diagnostic> {
+fn watch(root: &Path, changes: Sender<(Instant, Vec<PathBuf>)>) -> Result<impl Drop, Diagnostic> {
     let mut debouncer = new_debouncer(Duration::from_millis(30), None, move |result: DebounceEventResult| {
         // Reading the site to rebuild it shows up as access events: only
         // changes count, or every build would trigger the next.
-        let changed = result.is_ok_and(|events| {
-            events.iter().any(|e| matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)))
-        });
-        if changed {
-            let _ = changes.send(Instant::now());
+        let Ok(events) = result else { return };
+        let paths: Vec<PathBuf> = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)))
+            .flat_map(|e| e.paths.iter().cloned())
+            .collect();
+        if !paths.is_empty() {
+            let _ = changes.send((Instant::now(), paths));
         }
     })
     .map_err(|e| Diagnostic::error(Code::Io, format!("cannot watch the site for changes: {e}")))?;
@@ -141,41 +150,75 @@ fn watch(root: &Path, changes: Sender<Instant>) -> Result<impl Drop, Diagnostic>
     Ok(debouncer)
 }
 
-fn rebuild_on_change(shared: &Shared, changed: &Receiver<Instant>) {
-    while let Ok(first) = changed.recv() {
+fn rebuild_on_change(shared: &Shared, changed: &Receiver<(Instant, Vec<PathBuf>)>) {
+    while let Ok((first, mut paths)) = changed.recv() {
         // Coalesce changes that arrived while the last build ran.
-        while changed.try_recv().is_ok() {}
-        rebuild(shared);
-        eprintln!("  rebuilt in {} ms after the change", first.elapsed().as_millis());
+        while let Ok((_, more)) = changed.try_recv() {
+            paths.extend(more);
+        }
+        rebuild(shared, &paths);
+        eprintln!("  done {} ms after the change", first.elapsed().as_millis());
     }
 }
 
-/// Rebuilds the site in memory and tells every open page.
-fn rebuild(shared: &Shared) {
+/// Brings the served site up to date: only the pages that depend on the
+/// changed files when that is possible, else the whole site. Every open page
+/// is told the outcome.
+fn rebuild(shared: &Shared, changed: &[PathBuf]) {
     let started = Instant::now();
-    match crate::render_site(&shared.root) {
-        Ok(site) => {
-            let mut files: HashMap<String, Arc<Vec<u8>>> =
-                DEFAULT_STATIC.iter().map(|(name, bytes)| (name.to_string(), Arc::new(bytes.to_vec()))).collect();
-            for page in &site.pages {
-                files.insert(page.path.clone(), Arc::new(inject_reload(&page.html).into_bytes()));
-            }
-            let static_files = site.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+    let mut guard = shared.build.lock().expect("no thread panics holding the lock");
+    let outcome = match guard.as_mut() {
+        Some(site) if !changed.is_empty() => site.update(&shared.root, changed).map(Some),
+        _ => crate::render_site(&shared.root).map(|site| {
+            *guard = Some(site);
+            None
+        }),
+    };
+    let site = guard.as_ref();
+    match (outcome, site) {
+        (Ok(update), Some(site)) => {
+            let mut served = shared.site.write().expect("no thread panics holding the lock");
+            let rendered = match update {
+                Some(Update::Pages(paths)) => {
+                    let wanted: HashSet<&str> = paths.iter().map(String::as_str).collect();
+                    for page in site.pages.iter().filter(|p| wanted.contains(p.path.as_str())) {
+                        served.files.insert(page.path.clone(), Arc::new(inject_reload(&page.html).into_bytes()));
+                    }
+                    format!("{} of {} pages", paths.len(), site.pages.len())
+                }
+                Some(Update::Full) | None => {
+                    *served = serve_all(site);
+                    format!("{} pages", site.pages.len())
+                }
+            };
+            served.error = None;
+            drop(served);
             for warning in &site.warnings.0 {
                 eprintln!("{}\n", warning.render(false));
             }
-            eprintln!("Built {}: {} pages in {} ms", site.describe(), site.pages.len(), started.elapsed().as_millis());
-            *shared.site.write().expect("no thread panics holding the lock") =
-                Served { files, static_files, error: None };
+            eprintln!("Built {}: {rendered} in {} ms", site.describe(), started.elapsed().as_millis());
             broadcast(shared, "reload", "");
         }
-        Err(diagnostics) => {
+        (Ok(_), None) => {}
+        (Err(diagnostics), _) => {
             let report = report(&diagnostics);
             eprintln!("{report}\nThe last good version of the site is still being served.");
             shared.site.write().expect("no thread panics holding the lock").error = Some(report.clone());
             broadcast(shared, "failed", &report);
         }
     }
+}
+
+/// Every page of `site`, with the reload script, and the default static
+/// files.
+fn serve_all(site: &Site) -> Served {
+    let mut files: HashMap<String, Arc<Vec<u8>>> =
+        DEFAULT_STATIC.iter().map(|(name, bytes)| (name.to_string(), Arc::new(bytes.to_vec()))).collect();
+    for page in &site.pages {
+        files.insert(page.path.clone(), Arc::new(inject_reload(&page.html).into_bytes()));
+    }
+    let static_files = site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+    Served { files, static_files, error: None }
 }
 
 fn report(diagnostics: &Diagnostics) -> String {

@@ -31,14 +31,14 @@ fn kim() -> Vec<(String, String)> {
 fn crlf_line_endings_bom_and_tabs() {
     let entity = "\u{feff}---\r\nname: Kim Jong-il\r\naliases:\r\n\t- Kim\r\nsummary: s\r\n---\r\nLeader.\r\n";
     let sources = site_with("Kim\tmet\r\nKim.\r\n", vec![("kim".into(), entity.into())]);
-    let site = gloss::render_sources(&sources, Diagnostics::default());
+    let site = gloss::render_sources(sources, Diagnostics::default());
     // A tab in YAML indentation is a YAML error: reported, not a panic.
     if let Err(d) = &site {
         assert!(d.0.iter().all(|d| d.location.is_some()), "{d:?}");
     }
     let entity = "\u{feff}---\r\nname: Kim Jong-il\r\naliases: [Kim]\r\nsummary: s\r\n---\r\nLeader.\r\n";
     let site = gloss::render_sources(
-        &site_with("Kim\tmet\r\nKim.\r\n", vec![("kim".into(), entity.into())]),
+        site_with("Kim\tmet\r\nKim.\r\n", vec![("kim".into(), entity.into())]),
         Diagnostics::default(),
     )
     .expect("CRLF and a byte-order mark build");
@@ -48,7 +48,7 @@ fn crlf_line_endings_bom_and_tabs() {
 #[test]
 fn ten_thousand_mentions_in_one_paragraph() {
     let paragraph = "Kim and ".repeat(10_000);
-    let site = gloss::render_sources(&site_with(&paragraph, kim()), Diagnostics::default()).unwrap();
+    let site = gloss::render_sources(site_with(&paragraph, kim()), Diagnostics::default()).unwrap();
     assert_eq!(site.mention_count(), 10_000);
     let page = site.pages.iter().find(|p| p.path == "people/kim.html").unwrap();
     assert!(page.html.contains("#m-kim-10000"));
@@ -59,7 +59,7 @@ fn deeply_nested_lists_and_quotes() {
     let quotes = format!("{}Kim", "> ".repeat(300));
     let lists: String = (0..300).map(|depth| format!("{}- Kim\n", "  ".repeat(depth))).collect();
     for article in [quotes, lists] {
-        match gloss::render_sources(&site_with(&article, kim()), Diagnostics::default()) {
+        match gloss::render_sources(site_with(&article, kim()), Diagnostics::default()) {
             Ok(site) => assert!(site.mention_count() >= 1),
             Err(d) => assert!(d.0.iter().all(|d| d.path.is_some())),
         }

@@ -5,6 +5,7 @@ mod awkward;
 mod build;
 mod diagnostics;
 mod edition;
+mod incremental;
 mod properties;
 mod security;
 mod serve;

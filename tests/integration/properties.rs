@@ -88,7 +88,7 @@ proptest! {
         putin in aliases(),
         body in text(),
     ) {
-        match gloss::render_sources(&site(&article, &title, &kim, &putin, &body), Diagnostics::default()) {
+        match gloss::render_sources(site(&article, &title, &kim, &putin, &body), Diagnostics::default()) {
             Ok(site) => {
                 let files = vec!["style.css".to_string(), "gloss.js".to_string(), "favicon.svg".to_string()];
                 let (problems, _) = gloss::check::check_pages(&site.pages, &files);

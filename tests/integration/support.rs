@@ -37,7 +37,7 @@ impl Pages {
     pub fn of(site: &Site) -> Pages {
         let pages = site.pages.iter().map(|p| (p.path.clone(), Html::parse_document(&p.html))).collect();
         let mut files: BTreeSet<String> = gloss::write::DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
-        files.extend(site.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+        files.extend(site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
         Pages { pages, files }
     }
 

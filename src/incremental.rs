@@ -1,0 +1,195 @@
+//! Incremental rebuilds for `gloss serve`: after an edit, re-render only the
+//! pages that depend on it.
+//!
+//! An edited article is re-parsed and re-annotated alone; the index
+//! (backlinks, co-mentions) is rebuilt, which is cheap; then only the pages
+//! that can show something of it are rendered again: the article, the
+//! entities mentioned in it before or after the edit, their kind indexes
+//! and the home page. An edited entity description, summary or fact
+//! re-renders that entity, the articles whose previews carry it, its kind
+//! index and its related entities. Anything that changes matching or page
+//! structure (names, aliases, new or deleted files, dates, site settings,
+//! templates, static files) falls back to a full build, which is always
+//! correct.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostics;
+use crate::index::SiteIndex;
+use crate::render::{PageId, RenderInput};
+use crate::{annotate, index, load, parse, render, render_site, Site};
+
+/// What an update did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Update {
+    /// The whole site was rebuilt.
+    Full,
+    /// Only these pages were rendered again (paths relative to the root).
+    Pages(Vec<String>),
+}
+
+/// One edited content file, parsed and checked, not yet applied.
+struct Edit {
+    /// Its place in `sources.content`, and its new text.
+    slot: usize,
+    file: load::SourceFile,
+    change: Change,
+}
+
+enum Change {
+    Article { index: usize, doc: Box<crate::model::ArticleDoc>, annotated: Box<annotate::AnnotatedArticle> },
+    Entity { index: usize, doc: Box<crate::model::EntityDoc>, description: String },
+}
+
+impl Site {
+    /// Brings the site up to date with the files at `changed` (paths as the
+    /// watcher reports them, absolute or relative to `root`). On error the
+    /// site is left as it was.
+    pub fn update(&mut self, root: &Path, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut files: Vec<PathBuf> = changed
+            .iter()
+            .map(|p| p.strip_prefix(&root_abs).or_else(|_| p.strip_prefix(root)).unwrap_or(p).to_path_buf())
+            .collect();
+        files.sort();
+        files.dedup();
+        let mut edits = Vec::new();
+        for file in &files {
+            match self.plan(root, file)? {
+                Some(Some(edit)) => edits.push(edit),
+                Some(None) => {} // unchanged
+                None => return self.rebuild(root),
+            }
+        }
+        if edits.is_empty() {
+            return Ok(Update::Pages(Vec::new()));
+        }
+        Ok(Update::Pages(self.apply(edits)))
+    }
+
+    fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {
+        *self = render_site(root)?;
+        Ok(Update::Full)
+    }
+
+    /// Reads and checks one changed file. `None`: it needs a full build;
+    /// `Some(None)`: nothing changed.
+    fn plan(&self, root: &Path, file: &Path) -> Result<Option<Option<Edit>>, Diagnostics> {
+        let Some(slot) = self.sources.content.iter().position(|f| f.path == file) else { return Ok(None) };
+        let Some(fresh) = load::read_one(root, file) else { return Ok(None) };
+        let fresh = fresh?;
+        if fresh.text == self.sources.content[slot].text {
+            return Ok(Some(None));
+        }
+        let registry = &self.registry;
+        let fail = |d: Vec<crate::diagnostic::Diagnostic>| Diagnostics(d);
+        if let Some(a) = registry.articles.iter().position(|a| a.path == file) {
+            let doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
+            let old = &registry.articles[a];
+            if doc.slug != old.slug || doc.date != old.date || doc.route != old.route {
+                return Ok(None);
+            }
+            let annotated = annotate::annotate_article(registry, &doc, &fresh.text, "../");
+            if annotated.diagnostics.iter().any(|d| d.is_error()) {
+                return Err(Diagnostics(annotated.diagnostics));
+            }
+            let change = Change::Article { index: a, doc: Box::new(doc), annotated: Box::new(annotated) };
+            return Ok(Some(Some(Edit { slot, file: fresh, change })));
+        }
+        let Some(e) = registry.entities.iter().position(|x| x.path == file) else { return Ok(None) };
+        let old = &registry.entities[e];
+        let doc = parse::parse_entity(file, &fresh.text, &registry.config.kinds, old.kind).map_err(fail)?;
+        // Names and aliases feed the automaton; references feed resolution:
+        // a change to either needs the whole site.
+        let references = |d: &crate::model::EntityDoc| -> Vec<String> {
+            let facts = d.facts.iter().filter_map(|(_, f)| match &f.value {
+                crate::model::FactValue::Entity(id) => Some(id.clone()),
+                _ => None,
+            });
+            d.related.iter().map(|r| r.value.clone()).chain(facts).collect()
+        };
+        let names = |d: &crate::model::EntityDoc| -> Vec<String> {
+            std::iter::once(&d.name).chain(&d.aliases).map(|a| a.value.clone()).collect()
+        };
+        if names(&doc) != names(old) || references(&doc) != references(old) {
+            return Ok(None);
+        }
+        let (description, problems) =
+            annotate::render_description(registry, file, &fresh.text, &doc.body, doc.body_offset);
+        if problems.iter().any(|d| d.is_error()) {
+            return Err(Diagnostics(problems));
+        }
+        let change = Change::Entity { index: e, doc: Box::new(doc), description };
+        Ok(Some(Some(Edit { slot, file: fresh, change })))
+    }
+
+    /// Applies checked edits and re-renders the pages they touch.
+    fn apply(&mut self, edits: Vec<Edit>) -> Vec<String> {
+        let mut touched: BTreeSet<PageId> = BTreeSet::new();
+        touched.insert(PageId::Home);
+        for edit in edits {
+            self.sources.content[edit.slot] = edit.file;
+            match edit.change {
+                Change::Article { index: a, doc, annotated } => {
+                    let before: Vec<usize> = self.index.cast[a].iter().map(|m| m.entity).collect();
+                    self.registry.articles[a] = *doc;
+                    self.articles[a] = *annotated;
+                    let after: Vec<usize> = self.articles[a].mentions.iter().flat_map(|m| m.entities.clone()).collect();
+                    touched.insert(PageId::Article(a));
+                    touched.insert(PageId::SearchIndex);
+                    for e in before.into_iter().chain(after) {
+                        touched.insert(PageId::Entity(e));
+                        touched.insert(PageId::Kind(self.registry.entities[e].kind));
+                    }
+                }
+                Change::Entity { index: e, doc, description } => {
+                    self.registry.entities[e] = *doc;
+                    self.descriptions[e] = description;
+                    touched.insert(PageId::Entity(e));
+                    touched.insert(PageId::Kind(self.registry.entities[e].kind));
+                    touched.insert(PageId::SearchIndex);
+                    for r in &self.index.mentions_of[e] {
+                        touched.insert(PageId::Article(r.article));
+                    }
+                    for r in &self.index.related[e] {
+                        touched.insert(PageId::Entity(r.entity));
+                    }
+                }
+            }
+        }
+        self.index = SiteIndex::build(&self.registry, &self.articles);
+        let texts: HashMap<&Path, &str> =
+            self.sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
+        let entity_texts: Vec<&str> =
+            self.registry.entities.iter().map(|e| texts.get(e.path.as_path()).copied().unwrap_or("")).collect();
+        let mut warnings: Vec<_> =
+            self.articles.iter().flat_map(|a| a.diagnostics.iter().filter(|d| !d.is_error()).cloned()).collect();
+        warnings.extend(index::lint(&self.registry, &self.articles, &self.index, &entity_texts));
+        self.warnings = Diagnostics(warnings);
+        self.warnings.sort();
+
+        let ids: Vec<PageId> = touched.into_iter().collect();
+        let input = RenderInput {
+            registry: &self.registry,
+            articles: &self.articles,
+            index: &self.index,
+            descriptions: &self.descriptions,
+        };
+        let pages = match render::render_pages(&self.templates, &input, &ids) {
+            Ok(pages) => pages,
+            Err(_) => return Vec::new(),
+        };
+        let positions: HashMap<String, usize> =
+            self.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
+        let mut paths = Vec::with_capacity(pages.len());
+        for page in pages {
+            paths.push(page.path.clone());
+            match positions.get(&page.path) {
+                Some(&i) => self.pages[i] = page,
+                None => self.pages.push(page),
+            }
+        }
+        paths
+    }
+}

@@ -1,0 +1,84 @@
+//! Incremental rebuilds give exactly what a full build gives.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gloss::incremental::Update;
+use gloss::render::Page;
+
+use crate::support::{copy_dir, fixture, render};
+
+fn sorted(mut pages: Vec<Page>) -> Vec<Page> {
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) -> PathBuf {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+#[test]
+fn an_article_edit_renders_only_its_pages_and_matches_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let total = site.pages.len();
+    let changed =
+        edit(dir.path(), "content/articles/arrival.md", "where Putin waited", "where Putin and Khasan waited");
+    let update = site.update(dir.path(), &[changed]).unwrap();
+    let Update::Pages(pages) = update else { panic!("expected a partial rebuild, got {update:?}") };
+    assert!(pages.contains(&"articles/arrival.html".to_string()));
+    assert!(pages.contains(&"places/khasan.html".to_string()), "newly mentioned: {pages:?}");
+    assert!(!pages.contains(&"articles/departure.html".to_string()));
+    assert!(pages.len() < total);
+    assert_eq!(sorted(site.pages.clone()), sorted(render(dir.path()).pages));
+}
+
+#[test]
+fn an_entity_description_edit_matches_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let changed = edit(
+        dir.path(),
+        "content/people/vladimir-putin.md",
+        "summary: President of Russia.",
+        "summary: The president.",
+    );
+    assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
+    assert_eq!(sorted(site.pages.clone()), sorted(render(dir.path()).pages));
+}
+
+#[test]
+fn alias_changes_and_new_files_rebuild_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let changed =
+        edit(dir.path(), "content/people/vladimir-putin.md", "aliases: [Putin]", "aliases: [Putin, the president]");
+    assert_eq!(site.update(dir.path(), &[changed]).unwrap(), Update::Full);
+    let new = dir.path().join("content/places/moscow.md");
+    fs::write(&new, "---\nname: Moscow\nsummary: A capital.\n---\nA city.\n").unwrap();
+    assert_eq!(site.update(dir.path(), &[new]).unwrap(), Update::Full);
+    assert_eq!(sorted(site.pages.clone()), sorted(render(dir.path()).pages));
+}
+
+#[test]
+fn a_broken_edit_leaves_the_site_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let before = sorted(site.pages.clone());
+    let changed = edit(dir.path(), "content/articles/arrival.md", "where Putin waited", "where [he](@nobody) waited");
+    let errors = site.update(dir.path(), std::slice::from_ref(&changed)).unwrap_err();
+    assert!(errors.has_errors());
+    assert_eq!(sorted(site.pages.clone()), before);
+    // Fixing it brings the change in.
+    edit(dir.path(), "content/articles/arrival.md", "[he](@nobody)", "he");
+    assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
+    assert_eq!(sorted(site.pages.clone()), sorted(render(dir.path()).pages));
+}
