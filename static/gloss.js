@@ -97,15 +97,19 @@
     mention.addEventListener("blur", function (e) {
       if (!(preview && preview.contains(e.relatedTarget))) scheduleHide();
     });
-    // On touch screens the first tap shows the card, the second follows the link.
+    // On touch screens the first tap shows the card, the second follows the
+    // link. Whether the card was open is noted at pointerdown: by the click,
+    // the tap's own focus event has already opened it.
+    var tap = "";
+    mention.addEventListener("pointerdown", function (e) {
+      tap = e.pointerType === "touch" ? (owner === mention ? "second" : "first") : "";
+    });
     mention.addEventListener("click", function (e) {
-      if (mention.getAttribute("data-touched") === "1" && owner !== mention) {
+      if (tap === "first") {
         e.preventDefault();
         show(mention);
       }
-    });
-    mention.addEventListener("pointerdown", function (e) {
-      mention.setAttribute("data-touched", e.pointerType === "touch" ? "1" : "0");
+      tap = "";
     });
   });
 

@@ -28,5 +28,5 @@ fuzz_target!(|data: &[u8]| {
         templates: Vec::new(),
         static_files: Vec::new(),
     };
-    let _ = gloss::render_sources(&sources, Diagnostics::default());
+    let _ = gloss::render_sources(sources, Diagnostics::default());
 });

@@ -19,8 +19,8 @@
 // GLOSS_SITE=<folder> to test an already built site instead).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   REPO,
   axeViolations,
@@ -40,6 +40,7 @@ const FILES = listFiles(SITE);
 const PAGES = FILES.filter((f) => f.endsWith(".html"));
 const ARTICLE = "articles/all-aboard.html";
 const PERSON = "people/konstantin-pulikovsky.html";
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const SCREENSHOTS = process.env.GLOSS_SCREENSHOTS || join(REPO, "docs", "screenshots");
 
 let browser;
@@ -58,17 +59,26 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  if (!process.env.GLOSS_SITE) rmSync(dirname(SITE), { recursive: true, force: true });
 });
 
-/** A fresh context and page; `fn(page, context)`, then no errors, nothing blocked. */
+/**
+ * A fresh context and page for `fn(page, context)`; then the problems it
+ * returns (if any), console and page errors, and requests off this machine
+ * must all be none.
+ */
 async function withPage(fn, options = {}, { colorScheme } = {}) {
   const context = await newContext(browser, { viewport: { width: 1280, height: 900 }, ...options });
   try {
     const page = await newPage(context);
     if (colorScheme) await page.emulateMedia({ colorScheme });
-    await fn(page, context);
-    assert.deepEqual(page.problems, [], "console or page errors");
-    assert.deepEqual(context.blocked, [], "requests for anything off this machine");
+    const found = (await fn(page, context)) || [];
+    const problems = [
+      ...found,
+      ...page.problems,
+      ...context.blocked.map((url) => `request for something off this machine: ${url}`),
+    ];
+    assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join("\n")}`);
   } finally {
     await context.close();
   }
@@ -89,8 +99,8 @@ function siteFile(path) {
 }
 const hasId = (html, id) => html.includes(`id="${id}"`);
 
-/** Every link on the page (HTML and SVG) that stays on the site resolves, fragment included. */
-async function checkLinks(page, origin) {
+/** The links on the page (HTML and SVG) that stay on the site but do not resolve, fragment included. */
+async function brokenLinks(page, origin) {
   const links = await page.evaluate(() =>
     Array.from(document.querySelectorAll("a[href], area[href], a[*|href]")).map((a) => {
       const raw = a.getAttribute("href") ?? a.getAttributeNS("http://www.w3.org/1999/xlink", "href");
@@ -118,7 +128,7 @@ async function checkLinks(page, origin) {
       if (!found) broken.push(`${raw}: no #${id} in ${path}`);
     }
   }
-  assert.deepEqual(broken, [], `broken links on ${here}`);
+  return broken.map((b) => `broken link: ${b}`);
 }
 
 test("the site has every kind of page", () => {
@@ -144,6 +154,22 @@ for (const origin of ORIGINS) {
         await page.waitForLoadState("load");
         assert.match(await page.locator("h1").innerText(), /All aboard!/);
       }));
+
+    if (origin.kind === "http") {
+      test("a missing address gets the 404 page, styled, with working links", () =>
+        withPage(async (page) => {
+          const response = await page.goto(origin.base + "no-such-page.html");
+          assert.equal(response.status(), 404);
+          // The one expected console error: the 404 status of the page itself.
+          page.problems.splice(0, page.problems.length,
+            ...page.problems.filter((p) => !/status of 404/.test(p)));
+          assert.equal(await page.locator("h1").innerText(), "Page not found");
+          const styled = await page.evaluate(() => getComputedStyle(document.body).marginTop === "0px");
+          assert.ok(styled, "the stylesheet applies");
+          await page.locator("main a", { hasText: "home page" }).click();
+          await page.waitForURL((url) => sitePath(origin, url.href) === ARTICLE);
+        }));
+    }
 
     test("a mention leads to its glossary page, and a backlink leads back to the mention", () =>
       withPage(async (page) => {
@@ -209,6 +235,24 @@ for (const origin of ORIGINS) {
         await card.waitFor({ state: "detached" });
       }));
 
+    test("on a phone, the first tap on a mention shows its card on screen, the second opens its page", () =>
+      withPage(
+        async (page) => {
+          await page.goto(pageUrl(origin, ARTICLE));
+          const mention = page.locator('.article-body a.mention[data-entity="vladivostok"]').first();
+          await mention.tap();
+          const card = page.locator("#gloss-preview");
+          await card.waitFor({ state: "visible" });
+          assert.equal(sitePath(origin, page.url()), ARTICLE, "the first tap stays on the article");
+          assert.equal((await card.locator(".preview-name").innerText()).trim(), "Vladivostok");
+          const box = await card.boundingBox();
+          assert.ok(box.x >= 0 && box.x + box.width <= 390, `the card fits the screen's width: ${JSON.stringify(box)}`);
+          await mention.tap();
+          await page.waitForURL((url) => sitePath(origin, url.href) === "places/vladivostok.html");
+        },
+        PHONE,
+      ));
+
     test('"/" opens search, "Pulikovsky" finds him, Enter opens his page', () =>
       withPage(async (page) => {
         await page.goto(pageUrl(origin, ARTICLE));
@@ -252,6 +296,21 @@ for (const origin of ORIGINS) {
       }
     });
 
+    test("axe finds nothing on the article and a place page at phone and wide-screen widths, light and dark", async () => {
+      for (const [device, options] of [["phone", PHONE], ["wide", { viewport: { width: 1600, height: 1000 } }]]) {
+        await withPage(async (page) => {
+          for (const path of [ARTICLE, "places/vladivostok.html"]) {
+            await page.goto(pageUrl(origin, path));
+            for (const colorScheme of ["light", "dark"]) {
+              await page.emulateMedia({ colorScheme });
+              const found = await axeViolations(page);
+              assert.deepEqual(found, [], `${path}, ${device}, ${colorScheme}:\n${found.join("\n")}`);
+            }
+          }
+        }, options);
+      }
+    });
+
     describe("every page: no errors, links resolve, axe finds nothing (light and dark)", () => {
       for (const path of PAGES) {
         test(`${path} (${kindOf(path)})`, () =>
@@ -263,13 +322,12 @@ for (const origin of ORIGINS) {
               await page.waitForURL((url) => sitePath(origin, url.href) !== "index.html");
               await page.waitForLoadState("load");
             }
-            await checkLinks(page, origin);
-            const problems = [];
+            const problems = await brokenLinks(page, origin);
             for (const colorScheme of ["light", "dark"]) {
               await page.emulateMedia({ colorScheme });
-              for (const v of await axeViolations(page)) problems.push(`${colorScheme}: ${v}`);
+              for (const v of await axeViolations(page)) problems.push(`axe, ${colorScheme}: ${v}`);
             }
-            assert.deepEqual(problems, [], `axe on ${path}:\n${problems.join("\n")}`);
+            return problems;
           }));
       }
     });
@@ -286,7 +344,7 @@ for (const origin of ORIGINS) {
           }
           assert.deepEqual(wide, [], "pages wider than the phone");
         },
-        { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+        PHONE,
       ));
   });
 }
@@ -298,7 +356,7 @@ describe("screenshots", () => {
   ];
   const devices = [
     ["desktop", { viewport: { width: 1280, height: 900 } }],
-    ["phone", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
+    ["phone", PHONE],
   ];
   for (const [name, path] of shots) {
     for (const [device, options] of devices) {
