@@ -54,6 +54,20 @@ pub struct Site {
 }
 
 impl Site {
+    fn input(&self) -> RenderInput<'_> {
+        RenderInput {
+            registry: &self.registry,
+            articles: &self.articles,
+            index: &self.index,
+            descriptions: &self.descriptions,
+        }
+    }
+
+    /// Renders the given pages.
+    pub fn render(&self, ids: &[render::PageId]) -> Result<Vec<Page>, Diagnostics> {
+        render::render_pages(&self.templates, &self.input(), ids)
+    }
+
     pub fn mention_count(&self) -> usize {
         self.articles.iter().map(|a| a.mentions.len()).sum()
     }
@@ -82,7 +96,15 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
 
 /// Runs every stage after loading on a site held in memory (as the fuzz
 /// target and property tests do), adding to the diagnostics of loading.
-pub fn render_sources(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
+pub fn render_sources(sources: load::SiteSources, diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
+    let mut site = prepare(sources, diagnostics)?;
+    let ids = render::all_pages(&site.registry);
+    site.pages = site.render(&ids)?;
+    Ok(site)
+}
+
+/// Every stage up to rendering: the site with everything but its pages.
+fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
     let templates = render::load_templates(&sources.templates);
     let parsed = parse::parse_site(&sources);
     diagnostics.extend(parsed.diagnostics.0.iter().cloned());
@@ -129,10 +151,8 @@ pub fn render_sources(sources: load::SiteSources, mut diagnostics: Diagnostics) 
     warnings.extend(index::lint(&registry, &articles, &index, &entity_texts));
     warnings.sort();
 
-    let input = RenderInput { registry: &registry, articles: &articles, index: &index, descriptions: &descriptions };
-    let pages = render::render_site(&templates, &input)?;
     drop(texts);
-    Ok(Site { sources, registry, articles, descriptions, index, pages, warnings, templates })
+    Ok(Site { sources, registry, articles, descriptions, index, pages: Vec::new(), warnings, templates })
 }
 
 /// The outcome of `gloss check`: the site in memory and everything found
@@ -169,6 +189,8 @@ pub struct BuildOptions {
 /// What a successful build did.
 pub struct BuildReport {
     pub site: Site,
+    /// Pages written (they are not kept in `site.pages`).
+    pub pages: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
 }
@@ -179,8 +201,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
-    let site = render_site(&options.root)?;
-    write::write_site(&options.root, &output, &site.pages, &site.sources.static_files, options.force)
-        .map_err(|d| Diagnostics(vec![d]))?;
-    Ok(BuildReport { site, output, elapsed: started.elapsed() })
+    let (sources, diagnostics) = load::load(&options.root)?;
+    let site = prepare(sources, diagnostics)?;
+    let one = |d: Diagnostic| Diagnostics(vec![d]);
+    let staging = write::Staging::create(&options.root, &output, options.force).map_err(one)?;
+    // Each page is written as soon as it is rendered, in parallel, so a
+    // large site is never held in memory whole.
+    let ids = render::all_pages(&site.registry);
+    render::render_each(&site.templates, &site.input(), &ids, |page| staging.write(&page))?;
+    staging.finish(&options.root, &site.sources.static_files).map_err(one)?;
+    Ok(BuildReport { site, pages: ids.len(), output, elapsed: started.elapsed() })
 }

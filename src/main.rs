@@ -124,7 +124,7 @@ fn main() -> ExitCode {
                     eprintln!(
                         "Built {}: {} pages, {} mentions in {} ms → {}",
                         report.site.describe(),
-                        report.site.pages.len(),
+                        report.pages,
                         report.site.mention_count(),
                         report.elapsed.as_millis(),
                         report.output.display()

@@ -416,13 +416,28 @@ pub fn page_path(registry: &Registry, id: PageId) -> String {
     }
 }
 
-/// Renders every page of the site.
-pub fn render_site(templates: &Templates, input: &RenderInput) -> Result<Vec<Page>, Diagnostics> {
-    render_pages(templates, input, &all_pages(input.registry))
-}
-
 /// Renders the given pages (in parallel), in the order given.
 pub fn render_pages(templates: &Templates, input: &RenderInput, ids: &[PageId]) -> Result<Vec<Page>, Diagnostics> {
+    let pages = std::sync::Mutex::new(Vec::with_capacity(ids.len()));
+    render_each(templates, input, ids, |page| {
+        pages.lock().expect("no thread panics holding the lock").push(page);
+        Ok(())
+    })?;
+    let mut pages = pages.into_inner().expect("no thread panics holding the lock");
+    let order: HashMap<String, usize> =
+        ids.iter().enumerate().map(|(i, id)| (page_path(input.registry, *id), i)).collect();
+    pages.sort_by_key(|p: &Page| order.get(&p.path).copied().unwrap_or(usize::MAX));
+    Ok(pages)
+}
+
+/// Renders the given pages in parallel and hands each to `sink` as soon as
+/// it is done. Every failure is reported, each distinct one once.
+pub fn render_each(
+    templates: &Templates,
+    input: &RenderInput,
+    ids: &[PageId],
+    sink: impl Fn(Page) -> Result<(), Diagnostic> + Sync,
+) -> Result<(), Diagnostics> {
     let registry = input.registry;
     let config = &registry.config;
     let mut per_kind = vec![0; config.kinds.len()];
@@ -443,25 +458,20 @@ pub fn render_pages(templates: &Templates, input: &RenderInput, ids: &[PageId]) 
         home: "index.html",
     };
     let renderer = Renderer { templates, input, site: &site };
-    let results: Vec<Result<Page, Diagnostic>> = ids.par_iter().map(|id| renderer.render(*id)).collect();
-
-    let mut pages = Vec::with_capacity(results.len());
+    let failures: Vec<Diagnostic> =
+        ids.par_iter().filter_map(|id| renderer.render(*id).and_then(&sink).err()).collect();
     let mut diagnostics = Diagnostics::default();
-    for result in results {
-        match result {
-            Ok(page) => pages.push(page),
-            Err(d) => {
-                // One broken template fails every page that uses it: say it once.
-                if !diagnostics.0.contains(&d) {
-                    diagnostics.push(d);
-                }
-            }
+    for failure in failures {
+        // One broken template fails every page that uses it: say it once.
+        if !diagnostics.0.contains(&failure) {
+            diagnostics.push(failure);
         }
     }
     if diagnostics.has_errors() {
-        return Err(diagnostics);
+        Err(diagnostics)
+    } else {
+        Ok(())
     }
-    Ok(pages)
 }
 
 struct Renderer<'a> {

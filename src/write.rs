@@ -83,25 +83,90 @@ pub fn write_site(
     static_files: &[PathBuf],
     force: bool,
 ) -> Result<(), Diagnostic> {
-    check_output_path(root, output)?;
-    let output = absolute(output);
-    if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(&output) && !force {
-        return Err(Diagnostic::error(
-            Code::OutputPath,
-            format!("{} exists and was not written by gloss; refusing to replace it", output.display()),
-        )
-        .with_hint("pick another --output, empty that folder, or pass --force to replace it"));
-    }
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let parent = output.parent().unwrap_or(Path::new("/"));
-    let staging = parent.join(format!(".{name}.gloss-staging"));
-    let old = parent.join(format!(".{name}.gloss-old"));
+    let staging = Staging::create(root, output, force)?;
+    pages.par_iter().try_for_each(|page| staging.write(page))?;
+    staging.finish(root, static_files)
+}
 
-    let result = stage(root, &staging, pages, static_files).and_then(|()| swap(&staging, &output, &old));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+/// A staging folder beside the output, filled page by page (so a large
+/// site never has to be held in memory whole) and swapped into place by
+/// [`Staging::finish`]. Dropped unfinished, it removes itself: the previous
+/// output is never touched.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    old: PathBuf,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks the output folder and creates an empty staging folder.
+    pub fn create(root: &Path, output: &Path, force: bool) -> Result<Staging, Diagnostic> {
+        check_output_path(root, output)?;
+        let output = absolute(output);
+        if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(&output) && !force {
+            return Err(Diagnostic::error(
+                Code::OutputPath,
+                format!("{} exists and was not written by gloss; refusing to replace it", output.display()),
+            )
+            .with_hint("pick another --output, empty that folder, or pass --force to replace it"));
+        }
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let dir = parent.join(format!(".{name}.gloss-staging"));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, "remove the leftover", e))?;
+        }
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "create", e))?;
+        Ok(Staging { dir, old: parent.join(format!(".{name}.gloss-old")), output, finished: false })
     }
-    result
+
+    /// Writes one page (creating its folder when needed).
+    pub fn write(&self, page: &Page) -> Result<(), Diagnostic> {
+        self.write_bytes(Path::new(&page.path), page.html.as_bytes())
+    }
+
+    fn write_bytes(&self, relative: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.dir.join(relative);
+        match write_file(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let folder = path.parent().unwrap_or(&self.dir);
+                fs::create_dir_all(folder).map_err(|e| io_error(folder, "create", e))?;
+                write_file(&path, bytes).map_err(|e| io_error(&path, "write", e))
+            }
+            result => result.map_err(|e| io_error(&path, "write", e)),
+        }
+    }
+
+    /// Copies the static files, writes the marker and swaps the staging
+    /// folder into place of the output.
+    pub fn finish(mut self, root: &Path, static_files: &[PathBuf]) -> Result<(), Diagnostic> {
+        for (name, bytes) in DEFAULT_STATIC {
+            if !static_files.iter().any(|f| f == Path::new(name)) {
+                self.write_bytes(Path::new(name), bytes)?;
+            }
+        }
+        for file in static_files {
+            let from = root.join("static").join(file);
+            let to = self.dir.join(file);
+            if let Some(folder) = to.parent() {
+                fs::create_dir_all(folder).map_err(|e| io_error(folder, "create", e))?;
+            }
+            fs::copy(&from, &to).map_err(|e| io_error(&to, &format!("copy {} to", from.display()), e))?;
+        }
+        self.write_bytes(Path::new(MARKER), b"This folder is written by `gloss build` and replaced on every build.\n")?;
+        swap(&self.dir, &self.output, &self.old)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn is_empty_dir(path: &Path) -> bool {
@@ -112,43 +177,6 @@ fn is_empty_dir(path: &Path) -> bool {
 fn io_error(path: &Path, action: &str, e: io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("cannot {action} {}: {e}", path.display()))
         .with_hint("check that the folder is writable and the disk has space; the previous output was left untouched")
-}
-
-/// Writes the whole site into `staging`.
-fn stage(root: &Path, staging: &Path, pages: &[Page], static_files: &[PathBuf]) -> Result<(), Diagnostic> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|e| io_error(staging, "remove the leftover", e))?;
-    }
-    fs::create_dir_all(staging).map_err(|e| io_error(staging, "create", e))?;
-    let mut folders: Vec<PathBuf> = pages
-        .iter()
-        .filter_map(|p| Path::new(&p.path).parent().map(Path::to_path_buf))
-        .chain(static_files.iter().filter_map(|p| p.parent().map(Path::to_path_buf)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in folders {
-        let dir = staging.join(folder);
-        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "create", e))?;
-    }
-    pages.par_iter().try_for_each(|page| {
-        let path = staging.join(&page.path);
-        write_file(&path, page.html.as_bytes()).map_err(|e| io_error(&path, "write", e))
-    })?;
-    for (name, bytes) in DEFAULT_STATIC {
-        if !static_files.iter().any(|f| f == Path::new(name)) {
-            let path = staging.join(name);
-            write_file(&path, bytes).map_err(|e| io_error(&path, "write", e))?;
-        }
-    }
-    for file in static_files {
-        let from = root.join("static").join(file);
-        let to = staging.join(file);
-        fs::copy(&from, &to).map_err(|e| io_error(&to, &format!("copy {} to", from.display()), e))?;
-    }
-    let marker = staging.join(MARKER);
-    write_file(&marker, b"This folder is written by `gloss build` and replaced on every build.\n")
-        .map_err(|e| io_error(&marker, "write", e))
 }
 
 /// One `write` call per file: pages are rendered whole in memory already.
