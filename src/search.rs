@@ -30,6 +30,7 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
     }
     for (doc, annotated) in registry.articles.iter().zip(articles) {
         let url = article_path(&doc.slug);
+        let article_entry = entries.len();
         entries.push(json!({
             "t": doc.title.value,
             "k": "Article",
@@ -50,7 +51,8 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
                 Some(anchor) => format!("{url}#{anchor}"),
                 None => url.clone(),
             };
-            entries.push(json!({"t": doc.title.value, "k": "Text", "a": "", "s": text.trim(), "u": target}));
+            // `p` points at the article's own entry, for its title.
+            entries.push(json!({"p": article_entry, "k": "Text", "s": text.trim(), "u": target}));
         }
     }
     format!("window.glossSearch = {};\n", script_json(&Value::Array(entries)))

@@ -15,6 +15,10 @@ use crate::resolve::Registry;
 /// separators U+2028/U+2029 are escaped too.
 pub fn script_json(value: &Value) -> String {
     let text = serde_json::to_string(value).expect("JSON values always serialise");
+    let risky = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
+    if !text.as_bytes().iter().any(risky) {
+        return text;
+    }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {

@@ -145,7 +145,13 @@
     var script = document.createElement("script");
     script.src = root + "search-index.js";
     script.onload = function () {
-      window.glossSearch.forEach(function (entry) {
+      var list = window.glossSearch;
+      list.forEach(function (entry) {
+        // A paragraph names its article by position, not by repeating it.
+        if (entry.p !== undefined) {
+          entry.t = list[entry.p].t;
+          entry.a = "";
+        }
         entry.f = fold(entry.t + " " + entry.a + " " + entry.s);
         entry.n = fold(entry.t);
       });
