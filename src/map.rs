@@ -17,10 +17,16 @@
 //! a view across the antimeridian shows land on both sides without streaks.
 //! A ring that encircles a pole (Antarctica) is closed along that pole.
 //!
-//! To keep each SVG small, outlines whose bounding box misses the view are
-//! skipped, the rest are clipped to the view plus a margin, simplified to
-//! half a pixel, rounded to a tenth of a pixel and written as relative
-//! moves. The map sits in a nested `<svg>` the size of the view, which hides
+//! The points are projected once, when decoded. Maps come in fixed zoom
+//! levels, four per doubling (a locator takes the nearest, a route map the
+//! nearest that fits its pins); the first map at a level simplifies every
+//! outline to half a pixel at that level, rounds it to a tenth of a pixel
+//! and writes its relative moves out, once. A map then moves each outline
+//! into place by whole tenths: it skips those whose bounding box misses the
+//! view, copies the path data of those wholly inside the view plus a margin,
+//! and clips the rest to it, still copying the runs of points the clipping
+//! leaves alone. So output is byte for byte the same whichever maps were
+//! drawn before. The map sits in a nested `<svg>` the size of the view, which hides
 //! the margin (and with it the clip edges) even where the page gives the map
 //! another aspect ratio.
 //!
@@ -290,13 +296,19 @@ fn collect_features(geometry: &Value, arc_count: usize, out: &mut Vec<Feature>) 
 
 /// An outline with continuous longitudes (see the module docs).
 #[derive(Debug, Clone)]
+// Maps draw from `unit`; the points in degrees and their bounds are kept for
+// the tests to check the unwrapping.
+#[cfg_attr(not(test), allow(dead_code))]
 struct Shape {
-    points: Vec<[f64; 2]>,
+    /// The points projected once, when the data is decoded: longitude and
+    /// Mercator y (see [`mercator_y`]), so a map need only scale and move them.
+    unit: Vec<[f64; 2]>,
     closed: bool,
+    /// Longitude and latitude.
+    points: Vec<[f64; 2]>,
     lon_min: f64,
     lon_max: f64,
     lat_min: f64,
-    lat_max: f64,
 }
 
 impl Shape {
@@ -324,10 +336,10 @@ impl Shape {
         }
         let fold = |f: fn(f64, f64) -> f64, axis: usize, start: f64| out.iter().map(|p| p[axis]).fold(start, f);
         Some(Shape {
+            unit: out.iter().map(|&[lon, lat]| [lon, mercator_y(lat)]).collect(),
             lon_min: fold(f64::min, 0, f64::INFINITY),
             lon_max: fold(f64::max, 0, f64::NEG_INFINITY),
             lat_min: fold(f64::min, 1, f64::INFINITY),
-            lat_max: fold(f64::max, 1, f64::NEG_INFINITY),
             points: out,
             closed,
         })
@@ -371,34 +383,59 @@ fn mercator_y(lat: f64) -> f64 {
     (PI / 4.0 + lat / 2.0).tan().ln().to_degrees()
 }
 
+/// Zoom levels: at level `k` a map shows `360° / 2^(k / LEVEL_STEPS)` of
+/// longitude. Every map is drawn at one of them, so the outlines can be
+/// simplified and written out once per level (see [`Level`]), not per map.
+const LEVELS: usize = 22;
+const LEVEL_STEPS: f64 = 4.0;
+
+/// Pixels per degree of longitude at a zoom level.
+fn level_scale(level: usize) -> f64 {
+    WIDTH / 360.0 * (level as f64 / LEVEL_STEPS).exp2()
+}
+
+/// The (fractional) zoom level of a scale.
+fn level_of(scale: f64) -> f64 {
+    let level = (scale / (WIDTH / 360.0)).log2() * LEVEL_STEPS;
+    if level.is_finite() {
+        level.clamp(0.0, (LEVELS - 1) as f64)
+    } else {
+        0.0
+    }
+}
+
 /// The part of the (Mercator) plane shown, and its scale.
 #[derive(Debug, Clone, Copy)]
 struct View {
     /// Longitude at the left edge, and Mercator y at the top.
     left: f64,
     top: f64,
-    /// Pixels per degree of longitude.
+    /// Pixels per degree of longitude: [`level_scale`] of `level`.
     scale: f64,
+    level: usize,
 }
 
 impl View {
-    /// A view centred on `(x, y)` (longitude, Mercator y), kept within the
-    /// Mercator cut-off vertically where it fits.
-    fn centred(x: f64, y: f64, scale: f64) -> View {
+    /// A view at a zoom level centred on `(x, y)` (longitude, Mercator y),
+    /// kept within the Mercator cut-off vertically where it fits.
+    fn centred(x: f64, y: f64, level: usize) -> View {
+        let level = level.min(LEVELS - 1);
+        let scale = level_scale(level);
         let (half_w, half_h) = (WIDTH / 2.0 / scale, HEIGHT / 2.0 / scale);
         let (y_max, y_min) = (mercator_y(MAX_LAT), mercator_y(-MAX_LAT));
         let y = if 2.0 * half_h >= y_max - y_min { 0.0 } else { y.clamp(y_min + half_h, y_max - half_h) };
-        View { left: x - half_w, top: y + half_h, scale }
+        View { left: x - half_w, top: y + half_h, scale, level }
     }
 
     fn world() -> View {
-        View::centred(0.0, 0.0, WIDTH / 360.0)
+        View::centred(0.0, 0.0, 0)
     }
 
-    /// Roughly 36° of longitude around the place, wider toward the poles.
+    /// Roughly 36° of longitude around the place, wider toward the poles (at
+    /// the nearest zoom level).
     fn locator(lat: f64, lon: f64) -> View {
         let span = (LOCATOR_SPAN / lat.to_radians().cos().max(0.1).sqrt()).min(100.0);
-        View::centred(wrap180(lon), mercator_y(lat), WIDTH / span)
+        View::centred(wrap180(lon), mercator_y(lat), level_of(WIDTH / span).round() as usize)
     }
 
     /// Fits every pin, with room for labels, at least [`ROUTE_MIN_SPAN`] wide.
@@ -414,7 +451,12 @@ impl View {
         let fit_x = (WIDTH - 2.0 * ROUTE_PAD_X) / (x1 - x0).max(1e-9);
         let fit_y = (HEIGHT - 2.0 * ROUTE_PAD_Y) / (y1 - y0).max(1e-9);
         let scale = fit_x.min(fit_y).clamp(WIDTH / 360.0, WIDTH / ROUTE_MIN_SPAN);
-        View::centred((x0 + x1) / 2.0, (y0 + y1) / 2.0, scale)
+        // The zoom level at or just below that scale: the pins only get more room.
+        let mut level = (level_of(scale) + 1e-9).floor() as usize;
+        while level > 0 && level_scale(level) > scale {
+            level -= 1;
+        }
+        View::centred((x0 + x1) / 2.0, (y0 + y1) / 2.0, level)
     }
 
     fn centre_lon(&self) -> f64 {
@@ -465,12 +507,27 @@ fn clip_rect() -> Rect {
     [-CLIP_MARGIN, -CLIP_MARGIN, WIDTH + CLIP_MARGIN, HEIGHT + CLIP_MARGIN]
 }
 
+/// A point while clipping, in pixels, with its index among the points of
+/// the outline being clipped, or [`NEW`] for a point the clipping made.
+type Vertex = ([f64; 2], u32);
+const NEW: u32 = u32::MAX;
+
 /// Sutherland–Hodgman: a polygon clipped to a rectangle. A concave polygon
 /// may gain zero-width slivers along the rectangle's edges; they lie in the
 /// clip margin, outside the view.
+#[cfg(test)]
 fn clip_polygon(points: &[[f64; 2]], rect: Rect) -> Vec<[f64; 2]> {
-    let mut polygon = points.to_vec();
-    for edge in 0..4 {
+    let mut polygon: Vec<Vertex> = points.iter().map(|&p| (p, NEW)).collect();
+    clip_ring(&mut polygon, &mut Vec::new(), rect, [true; 4]);
+    polygon.into_iter().map(|(p, _)| p).collect()
+}
+
+/// Sutherland–Hodgman in place (see [`clip_polygon`]), against those edges
+/// of the rectangle (left, right, top, bottom) that `edges` asks for: an
+/// outline wholly inside an edge needs no pass against it. The points the
+/// clipping keeps keep their tags.
+fn clip_ring(polygon: &mut Vec<Vertex>, scratch: &mut Vec<Vertex>, rect: Rect, edges: [bool; 4]) {
+    for edge in (0..4).filter(|&e| edges[e]) {
         let Some(&last) = polygon.last() else { break };
         let inside = |p: [f64; 2]| match edge {
             0 => p[0] >= rect[0],
@@ -478,37 +535,43 @@ fn clip_polygon(points: &[[f64; 2]], rect: Rect) -> Vec<[f64; 2]> {
             2 => p[1] >= rect[1],
             _ => p[1] <= rect[3],
         };
-        let cross = |a: [f64; 2], b: [f64; 2]| match edge {
-            0 | 1 => {
-                let x = if edge == 0 { rect[0] } else { rect[2] };
-                [x, a[1] + (x - a[0]) / (b[0] - a[0]) * (b[1] - a[1])]
-            }
-            _ => {
-                let y = if edge == 2 { rect[1] } else { rect[3] };
-                [a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]), y]
-            }
+        let cross = |a: [f64; 2], b: [f64; 2]| -> Vertex {
+            let point = match edge {
+                0 | 1 => {
+                    let x = if edge == 0 { rect[0] } else { rect[2] };
+                    [x, a[1] + (x - a[0]) / (b[0] - a[0]) * (b[1] - a[1])]
+                }
+                _ => {
+                    let y = if edge == 2 { rect[1] } else { rect[3] };
+                    [a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]), y]
+                }
+            };
+            (point, NEW)
         };
-        let mut out = Vec::with_capacity(polygon.len() + 4);
-        let mut prev = last;
-        for &cur in &polygon {
-            match (inside(prev), inside(cur)) {
-                (true, true) => out.push(cur),
-                (true, false) => out.push(cross(prev, cur)),
+        scratch.clear();
+        let mut prev = last.0;
+        let mut prev_inside = inside(prev);
+        for &cur in polygon.iter() {
+            let cur_inside = inside(cur.0);
+            match (prev_inside, cur_inside) {
+                (true, true) => scratch.push(cur),
+                (true, false) => scratch.push(cross(prev, cur.0)),
                 (false, true) => {
-                    out.push(cross(prev, cur));
-                    out.push(cur);
+                    scratch.push(cross(prev, cur.0));
+                    scratch.push(cur);
                 }
                 (false, false) => {}
             }
-            prev = cur;
+            prev = cur.0;
+            prev_inside = cur_inside;
         }
-        polygon = out;
+        std::mem::swap(polygon, scratch);
     }
-    polygon
 }
 
-/// Liang–Barsky: the part of segment `a`–`b` inside a rectangle.
-fn clip_segment(a: [f64; 2], b: [f64; 2], rect: Rect) -> Option<([f64; 2], [f64; 2])> {
+/// Liang–Barsky: the part of segment `a`–`b` inside a rectangle, as the
+/// fractions of the way from `a` to `b` where it starts and ends.
+fn segment_span(a: [f64; 2], b: [f64; 2], rect: Rect) -> Option<(f64, f64)> {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
     for (p, q) in [(-dx, a[0] - rect[0]), (dx, rect[2] - a[0]), (-dy, a[1] - rect[1]), (dy, rect[3] - a[1])] {
@@ -525,93 +588,149 @@ fn clip_segment(a: [f64; 2], b: [f64; 2], rect: Rect) -> Option<([f64; 2], [f64;
             }
         }
     }
-    if t0 > t1 {
-        return None;
-    }
-    let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
+    (t0 <= t1).then_some((t0, t1))
+}
+
+/// The part of segment `a`–`b` inside a rectangle (the ends keep their tags
+/// where they are inside).
+fn clip_segment_vertices(a: Vertex, b: Vertex, rect: Rect) -> Option<(Vertex, Vertex)> {
+    let (t0, t1) = segment_span(a.0, b.0, rect)?;
+    let at = |t: f64| ([a.0[0] + t * (b.0[0] - a.0[0]), a.0[1] + t * (b.0[1] - a.0[1])], NEW);
     Some((if t0 > 0.0 { at(t0) } else { a }, if t1 < 1.0 { at(t1) } else { b }))
 }
 
+/// Liang–Barsky: the part of segment `a`–`b` inside a rectangle.
+#[cfg(test)]
+fn clip_segment(a: [f64; 2], b: [f64; 2], rect: Rect) -> Option<([f64; 2], [f64; 2])> {
+    clip_segment_vertices((a, NEW), (b, NEW), rect).map(|(p, q)| (p.0, q.0))
+}
+
 /// A polyline clipped to a rectangle: the pieces inside it.
-fn clip_polyline(points: &[[f64; 2]], rect: Rect) -> Vec<Vec<[f64; 2]>> {
-    let mut pieces: Vec<Vec<[f64; 2]>> = Vec::new();
+fn clip_line(points: &[Vertex], rect: Rect) -> Vec<Vec<Vertex>> {
+    let mut pieces: Vec<Vec<Vertex>> = Vec::new();
     for pair in points.windows(2) {
-        let Some((p, q)) = clip_segment(pair[0], pair[1], rect) else { continue };
+        let Some((p, q)) = clip_segment_vertices(pair[0], pair[1], rect) else { continue };
         match pieces.last_mut() {
-            Some(piece) if piece.last() == Some(&p) => piece.push(q),
+            Some(piece) if piece.last().map(|v| v.0) == Some(p.0) => piece.push(q),
             _ => pieces.push(vec![p, q]),
         }
     }
     pieces
 }
 
+/// A polyline clipped to a rectangle: the pieces inside it.
+#[cfg(test)]
+fn clip_polyline(points: &[[f64; 2]], rect: Rect) -> Vec<Vec<[f64; 2]>> {
+    let points: Vec<Vertex> = points.iter().map(|&p| (p, NEW)).collect();
+    clip_line(&points, rect).into_iter().map(|piece| piece.into_iter().map(|(p, _)| p).collect()).collect()
+}
+
 // ---------------------------------------------------------------------------
 // Path data
 
-/// Builds SVG path data: an absolute move, then relative lines, with
-/// coordinates in whole tenths of a pixel.
-#[derive(Default)]
-struct PathData {
-    d: String,
-}
-
-impl PathData {
-    /// Adds a subpath, simplified to [`TOLERANCE`]. A ring less than a pixel
-    /// across is left out.
-    fn add(&mut self, points: &[[f64; 2]], closed: bool) {
-        let finite: Vec<[f64; 2]> = points.iter().copied().filter(|p| p[0].is_finite() && p[1].is_finite()).collect();
-        let mut kept: Vec<[i64; 2]> = Vec::new();
-        for p in simplify(&finite, TOLERANCE) {
-            let p = [tenth(p[0]), tenth(p[1])];
-            if kept.last() != Some(&p) {
-                kept.push(p);
-            }
+/// Rounds a subpath's points (in pixels) to whole tenths of a pixel into
+/// `kept`, dropping repeats (and a ring's closing repeats). False when
+/// nothing worth drawing is left: a line of fewer than two points, or a ring
+/// of fewer than three or less than a pixel across.
+fn to_tenths(points: impl Iterator<Item = [f64; 2]>, closed: bool, kept: &mut Vec<[i64; 2]>) -> bool {
+    kept.clear();
+    for p in points.filter(|p| p[0].is_finite() && p[1].is_finite()) {
+        let p = [tenth(p[0]), tenth(p[1])];
+        if kept.last() != Some(&p) {
+            kept.push(p);
         }
-        if closed {
-            while kept.len() > 1 && kept[kept.len() - 1] == kept[0] {
-                kept.pop();
-            }
-            let extent = |axis: usize| {
-                let values = kept.iter().map(|p| p[axis]);
-                values.clone().max().unwrap_or(0) - values.min().unwrap_or(0)
-            };
-            if kept.len() < 3 || (extent(0) < 10 && extent(1) < 10) {
-                return;
-            }
-        } else if kept.len() < 2 {
-            return;
+    }
+    if closed {
+        while kept.len() > 1 && kept[kept.len() - 1] == kept[0] {
+            kept.pop();
         }
-        self.d.push('M');
-        push_number(&mut self.d, kept[0][0], true);
-        push_number(&mut self.d, kept[0][1], false);
-        self.d.push('l');
-        let mut first_number = true;
-        for pair in kept.windows(2) {
-            push_number(&mut self.d, pair[1][0] - pair[0][0], first_number);
-            push_number(&mut self.d, pair[1][1] - pair[0][1], false);
-            first_number = false;
-        }
-        if closed {
-            self.d.push('z');
-        }
+        let extent = |axis: usize| {
+            let values = kept.iter().map(|p| p[axis]);
+            values.clone().max().unwrap_or(0) - values.min().unwrap_or(0)
+        };
+        kept.len() >= 3 && (extent(0) >= 10 || extent(1) >= 10)
+    } else {
+        kept.len() >= 2
     }
 }
 
-/// Douglas–Peucker: keeps the ends, and the points that stray more than
+/// Writes an absolute move to a point given in tenths.
+fn push_move(out: &mut String, [x, y]: [i64; 2]) {
+    out.push('M');
+    push_number(out, x, true);
+    push_number(out, y, false);
+}
+
+/// Writes the rest of a subpath after its first point, as relative lines
+/// (and a close, for a ring).
+fn push_relative(out: &mut String, kept: &[[i64; 2]], closed: bool, mut offsets: Option<&mut Vec<u32>>) {
+    out.push('l');
+    let mut first_number = true;
+    let mut mark = |out: &String| {
+        if let Some(offsets) = offsets.as_deref_mut() {
+            offsets.push(u32::try_from(out.len()).unwrap_or(u32::MAX));
+        }
+    };
+    // The first point has no move to it: it starts where the second's does.
+    mark(out);
+    for pair in kept.windows(2) {
+        mark(out);
+        push_number(out, pair[1][0] - pair[0][0], first_number);
+        push_number(out, pair[1][1] - pair[0][1], false);
+        first_number = false;
+    }
+    mark(out);
+    if closed {
+        out.push('z');
+    }
+}
+
+/// Writes a subpath given in pixels, as is (not simplified): an absolute
+/// move, then relative lines, in whole tenths of a pixel. A ring less than a
+/// pixel across is left out.
+fn push_subpath(out: &mut String, points: &[[f64; 2]], closed: bool, kept: &mut Vec<[i64; 2]>) {
+    if to_tenths(points.iter().copied(), closed, kept) {
+        push_move(out, kept[0]);
+        push_relative(out, kept, closed, None);
+    }
+}
+
+/// Simplifies a line to within `tolerance`: first drops each point within
+/// `tolerance` of the last point kept (the final point stays), then applies
+/// Douglas–Peucker, which keeps the ends and the points that stray more than
 /// `tolerance` from the line between the points kept on either side.
 fn simplify(points: &[[f64; 2]], tolerance: f64) -> Vec<[f64; 2]> {
-    let n = points.len();
+    let limit = tolerance * tolerance;
+    let mut near: Vec<[f64; 2]> = Vec::with_capacity(points.len());
+    let mut end = None;
+    for &p in points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+        end = Some(p);
+        match near.last() {
+            Some(&q) if distance2(p, q) < limit => {}
+            _ => near.push(p),
+        }
+    }
+    if let Some(end) = end {
+        if near.last() != Some(&end) {
+            if near.len() >= 2 {
+                near.pop();
+            }
+            near.push(end);
+        }
+    }
+    let n = near.len();
     if n < 3 {
-        return points.to_vec();
+        return near;
     }
     let mut keep = vec![false; n];
     keep[0] = true;
     keep[n - 1] = true;
     let mut stack = vec![(0, n - 1)];
     while let Some((a, b)) = stack.pop() {
-        let (mut worst, mut index) = (tolerance, None);
-        for (i, &p) in points.iter().enumerate().take(b).skip(a + 1) {
-            let d = distance_to_segment(p, points[a], points[b]);
+        let (mut worst, mut index) = (limit, None);
+        let (pa, pb) = (near[a], near[b]);
+        for (i, &p) in near.iter().enumerate().take(b).skip(a + 1) {
+            let d = distance2_to_segment(p, pa, pb);
             if d > worst {
                 worst = d;
                 index = Some(i);
@@ -623,14 +742,20 @@ fn simplify(points: &[[f64; 2]], tolerance: f64) -> Vec<[f64; 2]> {
             stack.push((i, b));
         }
     }
-    points.iter().zip(&keep).filter(|(_, &k)| k).map(|(p, _)| *p).collect()
+    near.iter().zip(&keep).filter(|(_, &k)| k).map(|(p, _)| *p).collect()
 }
 
-fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+fn distance2(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    dx * dx + dy * dy
+}
+
+/// The squared distance from `p` to the segment `a`–`b`.
+fn distance2_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let length2 = dx * dx + dy * dy;
     let t = if length2 > 0.0 { (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2).clamp(0.0, 1.0) } else { 0.0 };
-    (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+    distance2(p, [a[0] + t * dx, a[1] + t * dy])
 }
 
 fn tenth(v: f64) -> i64 {
@@ -640,15 +765,30 @@ fn tenth(v: f64) -> i64 {
 /// Writes a number given in tenths ("-12.3", "4"), with a space before it
 /// unless it follows a command letter or starts with a minus sign.
 fn push_number(out: &mut String, tenths: i64, after_command: bool) {
-    let sign = if tenths < 0 { "-" } else { "" };
-    if !after_command && tenths >= 0 {
+    if tenths < 0 {
+        out.push('-');
+    } else if !after_command {
         out.push(' ');
     }
     let abs = tenths.unsigned_abs();
-    let _ = match abs % 10 {
-        0 => write!(out, "{sign}{}", abs / 10),
-        tenth => write!(out, "{sign}{}.{tenth}", abs / 10),
-    };
+    let (mut whole, fraction) = (abs / 10, (abs % 10) as u8);
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+    if fraction != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + fraction));
+    }
 }
 
 /// A pixel coordinate for an attribute, to a tenth.
@@ -658,40 +798,233 @@ fn coordinate(v: f64) -> String {
     s
 }
 
-/// The shapes that touch the view, shifted by whole turns into it, clipped.
-fn shapes_path(shapes: &[Shape], view: &View) -> String {
-    let rect = clip_rect();
-    let lon_lo = view.left + rect[0] / view.scale;
-    let lon_hi = view.left + rect[2] / view.scale;
-    let mut path = PathData::default();
-    let mut projected = Vec::new();
-    for shape in shapes {
-        let (y_top, y_bottom) = (view.project(0.0, shape.lat_max)[1], view.project(0.0, shape.lat_min)[1]);
-        if y_bottom < rect[1] || y_top > rect[3] {
-            continue;
-        }
-        // The turns that bring the shape's longitudes over the view.
-        let first = ((lon_lo - shape.lon_max) / 360.0).ceil();
-        let last = ((lon_hi - shape.lon_min) / 360.0).floor();
-        if !(first.is_finite() && last.is_finite()) || last - first > 4.0 {
-            continue;
-        }
-        let mut turn = first;
-        while turn <= last {
-            let shift = turn * 360.0;
-            projected.clear();
-            projected.extend(shape.points.iter().map(|p| view.project(p[0] + shift, p[1])));
-            if shape.closed {
-                path.add(&clip_polygon(&projected, rect), true);
-            } else {
-                for piece in clip_polyline(&projected, rect) {
-                    path.add(&piece, false);
+// ---------------------------------------------------------------------------
+// Outlines per zoom level
+
+/// The outlines, simplified for one zoom level, in whole tenths of a pixel of
+/// that level's plane (x: longitude × scale, y: −Mercator y × scale), each
+/// with its path data after the first point already written. A map at that
+/// level moves each outline by whole tenths, so the path data of an outline
+/// wholly inside the map is copied, and that of one crossing its edge is
+/// clipped, copying the runs of points the clipping leaves alone.
+#[derive(Debug)]
+struct Level {
+    /// A whole turn (360° of longitude), in tenths of a pixel.
+    turn: i64,
+    land: Vec<LevelShape>,
+    borders: Vec<LevelShape>,
+}
+
+#[derive(Debug)]
+struct LevelShape {
+    /// The points kept, in tenths (a ring's first point is not repeated).
+    points: Vec<[i64; 2]>,
+    /// `[x0, y0, x1, y1]`, in tenths.
+    bbox: [i64; 4],
+    /// The path data after the first point (see [`push_relative`]).
+    relative: Box<str>,
+    /// Where in `relative` the move to each point starts; the last entry is
+    /// where the moves end.
+    offsets: Box<[u32]>,
+    closed: bool,
+}
+
+impl Level {
+    fn new(world: &World, level: usize) -> Level {
+        let scale = level_scale(level);
+        let outlines = |shapes: &[Shape]| {
+            let (mut pixels, mut kept, mut out) = (Vec::new(), Vec::new(), Vec::with_capacity(shapes.len()));
+            for shape in shapes {
+                pixels.clear();
+                pixels.extend(shape.unit.iter().map(|&[x, y]| [x * scale, -y * scale]));
+                let simple = simplify(&pixels, TOLERANCE);
+                if !to_tenths(simple.into_iter(), shape.closed, &mut kept) {
+                    continue;
+                }
+                let fold = |f: fn(i64, i64) -> i64, axis: usize| kept.iter().map(|p| p[axis]).reduce(f).unwrap_or(0);
+                let bbox = [fold(i64::min, 0), fold(i64::min, 1), fold(i64::max, 0), fold(i64::max, 1)];
+                let mut relative = String::with_capacity(kept.len() * 8);
+                let mut offsets = Vec::with_capacity(kept.len() + 1);
+                push_relative(&mut relative, &kept, shape.closed, Some(&mut offsets));
+                out.push(LevelShape {
+                    points: kept.clone(),
+                    bbox,
+                    relative: relative.into(),
+                    offsets: offsets.into(),
+                    closed: shape.closed,
+                });
+            }
+            out
+        };
+        Level { turn: tenth(360.0 * scale), land: outlines(&world.land), borders: outlines(&world.borders) }
+    }
+
+    /// Writes the path data of the outlines that touch the view, each moved
+    /// by the whole turns that bring it over the view, clipped to the view
+    /// plus a margin.
+    fn push_shapes(&self, out: &mut String, shapes: &[LevelShape], view: &View) {
+        let rect = clip_rect();
+        let clip = rect.map(tenth);
+        // Where the level's origin falls in the view, in tenths.
+        let (tx, ty) = (tenth(-view.left * view.scale), tenth(view.top * view.scale));
+        let turn = self.turn.max(1);
+        let (mut vertices, mut scratch, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+        for shape in shapes {
+            let [x0, y0, x1, y1] = shape.bbox;
+            let (y0, y1) = (y0.saturating_add(ty), y1.saturating_add(ty));
+            if y1 < clip[1] || y0 > clip[3] {
+                continue;
+            }
+            let (x0, x1) = (x0.saturating_add(tx), x1.saturating_add(tx));
+            // The turns that bring the shape over the view.
+            let first = -(x1.saturating_sub(clip[0])).div_euclid(turn);
+            let last = clip[2].saturating_sub(x0).div_euclid(turn);
+            if last.saturating_sub(first) > 4 {
+                continue;
+            }
+            for k in first..=last {
+                let shift = [tx + k * turn, ty];
+                // The edges of the clip rectangle (left, right, top, bottom) the outline crosses.
+                let edges = [x0 + k * turn < clip[0], x1 + k * turn > clip[2], y0 < clip[1], y1 > clip[3]];
+                if edges == [false; 4] {
+                    let [x, y] = shape.points[0];
+                    push_move(out, [x + shift[0], y + shift[1]]);
+                    out.push_str(&shape.relative);
+                    continue;
+                }
+                gather_for_clipping(&mut vertices, shape, shift, clip);
+                if shape.closed {
+                    clip_ring(&mut vertices, &mut scratch, rect, edges);
+                    push_clipped(out, &vertices, shape, shift, &mut kept);
+                } else {
+                    for piece in clip_line(&vertices, rect) {
+                        push_clipped(out, &piece, shape, shift, &mut kept);
+                    }
                 }
             }
-            turn += 1.0;
         }
     }
-    path.d
+}
+
+/// Which sides of a rectangle (in tenths) a point lies beyond, as bits.
+fn outcode(p: [i64; 2], clip: [i64; 4]) -> u8 {
+    u8::from(p[0] < clip[0])
+        | u8::from(p[0] > clip[2]) << 1
+        | u8::from(p[1] < clip[1]) << 2
+        | u8::from(p[1] > clip[3]) << 3
+}
+
+/// An outline's points, moved by `shift` and in pixels, ready to clip. A
+/// point is left out when it and the points on either side lie beyond the
+/// same side of the clip rectangle: the line then runs beyond that side
+/// either way, which changes neither what is drawn inside nor, for a ring,
+/// which points inside it encloses.
+fn gather_for_clipping(out: &mut Vec<Vertex>, shape: &LevelShape, shift: [i64; 2], clip: [i64; 4]) {
+    out.clear();
+    let points = &shape.points;
+    let n = points.len();
+    let at = |i: usize| [points[i][0] + shift[0], points[i][1] + shift[1]];
+    let pixels = |p: [i64; 2]| [p[0] as f64 / 10.0, p[1] as f64 / 10.0];
+    let Some(&first) = points.first() else { return };
+    let first = [first[0] + shift[0], first[1] + shift[1]];
+    let (mut kept_code, mut code) = (0, outcode(first, clip));
+    let mut point = first;
+    for i in 0..n {
+        let next = if i + 1 < n {
+            Some(at(i + 1))
+        } else if shape.closed {
+            Some(first)
+        } else {
+            None
+        };
+        let next_code = next.map_or(0, |p| outcode(p, clip));
+        if i == 0 || next.is_none() || kept_code & code & next_code == 0 {
+            out.push((pixels(point), i as u32));
+            kept_code = code;
+        }
+        if let Some(next) = next {
+            (point, code) = (next, next_code);
+        }
+    }
+}
+
+/// Writes an outline (or a piece of one) after clipping, in whole tenths,
+/// like [`push_subpath`], but copying the path data of each run of the
+/// outline's own points from [`LevelShape::relative`].
+fn push_clipped(
+    out: &mut String,
+    vertices: &[Vertex],
+    shape: &LevelShape,
+    shift: [i64; 2],
+    kept: &mut Vec<([i64; 2], u32)>,
+) {
+    let closed = shape.closed;
+    kept.clear();
+    for &(p, tag) in vertices {
+        let q = match shape.points.get(tag as usize) {
+            Some(o) => [o[0] + shift[0], o[1] + shift[1]],
+            None => [tenth(p[0]), tenth(p[1])],
+        };
+        if kept.last().map(|k| k.0) != Some(q) {
+            kept.push((q, tag));
+        }
+    }
+    if closed {
+        while kept.len() > 1 && kept[kept.len() - 1].0 == kept[0].0 {
+            kept.pop();
+        }
+        let extent = |axis: usize| {
+            let values = kept.iter().map(|p| p.0[axis]);
+            values.clone().max().unwrap_or(0) - values.min().unwrap_or(0)
+        };
+        if kept.len() < 3 || (extent(0) < 10 && extent(1) < 10) {
+            return;
+        }
+    } else if kept.len() < 2 {
+        return;
+    }
+    push_move(out, kept[0].0);
+    out.push('l');
+    let follows = |a: u32, b: u32| a != NEW && b != NEW && b == a + 1;
+    let mut first_number = true;
+    let mut k = 1;
+    while k < kept.len() {
+        let ((prev, prev_tag), (q, tag)) = (kept[k - 1], kept[k]);
+        if follows(prev_tag, tag) {
+            let mut end = k;
+            while end + 1 < kept.len() && follows(kept[end].1, kept[end + 1].1) {
+                end += 1;
+            }
+            let (from, to) = (shape.offsets[tag as usize], shape.offsets[kept[end].1 as usize + 1]);
+            // The copy starts with a space, a minus sign or (for the move to
+            // the second point) the number itself.
+            let text = &shape.relative[from as usize..to as usize];
+            if first_number {
+                out.push_str(text.strip_prefix(' ').unwrap_or(text));
+            } else {
+                if !text.starts_with([' ', '-']) {
+                    out.push(' ');
+                }
+                out.push_str(text);
+            }
+            k = end + 1;
+        } else {
+            push_number(out, q[0] - prev[0], first_number);
+            push_number(out, q[1] - prev[1], false);
+            k += 1;
+        }
+        first_number = false;
+    }
+    if closed {
+        out.push('z');
+    }
+}
+
+/// The outlines at a zoom level, prepared on first use.
+fn level(level: usize) -> &'static Level {
+    static LEVEL: [OnceLock<Level>; LEVELS] = [const { OnceLock::new() }; LEVELS];
+    let level = level.min(LEVELS - 1);
+    LEVEL[level].get_or_init(|| Level::new(world(), level))
 }
 
 // ---------------------------------------------------------------------------
@@ -760,6 +1093,7 @@ fn place_labels(pins: &[(&Pin, [f64; 2])], obstacles: &[Rect]) -> Vec<LabelSpot>
     pin_boxes.extend_from_slice(obstacles);
     let area = WIDTH * HEIGHT;
     let mut placed: Vec<LabelSpot> = Vec::new();
+    let mut near: Vec<Rect> = Vec::new();
     for (pin, [x, y]) in pins {
         let (x, y) = (*x, *y);
         let r = pin_radius(pin);
@@ -778,11 +1112,18 @@ fn place_labels(pins: &[(&Pin, [f64; 2])], obstacles: &[Rect]) -> Vec<LabelSpot>
             boxed(x, y - r - 5.0, "middle"),
             boxed(x, y + r + 14.0, "middle"),
         ];
+        // Only the boxes that reach the candidates can crowd them (leaving
+        // out the others only leaves out zeros from the sums below).
+        let reach = candidates.iter().fold(candidates[0].rect, |r, c| {
+            [r[0].min(c.rect[0]), r[1].min(c.rect[1]), r[2].max(c.rect[2]), r[3].max(c.rect[3])]
+        });
+        near.clear();
+        near.extend(pin_boxes.iter().filter(|b| overlap(reach, **b) > 0.0));
         let cost = |spot: &LabelSpot| {
             let visible = overlap(spot.rect, [2.0, 2.0, WIDTH - 2.0, HEIGHT - 2.0]);
             let box_area = (spot.rect[2] - spot.rect[0]) * (spot.rect[3] - spot.rect[1]);
             let hidden = (box_area - visible).max(0.0);
-            let crowding: f64 = pin_boxes.iter().map(|b| overlap(spot.rect, *b)).sum::<f64>()
+            let crowding: f64 = near.iter().map(|b| overlap(spot.rect, *b)).sum::<f64>()
                 + placed.iter().map(|l| overlap(spot.rect, l.rect)).sum::<f64>();
             hidden * area + crowding
         };
@@ -804,30 +1145,33 @@ fn place_labels(pins: &[(&Pin, [f64; 2])], obstacles: &[Rect]) -> Vec<LabelSpot>
 // The SVG
 
 fn draw(view: &View, title: &str, pins: &[&Pin], draw_route: bool) -> String {
-    let world = world();
+    let level = level(view.level);
     let title = escape(title);
     let mut svg = String::with_capacity(16 * 1024);
     let _ = write!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="gloss-map" role="group" aria-label="{title}"><title>{title}</title>{STYLE}<svg width="{WIDTH}" height="{HEIGHT}"><rect class="ocean" width="{WIDTH}" height="{HEIGHT}"/>"#
     );
-    let land = shapes_path(&world.land, view);
-    if !land.is_empty() {
-        let _ = write!(svg, r#"<path class="land" d="{land}"/>"#);
-    }
-    let borders = shapes_path(&world.borders, view);
-    if !borders.is_empty() {
-        let _ = write!(svg, r#"<path class="border" d="{borders}"/>"#);
+    for (class, shapes) in [("land", &level.land), ("border", &level.borders)] {
+        let start = svg.len();
+        let _ = write!(svg, r#"<path class="{class}" d=""#);
+        let data = svg.len();
+        level.push_shapes(&mut svg, shapes, view);
+        if svg.len() == data {
+            svg.truncate(start);
+        } else {
+            svg.push_str(r#""/>"#);
+        }
     }
     let placed: Vec<(&Pin, [f64; 2])> = pins.iter().map(|&p| (p, view.place(p.lat, p.lon))).collect();
     // Labels keep off the route: small boxes every few pixels along it.
     let mut route_boxes: Vec<Rect> = Vec::new();
     if draw_route && placed.len() >= 2 {
         let points: Vec<[f64; 2]> = placed.iter().map(|(_, xy)| *xy).collect();
-        let mut route = PathData::default();
+        let (mut route, mut kept) = (String::new(), Vec::new());
         // Every stop is kept, however close to the one before.
         for pair in points.windows(2) {
-            route.add(pair, false);
+            push_subpath(&mut route, pair, false, &mut kept);
             let [a, b] = [pair[0], pair[1]];
             let steps = ((b[0] - a[0]).hypot(b[1] - a[1]) / 4.0).ceil().clamp(1.0, 1000.0) as usize;
             route_boxes.extend((0..=steps).map(|i| {
@@ -836,7 +1180,7 @@ fn draw(view: &View, title: &str, pins: &[&Pin], draw_route: bool) -> String {
                 [x - 1.5, y - 1.5, x + 1.5, y + 1.5]
             }));
         }
-        let _ = write!(svg, r#"<path class="route" d="{}"/>"#, route.d);
+        let _ = write!(svg, r#"<path class="route" d="{route}"/>"#);
     }
     let labels = place_labels(&placed, &route_boxes);
     for ((pin, [x, y]), label) in placed.iter().zip(&labels) {
@@ -1201,5 +1545,145 @@ mod tests {
         assert_eq!(square, vec![[0.0, 0.0], [5.0, 0.0], [5.0, 5.0], [0.0, 5.0]]);
         assert!(clip_polygon(&[[20.0, 20.0], [30.0, 20.0], [30.0, 30.0]], rect).is_empty());
         assert_eq!(clip_polyline(&[[-5.0, 5.0], [5.0, 5.0], [5.0, 15.0], [20.0, 15.0]], rect).len(), 1);
+    }
+    /// Views of every kind: the world, locators from pole to pole and across
+    /// the antimeridian, routes from a few degrees to the whole world.
+    fn sample_views() -> Vec<View> {
+        let mut views = vec![View::world(), View::route(&journey().iter().collect::<Vec<_>>())];
+        for (lat, lon) in [(43.12, 131.89), (64.73, 177.51), (-16.5, 179.9), (-78.0, -60.0), (80.0, 20.0), (0.0, -0.4)]
+        {
+            views.push(View::locator(lat, lon));
+        }
+        for spread in [2.0, 9.0, 30.0, 75.0, 150.0] {
+            let stops =
+                [pin(Some(1), "A", 50.0 - spread / 3.0, 170.0 - spread), pin(Some(2), "B", 50.0, 170.0 + spread)];
+            views.push(View::route(&stops.iter().collect::<Vec<_>>()));
+        }
+        views
+    }
+
+    #[test]
+    fn map_prepared_levels_do_not_change_the_output() {
+        // The outlines a view draws are the same whether its level was
+        // prepared before (and cached) or is prepared afresh.
+        for view in sample_views() {
+            let cached = level(view.level);
+            let fresh = Level::new(world(), view.level);
+            for (a, b) in [(&cached.land, &fresh.land), (&cached.borders, &fresh.borders)] {
+                let (mut warm, mut cold) = (String::new(), String::new());
+                cached.push_shapes(&mut warm, a, &view);
+                fresh.push_shapes(&mut cold, b, &view);
+                assert_eq!(warm, cold, "{view:?}");
+            }
+        }
+        let place = pin(None, "Suva", -18.14, 178.44);
+        assert_eq!(locator_map(&place), locator_map(&place));
+    }
+
+    #[test]
+    fn map_outlines_are_well_formed_and_clipped() {
+        // Every path parses, stays within the clip rectangle, and the copied
+        // runs of points land where the points are.
+        let [x0, y0, x1, y1] = clip_rect();
+        for view in sample_views() {
+            let level = level(view.level);
+            for shapes in [&level.land, &level.borders] {
+                let mut d = String::new();
+                level.push_shapes(&mut d, shapes, &view);
+                assert!(!d.contains(".."), "{d}");
+                for point in parse_path(&d).iter().flatten() {
+                    let inside = |v: f64, lo: f64, hi: f64| v >= lo - 0.051 && v <= hi + 0.051;
+                    assert!(inside(point[0], x0, x1) && inside(point[1], y0, y1), "{point:?} in {view:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn map_views_use_the_zoom_levels() {
+        for view in sample_views() {
+            assert!(view.level < LEVELS && view.scale == level_scale(view.level), "{view:?}");
+        }
+        // A locator keeps its place in the middle; a route fits its pins.
+        let view = View::locator(-16.5, 179.9);
+        let [x, y] = view.place(-16.5, 179.9);
+        assert!((x - WIDTH / 2.0).abs() < 1e-6 && (y - HEIGHT / 2.0).abs() < 1e-6);
+        let stops = [pin(Some(1), "A", 10.0, -170.0), pin(Some(2), "B", 40.0, 170.0), pin(Some(3), "C", -30.0, 150.0)];
+        let view = View::route(&stops.iter().collect::<Vec<_>>());
+        for stop in &stops {
+            let [x, y] = view.place(stop.lat, stop.lon);
+            assert!((ROUTE_PAD_X - 1.0..WIDTH - ROUTE_PAD_X + 1.0).contains(&x), "{x}");
+            assert!((ROUTE_PAD_Y - 1.0..HEIGHT - ROUTE_PAD_Y + 1.0).contains(&y), "{y}");
+        }
+    }
+
+    /// A timing probe, not a check:
+    /// `cargo test --release --lib map_timing_probe -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn map_timing_probe() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // Journeys of 2 to 6 stops, from a few degrees across to the whole world.
+        let mut journeys = |count: usize, max_spread: f64| -> Vec<Vec<Pin>> {
+            (0..count)
+                .map(|_| {
+                    let (lat, lon) = (next() * 140.0 - 60.0, next() * 360.0 - 180.0);
+                    let spread = max_spread.powf(next());
+                    let stops = 2 + (next() * 5.0) as usize;
+                    (0..stops)
+                        .map(|i| {
+                            let la = (lat + (next() - 0.5) * spread).clamp(-80.0, 80.0);
+                            pin(Some(i + 1), &format!("Place {i}"), la, lon + (next() - 0.5) * spread * 2.0)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mixed = journeys(2000, 360.0);
+        let wide = journeys(500, 1.0);
+        let wide: Vec<Vec<Pin>> = wide
+            .into_iter()
+            .enumerate()
+            .map(|(j, stops)| {
+                let lon = j as f64 * 47.0;
+                stops.into_iter().enumerate().map(|(i, p)| Pin { lon: lon + i as f64 * 97.0, ..p }).collect()
+            })
+            .collect();
+        let places: Vec<Pin> =
+            (0..700).map(|i| pin(None, &format!("Town {i}"), next() * 150.0 - 70.0, next() * 360.0 - 180.0)).collect();
+        world();
+        for pass in ["first", "second"] {
+            let mut bytes = 0;
+            let mut time = |name: &str, f: &mut dyn FnMut() -> (usize, usize)| {
+                let start = std::time::Instant::now();
+                let (count, size) = f();
+                let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+                bytes += size;
+                eprint!(
+                    "{count} {name}: {elapsed:.1} ms ({:.4} ms/map, {} B/map); ",
+                    elapsed / count as f64,
+                    size / count
+                );
+            };
+            eprint!("{pass} pass: ");
+            time("mixed route maps", &mut || (mixed.len(), mixed.iter().map(|s| route_map(s, true).len()).sum()));
+            time("world-wide route maps", &mut || (wide.len(), wide.iter().map(|s| route_map(s, true).len()).sum()));
+            time("locator maps", &mut || (places.len(), places.iter().map(|p| locator_map(p).len()).sum()));
+            eprintln!("{bytes} bytes");
+        }
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let maps = mixed.iter().chain(&wide).map(|s| route_map(s, true));
+        for svg in maps.chain(places.iter().map(locator_map)) {
+            for byte in svg.bytes() {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        eprintln!("hash of all maps: {hash:016x}");
     }
 }
