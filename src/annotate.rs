@@ -14,7 +14,7 @@ use std::path::Path;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use crate::context::Sentences;
+use crate::context::{Quote, Sentences};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::matcher::Found;
 use crate::model::ArticleDoc;
@@ -29,11 +29,10 @@ pub struct Mention {
     pub anchor: String,
     /// Index of the paragraph (or heading, list item, cell) it is in.
     pub block: usize,
-    /// The text as printed.
-    pub text: String,
-    /// The rest of its sentence before and after it.
-    pub before: String,
-    pub after: String,
+    /// Where it is in its block's text ([`AnnotatedArticle::blocks`]).
+    pub range: Range<usize>,
+    /// The part of its sentence quoted with it.
+    pub quote: Quote,
     /// Where it is in the article, from 0 (start) to 1 (end).
     pub position: f64,
     /// Written as `[text](@id)` rather than found by alias.
@@ -61,6 +60,13 @@ impl Footnote {
     /// Is it also set beside the text? Only a referenced note that fits.
     pub fn is_sidenote(&self) -> bool {
         self.referenced && self.fits_inline()
+    }
+}
+
+impl AnnotatedArticle {
+    /// A mention's text, as printed.
+    pub fn mention_text(&self, mention: &Mention) -> &str {
+        &self.blocks[mention.block][mention.range.clone()]
     }
 }
 
@@ -676,14 +682,13 @@ impl<'r> Annotator<'r> {
             .map(|raw| {
                 let text = &self.blocks[raw.block];
                 let sentences = sentences[raw.block].get_or_insert_with(|| Sentences::new(text));
-                let (before, after) = sentences.context(raw.range.clone());
+                let quote = sentences.quote(raw.range.clone());
                 Mention {
                     entities: raw.entities,
                     anchor: raw.anchor,
                     block: raw.block,
-                    text: text[raw.range.clone()].to_string(),
-                    before,
-                    after,
+                    range: raw.range.clone(),
+                    quote,
                     position: (block_starts[raw.block] + raw.range.start) as f64 / total,
                     explicit: raw.explicit,
                 }

@@ -5,6 +5,7 @@
 //! around the mention, so the cost stays linear in the size of the text even
 //! for a paragraph with thousands of mentions.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Longest context quoted on either side of a mention, in characters.
@@ -63,17 +64,42 @@ impl<'t> Sentences<'t> {
         (start, end)
     }
 
-    /// The text before and after the mention at `range`, within its
-    /// sentence, trimmed to [`MAX_CONTEXT_CHARS`] a side with an ellipsis
-    /// where something was cut.
-    pub fn context(&self, range: Range<usize>) -> (String, String) {
+    /// What to quote around the mention at `range`: its sentence, trimmed
+    /// to [`MAX_CONTEXT_CHARS`] a side. Ranges, not copies: a site keeps
+    /// hundreds of thousands of these.
+    pub fn quote(&self, range: Range<usize>) -> Quote {
         let (start, end) = self.bounds(range.clone());
         let clipped_start = clamp_start(self.text, start, range.start);
         let clipped_end = clamp_end(self.text, range.end, end);
-        let ellipsis = |cut: bool| if cut { "…" } else { "" };
+        Quote { span: clipped_start..clipped_end, cut_before: clipped_start > start, cut_after: clipped_end < end }
+    }
+
+    /// The text before and after the mention at `range`, with an ellipsis
+    /// where something was cut (see [`Quote::around`]).
+    pub fn context(&self, range: Range<usize>) -> (String, String) {
+        let (before, after) = self.quote(range.clone()).around(self.text, range);
+        (before.into_owned(), after.into_owned())
+    }
+}
+
+/// The part of a block quoted around a mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// Byte range in the block's text, mention included.
+    pub span: Range<usize>,
+    pub cut_before: bool,
+    pub cut_after: bool,
+}
+
+impl Quote {
+    /// The text before and after the mention at `mention` (within the
+    /// block text `text`), with an ellipsis where something was cut.
+    pub fn around<'t>(&self, text: &'t str, mention: Range<usize>) -> (Cow<'t, str>, Cow<'t, str>) {
+        let before = text[self.span.start..mention.start].trim_start();
+        let after = text[mention.end..self.span.end].trim_end();
         (
-            format!("{}{}", ellipsis(clipped_start > start), self.text[clipped_start..range.start].trim_start()),
-            format!("{}{}", self.text[range.end..clipped_end].trim_end(), ellipsis(clipped_end < end)),
+            if self.cut_before { Cow::Owned(format!("…{before}")) } else { Cow::Borrowed(before) },
+            if self.cut_after { Cow::Owned(format!("{after}…")) } else { Cow::Borrowed(after) },
         )
     }
 }

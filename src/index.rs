@@ -136,8 +136,9 @@ pub(crate) fn lint(
         article.matched_patterns.iter().for_each(|&p| mark(p));
         // An alias written inside an explicit link counts as used too.
         for mention in article.mentions.iter().filter(|m| m.explicit) {
-            for found in matcher.find(&mention.text) {
-                if found.start == 0 && found.end == mention.text.len() {
+            let text = article.mention_text(mention);
+            for found in matcher.find(text) {
+                if found.start == 0 && found.end == text.len() {
                     mark(found.pattern);
                 }
             }

@@ -320,9 +320,9 @@ struct Appearance<'a> {
 struct MentionContext<'a> {
     anchor: &'a str,
     url: String,
-    before: &'a str,
+    before: std::borrow::Cow<'a, str>,
     text: &'a str,
-    after: &'a str,
+    after: std::borrow::Cow<'a, str>,
     position: f64,
 }
 
@@ -715,7 +715,9 @@ impl<'a> Renderer<'a> {
         let mut appearances: Vec<Appearance> = Vec::new();
         for r in &index.mentions_of[e] {
             let doc_a = &registry.articles[r.article];
-            let mention = &self.input.articles[r.article].mentions[r.mention];
+            let annotated = &self.input.articles[r.article];
+            let mention = &annotated.mentions[r.mention];
+            let (before, after) = mention.quote.around(&annotated.blocks[mention.block], mention.range.clone());
             let url = format!("../{}", article_path(&doc_a.slug));
             if appearances.last().is_none_or(|a| a.url != url) {
                 appearances.push(Appearance { title: &doc_a.title.value, url: url.clone(), mentions: Vec::new() });
@@ -723,9 +725,9 @@ impl<'a> Renderer<'a> {
             appearances.last_mut().expect("pushed above").mentions.push(MentionContext {
                 anchor: &mention.anchor,
                 url: format!("{url}#{}", mention.anchor),
-                before: &mention.before,
-                text: &mention.text,
-                after: &mention.after,
+                before,
+                text: annotated.mention_text(mention),
+                after,
                 position: (mention.position * 1000.0).round() / 10.0,
             });
         }

@@ -5,7 +5,7 @@
 //! run time, so search works from `file://` as well as on any host. Paths are
 //! relative to the site root; the search script prefixes them.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::annotate::AnnotatedArticle;
 use crate::render::article_path;
@@ -15,29 +15,47 @@ use crate::structured::script_json;
 /// Output path of the index.
 pub const INDEX_PATH: &str = "search-index.js";
 
-/// The contents of `search-index.js`.
+/// One search entry. Paragraphs name their article by position (`p`)
+/// instead of repeating its title.
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    t: Option<&'a str>,
+    k: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    a: Option<String>,
+    s: &'a str,
+    u: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p: Option<usize>,
+}
+
+/// The contents of `search-index.js`. Serialised straight from borrowed
+/// text: an archive's index runs to tens of megabytes.
 pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> String {
-    let mut entries: Vec<Value> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     for (e, entity) in registry.entities.iter().enumerate() {
         let kind = &registry.config.kinds[entity.kind];
-        entries.push(json!({
-            "t": entity.name.value,
-            "k": kind.singular,
-            "a": entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · "),
-            "s": entity.summary.as_deref().unwrap_or(""),
-            "u": registry.entity_path(e),
-        }));
+        entries.push(Entry {
+            t: Some(&entity.name.value),
+            k: &kind.singular,
+            a: Some(entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ")),
+            s: entity.summary.as_deref().unwrap_or(""),
+            u: registry.entity_path(e),
+            p: None,
+        });
     }
     for (doc, annotated) in registry.articles.iter().zip(articles) {
         let url = article_path(&doc.slug);
         let article_entry = entries.len();
-        entries.push(json!({
-            "t": doc.title.value,
-            "k": "Article",
-            "a": doc.byline.as_deref().unwrap_or(""),
-            "s": doc.summary.as_deref().unwrap_or(""),
-            "u": url,
-        }));
+        entries.push(Entry {
+            t: Some(&doc.title.value),
+            k: "Article",
+            a: Some(doc.byline.clone().unwrap_or_default()),
+            s: doc.summary.as_deref().unwrap_or(""),
+            u: url.clone(),
+            p: None,
+        });
         // Each paragraph links to its first mention when it has one.
         let mut first_anchor: Vec<Option<&str>> = vec![None; annotated.blocks.len()];
         for mention in &annotated.mentions {
@@ -51,9 +69,8 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
                 Some(anchor) => format!("{url}#{anchor}"),
                 None => url.clone(),
             };
-            // `p` points at the article's own entry, for its title.
-            entries.push(json!({"p": article_entry, "k": "Text", "s": text.trim(), "u": target}));
+            entries.push(Entry { t: None, k: "Text", a: None, s: text.trim(), u: target, p: Some(article_entry) });
         }
     }
-    format!("window.glossSearch = {};\n", script_json(&Value::Array(entries)))
+    format!("window.glossSearch = {};\n", script_json(&entries))
 }

@@ -13,8 +13,8 @@ use crate::resolve::Registry;
 /// Serialises `value` for a `<script>` element: `<`, `>` and `&` become
 /// `\u003c` and friends, so no `</script>` or `<!--` can appear, and the line
 /// separators U+2028/U+2029 are escaped too.
-pub fn script_json(value: &Value) -> String {
-    let text = serde_json::to_string(value).expect("JSON values always serialise");
+pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let text = serde_json::to_string(value).expect("gloss's values always serialise");
     let risky = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
     if !text.as_bytes().iter().any(risky) {
         return text;
