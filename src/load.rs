@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
@@ -44,20 +45,29 @@ pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
         );
         return Err(diagnostics);
     }
-    for path in walk_files(&content, &mut diagnostics) {
-        let relative = relative_to(root, &path);
-        let is_site_yaml = path.parent() == Some(content.as_path())
-            && matches!(path.file_name().and_then(|n| n.to_str()), Some("site.yaml" | "site.yml"));
-        let is_markdown = path.extension().is_some_and(|e| e == "md");
-        if !is_site_yaml && !is_markdown {
-            continue;
-        }
-        if let Some(file) = read_text(&path, relative, &mut diagnostics) {
-            if is_site_yaml {
-                sources.site_yaml = Some(file);
-            } else {
-                sources.content.push(file);
-            }
+    let is_site_yaml = |path: &Path| {
+        path.parent() == Some(content.as_path())
+            && matches!(path.file_name().and_then(|n| n.to_str()), Some("site.yaml" | "site.yml"))
+    };
+    let wanted: Vec<PathBuf> = walk_files(&content, &mut diagnostics)
+        .into_iter()
+        .filter(|path| is_site_yaml(path) || path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    // Read in parallel, keep the sorted order.
+    let read: Vec<(PathBuf, Option<SourceFile>, Diagnostics)> = wanted
+        .into_par_iter()
+        .map(|path| {
+            let mut problems = Diagnostics::default();
+            let file = read_text(&path, relative_to(root, &path), &mut problems);
+            (path, file, problems)
+        })
+        .collect();
+    for (path, file, problems) in read {
+        diagnostics.extend(problems.0);
+        match file {
+            Some(file) if is_site_yaml(&path) => sources.site_yaml = Some(file),
+            Some(file) => sources.content.push(file),
+            None => {}
         }
     }
     let templates = root.join("templates");

@@ -368,6 +368,10 @@ pub struct RenderInput<'a> {
     pub descriptions: &'a [String],
 }
 
+/// How many co-mentioned entities an entity page lists (declared relations
+/// are always listed).
+pub const MAX_RELATED: usize = 30;
+
 /// Path of an article page relative to the site root.
 pub fn article_path(slug: &str) -> String {
     format!("articles/{slug}.html")
@@ -731,9 +735,13 @@ impl<'a> Renderer<'a> {
                 position: (mention.position * 1000.0).round() / 10.0,
             });
         }
+        // The strongest relations: every declared one, and the most
+        // co-mentioned up to a readable list (an archive relates everyone).
         let related = index.related[e]
             .iter()
-            .map(|r| RelatedContext {
+            .enumerate()
+            .filter(|(rank, r)| r.declared || *rank < MAX_RELATED)
+            .map(|(_, r)| RelatedContext {
                 entity: self.entity_link(r.entity, "../"),
                 declared: r.declared,
                 co_mentions: r.co_mentions,
