@@ -195,9 +195,26 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+/// What a build reports as it goes, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Everything is loaded and annotated; this many pages are to be written.
+    Rendering { pages: usize },
+    /// One more page is written.
+    PageWritten,
+}
+
 /// Builds the site at `options.root` into its output folder. On any error the
 /// previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    build_with_progress(options, &|_| {})
+}
+
+/// [`build`], telling `progress` how far it got.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
@@ -208,7 +225,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Each page is written as soon as it is rendered, in parallel, so a
     // large site is never held in memory whole.
     let ids = render::all_pages(&site.registry);
-    render::render_each(&site.templates, &site.input(), &ids, |page| staging.write(&page))?;
+    progress(Progress::Rendering { pages: ids.len() });
+    render::render_each(&site.templates, &site.input(), &ids, |page| {
+        staging.write(&page)?;
+        progress(Progress::PageWritten);
+        Ok(())
+    })?;
     staging.finish(&options.root, &site.sources.static_files).map_err(one)?;
     Ok(BuildReport { site, pages: ids.len(), output, elapsed: started.elapsed() })
 }

@@ -6,8 +6,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::time::{Duration, Instant};
+
 use clap::{Parser, Subcommand};
 use gloss::diagnostic::Diagnostics;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Parser)]
 #[command(name = "gloss", version, about = "Static site generator for annotated articles")]
@@ -118,7 +121,10 @@ fn main() -> ExitCode {
         },
         Command::Build { root, output, strict, force } => {
             let options = gloss::BuildOptions { root, output, force };
-            match gloss::build(&options) {
+            let bar = PageBar::new();
+            let built = gloss::build_with_progress(&options, &|p| bar.update(p));
+            bar.finish();
+            match built {
                 Ok(report) => {
                     print_diagnostics(&report.site.warnings);
                     eprintln!(
@@ -138,6 +144,45 @@ fn main() -> ExitCode {
                 Err(diagnostics) => fail(&diagnostics, "the site was not built; the previous output is untouched"),
             }
         }
+    }
+}
+
+/// A progress bar for the pages of a build: only on a terminal, and only
+/// once the build has taken more than a second.
+struct PageBar {
+    bar: ProgressBar,
+    started: Instant,
+    terminal: bool,
+}
+
+impl PageBar {
+    fn new() -> Self {
+        PageBar { bar: ProgressBar::hidden(), started: Instant::now(), terminal: std::io::stderr().is_terminal() }
+    }
+
+    fn update(&self, progress: gloss::Progress) {
+        match progress {
+            gloss::Progress::Rendering { pages } => {
+                self.bar.set_length(pages as u64);
+                // The estimate should count from now, not from loading.
+                self.bar.reset_elapsed();
+                self.bar.reset_eta();
+            }
+            gloss::Progress::PageWritten => {
+                self.bar.inc(1);
+                if self.terminal && self.bar.is_hidden() && self.started.elapsed() > Duration::from_secs(1) {
+                    self.bar.set_style(
+                        ProgressStyle::with_template("{wide_bar} {pos}/{len} pages, {eta} left")
+                            .expect("the template is valid"),
+                    );
+                    self.bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
 
