@@ -68,6 +68,26 @@ impl Site {
         Ok(Update::Pages(self.apply(edits)))
     }
 
+    /// Whether `search-index.js` in [`Site::pages`] predates the last update.
+    pub fn search_index_is_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Renders the search index again if an update made it stale; returns
+    /// its page.
+    pub fn refresh_search_index(&mut self) -> Option<&crate::render::Page> {
+        let path = crate::search::INDEX_PATH;
+        if self.search_stale {
+            let page = self.render(&[PageId::SearchIndex]).ok()?.pop()?;
+            match self.pages.iter_mut().find(|p| p.path == path) {
+                Some(old) => *old = page,
+                None => self.pages.push(page),
+            }
+            self.search_stale = false;
+        }
+        self.pages.iter().find(|p| p.path == path)
+    }
+
     fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {
         *self = render_site(root)?;
         Ok(Update::Full)
@@ -137,7 +157,6 @@ impl Site {
                     self.articles[a] = *annotated;
                     let after: Vec<usize> = self.articles[a].mentions.iter().flat_map(|m| m.entities.clone()).collect();
                     touched.insert(PageId::Article(a));
-                    touched.insert(PageId::SearchIndex);
                     for e in before.into_iter().chain(after) {
                         touched.insert(PageId::Entity(e));
                         touched.insert(PageId::Kind(self.registry.entities[e].kind));
@@ -148,7 +167,6 @@ impl Site {
                     self.descriptions[e] = description;
                     touched.insert(PageId::Entity(e));
                     touched.insert(PageId::Kind(self.registry.entities[e].kind));
-                    touched.insert(PageId::SearchIndex);
                     for r in &self.index.mentions_of[e] {
                         touched.insert(PageId::Article(r.article));
                     }
@@ -158,6 +176,9 @@ impl Site {
                 }
             }
         }
+        // The search index covers every text of the site: it is rebuilt when
+        // asked for (refresh_search_index), not on every keystroke's save.
+        self.search_stale = true;
         self.index = SiteIndex::build(&self.registry, &self.articles);
         let texts: HashMap<&Path, &str> =
             self.sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();

@@ -4,7 +4,9 @@
 //! A plain data structure: pages look things up here instead of scanning
 //! mentions, so rendering stays linear in the size of the site.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 
 use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -47,70 +49,84 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
+    /// Builds the index. Per-article work runs in parallel; co-mentions are
+    /// counted by sorting pairs rather than hashing them, which stays fast
+    /// at hundreds of thousands of mentions.
     pub fn build(registry: &Registry, articles: &[AnnotatedArticle]) -> SiteIndex {
         let n = registry.entities.len();
-        let mut mentions_of = vec![Vec::new(); n];
-        let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
-        let mut cast = Vec::with_capacity(articles.len());
-        for (a, article) in articles.iter().enumerate() {
-            let mut order: Vec<CastMember> = Vec::new();
-            let mut position: HashMap<usize, usize> = HashMap::new();
-            let mut by_block: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for (m, mention) in article.mentions.iter().enumerate() {
-                for &entity in &mention.entities {
-                    mentions_of[entity].push(MentionRef { article: a, mention: m });
-                    by_block.entry(mention.block).or_default().push(entity);
-                    match position.get(&entity) {
-                        Some(&i) => order[i].mentions += 1,
-                        None => {
-                            position.insert(entity, order.len());
-                            order.push(CastMember { entity, mentions: 1, first_anchor: mention.anchor.clone() });
+        // Per article: its cast and the entity pairs of each paragraph.
+        let per_article: Vec<(Vec<CastMember>, Vec<(u32, u32)>)> = articles
+            .par_iter()
+            .map(|article| {
+                let mut order: Vec<CastMember> = Vec::new();
+                let mut position: HashMap<usize, usize> = HashMap::new();
+                let mut by_block: Vec<(usize, usize)> = Vec::new();
+                for mention in &article.mentions {
+                    for &entity in &mention.entities {
+                        by_block.push((mention.block, entity));
+                        match position.get(&entity) {
+                            Some(&i) => order[i].mentions += 1,
+                            None => {
+                                position.insert(entity, order.len());
+                                order.push(CastMember { entity, mentions: 1, first_anchor: mention.anchor.clone() });
+                            }
                         }
                     }
                 }
+                by_block.sort_unstable();
+                by_block.dedup();
+                let mut pairs = Vec::new();
+                for block in by_block.chunk_by(|a, b| a.0 == b.0) {
+                    for (i, &(_, x)) in block.iter().enumerate() {
+                        for &(_, y) in &block[i + 1..] {
+                            pairs.push((x as u32, y as u32));
+                        }
+                    }
+                }
+                (order, pairs)
+            })
+            .collect();
+
+        let mut mentions_of = vec![Vec::new(); n];
+        for (a, article) in articles.iter().enumerate() {
+            for (m, mention) in article.mentions.iter().enumerate() {
+                for &entity in &mention.entities {
+                    mentions_of[entity].push(MentionRef { article: a, mention: m });
+                }
             }
-            for mut entities in by_block.into_values() {
-                entities.sort_unstable();
-                entities.dedup();
-                for (i, &x) in entities.iter().enumerate() {
-                    for &y in &entities[i + 1..] {
-                        *pairs.entry((x, y)).or_insert(0) += 1;
+        }
+        let mut pairs: Vec<(u32, u32)> = per_article.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+        pairs.par_sort_unstable();
+        let cast = per_article.into_iter().map(|(order, _)| order).collect();
+
+        let mut related: Vec<Vec<Relation>> = vec![Vec::new(); n];
+        for run in pairs.chunk_by(|a, b| a == b) {
+            let (x, y) = (run[0].0 as usize, run[0].1 as usize);
+            related[x].push(Relation { entity: y, declared: false, co_mentions: run.len() });
+            related[y].push(Relation { entity: x, declared: false, co_mentions: run.len() });
+        }
+        for (x, list) in registry.related.iter().enumerate() {
+            for &y in list.iter().filter(|&&y| y != x) {
+                for (from, to) in [(x, y), (y, x)] {
+                    match related[from].iter_mut().find(|r| r.entity == to) {
+                        Some(r) => r.declared = true,
+                        None => related[from].push(Relation { entity: to, declared: true, co_mentions: 0 }),
                     }
                 }
             }
-            cast.push(order);
         }
-
-        let mut related: Vec<BTreeMap<usize, Relation>> = vec![BTreeMap::new(); n];
-        let mut relate = |x: usize, y: usize, declared: bool, count: usize| {
-            let entry = related[x].entry(y).or_insert(Relation { entity: y, declared: false, co_mentions: 0 });
-            entry.declared |= declared;
-            entry.co_mentions += count;
-        };
-        for (&(x, y), &count) in &pairs {
-            relate(x, y, false, count);
-            relate(y, x, false, count);
+        // Most related first; ties by name, through a precomputed rank.
+        let mut by_name: Vec<usize> = (0..n).collect();
+        by_name.sort_by(|&a, &b| registry.entities[a].name.value.cmp(&registry.entities[b].name.value));
+        let mut name_rank = vec![0; n];
+        for (rank, &e) in by_name.iter().enumerate() {
+            name_rank[e] = rank;
         }
-        for (x, list) in registry.related.iter().enumerate() {
-            for &y in list {
-                if x != y {
-                    relate(x, y, true, 0);
-                    relate(y, x, true, 0);
-                }
-            }
-        }
-        let related = related
-            .into_iter()
-            .map(|map| {
-                let mut list: Vec<Relation> = map.into_values().collect();
-                list.sort_by(|a, b| {
-                    b.co_mentions.cmp(&a.co_mentions).then(b.declared.cmp(&a.declared)).then_with(|| {
-                        registry.entities[a.entity].name.value.cmp(&registry.entities[b.entity].name.value)
-                    })
-                });
-                list
-            })
-            .collect();
+        related.par_iter_mut().for_each(|list| {
+            list.sort_by_key(|r| {
+                (std::cmp::Reverse(r.co_mentions), std::cmp::Reverse(r.declared), name_rank[r.entity])
+            });
+        });
         SiteIndex { mentions_of, related, cast }
     }
 }

@@ -51,6 +51,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub warnings: Diagnostics,
     templates: render::Templates,
+    /// Set by an incremental update: the search index page is out of date.
+    search_stale: bool,
 }
 
 impl Site {
@@ -152,7 +154,17 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
     warnings.sort();
 
     drop(texts);
-    Ok(Site { sources, registry, articles, descriptions, index, pages: Vec::new(), warnings, templates })
+    Ok(Site {
+        sources,
+        registry,
+        articles,
+        descriptions,
+        index,
+        pages: Vec::new(),
+        warnings,
+        templates,
+        search_stale: false,
+    })
 }
 
 /// The outcome of `gloss check`: the site in memory and everything found

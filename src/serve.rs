@@ -51,6 +51,8 @@ struct Served {
     static_files: HashSet<String>,
     /// The diagnostics of the last failed build, if the last build failed.
     error: Option<String>,
+    /// The search index is rebuilt when next asked for, not on every save.
+    search_stale: bool,
 }
 
 /// Everything the server threads share.
@@ -72,7 +74,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let shared = Arc::new(Shared {
         root: root.clone(),
         build: Mutex::new(None),
-        site: RwLock::new(Served { files: HashMap::new(), static_files: HashSet::new(), error: None }),
+        site: RwLock::new(Served {
+            files: HashMap::new(),
+            static_files: HashSet::new(),
+            error: None,
+            search_stale: false,
+        }),
         listeners: Mutex::new(Vec::new()),
     });
     rebuild(&shared, &[]);
@@ -184,6 +191,7 @@ fn rebuild(shared: &Shared, changed: &[PathBuf]) {
                     for page in site.pages.iter().filter(|p| wanted.contains(p.path.as_str())) {
                         served.files.insert(page.path.clone(), Arc::new(inject_reload(&page.html).into_bytes()));
                     }
+                    served.search_stale = site.search_index_is_stale();
                     format!("{} of {} pages", paths.len(), site.pages.len())
                 }
                 Some(Update::Full) | None => {
@@ -218,7 +226,7 @@ fn serve_all(site: &Site) -> Served {
         files.insert(page.path.clone(), Arc::new(inject_reload(&page.html).into_bytes()));
     }
     let static_files = site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
-    Served { files, static_files, error: None }
+    Served { files, static_files, error: None, search_stale: false }
 }
 
 fn report(diagnostics: &Diagnostics) -> String {
@@ -343,6 +351,15 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
 /// The bytes of a site path: a page, a default static file, or a file under
 /// `static/` that was listed when the site was loaded (symlinks refused).
 fn lookup(shared: &Shared, path: &str) -> Option<Arc<Vec<u8>>> {
+    if path == crate::search::INDEX_PATH && shared.site.read().expect("no thread panics holding the lock").search_stale
+    {
+        let mut build = shared.build.lock().expect("no thread panics holding the lock");
+        if let Some(page) = build.as_mut().and_then(Site::refresh_search_index) {
+            let mut served = shared.site.write().expect("no thread panics holding the lock");
+            served.files.insert(page.path.clone(), Arc::new(page.html.clone().into_bytes()));
+            served.search_stale = false;
+        }
+    }
     let site = shared.site.read().expect("no thread panics holding the lock");
     if site.static_files.contains(path) {
         let file = shared.root.join("static").join(path);
