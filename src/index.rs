@@ -48,6 +48,9 @@ pub struct SiteIndex {
     pub cast: Vec<Vec<CastMember>>,
 }
 
+/// Two entities mentioned in the same paragraph, lower index first.
+type Pair = (u32, u32);
+
 impl SiteIndex {
     /// Builds the index. Per-article work runs in parallel; co-mentions are
     /// counted by sorting pairs rather than hashing them, which stays fast
@@ -55,7 +58,7 @@ impl SiteIndex {
     pub fn build(registry: &Registry, articles: &[AnnotatedArticle]) -> SiteIndex {
         let n = registry.entities.len();
         // Per article: its cast and the entity pairs of each paragraph.
-        let per_article: Vec<(Vec<CastMember>, Vec<(u32, u32)>)> = articles
+        let per_article: Vec<(Vec<CastMember>, Vec<Pair>)> = articles
             .par_iter()
             .map(|article| {
                 let mut order: Vec<CastMember> = Vec::new();
@@ -95,7 +98,7 @@ impl SiteIndex {
                 }
             }
         }
-        let mut pairs: Vec<(u32, u32)> = per_article.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+        let mut pairs: Vec<Pair> = per_article.iter().flat_map(|(_, p)| p.iter().copied()).collect();
         pairs.par_sort_unstable();
         let cast = per_article.into_iter().map(|(order, _)| order).collect();
 
