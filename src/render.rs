@@ -462,8 +462,14 @@ pub fn render_each(
         home: "index.html",
     };
     let renderer = Renderer { templates, input, site: &site };
+    // The few pages that cover the whole site (the search index, the home
+    // page, the kind indexes) are the largest: start them first, so they
+    // do not end the build alone on one core.
+    let whole_site = |id: &PageId| matches!(id, PageId::SearchIndex | PageId::Home | PageId::Kind(_));
+    let mut ordered: Vec<PageId> = ids.iter().copied().filter(whole_site).collect();
+    ordered.extend(ids.iter().copied().filter(|id| !whole_site(id)));
     let failures: Vec<Diagnostic> =
-        ids.par_iter().filter_map(|id| renderer.render(*id).and_then(&sink).err()).collect();
+        ordered.par_iter().with_max_len(1).filter_map(|id| renderer.render(*id).and_then(&sink).err()).collect();
     let mut diagnostics = Diagnostics::default();
     for failure in failures {
         // One broken template fails every page that uses it: say it once.
