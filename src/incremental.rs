@@ -170,6 +170,13 @@ impl Site {
                     for r in &self.index.mentions_of[e] {
                         touched.insert(PageId::Article(r.article));
                     }
+                    // A place on an article's declared route is on its map.
+                    let id = &self.registry.entities[e].id;
+                    for (a, article) in self.registry.articles.iter().enumerate() {
+                        if article.route.iter().any(|stop| &stop.value == id) {
+                            touched.insert(PageId::Article(a));
+                        }
+                    }
                     for r in &self.index.related[e] {
                         touched.insert(PageId::Entity(r.entity));
                     }
