@@ -24,8 +24,14 @@ impl Drop for Server {
 }
 
 fn start(root: &Path) -> Server {
+    start_on(root, 0).0
+}
+
+/// Starts `gloss serve` on `port`; returns it and what it printed before
+/// its address.
+fn start_on(root: &Path, port: u16) -> (Server, Vec<String>) {
     let child = Command::new(env!("CARGO_BIN_EXE_gloss"))
-        .args(["serve", "--port", "0", "--root"])
+        .args(["serve", "--port", &port.to_string(), "--root"])
         .arg(root)
         .stderr(Stdio::piped())
         .spawn()
@@ -42,14 +48,16 @@ fn start(root: &Path) -> Server {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(20);
+    let mut before = Vec::new();
     loop {
         let line = received.recv_timeout(deadline - Instant::now()).expect("serve printed its address");
         if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
             server.port = rest.split('/').next().unwrap().parse().unwrap();
             // Keep draining stderr so the server never blocks on it.
             std::thread::spawn(move || while received.recv().is_ok() {});
-            return server;
+            return (server, before);
         }
+        before.push(line);
     }
 }
 
@@ -159,6 +167,16 @@ fn refuses_to_leave_the_site_and_survives_malformed_requests() {
     assert_eq!(request(server.port, "GET http://evil.example/ HTTP/1.1\r\n\r\n").0, 403);
     // Still alive after all that.
     assert_eq!(get(server.port, "/index.html").0, 200);
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (server, printed) = start_on(&fixture("two-articles"), port);
+    assert_ne!(server.port, port);
+    assert!(printed.iter().any(|l| l.contains(&format!("Port {port} is taken"))), "{printed:?}");
+    assert_eq!(get(server.port, "/").0, 200);
 }
 
 #[cfg(unix)]
