@@ -98,7 +98,7 @@ pub fn annotate_article(
     let mut body = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Text);
     let title_html = body.render(&article.title.value, article.title.span.start);
     let title_html = strip_paragraph(&title_html);
-    let body_html = body.render(&article.body, article.body_offset);
+    let body_html = body.render(article.body(file_text), article.body_offset);
     let footnotes = body.take_footnotes();
     let body_html = fill_sidenotes(&body_html, &footnotes);
     let mentions = body.finish_mentions();

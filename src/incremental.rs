@@ -136,7 +136,7 @@ impl Site {
             return Ok(None);
         }
         let (description, problems) =
-            annotate::render_description(registry, file, &fresh.text, &doc.body, doc.body_offset);
+            annotate::render_description(registry, file, &fresh.text, doc.body(&fresh.text), doc.body_offset);
         if problems.iter().any(|d| d.is_error()) {
             return Err(Diagnostics(problems));
         }

@@ -128,7 +128,7 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
         .par_iter()
         .zip(&entity_texts)
         .map(|(entity, text)| {
-            annotate::render_description(&registry, &entity.path, text, &entity.body, entity.body_offset)
+            annotate::render_description(&registry, &entity.path, text, entity.body(text), entity.body_offset)
         })
         .collect();
     let mut descriptions = Vec::with_capacity(rendered.len());

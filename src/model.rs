@@ -107,9 +107,16 @@ pub struct EntityDoc {
     pub related: Vec<Spanned<String>>,
     /// Facts in the order the kind declares them.
     pub facts: Vec<(usize, Spanned<FactValue>)>,
-    /// Markdown description and its byte offset in the file.
-    pub body: String,
+    /// Where the Markdown description starts in the file (see
+    /// [`EntityDoc::body`]; the text is not copied).
     pub body_offset: usize,
+}
+
+impl EntityDoc {
+    /// The Markdown description, from the text of the entity's file.
+    pub fn body<'t>(&self, file_text: &'t str) -> &'t str {
+        file_text.get(self.body_offset..).unwrap_or("")
+    }
 }
 
 /// One article file, parsed.
@@ -133,8 +140,16 @@ pub struct ArticleDoc {
     pub tags: Vec<String>,
     /// Places in the order of a journey, for maps.
     pub route: Vec<Spanned<String>>,
-    pub body: String,
+    /// Where the Markdown body starts in the file (see [`ArticleDoc::body`];
+    /// an archive's text is not copied).
     pub body_offset: usize,
+}
+
+impl ArticleDoc {
+    /// The Markdown body, from the text of the article's file.
+    pub fn body<'t>(&self, file_text: &'t str) -> &'t str {
+        file_text.get(self.body_offset..).unwrap_or("")
+    }
 }
 
 /// Does `url` use a scheme that runs code or smuggles content

@@ -387,7 +387,6 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
         notes,
         tags,
         route,
-        body: split.body.to_string(),
         body_offset: split.body_offset,
     })
 }
@@ -458,7 +457,6 @@ pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Res
         same_as,
         related,
         facts,
-        body: split.body.to_string(),
         body_offset: split.body_offset,
     })
 }
@@ -799,16 +797,14 @@ mod tests {
 
     #[test]
     fn parses_a_person_with_facts() {
-        let e = entity(
-            "---\nname: Kim Jong-il\naliases: [Kim, the Dear Leader]\nborn: \"1941 or 1942\"\ndied: 2011\nroles:\n  - {title: Leader, from: 1994, to: 2011}\n---\nDescription.\n",
-        )
-        .unwrap();
+        let text = "---\nname: Kim Jong-il\naliases: [Kim, the Dear Leader]\nborn: \"1941 or 1942\"\ndied: 2011\nroles:\n  - {title: Leader, from: 1994, to: 2011}\n---\nDescription.\n";
+        let e = entity(text).unwrap();
         assert_eq!(e.id, "kim-jong-il");
         assert_eq!(e.name.value, "Kim Jong-il");
         assert_eq!(e.aliases.len(), 2);
         assert_eq!(e.facts.len(), 3);
         assert_eq!(e.facts[1].1.value, FactValue::Year(2011));
-        assert_eq!(e.body, "Description.\n");
+        assert_eq!(e.body(text), "Description.\n");
     }
 
     #[test]

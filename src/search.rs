@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::annotate::AnnotatedArticle;
 use crate::render::article_path;
 use crate::resolve::Registry;
-use crate::structured::script_json;
+use crate::structured::write_script_json;
 
 /// Output path of the index.
 pub const INDEX_PATH: &str = "search-index.js";
@@ -72,5 +72,9 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
             entries.push(Entry { t: None, k: "Text", a: None, s: text.trim(), u: target, p: Some(article_entry) });
         }
     }
-    format!("window.glossSearch = {};\n", script_json(&entries))
+    let mut out = Vec::with_capacity(entries.iter().map(|e| e.s.len() + e.u.len() + 40).sum());
+    out.extend_from_slice(b"window.glossSearch = ");
+    write_script_json(&mut out, &entries);
+    out.extend_from_slice(b";\n");
+    String::from_utf8(out).expect("JSON is UTF-8")
 }

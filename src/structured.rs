@@ -14,23 +14,50 @@ use crate::resolve::Registry;
 /// `\u003c` and friends, so no `</script>` or `<!--` can appear, and the line
 /// separators U+2028/U+2029 are escaped too.
 pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let text = serde_json::to_string(value).expect("gloss's values always serialise");
-    let risky = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
-    if !text.as_bytes().iter().any(risky) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut out = Vec::new();
+    write_script_json(&mut out, value);
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// [`script_json`], appended to `out` as it is serialised (the search index
+/// of an archive runs to tens of megabytes: it is written once, not copied).
+pub fn write_script_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(ScriptSafe(out), value).expect("gloss's values always serialise");
+}
+
+/// Escapes, on the way through, what may not appear in a `<script>`.
+/// serde_json writes strings in slices cut at character boundaries, so a
+/// U+2028 is never split across two writes.
+struct ScriptSafe<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut copied = 0;
+        let mut i = 0;
+        while i < buf.len() {
+            let (escape, len): (&[u8], usize) = match buf[i] {
+                b'<' => (b"\\u003c", 1),
+                b'>' => (b"\\u003e", 1),
+                b'&' => (b"\\u0026", 1),
+                0xE2 if buf.get(i + 1) == Some(&0x80) && buf.get(i + 2) == Some(&0xA8) => (b"\\u2028", 3),
+                0xE2 if buf.get(i + 1) == Some(&0x80) && buf.get(i + 2) == Some(&0xA9) => (b"\\u2029", 3),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            self.0.extend_from_slice(&buf[copied..i]);
+            self.0.extend_from_slice(escape);
+            i += len;
+            copied = i;
         }
+        self.0.extend_from_slice(&buf[copied..]);
+        Ok(buf.len())
     }
-    out
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The absolute URL of a site path, when the site has a `base_url`.
