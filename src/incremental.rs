@@ -52,6 +52,8 @@ impl Site {
             .iter()
             .map(|p| p.strip_prefix(&root_abs).or_else(|_| p.strip_prefix(root)).unwrap_or(p).to_path_buf())
             .collect();
+        // Editors' swap and backup files are no change to the site.
+        files.retain(|f| load::is_source(f));
         files.sort();
         files.dedup();
         let mut edits = Vec::new();

@@ -49,10 +49,8 @@ pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
         path.parent() == Some(content.as_path())
             && matches!(path.file_name().and_then(|n| n.to_str()), Some("site.yaml" | "site.yml"))
     };
-    let wanted: Vec<PathBuf> = walk_files(&content, &mut diagnostics)
-        .into_iter()
-        .filter(|path| is_site_yaml(path) || path.extension().is_some_and(|e| e == "md"))
-        .collect();
+    let wanted: Vec<PathBuf> =
+        walk_files(&content, &mut diagnostics).into_iter().filter(|path| is_source(&relative_to(root, path))).collect();
     // Read in parallel, keep the sorted order.
     let read: Vec<(PathBuf, Option<SourceFile>, Diagnostics)> = wanted
         .into_par_iter()
@@ -85,6 +83,26 @@ pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
             walk_files(&statics, &mut diagnostics).iter().map(|p| relative_to(&statics, p)).collect();
     }
     Ok((sources, diagnostics))
+}
+
+/// Is this path (relative to the site root) one that gloss reads? A `.md`
+/// file or `site.yaml` under `content/`, or any file under `templates/` or
+/// `static/`, but never a hidden file or an editor's backup (`x.md~`,
+/// `.x.md.swp`): saving in an editor must not look like a change to the
+/// site.
+pub fn is_source(relative: &Path) -> bool {
+    let mut parts = relative.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(top) = parts.next() else { return false };
+    let rest: Vec<_> = parts.collect();
+    let Some(name) = rest.last() else { return false };
+    if name.starts_with('.') || name.ends_with('~') {
+        return false;
+    }
+    match top.as_ref() {
+        "content" => name.ends_with(".md") || (rest.len() == 1 && (name == "site.yaml" || name == "site.yml")),
+        "templates" | "static" => true,
+        _ => false,
+    }
 }
 
 /// Reads one site file again (for incremental rebuilds). `None` when it is
@@ -148,4 +166,25 @@ fn read_text(path: &Path, relative: PathBuf, diagnostics: &mut Diagnostics) -> O
 /// `path` relative to `base`, or `path` itself when it is not below `base`.
 pub fn relative_to(base: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_what_gloss_reads() {
+        for yes in ["content/site.yaml", "content/people/kim.md", "templates/base.html", "static/img/map.png"] {
+            assert!(is_source(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "content/people/.kim.md.swp",
+            "content/people/kim.md~",
+            "content/articles/4913",
+            "public/index.html",
+            "content/people/site.yaml",
+        ] {
+            assert!(!is_source(Path::new(no)), "{no}");
+        }
+    }
 }

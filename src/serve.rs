@@ -181,6 +181,9 @@ fn rebuild(shared: &Shared, changed: &[PathBuf]) {
             None
         }),
     };
+    if matches!(&outcome, Ok(Some(Update::Pages(paths))) if paths.is_empty()) {
+        return; // nothing gloss reads has changed
+    }
     let site = guard.as_ref();
     match (outcome, site) {
         (Ok(update), Some(site)) => {

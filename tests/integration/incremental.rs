@@ -88,3 +88,15 @@ fn a_broken_edit_leaves_the_site_as_it_was() {
     assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
     assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
 }
+
+#[test]
+fn editor_swap_and_backup_files_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let swap = dir.path().join("content/articles/.arrival.md.swp");
+    let backup = dir.path().join("content/articles/arrival.md~");
+    fs::write(&swap, "binary junk").unwrap();
+    fs::write(&backup, "old text").unwrap();
+    assert_eq!(site.update(dir.path(), &[swap, backup]).unwrap(), Update::Pages(Vec::new()));
+}
