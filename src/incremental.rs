@@ -15,10 +15,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
 use crate::render::{PageId, RenderInput};
-use crate::{annotate, index, load, parse, render, render_site, Site};
+use crate::{annotate, load, parse, render, render_site, Site};
 
 /// What an update did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,7 @@ struct Edit {
 
 enum Change {
     Article { index: usize, doc: Box<crate::model::ArticleDoc>, annotated: Box<annotate::AnnotatedArticle> },
-    Entity { index: usize, doc: Box<crate::model::EntityDoc>, description: String },
+    Entity { index: usize, doc: Box<crate::model::EntityDoc>, description: String, warnings: Vec<Diagnostic> },
 }
 
 impl Site {
@@ -142,7 +142,8 @@ impl Site {
         if problems.iter().any(|d| d.is_error()) {
             return Err(Diagnostics(problems));
         }
-        let change = Change::Entity { index: e, doc: Box::new(doc), description };
+        let warnings = problems.into_iter().filter(|d| !d.is_error()).collect();
+        let change = Change::Entity { index: e, doc: Box::new(doc), description, warnings };
         Ok(Some(Some(Edit { slot, file: fresh, change })))
     }
 
@@ -164,7 +165,8 @@ impl Site {
                         touched.insert(PageId::Kind(self.registry.entities[e].kind));
                     }
                 }
-                Change::Entity { index: e, doc, description } => {
+                Change::Entity { index: e, doc, description, warnings } => {
+                    self.description_warnings[e] = warnings;
                     self.registry.entities[e] = *doc;
                     self.descriptions[e] = description;
                     touched.insert(PageId::Entity(e));
@@ -189,15 +191,7 @@ impl Site {
         // asked for (refresh_search_index), not on every keystroke's save.
         self.search_stale = true;
         self.index = SiteIndex::build(&self.registry, &self.articles);
-        let texts: HashMap<&Path, &str> =
-            self.sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
-        let entity_texts: Vec<&str> =
-            self.registry.entities.iter().map(|e| texts.get(e.path.as_path()).copied().unwrap_or("")).collect();
-        let mut warnings: Vec<_> =
-            self.articles.iter().flat_map(|a| a.diagnostics.iter().filter(|d| !d.is_error()).cloned()).collect();
-        warnings.extend(index::lint(&self.registry, &self.articles, &self.index, &entity_texts));
-        self.warnings = Diagnostics(warnings);
-        self.warnings.sort();
+        self.collect_warnings();
 
         let ids: Vec<PageId> = touched.into_iter().collect();
         let input = RenderInput {

@@ -53,9 +53,28 @@ pub struct Site {
     templates: render::Templates,
     /// Set by an incremental update: the search index page is out of date.
     search_stale: bool,
+    /// Warnings of parsing, and of each entity's description: kept so an
+    /// incremental update can put the site's warnings together again.
+    parse_warnings: Vec<Diagnostic>,
+    description_warnings: Vec<Vec<Diagnostic>>,
 }
 
 impl Site {
+    /// Puts together every warning of the site: parsing, descriptions,
+    /// articles, and the checks that need the whole site.
+    fn collect_warnings(&mut self) {
+        let texts: HashMap<&Path, &str> =
+            self.sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
+        let entity_texts: Vec<&str> =
+            self.registry.entities.iter().map(|e| texts.get(e.path.as_path()).copied().unwrap_or("")).collect();
+        let mut warnings: Vec<Diagnostic> = self.parse_warnings.clone();
+        warnings.extend(self.description_warnings.iter().flatten().cloned());
+        warnings.extend(self.articles.iter().flat_map(|a| a.diagnostics.iter().filter(|d| !d.is_error()).cloned()));
+        warnings.extend(index::lint(&self.registry, &self.articles, &self.index, &entity_texts));
+        self.warnings = Diagnostics(warnings);
+        self.warnings.sort();
+    }
+
     fn input(&self) -> RenderInput<'_> {
         RenderInput {
             registry: &self.registry,
@@ -110,6 +129,7 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
     let templates = render::load_templates(&sources.templates);
     let parsed = parse::parse_site(&sources);
     diagnostics.extend(parsed.diagnostics.0.iter().cloned());
+    let parse_warnings: Vec<Diagnostic> = parsed.diagnostics.0.iter().filter(|d| !d.is_error()).cloned().collect();
     let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
 
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
@@ -132,8 +152,10 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
         })
         .collect();
     let mut descriptions = Vec::with_capacity(rendered.len());
+    let mut description_warnings = Vec::with_capacity(rendered.len());
     for (html, problems) in rendered {
         descriptions.push(html);
+        description_warnings.push(problems.iter().filter(|d| !d.is_error()).cloned().collect());
         diagnostics.extend(problems);
     }
     let templates = match templates {
@@ -147,24 +169,23 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
         diagnostics.sort();
         return Err(diagnostics);
     };
-    let mut warnings = diagnostics;
-
     let index = SiteIndex::build(&registry, &articles);
-    warnings.extend(index::lint(&registry, &articles, &index, &entity_texts));
-    warnings.sort();
-
     drop(texts);
-    Ok(Site {
+    let mut site = Site {
         sources,
         registry,
         articles,
         descriptions,
         index,
         pages: Vec::new(),
-        warnings,
+        warnings: Diagnostics::default(),
         templates,
         search_stale: false,
-    })
+        parse_warnings,
+        description_warnings,
+    };
+    site.collect_warnings();
+    Ok(site)
 }
 
 /// The outcome of `gloss check`: the site in memory and everything found

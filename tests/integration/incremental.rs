@@ -60,6 +60,23 @@ fn an_entity_description_edit_matches_a_full_build() {
 }
 
 #[test]
+fn warnings_after_an_update_are_those_of_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let changed = edit(
+        dir.path(),
+        "content/people/vladimir-putin.md",
+        "---\nPresident of Russia.",
+        "---\nPresident of <b>Russia</b>.",
+    );
+    assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
+    let full = render(dir.path());
+    assert!(full.warnings.0.iter().any(|d| d.code == gloss::diagnostic::Code::RawHtml));
+    assert_eq!(site.warnings.0, full.warnings.0);
+}
+
+#[test]
 fn alias_changes_and_new_files_rebuild_everything() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
