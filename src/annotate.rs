@@ -25,8 +25,9 @@ use crate::resolve::Registry;
 pub struct Mention {
     /// The entities referred to (several for `[the two Koreas](@a,b)`).
     pub entities: Vec<usize>,
-    /// Fragment id of the mention on the article page.
-    pub anchor: String,
+    /// Which mention of its first entity it is, from 1: with that entity's
+    /// id, it makes the fragment id ([`Mention::anchor`]).
+    pub number: u32,
     /// Index of the paragraph (or heading, list item, cell) it is in.
     pub block: usize,
     /// Where it is in its block's text ([`AnnotatedArticle::blocks`]).
@@ -37,6 +38,19 @@ pub struct Mention {
     pub position: f64,
     /// Written as `[text](@id)` rather than found by alias.
     pub explicit: bool,
+}
+
+impl Mention {
+    /// Fragment id of the mention on the article page: `m-<entity>-<n>`.
+    /// Made when needed rather than stored: an archive has millions of
+    /// mentions.
+    pub fn anchor(&self, registry: &Registry) -> String {
+        anchor(&registry.entities[self.entities[0]].id, self.number)
+    }
+}
+
+fn anchor(entity_id: &str, number: u32) -> String {
+    format!("m-{entity_id}-{number}")
 }
 
 /// An editorial footnote, numbered in order of first reference.
@@ -218,7 +232,7 @@ enum OpenLink {
 #[derive(Debug)]
 struct RawMention {
     entities: Vec<usize>,
-    anchor: String,
+    number: u32,
     block: usize,
     range: Range<usize>,
     explicit: bool,
@@ -250,7 +264,7 @@ struct Annotator<'r> {
     blocks: Vec<String>,
     open_blocks: Vec<usize>,
     raw_mentions: Vec<RawMention>,
-    counters: HashMap<usize, usize>,
+    counters: HashMap<usize, u32>,
     /// Output saved while a footnote definition is captured.
     saved_out: Option<Vec<Event<'static>>>,
     /// Footnote definitions: name, rendered events, where in the file.
@@ -496,7 +510,8 @@ impl<'r> Annotator<'r> {
         let counter = self.counters.entry(first).or_insert(0);
         *counter += 1;
         let entity = &self.registry.entities[first];
-        let anchor = format!("m-{}-{}", entity.id, counter);
+        let number = *counter;
+        let anchor = anchor(&entity.id, number);
         let kind = &self.registry.config.kinds[entity.kind].id;
         let ids: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].id.as_str()).collect();
         let names: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].name.value.as_str()).collect();
@@ -511,7 +526,7 @@ impl<'r> Annotator<'r> {
         }
         tag.push('>');
         self.out.push(Event::InlineHtml(CowStr::from(tag)));
-        self.raw_mentions.push(RawMention { entities, anchor, block, range, explicit });
+        self.raw_mentions.push(RawMention { entities, number, block, range, explicit });
         self.raw_mentions.len() - 1
     }
 
@@ -685,7 +700,7 @@ impl<'r> Annotator<'r> {
                 let quote = sentences.quote(raw.range.clone());
                 Mention {
                     entities: raw.entities,
-                    anchor: raw.anchor,
+                    number: raw.number,
                     block: raw.block,
                     range: raw.range.clone(),
                     quote,

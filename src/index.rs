@@ -34,8 +34,8 @@ pub struct Relation {
 pub struct CastMember {
     pub entity: usize,
     pub mentions: usize,
-    /// Anchor of the first mention.
-    pub first_anchor: String,
+    /// Index of the first mention in [`AnnotatedArticle::mentions`].
+    pub first_mention: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -64,14 +64,14 @@ impl SiteIndex {
                 let mut order: Vec<CastMember> = Vec::new();
                 let mut position: HashMap<usize, usize> = HashMap::new();
                 let mut by_block: Vec<(usize, usize)> = Vec::new();
-                for mention in &article.mentions {
+                for (m, mention) in article.mentions.iter().enumerate() {
                     for &entity in &mention.entities {
                         by_block.push((mention.block, entity));
                         match position.get(&entity) {
                             Some(&i) => order[i].mentions += 1,
                             None => {
                                 position.insert(entity, order.len());
-                                order.push(CastMember { entity, mentions: 1, first_anchor: mention.anchor.clone() });
+                                order.push(CastMember { entity, mentions: 1, first_mention: m });
                             }
                         }
                     }

@@ -318,7 +318,7 @@ struct Appearance<'a> {
 
 #[derive(Serialize)]
 struct MentionContext<'a> {
-    anchor: &'a str,
+    anchor: String,
     url: String,
     before: std::borrow::Cow<'a, str>,
     text: &'a str,
@@ -461,7 +461,7 @@ pub fn render_each(
             .collect(),
         home: "index.html",
     };
-    let renderer = Renderer { templates, input, site: &site };
+    let renderer = Renderer { templates, input, site: &site, entity_json: structured::EntityJson::new(registry) };
     // The few pages that cover the whole site (the search index, the home
     // page, the kind indexes) are the largest: start them first, so they
     // do not end the build alone on one core.
@@ -488,6 +488,7 @@ struct Renderer<'a> {
     templates: &'a Templates,
     input: &'a RenderInput<'a>,
     site: &'a SiteContext<'a>,
+    entity_json: structured::EntityJson,
 }
 
 impl<'a> Renderer<'a> {
@@ -590,7 +591,7 @@ impl<'a> Renderer<'a> {
                 .map(|m| CastEntry {
                     entity: self.entity_link(m.entity, "../"),
                     count: m.mentions,
-                    first: format!("#{}", m.first_anchor),
+                    first: format!("#{}", annotated.mentions[m.first_mention].anchor(registry)),
                 })
                 .collect();
             if !members.is_empty() {
@@ -634,12 +635,12 @@ impl<'a> Renderer<'a> {
         let meta = Meta {
             description: doc.summary.clone(),
             og_type: "article",
-            jsonld: structured::article_ld(registry, a, cast()),
+            jsonld: self.entity_json.article_ld(registry, a, cast()),
         };
         let page = ArticlePage {
             article,
             cast: groups,
-            cards_json: structured::cards_json(registry, cast(), "../"),
+            cards_json: self.entity_json.cards_json(registry, cast()),
             map_svg: self.route_map(a, &map_places),
             map_places: map_places.iter().map(|&e| self.entity_link(e, "../")).collect(),
         };
@@ -732,9 +733,10 @@ impl<'a> Renderer<'a> {
             if appearances.last().is_none_or(|a| a.url != url) {
                 appearances.push(Appearance { title: &doc_a.title.value, url: url.clone(), mentions: Vec::new() });
             }
+            let anchor = mention.anchor(registry);
             appearances.last_mut().expect("pushed above").mentions.push(MentionContext {
-                anchor: &mention.anchor,
-                url: format!("{url}#{}", mention.anchor),
+                url: format!("{url}#{anchor}"),
+                anchor,
                 before,
                 text: annotated.mention_text(mention),
                 after,

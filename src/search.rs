@@ -15,66 +15,82 @@ use crate::structured::write_script_json;
 /// Output path of the index.
 pub const INDEX_PATH: &str = "search-index.js";
 
-/// One search entry. Paragraphs name their article by position (`p`)
-/// instead of repeating its title.
+/// One search entry: an entity or an article. A paragraph names its
+/// article by position (`p`) and its first mention by anchor (`h`) instead of
+/// repeating the article's title, kind and address: at archive scale those
+/// repeats would be a fifth of the file.
 #[derive(Serialize)]
 struct Entry<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    t: Option<&'a str>,
+    t: &'a str,
     k: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    a: Option<String>,
+    a: &'a str,
     s: &'a str,
-    u: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    p: Option<usize>,
+    u: &'a str,
 }
 
-/// The contents of `search-index.js`. Serialised straight from borrowed
-/// text: an archive's index runs to tens of megabytes.
+#[derive(Serialize)]
+struct Paragraph<'a> {
+    s: &'a str,
+    p: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    h: Option<&'a str>,
+}
+
+/// The contents of `search-index.js`, serialised entry by entry straight
+/// from borrowed text into one buffer: an archive's index runs to tens of
+/// megabytes and is never held twice.
 pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> String {
-    let mut entries: Vec<Entry> = Vec::new();
+    let texts: usize = articles.iter().flat_map(|a| &a.blocks).map(|b| b.len() + 40).sum();
+    let mut out = Vec::with_capacity(texts + registry.entities.len() * 200);
+    out.extend_from_slice(b"window.glossSearch = [");
+    let mut count = 0;
     for (e, entity) in registry.entities.iter().enumerate() {
-        let kind = &registry.config.kinds[entity.kind];
-        entries.push(Entry {
-            t: Some(&entity.name.value),
-            k: &kind.singular,
-            a: Some(entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ")),
+        let aliases = entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ");
+        let entry = Entry {
+            t: &entity.name.value,
+            k: &registry.config.kinds[entity.kind].singular,
+            a: &aliases,
             s: entity.summary.as_deref().unwrap_or(""),
-            u: registry.entity_path(e),
-            p: None,
-        });
+            u: &registry.entity_path(e),
+        };
+        push(&mut out, &mut count, &entry);
     }
+    let mut anchors: Vec<Option<String>> = Vec::new();
     for (doc, annotated) in registry.articles.iter().zip(articles) {
-        let url = article_path(&doc.slug);
-        let article_entry = entries.len();
-        entries.push(Entry {
-            t: Some(&doc.title.value),
+        let article_entry = count;
+        let entry = Entry {
+            t: &doc.title.value,
             k: "Article",
-            a: Some(doc.byline.clone().unwrap_or_default()),
+            a: doc.byline.as_deref().unwrap_or(""),
             s: doc.summary.as_deref().unwrap_or(""),
-            u: url.clone(),
-            p: None,
-        });
+            u: &article_path(&doc.slug),
+        };
+        push(&mut out, &mut count, &entry);
         // Each paragraph links to its first mention when it has one.
-        let mut first_anchor: Vec<Option<&str>> = vec![None; annotated.blocks.len()];
+        anchors.clear();
+        anchors.resize(annotated.blocks.len(), None);
         for mention in &annotated.mentions {
-            first_anchor[mention.block].get_or_insert(&mention.anchor);
+            anchors[mention.block].get_or_insert_with(|| mention.anchor(registry));
         }
         for (block, text) in annotated.blocks.iter().enumerate().skip(1) {
-            if text.trim().is_empty() {
-                continue;
+            if !text.trim().is_empty() {
+                push(
+                    &mut out,
+                    &mut count,
+                    &Paragraph { s: text.trim(), p: article_entry, h: anchors[block].as_deref() },
+                );
             }
-            let target = match first_anchor[block] {
-                Some(anchor) => format!("{url}#{anchor}"),
-                None => url.clone(),
-            };
-            entries.push(Entry { t: None, k: "Text", a: None, s: text.trim(), u: target, p: Some(article_entry) });
         }
     }
-    let mut out = Vec::with_capacity(entries.iter().map(|e| e.s.len() + e.u.len() + 40).sum());
-    out.extend_from_slice(b"window.glossSearch = ");
-    write_script_json(&mut out, &entries);
-    out.extend_from_slice(b";\n");
+    out.extend_from_slice(b"];\n");
     String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Appends one entry to the array being written.
+fn push<T: Serialize>(out: &mut Vec<u8>, count: &mut usize, entry: &T) {
+    if *count > 0 {
+        out.push(b',');
+    }
+    *count += 1;
+    write_script_json(out, entry);
 }

@@ -5,6 +5,11 @@
 //! string is escaped for where it goes: JSON inside `<script>` cannot close
 //! the element or open a comment, and is safe against U+2028/U+2029.
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use crate::model::FactValue;
@@ -117,35 +122,95 @@ pub fn entity_ld(registry: &Registry, entity: usize) -> String {
     script_json(&data)
 }
 
-/// JSON-LD of an article page: a `NewsArticle` with everyone it mentions.
-pub fn article_ld(registry: &Registry, article: usize, cast: impl Iterator<Item = usize>) -> String {
-    let doc = &registry.articles[article];
-    let mut data = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": doc.title.value,
-        "mentions": cast.map(|e| entity_data(registry, e)).collect::<Vec<_>>(),
-        "inLanguage": registry.config.language,
-    });
-    if let Some(date) = &doc.date {
-        data["datePublished"] = json!(date);
+/// Each entity's JSON-LD and preview card, serialised once when first
+/// needed: an archive's articles name the same entities thousands of times.
+pub struct EntityJson {
+    data: Vec<OnceLock<Box<RawValue>>>,
+    cards: Vec<OnceLock<Box<RawValue>>>,
+}
+
+impl EntityJson {
+    pub fn new(registry: &Registry) -> EntityJson {
+        let n = registry.entities.len();
+        EntityJson { data: (0..n).map(|_| OnceLock::new()).collect(), cards: (0..n).map(|_| OnceLock::new()).collect() }
     }
-    if let Some(summary) = &doc.summary {
-        data["description"] = json!(summary);
+
+    /// [`entity_data`] of an entity, as script-safe JSON.
+    fn data(&self, registry: &Registry, entity: usize) -> &RawValue {
+        self.data[entity].get_or_init(|| raw(&entity_data(registry, entity)))
     }
-    if let Some(byline) = &doc.byline {
-        data["author"] = json!({"@type": "Organization", "name": byline});
+
+    /// The preview card of an entity, linked from a page one folder down.
+    fn card(&self, registry: &Registry, entity: usize) -> &RawValue {
+        self.cards[entity].get_or_init(|| {
+            let e = &registry.entities[entity];
+            let kind = &registry.config.kinds[e.kind];
+            raw(&json!({
+                "name": e.name.value,
+                "kind": kind.singular,
+                "kindId": kind.id,
+                "summary": e.summary,
+                "fact": key_fact(registry, entity),
+                "url": format!("../{}", registry.entity_path(entity)),
+            }))
+        })
     }
-    if let Some(source) = &doc.source {
-        data["publisher"] = json!({"@type": "Organization", "name": source});
+
+    /// JSON-LD of an article page: a `NewsArticle` with everyone it mentions.
+    pub fn article_ld(&self, registry: &Registry, article: usize, cast: impl Iterator<Item = usize>) -> String {
+        /// Fields in alphabetical order, as in every other JSON-LD object.
+        #[derive(Serialize)]
+        struct NewsArticle<'a> {
+            #[serde(rename = "@context")]
+            context: &'a str,
+            #[serde(rename = "@type")]
+            kind: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            author: Option<Value>,
+            #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+            date_published: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            description: Option<&'a str>,
+            headline: &'a str,
+            #[serde(rename = "inLanguage")]
+            in_language: &'a str,
+            #[serde(rename = "isBasedOn", skip_serializing_if = "Option::is_none")]
+            is_based_on: Option<&'a str>,
+            mentions: Vec<&'a RawValue>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            publisher: Option<Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            url: Option<String>,
+        }
+        let doc = &registry.articles[article];
+        let organisation = |name: &String| json!({"@type": "Organization", "name": name});
+        script_json(&NewsArticle {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            author: doc.byline.as_ref().map(organisation),
+            date_published: doc.date.as_deref(),
+            description: doc.summary.as_deref(),
+            headline: &doc.title.value,
+            in_language: &registry.config.language,
+            is_based_on: doc.source_url.as_deref(),
+            mentions: cast.map(|e| self.data(registry, e)).collect(),
+            publisher: doc.source.as_ref().map(organisation),
+            url: absolute(registry, &crate::render::article_path(&doc.slug)),
+        })
     }
-    if let Some(url) = &doc.source_url {
-        data["isBasedOn"] = json!(url);
+
+    /// The preview cards of an article's cast, by entity id: name, kind,
+    /// summary and one key fact, for the hover and focus previews.
+    pub fn cards_json(&self, registry: &Registry, cast: impl Iterator<Item = usize>) -> String {
+        let cards: BTreeMap<&str, &RawValue> =
+            cast.map(|e| (registry.entities[e].id.as_str(), self.card(registry, e))).collect();
+        script_json(&cards)
     }
-    if let Some(url) = absolute(registry, &crate::render::article_path(&doc.slug)) {
-        data["url"] = json!(url);
-    }
-    script_json(&data)
+}
+
+/// A value as script-safe JSON that serialises verbatim.
+fn raw<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
+    RawValue::from_string(script_json(value)).expect("serde_json writes valid JSON")
 }
 
 /// JSON-LD of the home and index pages.
@@ -160,29 +225,6 @@ pub fn website_ld(registry: &Registry, title: &str) -> String {
         data["url"] = json!(url);
     }
     script_json(&data)
-}
-
-/// The preview cards of an article's cast, by entity id: name, kind, summary
-/// and one key fact, for the hover and focus previews.
-pub fn cards_json(registry: &Registry, cast: impl Iterator<Item = usize>, root: &str) -> String {
-    let mut cards = Map::new();
-    for entity in cast {
-        let e = &registry.entities[entity];
-        let kind = &registry.config.kinds[e.kind];
-        let fact = key_fact(registry, entity);
-        cards.insert(
-            e.id.clone(),
-            json!({
-                "name": e.name.value,
-                "kind": kind.singular,
-                "kindId": kind.id,
-                "summary": e.summary,
-                "fact": fact,
-                "url": format!("{root}{}", registry.entity_path(entity)),
-            }),
-        );
-    }
-    script_json(&Value::Object(cards))
 }
 
 /// The fact a preview shows: a person's life span, a place's type and

@@ -147,10 +147,14 @@
     script.onload = function () {
       var list = window.glossSearch;
       list.forEach(function (entry) {
-        // A paragraph names its article by position, not by repeating it.
+        // A paragraph names its article by position, not by repeating it,
+        // and the mention it links to by anchor.
         if (entry.p !== undefined) {
-          entry.t = list[entry.p].t;
+          var article = list[entry.p];
+          entry.t = article.t;
+          entry.k = "Text";
           entry.a = "";
+          entry.u = article.u + (entry.h ? "#" + entry.h : "");
         }
         entry.f = fold(entry.t + " " + entry.a + " " + entry.s);
         entry.n = fold(entry.t);
