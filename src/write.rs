@@ -5,6 +5,12 @@
 //! previous output stays exactly as it was. gloss only replaces folders it
 //! created itself (recognised by a marker file), and refuses outputs that
 //! would overwrite the site.
+//!
+//! A page identical to the one already in the output is hard-linked into the
+//! staging folder instead of written again. A rebuild after a small edit
+//! then writes only what changed, and unchanged files keep their
+//! modification time, so sync tools (`rsync`, `aws s3 sync`) upload only
+//! what changed.
 
 use std::fs;
 use std::io;
@@ -95,6 +101,8 @@ pub fn write_site(
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    /// The output gloss wrote last time, whose unchanged files are reused.
+    previous: Option<PathBuf>,
     old: PathBuf,
     finished: bool,
 }
@@ -118,7 +126,8 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, "remove the leftover", e))?;
         }
         fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "create", e))?;
-        Ok(Staging { dir, old: parent.join(format!(".{name}.gloss-old")), output, finished: false })
+        let previous = output.join(MARKER).is_file().then(|| output.clone());
+        Ok(Staging { dir, old: parent.join(format!(".{name}.gloss-old")), output, previous, finished: false })
     }
 
     /// Writes one page (creating its folder when needed).
@@ -128,13 +137,36 @@ impl Staging {
 
     fn write_bytes(&self, relative: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.dir.join(relative);
-        match write_file(&path, bytes) {
+        let unchanged = self.unchanged(relative, |previous| holds(previous, bytes.len() as u64, bytes));
+        self.put(&path, unchanged, "write", |path| write_file(path, bytes))
+    }
+
+    /// The previous output's copy of `relative`, if `same` says it is
+    /// unchanged.
+    fn unchanged(&self, relative: &Path, same: impl FnOnce(&Path) -> bool) -> Option<PathBuf> {
+        self.previous.as_ref().map(|p| p.join(relative)).filter(|p| same(p))
+    }
+
+    /// Puts a file at `path`: a hard link to its unchanged previous copy, or
+    /// else (also where the file system has no hard links) what `write` writes.
+    fn put(
+        &self,
+        path: &Path,
+        unchanged: Option<PathBuf>,
+        action: &str,
+        write: impl Fn(&Path) -> io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let put = |path: &Path| match &unchanged {
+            Some(previous) => fs::hard_link(previous, path).or_else(|_| write(path)),
+            None => write(path),
+        };
+        match put(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let folder = path.parent().unwrap_or(&self.dir);
                 fs::create_dir_all(folder).map_err(|e| io_error(folder, "create", e))?;
-                write_file(&path, bytes).map_err(|e| io_error(&path, "write", e))
+                put(path).map_err(|e| io_error(path, action, e))
             }
-            result => result.map_err(|e| io_error(&path, "write", e)),
+            result => result.map_err(|e| io_error(path, action, e)),
         }
     }
 
@@ -148,11 +180,12 @@ impl Staging {
         }
         for file in static_files {
             let from = root.join("static").join(file);
-            let to = self.dir.join(file);
-            if let Some(folder) = to.parent() {
-                fs::create_dir_all(folder).map_err(|e| io_error(folder, "create", e))?;
-            }
-            fs::copy(&from, &to).map_err(|e| io_error(&to, &format!("copy {} to", from.display()), e))?;
+            let unchanged = self.unchanged(file, |previous| match (fs::metadata(&from), fs::File::open(&from)) {
+                (Ok(meta), Ok(source)) => holds(previous, meta.len(), source),
+                _ => false,
+            });
+            let action = format!("copy {} to", from.display());
+            self.put(&self.dir.join(file), unchanged, &action, |to| fs::copy(&from, to).map(drop))?;
         }
         self.write_bytes(Path::new(MARKER), b"This folder is written by `gloss build` and replaced on every build.\n")?;
         swap(&self.dir, &self.output, &self.old)?;
@@ -177,6 +210,30 @@ fn is_empty_dir(path: &Path) -> bool {
 fn io_error(path: &Path, action: &str, e: io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("cannot {action} {}: {e}", path.display()))
         .with_hint("check that the folder is writable and the disk has space; the previous output was left untouched")
+}
+
+/// Whether the regular file at `path` holds exactly the `len` bytes that
+/// `expected` reads. Read in chunks: a large site's search index runs to
+/// tens of megabytes.
+fn holds(path: &Path, len: u64, mut expected: impl io::Read) -> bool {
+    use std::io::Read;
+    let Ok(meta) = fs::symlink_metadata(path) else { return false };
+    if !meta.is_file() || meta.len() != len {
+        return false;
+    }
+    let Ok(mut file) = fs::File::open(path) else { return false };
+    let size = len.min(256 * 1024) as usize;
+    let (mut found, mut wanted) = (vec![0; size], vec![0; size]);
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(size as u64) as usize;
+        let (found, wanted) = (&mut found[..n], &mut wanted[..n]);
+        if file.read_exact(found).is_err() || expected.read_exact(wanted).is_err() || found != wanted {
+            return false;
+        }
+        left -= n as u64;
+    }
+    true
 }
 
 /// One `write` call per file: pages are rendered whole in memory already.
