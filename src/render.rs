@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -165,6 +166,10 @@ struct Meta {
     jsonld: String,
 }
 
+/// An entity as templates see it wherever it is linked to. Pages one
+/// folder down link to it (`url` starts with `../`), and each is built once
+/// as a Tera value and shared: Tera clones a [`tera::Value`] field instead of
+/// serialising it again.
 #[derive(Serialize)]
 struct EntityLink<'a> {
     id: &'a str,
@@ -207,7 +212,7 @@ struct ArticlePage<'a> {
     /// SVG map of the article's places, in journey order; null without places.
     map_svg: Option<String>,
     /// The places on the map, in its order: the map's text alternative.
-    map_places: Vec<EntityLink<'a>>,
+    map_places: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -251,13 +256,13 @@ struct FootnoteContext<'a> {
 #[derive(Serialize)]
 struct CastGroup<'a> {
     kind: KindContext<'a>,
-    members: Vec<CastEntry<'a>>,
+    members: Vec<CastEntry>,
 }
 
 #[derive(Serialize)]
-struct CastEntry<'a> {
+struct CastEntry {
     #[serde(flatten)]
-    entity: EntityLink<'a>,
+    entity: tera::Value,
     /// Mentions in this article.
     count: usize,
     /// Link to the first mention in the article.
@@ -274,7 +279,7 @@ struct EntityPage<'a> {
     /// Mentions grouped by article.
     appearances: Vec<Appearance<'a>>,
     mention_count: usize,
-    related: Vec<RelatedContext<'a>>,
+    related: Vec<RelatedContext>,
 }
 
 #[derive(Serialize)]
@@ -327,9 +332,9 @@ struct MentionContext<'a> {
 }
 
 #[derive(Serialize)]
-struct RelatedContext<'a> {
+struct RelatedContext {
     #[serde(flatten)]
-    entity: EntityLink<'a>,
+    entity: tera::Value,
     declared: bool,
     co_mentions: usize,
 }
@@ -337,26 +342,26 @@ struct RelatedContext<'a> {
 #[derive(Serialize)]
 struct KindPage<'a> {
     kind: KindContext<'a>,
-    letters: Vec<Letter<'a>>,
+    letters: Vec<Letter>,
     count: usize,
     /// Who appears with whom; null when fewer than two are co-mentioned.
-    network: Option<Network<'a>>,
+    network: Option<Network>,
 }
 
 /// A co-mention network: an SVG and the same numbers as a table.
 #[derive(Serialize)]
-struct Network<'a> {
+struct Network {
     svg: String,
     /// The entities, most mentioned first: the table's rows and columns.
-    entities: Vec<EntityLink<'a>>,
+    entities: Vec<tera::Value>,
     /// `counts[i][j]`: paragraphs mentioning both `entities[i]` and `[j]`.
     counts: Vec<Vec<usize>>,
 }
 
 #[derive(Serialize)]
-struct Letter<'a> {
+struct Letter {
     letter: String,
-    entities: Vec<EntityLink<'a>>,
+    entities: Vec<tera::Value>,
 }
 
 /// Everything the renderer reads.
@@ -461,7 +466,13 @@ pub fn render_each(
             .collect(),
         home: "index.html",
     };
-    let renderer = Renderer { templates, input, site: &site, entity_json: structured::EntityJson::new(registry) };
+    let renderer = Renderer {
+        templates,
+        input,
+        site: &site,
+        entity_json: structured::EntityJson::new(registry),
+        entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+    };
     // The few pages that cover the whole site (the search index, the home
     // page, the kind indexes) are the largest: start them first, so they
     // do not end the build alone on one core.
@@ -489,6 +500,8 @@ struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     site: &'a SiteContext<'a>,
     entity_json: structured::EntityJson,
+    /// [`Renderer::entity_link`] of each entity, made when first needed.
+    entity_links: Vec<OnceLock<tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -539,17 +552,20 @@ impl<'a> Renderer<'a> {
         Ok(Page { path, html })
     }
 
-    fn entity_link(&self, entity: usize, root: &str) -> EntityLink<'a> {
-        let registry = self.input.registry;
-        let e = &registry.entities[entity];
-        EntityLink {
-            id: &e.id,
-            name: &e.name.value,
-            kind: &registry.config.kinds[e.kind].id,
-            url: format!("{root}{}", registry.entity_path(entity)),
-            summary: e.summary.as_deref(),
-            mentions: self.input.index.mentions_of[entity].len(),
-        }
+    fn entity_link(&self, entity: usize) -> tera::Value {
+        let link = self.entity_links[entity].get_or_init(|| {
+            let registry = self.input.registry;
+            let e = &registry.entities[entity];
+            tera::Value::from_serializable(&EntityLink {
+                id: &e.id,
+                name: &e.name.value,
+                kind: &registry.config.kinds[e.kind].id,
+                url: format!("../{}", registry.entity_path(entity)),
+                summary: e.summary.as_deref(),
+                mentions: self.input.index.mentions_of[entity].len(),
+            })
+        });
+        link.clone()
     }
 
     fn home(&self) -> Result<Page, Diagnostic> {
@@ -589,7 +605,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .filter(|m| registry.entities[m.entity].kind == k)
                 .map(|m| CastEntry {
-                    entity: self.entity_link(m.entity, "../"),
+                    entity: self.entity_link(m.entity),
                     count: m.mentions,
                     first: format!("#{}", annotated.mentions[m.first_mention].anchor(registry)),
                 })
@@ -642,7 +658,7 @@ impl<'a> Renderer<'a> {
             cast: groups,
             cards_json: self.entity_json.cards_json(registry, cast()),
             map_svg: self.route_map(a, &map_places),
-            map_places: map_places.iter().map(|&e| self.entity_link(e, "../")).collect(),
+            map_places: map_places.iter().map(|&e| self.entity_link(e)).collect(),
         };
         self.page("article.html", path, "../", title, meta, page)
     }
@@ -659,7 +675,7 @@ impl<'a> Renderer<'a> {
             if letters.last().is_none_or(|l| l.letter != letter) {
                 letters.push(Letter { letter, entities: Vec::new() });
             }
-            let link = self.entity_link(*e, "../");
+            let link = self.entity_link(*e);
             letters.last_mut().expect("pushed above").entities.push(link);
         }
         let path = format!("{}/index.html", kind.folder);
@@ -750,7 +766,7 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .filter(|(rank, r)| r.declared || *rank < MAX_RELATED)
             .map(|(_, r)| RelatedContext {
-                entity: self.entity_link(r.entity, "../"),
+                entity: self.entity_link(r.entity),
                 declared: r.declared,
                 co_mentions: r.co_mentions,
             })
@@ -787,7 +803,7 @@ impl<'a> Renderer<'a> {
 
     /// Who appears with whom among `members` (of one kind): the most
     /// mentioned, up to 24, joined by co-mentions in the same paragraph.
-    fn network(&self, members: &[usize], kind: &Kind) -> Option<Network<'a>> {
+    fn network(&self, members: &[usize], kind: &Kind) -> Option<Network> {
         let index = self.input.index;
         let mut nodes: Vec<usize> = members.iter().copied().filter(|&e| !index.mentions_of[e].is_empty()).collect();
         nodes.sort_by_key(|&e| std::cmp::Reverse(index.mentions_of[e].len()));
@@ -823,7 +839,7 @@ impl<'a> Renderer<'a> {
         );
         Some(Network {
             svg: graph::network_svg(&names, &edges, &label),
-            entities: nodes.iter().map(|&e| self.entity_link(e, "../")).collect(),
+            entities: nodes.iter().map(|&e| self.entity_link(e)).collect(),
             counts,
         })
     }
