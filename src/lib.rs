@@ -221,8 +221,11 @@ pub struct BuildOptions {
 
 /// What a successful build did.
 pub struct BuildReport {
-    pub site: Site,
-    /// Pages written (they are not kept in `site.pages`).
+    /// What the site holds ("1 article, 6 people, …"; see [`Site::describe`]).
+    pub summary: String,
+    pub mentions: usize,
+    pub warnings: Diagnostics,
+    /// Pages written.
     pub pages: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
@@ -252,7 +255,10 @@ pub fn build_with_progress(
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let (sources, diagnostics) = load::load(&options.root)?;
-    let site = prepare(sources, diagnostics)?;
+    let mut site = prepare(sources, diagnostics)?;
+    // Rendering needs none of the content's text, and its peak is the
+    // build's peak of memory: an archive's text is let go first.
+    drop(std::mem::take(&mut site.sources.content));
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     let staging = write::Staging::create(&options.root, &output, options.force).map_err(one)?;
     // Each page is written as soon as it is rendered, in parallel, so a
@@ -265,5 +271,12 @@ pub fn build_with_progress(
         Ok(())
     })?;
     staging.finish(&options.root, &site.sources.static_files).map_err(one)?;
-    Ok(BuildReport { site, pages: ids.len(), output, elapsed: started.elapsed() })
+    Ok(BuildReport {
+        summary: site.describe(),
+        mentions: site.mention_count(),
+        warnings: site.warnings,
+        pages: ids.len(),
+        output,
+        elapsed: started.elapsed(),
+    })
 }

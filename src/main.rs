@@ -132,17 +132,17 @@ fn main() -> ExitCode {
             bar.finish();
             match built {
                 Ok(report) => {
-                    print_diagnostics(&report.site.warnings);
+                    print_diagnostics(&report.warnings);
                     eprintln!(
                         "Built {}: {} pages, {} mentions in {} ms → {}",
-                        report.site.describe(),
+                        report.summary,
                         report.pages,
-                        report.site.mention_count(),
+                        report.mentions,
                         report.elapsed.as_millis(),
                         report.output.display()
                     );
-                    if strict && !report.site.warnings.0.is_empty() {
-                        eprintln!("error: --strict fails on warnings: {}", counted(&report.site.warnings));
+                    if strict && !report.warnings.0.is_empty() {
+                        eprintln!("error: --strict fails on warnings: {}", counted(&report.warnings));
                         return ExitCode::from(1);
                     }
                     ExitCode::SUCCESS
