@@ -1,4 +1,4 @@
-//! Locator maps, drawn at build time as inline SVG: no network, no tiles.
+//! Locator maps, drawn at build time as SVG: no network, no map server.
 //!
 //! The outlines are Natural Earth's 1:110m countries and land (public
 //! domain), shipped as TopoJSON in `data/countries-110m.json` (see
@@ -26,17 +26,23 @@
 //! view, copies the path data of those wholly inside the view plus a margin,
 //! and clips the rest to it, still copying the runs of points the clipping
 //! leaves alone. So output is byte for byte the same whichever maps were
-//! drawn before. The map sits in a nested `<svg>` the size of the view, which hides
-//! the margin (and with it the clip edges) even where the page gives the map
-//! another aspect ratio.
+//! drawn before.
 //!
-//! The SVG carries its own `<style>`, scoped to `.gloss-map`, whose colours
-//! are CSS variables with light defaults, so a page can restyle the map (for
-//! a dark mode, say): `--map-sea`, `--map-land`, `--map-coast`,
-//! `--map-border`, `--map-route`, `--map-pin`, `--map-pin-ring`,
-//! `--map-pin-text`, `--map-text`, `--map-halo`, `--map-focus`. The SVG has no
-//! ids (its accessible name is an `aria-label` and a `<title>`) and no fixed
-//! size: it takes the width of its container at a 3:2 ratio.
+//! The outlines are not drawn into each map but into [`Tile`]s: files of
+//! their own, each a view-sized cell of a level's plane, that every map
+//! over the same cell shows as an `<image>`. A map itself holds the sea, the
+//! (at most four) tile images, the route, the pins and their labels, in a
+//! nested `<svg>` the size of the view, which hides whatever lies beyond it
+//! even where the page gives the map another aspect ratio.
+//!
+//! The map carries its own `<style>`, scoped to `.gloss-map`, whose colours
+//! are CSS variables with light defaults, so a page can restyle it: `--map-sea`,
+//! `--map-route`, `--map-pin`, `--map-pin-ring`, `--map-pin-text`,
+//! `--map-text`, `--map-halo`, `--map-focus`. The tiles, being images, cannot
+//! see the page's CSS: their land and borders have fixed light and dark
+//! colours (`prefers-color-scheme`). The SVG has no ids (its accessible name
+//! is an `aria-label` and a `<title>`) and no fixed size: it takes the width
+//! of its container at a 3:2 ratio.
 
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
@@ -67,8 +73,6 @@ const TOLERANCE: f64 = 0.5;
 
 const STYLE: &str = "<style>\
 .gloss-map .ocean{fill:var(--map-sea,#cfe2ec)}\
-.gloss-map .land{fill:var(--map-land,#e8e4d8);fill-rule:evenodd;stroke:var(--map-coast,#a9b9c0);stroke-width:.6;stroke-linejoin:round}\
-.gloss-map .border{fill:none;stroke:var(--map-border,#aaa08a);stroke-width:.8;stroke-dasharray:3 2;stroke-linejoin:round}\
 .gloss-map .route{fill:none;stroke:var(--map-route,#5b3a29);stroke-width:2.2;stroke-dasharray:7 5;stroke-linecap:round;stroke-linejoin:round}\
 .gloss-map .pin circle{fill:var(--map-pin,#b3261e);stroke:var(--map-pin-ring,#fff);stroke-width:2}\
 .gloss-map .pin .num{fill:var(--map-pin-text,#fff);font:bold 11px sans-serif;text-anchor:middle}\
@@ -96,24 +100,31 @@ impl Pin {
     }
 }
 
-/// A locator map for one place: the region around it, with a pin. Returns
-/// an `<svg>` element. A pin without finite coordinates gets a world map
-/// without a pin.
-pub fn locator_map(pin: &Pin) -> String {
+/// A drawn map: an `<svg>` element, and the tiles of the base map it shows
+/// (to be written beside the page, see [`Tile`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Map {
+    pub svg: String,
+    pub tiles: Vec<Tile>,
+}
+
+/// A locator map for one place: the region around it, with a pin. A pin
+/// without finite coordinates gets a world map without a pin. `root` leads
+/// from the page to the site root, where the tiles are.
+pub fn locator_map(pin: &Pin, root: &str) -> Map {
     let title = format!("Map: location of {}", pin.name);
     let pins: Vec<&Pin> = std::iter::once(pin).filter(|p| p.is_valid()).collect();
     let view = match pins.first() {
         Some(p) => View::locator(p.lat, p.lon),
         None => View::world(),
     };
-    draw(&view, &title, &pins, false)
+    draw(&view, &title, &pins, false, root)
 }
 
 /// A map of several places (the stops of a journey, say), framed to fit them
 /// all, each pin showing its [`Pin::number`]; with `draw_route`, a dashed
-/// line joins them in order. Returns an `<svg>` element. Pins without finite
-/// coordinates are left out.
-pub fn route_map(pins: &[Pin], draw_route: bool) -> String {
+/// line joins them in order. Pins without finite coordinates are left out.
+pub fn route_map(pins: &[Pin], draw_route: bool, root: &str) -> Map {
     let pins: Vec<&Pin> = pins.iter().filter(|p| p.is_valid()).collect();
     let places: Vec<String> = pins
         .iter()
@@ -123,7 +134,7 @@ pub fn route_map(pins: &[Pin], draw_route: bool) -> String {
         })
         .collect();
     let title = format!("Map of {} place{}: {}", pins.len(), if pins.len() == 1 { "" } else { "s" }, places.join(", "));
-    draw(&View::route(&pins), &title, &pins, draw_route)
+    draw(&View::route(&pins), &title, &pins, draw_route, root)
 }
 
 // ---------------------------------------------------------------------------
@@ -1028,6 +1039,106 @@ fn level(level: usize) -> &'static Level {
 }
 
 // ---------------------------------------------------------------------------
+// Tiles
+
+/// How far each tile reaches over its neighbours, in pixels, so that no
+/// hairline of sea shows along the seams when the map is scaled.
+const TILE_OVERLAP: f64 = 1.0;
+
+/// The colours of land and borders in the tiles: an image cannot see the
+/// page's CSS variables, so they are the map's defaults, with the dark ones
+/// of gloss's own style sheet.
+const TILE_STYLE: &str = "<style>\
+.land{fill:#e8e4d8;fill-rule:evenodd;stroke:#a9b9c0;stroke-width:.6;stroke-linejoin:round}\
+.border{fill:none;stroke:#aaa08a;stroke-width:.8;stroke-dasharray:3 2;stroke-linejoin:round}\
+@media (prefers-color-scheme:dark){.land{fill:#3a3d38}.border{stroke:#5b5e58}}\
+</style>";
+
+/// One cell of the base map: the land and borders of a `WIDTH` × `HEIGHT`
+/// rectangle of a zoom level's plane (x: longitude × scale, y: −Mercator y ×
+/// scale), an SVG file of its own at [`Tile::path`]. A map shows the (at most
+/// four) tiles under its view as images and draws only its sea, pins and
+/// route itself, so the outlines that every map of a region shares are
+/// written once per site instead of once per page: at 10,000 articles that
+/// is a quarter of the output. A tile depends on nothing but its place, so
+/// the same tile is the same file on every site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tile {
+    pub level: u8,
+    pub col: i32,
+    pub row: i32,
+}
+
+impl Tile {
+    /// Where the tile is written, from the site root.
+    pub fn path(&self) -> String {
+        format!("maps/{}/{}_{}.svg", self.level, self.col, self.row)
+    }
+
+    /// The tile a [`Tile::path`] names, if it names one a map could show.
+    pub fn from_path(path: &str) -> Option<Tile> {
+        let (level, name) = path.strip_prefix("maps/")?.split_once('/')?;
+        let (col, row) = name.strip_suffix(".svg")?.split_once('_')?;
+        let tile = Tile { level: level.parse().ok()?, col: col.parse().ok()?, row: row.parse().ok()? };
+        (tile.path() == path
+            && usize::from(tile.level) < LEVELS
+            && tile.col.abs() < 1 << 16
+            && tile.row.abs() < 1 << 16)
+            .then_some(tile)
+    }
+
+    /// The tiles under a view, left to right, top to bottom.
+    fn covering(view: &View) -> Vec<Tile> {
+        let [x, y] = [view.left * view.scale, -view.top * view.scale];
+        let cols = (x / WIDTH).floor() as i32..=((x + WIDTH) / WIDTH).ceil() as i32 - 1;
+        // Rows wholly beyond the Mercator cut-off hold no land.
+        let edge = mercator_y(MAX_LAT) * view.scale;
+        let rows = ((y / HEIGHT).floor() as i32..=((y + HEIGHT) / HEIGHT).ceil() as i32 - 1)
+            .filter(|&row| f64::from(row) * HEIGHT < edge && f64::from(row + 1) * HEIGHT > -edge);
+        let level = view.level as u8;
+        rows.flat_map(|row| cols.clone().map(move |col| Tile { level, col, row })).collect()
+    }
+
+    /// Where the tile's top left corner falls in a view, in pixels.
+    fn offset(&self, view: &View) -> [f64; 2] {
+        [f64::from(self.col) * WIDTH - view.left * view.scale, f64::from(self.row) * HEIGHT + view.top * view.scale]
+    }
+
+    /// The view of the plane the tile covers.
+    fn view(&self) -> View {
+        let level = usize::from(self.level).min(LEVELS - 1);
+        let scale = level_scale(level);
+        View { left: f64::from(self.col) * WIDTH / scale, top: -f64::from(self.row) * HEIGHT / scale, scale, level }
+    }
+
+    /// The tile's SVG: land and borders on a transparent ground (the map
+    /// under it draws the sea).
+    pub fn svg(&self) -> String {
+        let view = self.view();
+        let level = level(view.level);
+        let (w, h, o) = (WIDTH + 2.0 * TILE_OVERLAP, HEIGHT + 2.0 * TILE_OVERLAP, -TILE_OVERLAP);
+        let mut svg = String::with_capacity(16 * 1024);
+        let _ = write!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="{o} {o} {w} {h}">{TILE_STYLE}"#
+        );
+        for (class, shapes) in [("land", &level.land), ("border", &level.borders)] {
+            let start = svg.len();
+            let _ = write!(svg, r#"<path class="{class}" d=""#);
+            let data = svg.len();
+            level.push_shapes(&mut svg, shapes, &view);
+            if svg.len() == data {
+                svg.truncate(start);
+            } else {
+                svg.push_str(r#""/>"#);
+            }
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Pins and labels
 
 /// Escapes text for XML content and attribute values.
@@ -1144,24 +1255,25 @@ fn place_labels(pins: &[(&Pin, [f64; 2])], obstacles: &[Rect]) -> Vec<LabelSpot>
 // ---------------------------------------------------------------------------
 // The SVG
 
-fn draw(view: &View, title: &str, pins: &[&Pin], draw_route: bool) -> String {
-    let level = level(view.level);
+fn draw(view: &View, title: &str, pins: &[&Pin], draw_route: bool, root: &str) -> Map {
     let title = escape(title);
-    let mut svg = String::with_capacity(16 * 1024);
+    let mut svg = String::with_capacity(4 * 1024);
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="gloss-map" role="group" aria-label="{title}"><title>{title}</title>{STYLE}<svg width="{WIDTH}" height="{HEIGHT}"><rect class="ocean" width="{WIDTH}" height="{HEIGHT}"/>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 {WIDTH} {HEIGHT}" class="gloss-map" role="group" aria-label="{title}"><title>{title}</title>{STYLE}<svg width="{WIDTH}" height="{HEIGHT}"><rect class="ocean" width="{WIDTH}" height="{HEIGHT}"/>"#
     );
-    for (class, shapes) in [("land", &level.land), ("border", &level.borders)] {
-        let start = svg.len();
-        let _ = write!(svg, r#"<path class="{class}" d=""#);
-        let data = svg.len();
-        level.push_shapes(&mut svg, shapes, view);
-        if svg.len() == data {
-            svg.truncate(start);
-        } else {
-            svg.push_str(r#""/>"#);
-        }
+    let tiles = Tile::covering(view);
+    for tile in &tiles {
+        let [x, y] = tile.offset(view);
+        let _ = write!(
+            svg,
+            r#"<image xlink:href="{root}{}" x="{}" y="{}" width="{}" height="{}"/>"#,
+            tile.path(),
+            coordinate(x - TILE_OVERLAP),
+            coordinate(y - TILE_OVERLAP),
+            WIDTH + 2.0 * TILE_OVERLAP,
+            HEIGHT + 2.0 * TILE_OVERLAP,
+        );
     }
     let placed: Vec<(&Pin, [f64; 2])> = pins.iter().map(|&p| (p, view.place(p.lat, p.lon))).collect();
     // Labels keep off the route: small boxes every few pixels along it.
@@ -1204,7 +1316,7 @@ fn draw(view: &View, title: &str, pins: &[&Pin], draw_route: bool) -> String {
         );
     }
     svg.push_str("</svg></svg>");
-    svg
+    Map { svg, tiles }
 }
 
 #[cfg(test)]
@@ -1299,8 +1411,47 @@ mod tests {
             .fold(0.0, f64::max)
     }
 
-    fn all_land_points(svg: &str) -> Vec<Vec<[f64; 2]>> {
-        path_data(svg, "land").iter().flat_map(|d| parse_path(d)).collect()
+    fn locator(pin: &Pin) -> Map {
+        locator_map(pin, "../")
+    }
+
+    fn route(pins: &[Pin], draw_route: bool) -> Map {
+        route_map(pins, draw_route, "../")
+    }
+
+    /// The segments of a class's outlines in the tiles a map shows, each cut
+    /// to the part its tile shows and moved to where the map places the
+    /// tile: the outlines as the reader sees them.
+    fn composed(map: &Map, class: &str) -> Vec<Vec<[f64; 2]>> {
+        let svg = &map.svg;
+        let attr = |tag: &str, name: &str| -> f64 {
+            let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[start..start + tag[start..].find('"').unwrap()].parse().unwrap()
+        };
+        let images: Vec<&str> = svg
+            .match_indices(r#"<image xlink:href="../"#)
+            .map(|(i, _)| &svg[i..i + svg[i..].find("/>").unwrap()])
+            .collect();
+        assert_eq!(images.len(), map.tiles.len());
+        let shown = [-TILE_OVERLAP, -TILE_OVERLAP, WIDTH + TILE_OVERLAP, HEIGHT + TILE_OVERLAP];
+        let mut out = Vec::new();
+        for (tag, tile) in images.iter().zip(&map.tiles) {
+            assert!(tag.contains(&format!("{}\"", tile.path())), "{tag}");
+            let [dx, dy] = [attr(tag, "x") + TILE_OVERLAP, attr(tag, "y") + TILE_OVERLAP];
+            let tile_svg = tile.svg();
+            for subpath in path_data(&tile_svg, class).iter().flat_map(|d| parse_path(d)) {
+                for pair in subpath.windows(2) {
+                    if let Some((a, b)) = clip_segment(pair[0], pair[1], shown) {
+                        out.push(vec![[a[0] + dx, a[1] + dy], [b[0] + dx, b[1] + dy]]);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn all_land_points(map: &Map) -> Vec<Vec<[f64; 2]>> {
+        composed(map, "land")
     }
 
     /// Two squares side by side, sharing one edge (arc 0), quantized with a
@@ -1372,14 +1523,15 @@ mod tests {
 
     #[test]
     fn map_locator_vladivostok_has_land_and_a_linked_pin() {
-        let svg = locator_map(&pin(None, "Vladivostok", 43.12, 131.89));
-        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 400""#), "{svg}");
+        let map = locator(&pin(None, "Vladivostok", 43.12, 131.89));
+        let svg = &map.svg;
+        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 600 400""#), "{svg}");
         assert!(svg.ends_with("</svg>"));
         assert!(svg.contains(r#"role="group" aria-label="Map: location of Vladivostok""#));
         assert!(svg.contains("<title>Map: location of Vladivostok</title>"));
-        let land = all_land_points(&svg);
+        let land = all_land_points(&map);
         assert!(land.len() > 3, "{} land subpaths", land.len());
-        assert!(!path_data(&svg, "border").is_empty(), "borders of Russia, China and North Korea");
+        assert!(!composed(&map, "border").is_empty(), "borders of Russia, China and North Korea");
         assert!(svg.contains(r#"<a href="../places/vladivostok.html" class="pin">"#));
         // The pin is in the middle of the map, unnumbered.
         assert!(svg.contains(r#"<circle cx="300" cy="200" r="6.5"/>"#), "{svg}");
@@ -1395,16 +1547,15 @@ mod tests {
         let view = View::locator(anadyr.lat, anadyr.lon);
         let meridian = view.project(180.0, 0.0)[0];
         assert!(meridian > 0.0 && meridian < WIDTH, "the view spans 180°");
-        let svg = locator_map(&anadyr);
-        let land = all_land_points(&svg);
+        let map = locator(&anadyr);
+        let land = all_land_points(&map);
         let xs = land.iter().flatten().map(|p| p[0]);
         // Chukotka is drawn on both sides of the antimeridian.
         assert!(xs.clone().any(|x| x > meridian + 20.0 && x < WIDTH), "land east of 180°");
         assert!(xs.clone().any(|x| x < meridian - 20.0 && x > 0.0), "land west of 180°");
         let widest = widest_visible_segment(&land);
         assert!(widest < WIDTH / 2.0, "a land segment {widest} px wide");
-        let widest =
-            widest_visible_segment(&path_data(&svg, "border").iter().flat_map(|d| parse_path(d)).collect::<Vec<_>>());
+        let widest = widest_visible_segment(&composed(&map, "border"));
         assert!(widest < WIDTH / 2.0, "a border segment {widest} px wide");
 
         // The check has teeth: the same rings with each longitude merely
@@ -1421,10 +1572,10 @@ mod tests {
         let mut stops = journey();
         stops.push(pin(Some(5), "Anadyr", 64.73, 177.51));
         stops.push(pin(Some(6), "Nome", 64.50, -165.41));
-        let svg = route_map(&stops, true);
-        let land = all_land_points(&svg);
+        let map = route(&stops, true);
+        let land = all_land_points(&map);
         assert!(widest_visible_segment(&land) < WIDTH / 2.0);
-        let route = parse_path(path_data(&svg, "route")[0]);
+        let route = parse_path(path_data(&map.svg, "route")[0]);
         let last = route.last().unwrap().last().unwrap();
         let before = route.last().unwrap()[0];
         assert!(last[0] > before[0], "Nome is drawn east of Anadyr");
@@ -1433,7 +1584,8 @@ mod tests {
 
     #[test]
     fn map_route_numbers_pins_in_order() {
-        let svg = route_map(&journey(), true);
+        let map = route(&journey(), true);
+        let svg = &map.svg;
         assert!(
             svg.contains(r#"aria-label="Map of 4 places: 1 Pyongyang, 2 Khasan, 3 Komsomolsk-on-Amur, 4 Vladivostok""#)
         );
@@ -1462,9 +1614,9 @@ mod tests {
             ]
         );
         // The route visits the pins in order: one subpath per leg.
-        let route = path_data(&svg, "route");
-        assert_eq!(route.len(), 1);
-        let legs = parse_path(route[0]);
+        let route_data = path_data(svg, "route");
+        assert_eq!(route_data.len(), 1);
+        let legs = parse_path(route_data[0]);
         assert_eq!(legs.len(), 3);
         let view = View::route(&journey().iter().collect::<Vec<_>>());
         for (leg, stops) in legs.iter().zip(journey().windows(2)) {
@@ -1478,31 +1630,39 @@ mod tests {
             let [x, y] = view.place(stop.lat, stop.lon);
             assert!((0.0..WIDTH).contains(&x) && (0.0..HEIGHT).contains(&y), "{} at {x},{y}", stop.name);
         }
-        assert!(!route_map(&journey(), false).contains(r#"class="route""#));
+        assert!(!route(&journey(), false).svg.contains(r#"class="route""#));
     }
 
     #[test]
     fn map_output_is_deterministic() {
-        assert_eq!(route_map(&journey(), true), route_map(&journey(), true));
+        assert_eq!(route(&journey(), true), route(&journey(), true));
         let place = pin(Some(2), "Khasan", 42.43, 130.64);
-        assert_eq!(locator_map(&place), locator_map(&place.clone()));
+        assert_eq!(locator(&place), locator(&place.clone()));
+        let tile = locator(&place).tiles[0];
+        assert_eq!(tile.svg(), tile.svg());
     }
 
     #[test]
     fn map_stays_small() {
         let maps = [
-            locator_map(&pin(None, "Vladivostok", 43.12, 131.89)),
-            locator_map(&pin(None, "Moscow", 55.76, 37.62)),
-            locator_map(&pin(None, "Anadyr", 64.73, 177.51)),
-            locator_map(&pin(None, "Bern", 46.95, 7.45)),
-            locator_map(&pin(None, "South Pole", -90.0, 0.0)),
-            route_map(&journey(), true),
-            route_map(&[pin(Some(1), "Moscow", 55.76, 37.62), pin(Some(2), "Vladivostok", 43.12, 131.89)], true),
-            route_map(&[pin(Some(1), "Lima", -12.05, -77.04), pin(Some(2), "Tokyo", 35.68, 139.69)], true),
-            route_map(&[], false),
+            locator(&pin(None, "Vladivostok", 43.12, 131.89)),
+            locator(&pin(None, "Moscow", 55.76, 37.62)),
+            locator(&pin(None, "Anadyr", 64.73, 177.51)),
+            locator(&pin(None, "Bern", 46.95, 7.45)),
+            locator(&pin(None, "South Pole", -90.0, 0.0)),
+            route(&journey(), true),
+            route(&[pin(Some(1), "Moscow", 55.76, 37.62), pin(Some(2), "Vladivostok", 43.12, 131.89)], true),
+            route(&[pin(Some(1), "Lima", -12.05, -77.04), pin(Some(2), "Tokyo", 35.68, 139.69)], true),
+            route(&[], false),
         ];
-        for svg in &maps {
-            assert!(svg.len() < 40 * 1024, "{} bytes: {}", svg.len(), &svg[..200]);
+        for map in &maps {
+            // The outlines are in the tiles; the page holds sea, pins and route.
+            assert!(map.svg.len() < 4 * 1024, "{} bytes: {}", map.svg.len(), &map.svg[..200]);
+            assert!((1..=4).contains(&map.tiles.len()), "{:?}", map.tiles);
+            for tile in &map.tiles {
+                let svg = tile.svg();
+                assert!(svg.len() < 40 * 1024, "{} bytes: {}", svg.len(), &svg[..200]);
+            }
         }
     }
 
@@ -1510,21 +1670,21 @@ mod tests {
     fn map_escapes_text_and_survives_bad_input() {
         let mut odd = pin(Some(1), "Fish & <Chips> \"Ltd\"", 10.0, 20.0);
         odd.href = "a.html?x=1&y=\"2\"".into();
-        let svg = locator_map(&odd);
+        let svg = locator(&odd).svg;
         assert!(svg.contains("Fish &amp; &lt;Chips&gt; &quot;Ltd&quot;"));
         assert!(svg.contains(r#"href="a.html?x=1&amp;y=&quot;2&quot;""#));
         assert!(!svg.contains("<Chips>"));
 
         let nowhere = pin(None, "Nowhere", f64::NAN, f64::INFINITY);
-        let svg = locator_map(&nowhere);
+        let svg = locator(&nowhere).svg;
         assert!(svg.ends_with("</svg>") && !svg.contains("<circle"));
-        let svg = route_map(&[nowhere.clone(), pin(Some(2), "Khasan", 42.43, 130.64)], true);
+        let svg = route(&[nowhere.clone(), pin(Some(2), "Khasan", 42.43, 130.64)], true).svg;
         assert!(svg.contains("Map of 1 place: 2 Khasan") && svg.matches("<circle").count() == 1);
         for (lat, lon) in [(90.0, 180.0), (-90.0, -180.0), (1e300, -1e300), (0.0, 540.0)] {
-            let svg = route_map(&[pin(Some(1), "A", lat, lon), pin(Some(2), "B", -lat, lon)], true);
-            assert!(svg.ends_with("</svg>"));
-            let svg = locator_map(&pin(None, "C", lat, lon));
-            assert!(svg.ends_with("</svg>"));
+            let map = route(&[pin(Some(1), "A", lat, lon), pin(Some(2), "B", -lat, lon)], true);
+            assert!(map.svg.ends_with("</svg>") && map.tiles.iter().all(|t| t.svg().ends_with("</svg>\n")));
+            let map = locator(&pin(None, "C", lat, lon));
+            assert!(map.svg.ends_with("</svg>") && map.tiles.iter().all(|t| t.svg().ends_with("</svg>\n")));
         }
     }
 
@@ -1546,6 +1706,64 @@ mod tests {
         assert!(clip_polygon(&[[20.0, 20.0], [30.0, 20.0], [30.0, 30.0]], rect).is_empty());
         assert_eq!(clip_polyline(&[[-5.0, 5.0], [5.0, 5.0], [5.0, 15.0], [20.0, 15.0]], rect).len(), 1);
     }
+    #[test]
+    fn map_tiles_compose_the_outlines_of_the_view() {
+        // Every point of an outline drawn for the view as a whole is where
+        // the tiles put it, to the tenth of a pixel, and the other way round.
+        let inside = |p: &[f64; 2]| p[0] > 0.5 && p[0] < WIDTH - 0.5 && p[1] > 0.5 && p[1] < HEIGHT - 0.5;
+        for (view, map) in [
+            (View::locator(43.12, 131.89), locator(&pin(None, "Vladivostok", 43.12, 131.89))),
+            (View::locator(64.73, 177.51), locator(&pin(None, "Anadyr", 64.73, 177.51))),
+            (View::route(&journey().iter().collect::<Vec<_>>()), route(&journey(), true)),
+        ] {
+            let level = level(view.level);
+            let mut whole = String::new();
+            level.push_shapes(&mut whole, &level.land, &view);
+            let whole: Vec<[f64; 2]> = parse_path(&whole).into_iter().flatten().filter(inside).collect();
+            // Segment ends that are outline points, not cuts at a tile's edge.
+            let cut = |p: &[f64; 2]| {
+                map.tiles.iter().any(|t| {
+                    let [x, y] = t.offset(&view);
+                    [p[0] - x, p[1] - y]
+                        .iter()
+                        .zip([WIDTH, HEIGHT])
+                        .any(|(v, size)| (v + TILE_OVERLAP).abs() < 0.06 || (v - size - TILE_OVERLAP).abs() < 0.06)
+                })
+            };
+            let tiled: Vec<[f64; 2]> =
+                all_land_points(&map).into_iter().flatten().filter(|p| inside(p) && !cut(p)).collect();
+            assert!(whole.len() > 20, "{view:?}");
+            let near = |a: &[f64; 2], points: &[[f64; 2]]| {
+                points.iter().any(|b| (a[0] - b[0]).abs() < 0.11 && (a[1] - b[1]).abs() < 0.11)
+            };
+            for p in &whole {
+                assert!(near(p, &tiled), "{p:?} of the view is in no tile ({view:?})");
+            }
+            for p in &tiled {
+                assert!(near(p, &whole), "{p:?} of a tile is not in the view ({view:?})");
+            }
+        }
+    }
+
+    #[test]
+    fn map_tile_paths_round_trip_and_nothing_else_parses() {
+        let tile = Tile { level: 7, col: -3, row: 12 };
+        assert_eq!(tile.path(), "maps/7/-3_12.svg");
+        assert_eq!(Tile::from_path(&tile.path()), Some(tile));
+        for path in [
+            "maps/22/0_0.svg",
+            "maps/7/03_1.svg",
+            "maps/7/+3_1.svg",
+            "maps/7/3_1.svg.html",
+            "maps/../3_1.svg",
+            "maps/7/3-1.svg",
+            "maps/7/99999_0.svg",
+            "index.html",
+        ] {
+            assert_eq!(Tile::from_path(path), None, "{path}");
+        }
+    }
+
     /// Views of every kind: the world, locators from pole to pole and across
     /// the antimeridian, routes from a few degrees to the whole world.
     fn sample_views() -> Vec<View> {
@@ -1577,7 +1795,7 @@ mod tests {
             }
         }
         let place = pin(None, "Suva", -18.14, 178.44);
-        assert_eq!(locator_map(&place), locator_map(&place));
+        assert_eq!(locator(&place), locator(&place));
     }
 
     #[test]
@@ -1672,15 +1890,16 @@ mod tests {
                 );
             };
             eprint!("{pass} pass: ");
-            time("mixed route maps", &mut || (mixed.len(), mixed.iter().map(|s| route_map(s, true).len()).sum()));
-            time("world-wide route maps", &mut || (wide.len(), wide.iter().map(|s| route_map(s, true).len()).sum()));
-            time("locator maps", &mut || (places.len(), places.iter().map(|p| locator_map(p).len()).sum()));
+            time("mixed route maps", &mut || (mixed.len(), mixed.iter().map(|s| route(s, true).svg.len()).sum()));
+            time("world-wide route maps", &mut || (wide.len(), wide.iter().map(|s| route(s, true).svg.len()).sum()));
+            time("locator maps", &mut || (places.len(), places.iter().map(|p| locator(p).svg.len()).sum()));
             eprintln!("{bytes} bytes");
         }
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let maps = mixed.iter().chain(&wide).map(|s| route_map(s, true));
-        for svg in maps.chain(places.iter().map(locator_map)) {
-            for byte in svg.bytes() {
+        let maps = mixed.iter().chain(&wide).map(|s| route(s, true));
+        for map in maps.chain(places.iter().map(locator)) {
+            let tiles: String = map.tiles.iter().map(Tile::svg).collect();
+            for byte in map.svg.bytes().chain(tiles.bytes()) {
                 hash = (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
             }
         }

@@ -7,9 +7,9 @@
 //! root (`""` or `"../"`), so the output works under any sub-path and from
 //! disk.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -435,7 +435,11 @@ pub fn render_pages(templates: &Templates, input: &RenderInput, ids: &[PageId]) 
     let mut pages = pages.into_inner().expect("no thread panics holding the lock");
     let order: HashMap<String, usize> =
         ids.iter().enumerate().map(|(i, id)| (page_path(input.registry, *id), i)).collect();
-    pages.sort_by_key(|p: &Page| order.get(&p.path).copied().unwrap_or(usize::MAX));
+    // The pages in the order asked for, then the map tiles by path.
+    pages.sort_by(|a, b| {
+        let rank = |p: &Page| order.get(&p.path).copied().unwrap_or(usize::MAX);
+        rank(a).cmp(&rank(b)).then_with(|| a.path.cmp(&b.path))
+    });
     Ok(pages)
 }
 
@@ -472,6 +476,7 @@ pub fn render_each(
         site: &site,
         entity_json: structured::EntityJson::new(registry),
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+        tiles: Mutex::new(BTreeSet::new()),
     };
     // The few pages that cover the whole site (the search index, the home
     // page, the kind indexes) are the largest: start them first, so they
@@ -479,8 +484,12 @@ pub fn render_each(
     let whole_site = |id: &PageId| matches!(id, PageId::SearchIndex | PageId::Home | PageId::Kind(_));
     let mut ordered: Vec<PageId> = ids.iter().copied().filter(whole_site).collect();
     ordered.extend(ids.iter().copied().filter(|id| !whole_site(id)));
-    let failures: Vec<Diagnostic> =
+    let mut failures: Vec<Diagnostic> =
         ordered.par_iter().with_max_len(1).filter_map(|id| renderer.render(*id).and_then(&sink).err()).collect();
+    // Then the map tiles those pages show.
+    let tiles: Vec<map::Tile> =
+        renderer.tiles.into_inner().expect("no thread panics holding the lock").into_iter().collect();
+    failures.par_extend(tiles.par_iter().filter_map(|tile| sink(Page { path: tile.path(), html: tile.svg() }).err()));
     let mut diagnostics = Diagnostics::default();
     for failure in failures {
         // One broken template fails every page that uses it: say it once.
@@ -502,6 +511,8 @@ struct Renderer<'a> {
     entity_json: structured::EntityJson,
     /// [`Renderer::entity_link`] of each entity, made when first needed.
     entity_links: Vec<OnceLock<tera::Value>>,
+    /// The map tiles the pages rendered so far show.
+    tiles: Mutex<BTreeSet<map::Tile>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -867,14 +878,21 @@ impl<'a> Renderer<'a> {
             .map(|(i, &e)| self.pin(e, Some(i + 1), format!("../{}", self.input.registry.entity_path(e))))
             .collect();
         let declared = !self.input.registry.articles[article].route.is_empty();
-        Some(map::route_map(&pins, declared))
+        Some(self.keep_tiles(map::route_map(&pins, declared, "../")))
     }
 
     /// A locator map for a place with coordinates.
     fn locator_map(&self, entity: usize) -> Option<String> {
         coordinates(self.input.registry, entity)?;
         let own_page = format!("{}.html", self.input.registry.entities[entity].id);
-        Some(map::locator_map(&self.pin(entity, None, own_page)))
+        Some(self.keep_tiles(map::locator_map(&self.pin(entity, None, own_page), "../")))
+    }
+
+    /// Notes the tiles a map shows, to be written after the pages; returns
+    /// its SVG.
+    fn keep_tiles(&self, map: map::Map) -> String {
+        self.tiles.lock().expect("no thread panics holding the lock").extend(map.tiles);
+        map.svg
     }
 
     fn pin(&self, entity: usize, number: Option<usize>, href: String) -> map::Pin {

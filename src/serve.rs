@@ -192,7 +192,7 @@ fn rebuild(shared: &Shared, changed: &[PathBuf]) {
                 Some(Update::Pages(paths)) => {
                     let wanted: HashSet<&str> = paths.iter().map(String::as_str).collect();
                     for page in site.pages.iter().filter(|p| wanted.contains(p.path.as_str())) {
-                        served.files.insert(page.path.clone(), Arc::new(inject_reload(&page.html).into_bytes()));
+                        served.files.insert(page.path.clone(), served_page(page));
                     }
                     served.search_stale = site.search_index_is_stale();
                     format!("{} of {} pages", paths.len(), site.pages.len())
@@ -226,7 +226,7 @@ fn serve_all(site: &Site) -> Served {
     let mut files: HashMap<String, Arc<Vec<u8>>> =
         DEFAULT_STATIC.iter().map(|(name, bytes)| (name.to_string(), Arc::new(bytes.to_vec()))).collect();
     for page in &site.pages {
-        files.insert(page.path.clone(), Arc::new(inject_reload(&page.html).into_bytes()));
+        files.insert(page.path.clone(), served_page(page));
     }
     let static_files = site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
     Served { files, static_files, error: None, search_stale: false }
@@ -253,6 +253,14 @@ fn sse_message(event: &str, data: &str) -> String {
     }
     message.push('\n');
     message
+}
+
+/// A page as served: HTML pages get the reload script; the search index
+/// and the map tiles are served as they are (a script after them would
+/// break them).
+fn served_page(page: &crate::render::Page) -> Arc<Vec<u8>> {
+    let bytes = if page.path.ends_with(".html") { inject_reload(&page.html) } else { page.html.clone() };
+    Arc::new(bytes.into_bytes())
 }
 
 /// Inserts the reload script before the last `</body>`.

@@ -116,6 +116,17 @@ fn serves_pages_rebuilds_on_change_and_keeps_the_last_good_site() {
     let (status, head, _) = get(server.port, "/style.css");
     assert_eq!(status, 200);
     assert!(head.contains("text/css"));
+    // The search index and the map tiles are served exactly as written: a
+    // reload script after them would break them.
+    let (status, _, index) = get(server.port, "/search-index.js");
+    assert_eq!(status, 200);
+    assert!(index.trim_end().ends_with("];") && !index.contains("__gloss"), "{}", &index[index.len() - 200..]);
+    let (_, _, place) = get(server.port, "/places/vladivostok.html");
+    let tile = place.split("xlink:href=\"../").nth(1).and_then(|rest| rest.split('"').next()).expect("a map tile");
+    let (status, head, svg) = get(server.port, &format!("/{tile}"));
+    assert_eq!(status, 200, "{tile}");
+    assert!(head.contains("image/svg+xml"));
+    assert!(svg.trim_end().ends_with("</svg>") && svg.contains(r#"class="land""#), "{svg}");
 
     let stream = events(server.port);
     std::thread::sleep(Duration::from_millis(200));
