@@ -40,8 +40,10 @@ struct Paragraph<'a> {
 /// from borrowed text into one buffer: an archive's index runs to tens of
 /// megabytes and is never held twice.
 pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> String {
-    let texts: usize = articles.iter().flat_map(|a| &a.blocks).map(|b| b.len() + 40).sum();
-    let mut out = Vec::with_capacity(texts + registry.entities.len() * 200);
+    // Room for every entry and its JSON, so the buffer is never copied to
+    // grow (pages not written to are never touched).
+    let texts: usize = articles.iter().flat_map(|a| &a.blocks).map(|b| b.len() + 100).sum();
+    let mut out = Vec::with_capacity(texts + registry.entities.len() * 300);
     out.extend_from_slice(b"window.glossSearch = [");
     let mut count = 0;
     for (e, entity) in registry.entities.iter().enumerate() {
