@@ -83,10 +83,25 @@ discard() {
     fi
 }
 
-# measure NAME OUT CMD...: runs CMD $REPEAT times, OUT moved aside first
-# unless KEEP_OUTPUT=1 (a rebuild); sets WALL (s, fastest run), RSS (MiB,
-# peak of that run) and CPU (user + sys s of that run; steadier than wall
-# time when the machine is shared).
+# settle: before a timed run, writes back what earlier runs left in the page
+# cache (else the kernel does it during the run, on the same two cores) and,
+# where allowed (as root), drops the cache: gigabytes of earlier outputs
+# would otherwise fill memory, and every page a run allocates would first
+# have to be reclaimed. The corpus and the binaries are then read back in,
+# so every run starts with its input cached.
+settle() {
+    sync
+    if [[ -w /proc/sys/vm/drop_caches ]]; then
+        echo 1 >/proc/sys/vm/drop_caches
+    fi
+    find "$WARM" "$WORK/bin" "${HUGO_BIN:-/dev/null}" -type f -exec cat {} + >/dev/null 2>&1 || true
+}
+
+# measure NAME OUT CMD...: runs CMD $REPEAT times, each after moving OUT
+# aside and `settle` (or, with KEEP_OUTPUT=1, a rebuild, into OUT as it
+# is); sets WALL (s, fastest run), RSS (MiB, peak of that run) and CPU
+# (user + sys s of that run; steadier than wall time when the machine is
+# shared).
 measure() {
     local name=$1 out=$2
     shift 2
@@ -95,7 +110,12 @@ measure() {
     CPU=""
     local i
     for ((i = 1; i <= REPEAT; i++)); do
-        [[ ${KEEP_OUTPUT:-0} == 1 ]] || discard "$out"
+        if [[ ${KEEP_OUTPUT:-0} == 1 ]]; then
+            sync # a rebuild finds the previous output cached, as after an edit
+        else
+            discard "$out"
+            settle
+        fi
         /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "$@" >>"$LOG" 2>"$WORK/stderr.txt" || {
             cat "$WORK/stderr.txt" >&2
             say "error: $name failed"
@@ -126,6 +146,7 @@ for size in $SIZES; do
     m=${size##*:}
     LARGEST=$n
     dir=$WORK/corpus-$n
+    WARM=$dir
     say "corpus: $n articles, $m entities"
     "$CORPUS" --articles "$n" --entities "$m" --seed "$SEED" "$dir" 2>>"$LOG"
     bytes=$(find "$dir/gloss/content" -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { print s }')
@@ -154,6 +175,7 @@ done
 
 say "threads at $LARGEST articles"
 dir=$WORK/corpus-$LARGEST
+WARM=$dir
 measure "gloss 1 thread" "$WORK/out-gloss" env RAYON_NUM_THREADS=1 "$GLOSS" build --root "$dir/gloss" --output "$WORK/out-gloss"
 t1=$WALL
 measure "gloss 2 threads" "$WORK/out-gloss" env RAYON_NUM_THREADS=2 "$GLOSS" build --root "$dir/gloss" --output "$WORK/out-gloss"
