@@ -125,19 +125,35 @@ pub fn entity_ld(registry: &Registry, entity: usize) -> String {
 /// Each entity's JSON-LD and preview card, serialised once when first
 /// needed: an archive's articles name the same entities thousands of times.
 pub struct EntityJson {
-    data: Vec<OnceLock<Box<RawValue>>>,
+    references: Vec<OnceLock<Box<RawValue>>>,
     cards: Vec<OnceLock<Box<RawValue>>>,
 }
 
 impl EntityJson {
     pub fn new(registry: &Registry) -> EntityJson {
         let n = registry.entities.len();
-        EntityJson { data: (0..n).map(|_| OnceLock::new()).collect(), cards: (0..n).map(|_| OnceLock::new()).collect() }
+        let slots = || (0..n).map(|_| OnceLock::new()).collect();
+        EntityJson { references: slots(), cards: slots() }
     }
 
-    /// [`entity_data`] of an entity, as script-safe JSON.
-    fn data(&self, registry: &Registry, entity: usize) -> &RawValue {
-        self.data[entity].get_or_init(|| raw(&entity_data(registry, entity)))
+    /// An entity as an article's JSON-LD mentions it: its type, name and
+    /// authority links (and address, with a `base_url`), as script-safe
+    /// JSON. The rest of [`entity_data`] is on the entity's own page; an
+    /// article naming forty entities does not repeat it.
+    fn reference(&self, registry: &Registry, entity: usize) -> &RawValue {
+        self.references[entity].get_or_init(|| {
+            let e = &registry.entities[entity];
+            let mut data = Map::new();
+            data.insert("@type".into(), json!(registry.config.kinds[e.kind].schema));
+            data.insert("name".into(), json!(e.name.value));
+            if !e.same_as.is_empty() {
+                data.insert("sameAs".into(), json!(e.same_as));
+            }
+            if let Some(url) = absolute(registry, &registry.entity_path(entity)) {
+                data.insert("url".into(), json!(url));
+            }
+            raw(&data)
+        })
     }
 
     /// The preview card of an entity, linked from a page one folder down.
@@ -193,7 +209,7 @@ impl EntityJson {
             headline: &doc.title.value,
             in_language: &registry.config.language,
             is_based_on: doc.source_url.as_deref(),
-            mentions: cast.map(|e| self.data(registry, e)).collect(),
+            mentions: cast.map(|e| self.reference(registry, e)).collect(),
             publisher: doc.source.as_ref().map(organisation),
             url: absolute(registry, &crate::render::article_path(&doc.slug)),
         })
