@@ -16,7 +16,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::index::SiteIndex;
 use crate::render::{PageId, RenderInput};
 use crate::{annotate, load, parse, render, render_site, Site};
 
@@ -157,7 +156,8 @@ impl Site {
                 Change::Article { index: a, doc, annotated } => {
                     let before: Vec<usize> = self.index.cast[a].iter().map(|m| m.entity).collect();
                     self.registry.articles[a] = *doc;
-                    self.articles[a] = *annotated;
+                    let old = std::mem::replace(&mut self.articles[a], *annotated);
+                    self.index.replace_article(a, &old, &self.articles[a]);
                     let after: Vec<usize> = self.articles[a].mentions.iter().flat_map(|m| m.entities.clone()).collect();
                     touched.insert(PageId::Article(a));
                     for e in before.into_iter().chain(after) {
@@ -190,7 +190,6 @@ impl Site {
         // The search index covers every text of the site: it is rebuilt when
         // asked for (refresh_search_index), not on every keystroke's save.
         self.search_stale = true;
-        self.index = SiteIndex::build(&self.registry, &self.articles);
         self.collect_warnings();
 
         let ids: Vec<PageId> = touched.into_iter().collect();

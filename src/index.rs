@@ -38,7 +38,7 @@ pub struct CastMember {
     pub first_mention: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SiteIndex {
     /// Per entity: every mention, in article order, then text order.
     pub mentions_of: Vec<Vec<MentionRef>>,
@@ -46,6 +46,9 @@ pub struct SiteIndex {
     pub related: Vec<Vec<Relation>>,
     /// Per article: its cast.
     pub cast: Vec<Vec<CastMember>>,
+    /// Per entity: its place in alphabetical order of names, which breaks
+    /// ties between equally related entities.
+    name_rank: Vec<usize>,
 }
 
 /// Two entities mentioned in the same paragraph, lower index first.
@@ -58,37 +61,7 @@ impl SiteIndex {
     pub fn build(registry: &Registry, articles: &[AnnotatedArticle]) -> SiteIndex {
         let n = registry.entities.len();
         // Per article: its cast and the entity pairs of each paragraph.
-        let per_article: Vec<(Vec<CastMember>, Vec<Pair>)> = articles
-            .par_iter()
-            .map(|article| {
-                let mut order: Vec<CastMember> = Vec::new();
-                let mut position: HashMap<usize, usize> = HashMap::new();
-                let mut by_block: Vec<(usize, usize)> = Vec::new();
-                for (m, mention) in article.mentions.iter().enumerate() {
-                    for &entity in &mention.entities {
-                        by_block.push((mention.block, entity));
-                        match position.get(&entity) {
-                            Some(&i) => order[i].mentions += 1,
-                            None => {
-                                position.insert(entity, order.len());
-                                order.push(CastMember { entity, mentions: 1, first_mention: m });
-                            }
-                        }
-                    }
-                }
-                by_block.sort_unstable();
-                by_block.dedup();
-                let mut pairs = Vec::new();
-                for block in by_block.chunk_by(|a, b| a.0 == b.0) {
-                    for (i, &(_, x)) in block.iter().enumerate() {
-                        for &(_, y) in &block[i + 1..] {
-                            pairs.push((x as u32, y as u32));
-                        }
-                    }
-                }
-                (order, pairs)
-            })
-            .collect();
+        let per_article: Vec<(Vec<CastMember>, Vec<Pair>)> = articles.par_iter().map(cast_and_pairs).collect();
 
         let mut mentions_of = vec![Vec::new(); n];
         for (a, article) in articles.iter().enumerate() {
@@ -125,13 +98,95 @@ impl SiteIndex {
         for (rank, &e) in by_name.iter().enumerate() {
             name_rank[e] = rank;
         }
-        related.par_iter_mut().for_each(|list| {
-            list.sort_by_key(|r| {
-                (std::cmp::Reverse(r.co_mentions), std::cmp::Reverse(r.declared), name_rank[r.entity])
-            });
-        });
-        SiteIndex { mentions_of, related, cast }
+        let mut index = SiteIndex { mentions_of, related, cast, name_rank };
+        let mut lists = std::mem::take(&mut index.related);
+        lists.par_iter_mut().for_each(|list| index.sort_relations(list));
+        index.related = lists;
+        index
     }
+
+    /// Brings the index up to date after article `a` changed from `old` to
+    /// `new` (names, aliases and relations unchanged): only the entities the
+    /// article mentioned or mentions are touched, so `gloss serve` does not
+    /// rebuild the whole index on every save. Gives the same index as
+    /// [`SiteIndex::build`].
+    pub fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, new: &AnnotatedArticle) {
+        let (cast, pairs) = cast_and_pairs(new);
+        let (old_cast, old_pairs) = cast_and_pairs(old);
+        let mut touched: Vec<usize> = old_cast.iter().chain(&cast).map(|m| m.entity).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        // Backlinks: the article's references move, in article order.
+        for &e in &touched {
+            let list = &mut self.mentions_of[e];
+            list.retain(|r| r.article != a);
+            let at = list.partition_point(|r| r.article < a);
+            let fresh = new.mentions.iter().enumerate().filter(|(_, m)| m.entities.contains(&e));
+            let fresh: Vec<MentionRef> = fresh.map(|(m, _)| MentionRef { article: a, mention: m }).collect();
+            list.splice(at..at, fresh);
+        }
+        self.cast[a] = cast;
+        // Co-mentions: take away the old article's pairs, add the new one's.
+        let mut relinked: Vec<usize> = Vec::new();
+        for (pairs, change) in [(old_pairs, -1isize), (pairs, 1)] {
+            for (x, y) in pairs {
+                let (x, y) = (x as usize, y as usize);
+                for (from, to) in [(x, y), (y, x)] {
+                    let list = &mut self.related[from];
+                    match list.iter().position(|r| r.entity == to) {
+                        Some(i) => list[i].co_mentions = list[i].co_mentions.saturating_add_signed(change),
+                        None => list.push(Relation { entity: to, declared: false, co_mentions: 1 }),
+                    }
+                    relinked.push(from);
+                }
+            }
+        }
+        relinked.sort_unstable();
+        relinked.dedup();
+        for e in relinked {
+            let mut list = std::mem::take(&mut self.related[e]);
+            list.retain(|r| r.declared || r.co_mentions > 0);
+            self.sort_relations(&mut list);
+            self.related[e] = list;
+        }
+    }
+
+    fn sort_relations(&self, list: &mut [Relation]) {
+        list.sort_by_key(|r| {
+            (std::cmp::Reverse(r.co_mentions), std::cmp::Reverse(r.declared), self.name_rank[r.entity])
+        });
+    }
+}
+
+/// An article's cast, in order of first appearance, and the entity pairs of
+/// each of its paragraphs.
+fn cast_and_pairs(article: &AnnotatedArticle) -> (Vec<CastMember>, Vec<Pair>) {
+    let mut order: Vec<CastMember> = Vec::new();
+    let mut position: HashMap<usize, usize> = HashMap::new();
+    let mut by_block: Vec<(usize, usize)> = Vec::new();
+    for (m, mention) in article.mentions.iter().enumerate() {
+        for &entity in &mention.entities {
+            by_block.push((mention.block, entity));
+            match position.get(&entity) {
+                Some(&i) => order[i].mentions += 1,
+                None => {
+                    position.insert(entity, order.len());
+                    order.push(CastMember { entity, mentions: 1, first_mention: m });
+                }
+            }
+        }
+    }
+    by_block.sort_unstable();
+    by_block.dedup();
+    let mut pairs = Vec::new();
+    for block in by_block.chunk_by(|a, b| a.0 == b.0) {
+        for (i, &(_, x)) in block.iter().enumerate() {
+            for &(_, y) in &block[i + 1..] {
+                pairs.push((x as u32, y as u32));
+            }
+        }
+    }
+    (order, pairs)
 }
 
 /// Warnings that need the whole site: entities never mentioned, aliases that

@@ -8,10 +8,14 @@ use gloss::render::Page;
 
 use crate::support::{copy_dir, fixture, render};
 
-/// The site's pages after bringing the search index up to date.
+/// The site's pages after bringing the search index up to date, and the map
+/// tiles they show (an update keeps tiles a map no longer shows: they cost
+/// nothing in memory and are never written).
 fn current(site: &mut gloss::Site) -> Vec<Page> {
     site.refresh_search_index();
-    sorted(site.pages.clone())
+    let shown = |tile: &Page| site.pages.iter().any(|p| p.html.contains(&format!("/{}\"", tile.path)));
+    let pages = site.pages.iter().filter(|p| !p.path.starts_with("maps/") || shown(p)).cloned().collect();
+    sorted(pages)
 }
 
 fn sorted(mut pages: Vec<Page>) -> Vec<Page> {
@@ -42,6 +46,29 @@ fn an_article_edit_renders_only_its_pages_and_matches_a_full_build() {
     assert!(!pages.contains(&"articles/departure.html".to_string()));
     assert!(pages.len() < total);
     assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+}
+
+#[test]
+fn article_edits_keep_the_index_that_a_full_build_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let arrival = "content/articles/arrival.md";
+    // A new co-mention, a mention taken away, a paragraph of mentions
+    // added and then all mentions removed from the paragraph again.
+    let steps = [
+        (arrival, "where Putin waited", "where Putin and Khasan waited"),
+        (arrival, "Kim and Putin met in a quote.", "They met in a quote."),
+        (arrival, "- Vladivostok in a list", "- Vladivostok in a list\n\nKim, Russia and Khasan, together."),
+        (arrival, "Kim, Russia and Khasan, together.", "Nobody, together."),
+    ];
+    for (file, from, to) in steps {
+        let changed = edit(dir.path(), file, from, to);
+        assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)), "{to}");
+        let full = render(dir.path());
+        assert_eq!(site.index, full.index, "after {to:?}");
+        assert_eq!(current(&mut site), sorted(full.pages), "after {to:?}");
+    }
 }
 
 #[test]
