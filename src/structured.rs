@@ -37,24 +37,28 @@ struct ScriptSafe<'a>(&'a mut Vec<u8>);
 
 impl std::io::Write for ScriptSafe<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The bytes to escape are rare: find each with memchr's vector
+        // search and copy the runs between them whole.
         let mut copied = 0;
-        let mut i = 0;
-        while i < buf.len() {
-            let (escape, len): (&[u8], usize) = match buf[i] {
-                b'<' => (b"\\u003c", 1),
-                b'>' => (b"\\u003e", 1),
-                b'&' => (b"\\u0026", 1),
-                0xE2 if buf.get(i + 1) == Some(&0x80) && buf.get(i + 2) == Some(&0xA8) => (b"\\u2028", 3),
-                0xE2 if buf.get(i + 1) == Some(&0x80) && buf.get(i + 2) == Some(&0xA9) => (b"\\u2029", 3),
-                _ => {
-                    i += 1;
-                    continue;
-                }
+        let mut from = 0;
+        while let Some(at) = next_special(&buf[from..]).map(|at| from + at) {
+            let escape: Option<&[u8]> = match buf[at] {
+                b'<' => Some(b"\\u003c"),
+                b'>' => Some(b"\\u003e"),
+                b'&' => Some(b"\\u0026"),
+                _ => match buf.get(at + 1..at + 3) {
+                    Some([0x80, 0xA8]) => Some(b"\\u2028"),
+                    Some([0x80, 0xA9]) => Some(b"\\u2029"),
+                    _ => None,
+                },
             };
-            self.0.extend_from_slice(&buf[copied..i]);
-            self.0.extend_from_slice(escape);
-            i += len;
-            copied = i;
+            from = at + 1;
+            if let Some(escape) = escape {
+                self.0.extend_from_slice(&buf[copied..at]);
+                self.0.extend_from_slice(escape);
+                copied = at + if buf[at] == 0xE2 { 3 } else { 1 };
+                from = copied;
+            }
         }
         self.0.extend_from_slice(&buf[copied..]);
         Ok(buf.len())
@@ -224,6 +228,14 @@ impl EntityJson {
     }
 }
 
+/// Where the next byte that may need escaping is: `<`, `>`, `&`, or 0xE2,
+/// the first byte of U+2028 and U+2029.
+fn next_special(bytes: &[u8]) -> Option<usize> {
+    let markup = memchr::memchr3(b'<', b'>', b'&', bytes);
+    let separator = memchr::memchr(0xE2, &bytes[..markup.unwrap_or(bytes.len())]);
+    separator.or(markup)
+}
+
 /// A value as script-safe JSON that serialises verbatim.
 fn raw<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
     RawValue::from_string(script_json(value)).expect("serde_json writes valid JSON")
@@ -309,11 +321,16 @@ mod tests {
 
     #[test]
     fn script_json_cannot_break_out_of_its_element() {
-        let hostile = json!({"summary": "</script><script>alert(1)</script> <!-- \u{2028}"});
+        let hostile = json!({
+            "summary": "</script><script>alert(1)</script> <!-- \u{2028} a&b > c \u{2029}",
+            "typography": "Kim’s train — “at last”…",
+        });
         let safe = script_json(&hostile);
         assert!(!safe.contains("</"));
         assert!(!safe.contains("<!--"));
-        assert!(!safe.contains('\u{2028}'));
+        assert!(!safe.contains(['\u{2028}', '\u{2029}', '&', '>']));
+        // Other characters that start with the same byte as U+2028 pass as they are.
+        assert!(safe.contains("Kim’s train — “at last”…"), "{safe}");
         let back: Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, hostile);
     }
