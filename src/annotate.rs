@@ -511,17 +511,26 @@ impl<'r> Annotator<'r> {
         *counter += 1;
         let entity = &self.registry.entities[first];
         let number = *counter;
-        let anchor = anchor(&entity.id, number);
-        let kind = &self.registry.config.kinds[entity.kind].id;
-        let ids: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].id.as_str()).collect();
-        let names: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].name.value.as_str()).collect();
-        let mut tag = format!(
-            "<a class=\"mention mention-{kind}\" id=\"{anchor}\" href=\"{}{}\" data-entity=\"{}\"",
-            self.href_prefix,
-            self.registry.entity_path(first),
-            ids.join(" ")
-        );
+        let kind = &self.registry.config.kinds[entity.kind];
+        // Written piece by piece: this runs for every mention of the site.
+        let mut tag = String::with_capacity(128);
+        tag.push_str("<a class=\"mention mention-");
+        tag.push_str(&kind.id);
+        tag.push_str("\" id=\"");
+        tag.push_str(&anchor(&entity.id, number));
+        tag.push_str("\" href=\"");
+        tag.push_str(self.href_prefix);
+        self.registry.push_entity_path(&mut tag, first);
+        tag.push_str("\" data-entity=\"");
+        for (i, &e) in entities.iter().enumerate() {
+            if i > 0 {
+                tag.push(' ');
+            }
+            tag.push_str(&self.registry.entities[e].id);
+        }
+        tag.push('"');
         if entities.len() > 1 {
+            let names: Vec<&str> = entities.iter().map(|&e| self.registry.entities[e].name.value.as_str()).collect();
             let _ = write!(tag, " title=\"{}\"", escape_attr(&names.join(", ")));
         }
         tag.push('>');

@@ -24,24 +24,18 @@ impl<'t> Sentences<'t> {
     /// brackets, then white space or the end of the text.
     pub fn new(text: &'t str) -> Self {
         let mut ends = Vec::new();
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if !matches!(c, '.' | '!' | '?') {
-                continue;
-            }
-            let mut after = i + c.len_utf8();
-            while let Some(&(j, next)) = chars.peek() {
-                if matches!(next, '"' | '\'' | '’' | '”' | ')' | ']' | '»') {
-                    chars.next();
-                    after = j + next.len_utf8();
-                } else {
-                    break;
+        // The marks are ASCII, so memchr finds them without decoding the text.
+        for i in memchr::memchr3_iter(b'.', b'!', b'?', text.as_bytes()) {
+            let mut after = i + 1;
+            let mut rest = text[after..].chars();
+            let next = loop {
+                match rest.next() {
+                    Some(c @ ('"' | '\'' | '’' | '”' | ')' | ']' | '»')) => after += c.len_utf8(),
+                    other => break other,
                 }
-            }
-            match chars.peek() {
-                Some(&(_, next)) if next.is_whitespace() => ends.push((i, after)),
-                None => ends.push((i, after)),
-                _ => {}
+            };
+            if next.is_none_or(char::is_whitespace) {
+                ends.push((i, after));
             }
         }
         Sentences { text, ends }

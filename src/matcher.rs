@@ -172,6 +172,10 @@ pub fn fold(text: &str) -> (Cow<'_, str>, Option<Vec<usize>>) {
         '\u{2010}' | '\u{2011}' => Some('-'),
         _ => None,
     };
+    // Most text is ASCII, which is composed and has nothing to fold.
+    if text.is_ascii() {
+        return (Cow::Borrowed(text), None);
+    }
     let composed = is_nfc_quick(text.chars()) == IsNormalized::Yes;
     if composed && !text.chars().any(|c| folds(c).is_some()) {
         return (Cow::Borrowed(text), None);
