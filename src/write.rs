@@ -137,7 +137,7 @@ impl Staging {
 
     fn write_bytes(&self, relative: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.dir.join(relative);
-        let unchanged = self.unchanged(relative, |previous| holds(previous, bytes.len() as u64, bytes));
+        let unchanged = self.unchanged(relative, |previous| holds_bytes(previous, bytes));
         self.put(&path, unchanged, "write", |path| write_file(path, bytes))
     }
 
@@ -180,10 +180,7 @@ impl Staging {
         }
         for file in static_files {
             let from = root.join("static").join(file);
-            let unchanged = self.unchanged(file, |previous| match (fs::metadata(&from), fs::File::open(&from)) {
-                (Ok(meta), Ok(source)) => holds(previous, meta.len(), source),
-                _ => false,
-            });
+            let unchanged = self.unchanged(file, |previous| holds_file(previous, &from));
             let action = format!("copy {} to", from.display());
             self.put(&self.dir.join(file), unchanged, &action, |to| fs::copy(&from, to).map(drop))?;
         }
@@ -212,28 +209,42 @@ fn io_error(path: &Path, action: &str, e: io::Error) -> Diagnostic {
         .with_hint("check that the folder is writable and the disk has space; the previous output was left untouched")
 }
 
-/// Whether the regular file at `path` holds exactly the `len` bytes that
-/// `expected` reads. Read in chunks: a large site's search index runs to
-/// tens of megabytes.
-fn holds(path: &Path, len: u64, mut expected: impl io::Read) -> bool {
+/// Whether the regular file at `path` is `len` bytes long and `same` finds
+/// each of its chunks (at an offset) as expected. Read in chunks: a large
+/// site's search index runs to tens of megabytes.
+fn holds(path: &Path, len: u64, mut same: impl FnMut(usize, &[u8]) -> bool) -> bool {
     use std::io::Read;
     let Ok(meta) = fs::symlink_metadata(path) else { return false };
     if !meta.is_file() || meta.len() != len {
         return false;
     }
     let Ok(mut file) = fs::File::open(path) else { return false };
-    let size = len.min(256 * 1024) as usize;
-    let (mut found, mut wanted) = (vec![0; size], vec![0; size]);
-    let mut left = len;
-    while left > 0 {
-        let n = left.min(size as u64) as usize;
-        let (found, wanted) = (&mut found[..n], &mut wanted[..n]);
-        if file.read_exact(found).is_err() || expected.read_exact(wanted).is_err() || found != wanted {
+    let mut chunk = vec![0; len.min(256 * 1024) as usize];
+    let mut at = 0;
+    while (at as u64) < len {
+        let n = (len - at as u64).min(chunk.len() as u64) as usize;
+        if file.read_exact(&mut chunk[..n]).is_err() || !same(at, &chunk[..n]) {
             return false;
         }
-        left -= n as u64;
+        at += n;
     }
     true
+}
+
+/// [`holds`] for bytes in memory.
+fn holds_bytes(path: &Path, bytes: &[u8]) -> bool {
+    holds(path, bytes.len() as u64, |at, chunk| bytes[at..at + chunk.len()] == *chunk)
+}
+
+/// [`holds`] for the contents of another file.
+fn holds_file(path: &Path, source: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(meta), Ok(mut source)) = (fs::metadata(source), fs::File::open(source)) else { return false };
+    let mut wanted = Vec::new();
+    holds(path, meta.len(), |_, chunk| {
+        wanted.resize(chunk.len(), 0);
+        source.read_exact(&mut wanted).is_ok() && wanted == chunk
+    })
 }
 
 /// One `write` call per file: pages are rendered whole in memory already.

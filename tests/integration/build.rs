@@ -230,12 +230,15 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
     crate::support::copy_dir(&fixture("two-articles"), dir.path());
     fs::create_dir_all(dir.path().join("static/img")).unwrap();
     fs::write(dir.path().join("static/img/logo.svg"), "<svg/>").unwrap();
+    fs::write(dir.path().join("static/img/icon.svg"), "<svg/>").unwrap();
     let public = dir.path().join("public");
     let build = || assert!(gloss().args(["build", "--root"]).arg(dir.path()).status().unwrap().success());
     let inode = |page: &str| fs::metadata(public.join(page)).unwrap().ino();
     build();
     let untouched = ["people/kim-yong-sam.html", "places/khasan.html", "style.css", "img/logo.svg"];
     let before: Vec<u64> = untouched.iter().map(|p| inode(p)).collect();
+    let icon = inode("img/icon.svg");
+    fs::write(dir.path().join("static/img/icon.svg"), "<svg></svg>").unwrap();
     let tampered = inode("places/russia.html");
     fs::write(public.join("places/russia.html"), "edited by hand").unwrap();
 
@@ -245,13 +248,15 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
     build();
 
     // Unchanged files are the same files, so their modification times (and
-    // sync tools) see no change; the edited article and a page changed in
-    // the output by hand are written anew.
+    // sync tools) see no change; the edited article, a changed static file
+    // and a page changed in the output by hand are written anew.
     let after: Vec<u64> = untouched.iter().map(|p| inode(p)).collect();
     assert_eq!(before, after, "{untouched:?}");
     assert!(fs::read_to_string(public.join("articles/arrival.html")).unwrap().contains("himself"));
     assert!(fs::read_to_string(public.join("people/vladimir-putin.html")).unwrap().contains("himself"));
     assert_ne!(inode("places/russia.html"), tampered);
+    assert_ne!(inode("img/icon.svg"), icon);
+    assert_eq!(fs::read_to_string(public.join("img/icon.svg")).unwrap(), "<svg></svg>");
     assert!(fs::read_to_string(public.join("places/russia.html")).unwrap().contains("<h1>Russia</h1>"));
 }
 
