@@ -126,7 +126,7 @@ pub fn entity_ld(registry: &Registry, entity: usize) -> String {
     script_json(&data)
 }
 
-/// Each entity's JSON-LD and preview card, serialised once when first
+/// Each entity's JSON-LD reference and preview card, serialised once when first
 /// needed: an archive's articles name the same entities thousands of times.
 pub struct EntityJson {
     references: Vec<OnceLock<Box<RawValue>>>,
