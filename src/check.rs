@@ -149,7 +149,7 @@ pub fn join(from: &str, link: &str) -> String {
     parts.join("/")
 }
 
-/// Collects `id`, `href` and `src` attribute values from HTML. Comments and
+/// Collects `id`, `href`, `src` and `xlink:href` attribute values from HTML. Comments and
 /// the contents of `<script>` and `<style>` are skipped.
 fn scan(html: &str) -> PageRefs {
     let mut refs = PageRefs::default();
@@ -208,7 +208,8 @@ fn scan(html: &str) -> PageRefs {
             };
             match name.as_str() {
                 "id" => refs.ids.push(decode_entities(value)),
-                "href" | "src" => refs.links.push(decode_entities(value)),
+                // xlink:href: the map tiles a map shows.
+                "href" | "src" | "xlink:href" => refs.links.push(decode_entities(value)),
                 _ => {}
             }
         }
@@ -245,10 +246,10 @@ mod tests {
     #[test]
     fn scans_ids_and_links_but_not_scripts_or_comments() {
         let refs = scan(
-            r#"<a id=top href="people/x.html#m-1">x</a><!-- <a href="no"> --><script>let s = "<a href='no'>";</script><img src='a.png' alt="<">"#,
+            r#"<a id=top href="people/x.html#m-1">x</a><!-- <a href="no"> --><script>let s = "<a href='no'>";</script><img src='a.png' alt="<"><svg><image xlink:href="maps/3/0_0.svg"/></svg>"#,
         );
         assert_eq!(refs.ids, ["top"]);
-        assert_eq!(refs.links, ["people/x.html#m-1", "a.png"]);
+        assert_eq!(refs.links, ["people/x.html#m-1", "a.png", "maps/3/0_0.svg"]);
     }
 
     #[test]
