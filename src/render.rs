@@ -140,7 +140,8 @@ impl<'a> From<&'a Kind> for KindContext<'a> {
 /// What every page's context has, next to its own fields.
 #[derive(Serialize)]
 struct Page_<'a, T: Serialize> {
-    site: &'a SiteContext<'a>,
+    /// [`SiteContext`], the same for every page: built once as a Tera value.
+    site: &'a tera::Value,
     /// Relative path back to the site root: `""` or `"../"`.
     root: &'static str,
     /// This page's path relative to the site root.
@@ -474,6 +475,7 @@ pub fn render_each(
         templates,
         input,
         site: &site,
+        site_value: tera::Value::from_serializable(&site),
         entity_json: structured::EntityJson::new(registry),
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
@@ -508,6 +510,8 @@ struct Renderer<'a> {
     templates: &'a Templates,
     input: &'a RenderInput<'a>,
     site: &'a SiteContext<'a>,
+    /// `site` as templates see it.
+    site_value: tera::Value,
     entity_json: structured::EntityJson,
     /// [`Renderer::entity_link`] of each entity, made when first needed.
     entity_links: Vec<OnceLock<tera::Value>>,
@@ -554,7 +558,7 @@ impl<'a> Renderer<'a> {
         page: T,
     ) -> Result<Page, Diagnostic> {
         let canonical = self.site.base_url.map(|base| format!("{base}/{path}"));
-        let context = Page_ { site: self.site, root, path: &path, canonical, title, meta, page };
+        let context = Page_ { site: &self.site_value, root, path: &path, canonical, title, meta, page };
         let context = tera::Context::from_serialize(&context)
             .map_err(|e| Diagnostic::error(Code::Template, format!("cannot build the context of {path}: {e}")))?;
         let html = (self.templates.tera)
