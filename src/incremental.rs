@@ -149,20 +149,30 @@ impl Site {
     /// Applies checked edits and re-renders the pages they touch.
     fn apply(&mut self, edits: Vec<Edit>) -> Vec<String> {
         let mut touched: BTreeSet<PageId> = BTreeSet::new();
-        touched.insert(PageId::Home);
         for edit in edits {
             self.sources.content[edit.slot] = edit.file;
             match edit.change {
                 Change::Article { index: a, doc, annotated } => {
                     let before: Vec<usize> = self.index.cast[a].iter().map(|m| m.entity).collect();
-                    self.registry.articles[a] = *doc;
+                    let old_doc = std::mem::replace(&mut self.registry.articles[a], *doc);
                     let old = std::mem::replace(&mut self.articles[a], *annotated);
-                    self.index.replace_article(a, &old, &self.articles[a]);
-                    let after: Vec<usize> = self.articles[a].mentions.iter().flat_map(|m| m.entities.clone()).collect();
+                    let recounted = self.index.replace_article(a, &old, &self.articles[a]);
+                    let (doc, new) = (&self.registry.articles[a], &self.articles[a]);
+                    let after: Vec<usize> = new.mentions.iter().flat_map(|m| m.entities.clone()).collect();
                     touched.insert(PageId::Article(a));
                     for e in before.into_iter().chain(after) {
                         touched.insert(PageId::Entity(e));
+                    }
+                    // The kind indexes show mention and co-mention counts.
+                    for e in recounted {
                         touched.insert(PageId::Kind(self.registry.entities[e].kind));
+                    }
+                    // The home page lists each article's title, byline,
+                    // summary and number of mentions.
+                    let listed =
+                        |d: &crate::model::ArticleDoc| (d.title.value.clone(), d.byline.clone(), d.summary.clone());
+                    if listed(&old_doc) != listed(doc) || old.mentions.len() != new.mentions.len() {
+                        touched.insert(PageId::Home);
                     }
                 }
                 Change::Entity { index: e, doc, description, warnings } => {

@@ -109,13 +109,18 @@ impl SiteIndex {
     /// `new` (names, aliases and relations unchanged): only the entities the
     /// article mentioned or mentions are touched, so `gloss serve` does not
     /// rebuild the whole index on every save. Gives the same index as
-    /// [`SiteIndex::build`].
-    pub fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, new: &AnnotatedArticle) {
+    /// [`SiteIndex::build`]. Returns the entities whose number of mentions
+    /// or of co-mentions changed, sorted: the kind indexes that show them
+    /// need drawing again.
+    pub fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, new: &AnnotatedArticle) -> Vec<usize> {
         let (cast, pairs) = cast_and_pairs(new);
         let (old_cast, old_pairs) = cast_and_pairs(old);
+        let count = |cast: &[CastMember], e: usize| cast.iter().find(|m| m.entity == e).map_or(0, |m| m.mentions);
         let mut touched: Vec<usize> = old_cast.iter().chain(&cast).map(|m| m.entity).collect();
         touched.sort_unstable();
         touched.dedup();
+        let mut changed: Vec<usize> =
+            touched.iter().copied().filter(|&e| count(&old_cast, e) != count(&cast, e)).collect();
         // Backlinks: the article's references move, in article order.
         for &e in &touched {
             let list = &mut self.mentions_of[e];
@@ -126,29 +131,37 @@ impl SiteIndex {
             list.splice(at..at, fresh);
         }
         self.cast[a] = cast;
-        // Co-mentions: take away the old article's pairs, add the new one's.
+        // Co-mentions: the new article's pairs counted in, the old one's out.
+        let mut delta: HashMap<Pair, isize> = HashMap::new();
+        for (pairs, sign) in [(old_pairs, -1), (pairs, 1)] {
+            for pair in pairs {
+                *delta.entry(pair).or_insert(0) += sign;
+            }
+        }
         let mut relinked: Vec<usize> = Vec::new();
-        for (pairs, change) in [(old_pairs, -1isize), (pairs, 1)] {
-            for (x, y) in pairs {
-                let (x, y) = (x as usize, y as usize);
-                for (from, to) in [(x, y), (y, x)] {
-                    let list = &mut self.related[from];
-                    match list.iter().position(|r| r.entity == to) {
-                        Some(i) => list[i].co_mentions = list[i].co_mentions.saturating_add_signed(change),
-                        None => list.push(Relation { entity: to, declared: false, co_mentions: 1 }),
-                    }
-                    relinked.push(from);
+        for ((x, y), delta) in delta.into_iter().filter(|&(_, d)| d != 0) {
+            let (x, y) = (x as usize, y as usize);
+            for (from, to) in [(x, y), (y, x)] {
+                let list = &mut self.related[from];
+                match list.iter().position(|r| r.entity == to) {
+                    Some(i) => list[i].co_mentions = list[i].co_mentions.saturating_add_signed(delta),
+                    None => list.push(Relation { entity: to, declared: false, co_mentions: delta.max(0) as usize }),
                 }
+                relinked.push(from);
             }
         }
         relinked.sort_unstable();
         relinked.dedup();
-        for e in relinked {
+        for &e in &relinked {
             let mut list = std::mem::take(&mut self.related[e]);
             list.retain(|r| r.declared || r.co_mentions > 0);
             self.sort_relations(&mut list);
             self.related[e] = list;
         }
+        changed.extend(relinked);
+        changed.sort_unstable();
+        changed.dedup();
+        changed
     }
 
     fn sort_relations(&self, list: &mut [Relation]) {

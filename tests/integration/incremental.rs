@@ -69,6 +69,15 @@ fn article_edits_keep_the_index_that_a_full_build_makes() {
         assert_eq!(site.index, full.index, "after {to:?}");
         assert_eq!(current(&mut site), sorted(full.pages), "after {to:?}");
     }
+    // A change to the words alone leaves the home page and the kind indexes
+    // as they were: they are not drawn again.
+    let changed = edit(dir.path(), arrival, "in a quote", "in a long quote");
+    let Update::Pages(pages) = site.update(dir.path(), &[changed]).unwrap() else { panic!("a partial rebuild") };
+    assert!(pages.contains(&"articles/arrival.html".to_string()), "{pages:?}");
+    for index in ["index.html", "people/index.html", "places/index.html"] {
+        assert!(!pages.contains(&index.to_string()), "{index} in {pages:?}");
+    }
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
 }
 
 #[test]
