@@ -261,6 +261,16 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
 }
 
 #[test]
+fn the_allocator_option_gloss_sets_is_the_purge_delay() {
+    // `gloss build` sets mimalloc's option 15 (src/main.rs); mimalloc lists
+    // its options in order when verbose, so a renumbering shows up here.
+    let out = gloss().arg("--version").env("MIMALLOC_VERBOSE", "1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let options: Vec<&str> = stderr.lines().filter(|l| l.starts_with("option '")).collect();
+    assert_eq!(options.get(15).and_then(|l| l.split('\'').nth(1)), Some("purge_delay"), "{stderr}");
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let out = gloss().args(["build", "--no-such-flag"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
