@@ -20,11 +20,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Keeps memory a build frees for reuse instead of returning it to the
 /// system after a second (mimalloc's purge delay). A build frees and takes
-/// again hundreds of megabytes a second: returning and faulting it back in
-/// cost a twentieth of a build's CPU time at 10,000 articles (9,000 page
-/// faults instead of 600), for 60 MiB less peak memory. A build is over in
-/// seconds and gives everything back when it exits; `serve` keeps the
-/// default.
+/// again hundreds of megabytes a second: returning it and faulting it back
+/// in cost a twentieth of a build's CPU time at 10,000 articles (9,000 page
+/// faults instead of 600). Keeping it raises the peak by about 60 MiB; a
+/// build is over in seconds and gives everything back when it exits.
+/// `serve`, which runs for hours, keeps the default.
 fn keep_freed_memory() {
     // `mi_option_purge_delay` in mimalloc 3's `mi_option_e`
     // (include/mimalloc.h), which libmimalloc-sys does not name;
