@@ -1041,6 +1041,9 @@ fn level(level: usize) -> &'static Level {
 // ---------------------------------------------------------------------------
 // Tiles
 
+/// The folder of the tiles in the output.
+pub const TILES: &str = "maps/";
+
 /// How far each tile reaches over its neighbours, in pixels, so that no
 /// hairline of sea shows along the seams when the map is scaled.
 const TILE_OVERLAP: f64 = 1.0;
@@ -1070,9 +1073,9 @@ pub struct Tile {
 }
 
 impl Tile {
-    /// Where the tile is written, from the site root.
+    /// Where the tile is written, from the site root (in [`TILES`]).
     pub fn path(&self) -> String {
-        format!("maps/{}/{}_{}.svg", self.level, self.col, self.row)
+        format!("{TILES}{}/{}_{}.svg", self.level, self.col, self.row)
     }
 
     /// The tiles under a view, left to right, top to bottom.
