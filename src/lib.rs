@@ -267,7 +267,10 @@ pub fn build_with_progress(
     progress(Progress::Rendering { pages: ids.len() });
     render::render_each(&site.templates, &site.input(), &ids, |page| {
         staging.write(&page)?;
-        progress(Progress::PageWritten);
+        // The bar counts the pages announced above; map tiles come after.
+        if !page.path.starts_with(map::TILES) {
+            progress(Progress::PageWritten);
+        }
         Ok(())
     })?;
     staging.finish(&options.root, &site.sources.static_files).map_err(one)?;

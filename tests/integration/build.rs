@@ -271,6 +271,23 @@ fn the_allocator_option_gloss_sets_is_the_purge_delay() {
 }
 
 #[test]
+fn the_progress_bar_ends_at_the_number_of_pages_it_announced() {
+    use std::sync::Mutex;
+    let dir = tempfile::tempdir().unwrap();
+    let options = gloss::BuildOptions { root: default_site(), output: Some(dir.path().join("out")), force: false };
+    let (announced, written) = (Mutex::new(0), Mutex::new(0));
+    let report = gloss::build_with_progress(&options, &|p| match p {
+        gloss::Progress::Rendering { pages } => *announced.lock().unwrap() = pages,
+        gloss::Progress::PageWritten => *written.lock().unwrap() += 1,
+    })
+    .unwrap();
+    // The default site's maps show tiles too, which are not pages.
+    assert!(dir.path().join("out/maps").is_dir());
+    assert_eq!(*written.lock().unwrap(), *announced.lock().unwrap());
+    assert_eq!(report.pages, *announced.lock().unwrap());
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let out = gloss().args(["build", "--no-such-flag"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
