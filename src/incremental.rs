@@ -69,6 +69,12 @@ impl Site {
         Ok(Update::Pages(self.apply(edits)))
     }
 
+    /// How many pages the site has, as `gloss build` counts them: without
+    /// the map tiles.
+    pub fn page_count(&self) -> usize {
+        self.pages.iter().filter(|p| !crate::map::is_tile(&p.path)).count()
+    }
+
     /// Whether `search-index.js` in [`Site::pages`] predates the last update.
     pub fn search_index_is_stale(&self) -> bool {
         self.search_stale
@@ -217,6 +223,10 @@ impl Site {
             self.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
         let mut paths = Vec::with_capacity(pages.len());
         for page in pages {
+            // A tile already served is the same file: only new ones count.
+            if crate::map::is_tile(&page.path) && positions.contains_key(&page.path) {
+                continue;
+            }
             paths.push(page.path.clone());
             match positions.get(&page.path) {
                 Some(&i) => self.pages[i] = page,

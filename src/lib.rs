@@ -268,7 +268,7 @@ pub fn build_with_progress(
     render::render_each(&site.templates, &site.input(), &ids, |page| {
         staging.write(&page)?;
         // The bar counts the pages announced above; map tiles come after.
-        if !page.path.starts_with(map::TILES) {
+        if !map::is_tile(&page.path) {
             progress(Progress::PageWritten);
         }
         Ok(())

@@ -1044,6 +1044,12 @@ fn level(level: usize) -> &'static Level {
 /// The folder of the tiles in the output.
 pub const TILES: &str = "maps/";
 
+/// Is the output file at `path` a map tile? Tiles are not counted as pages,
+/// and a tile's content depends only on its path.
+pub fn is_tile(path: &str) -> bool {
+    path.starts_with(TILES)
+}
+
 /// How far each tile reaches over its neighbours, in pixels, so that no
 /// hairline of sea shows along the seams when the map is scaled.
 const TILE_OVERLAP: f64 = 1.0;

@@ -24,6 +24,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::incremental::Update;
+use crate::map;
 use crate::write::DEFAULT_STATIC;
 use crate::Site;
 
@@ -195,11 +196,12 @@ fn rebuild(shared: &Shared, changed: &[PathBuf]) {
                         served.files.insert(page.path.clone(), served_page(page));
                     }
                     served.search_stale = site.search_index_is_stale();
-                    format!("{} of {} pages", paths.len(), site.pages.len())
+                    let redrawn = paths.iter().filter(|p| !map::is_tile(p)).count();
+                    format!("{redrawn} of {} pages", site.page_count())
                 }
                 Some(Update::Full) | None => {
                     *served = serve_all(site);
-                    format!("{} pages", site.pages.len())
+                    format!("{} pages", site.page_count())
                 }
             };
             served.error = None;

@@ -49,6 +49,26 @@ fn an_article_edit_renders_only_its_pages_and_matches_a_full_build() {
 }
 
 #[test]
+fn an_edit_sends_no_map_tile_the_site_already_has_and_counts_pages_as_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    let options = gloss::BuildOptions { root: dir.path().into(), output: Some(dir.path().join("out")), force: false };
+    let built = gloss::build(&options).unwrap();
+    assert_eq!(site.page_count(), built.pages, "serve and build count the same pages");
+    let tiles_before: Vec<String> =
+        site.pages.iter().filter(|p| gloss::map::is_tile(&p.path)).map(|p| p.path.clone()).collect();
+    assert!(!tiles_before.is_empty(), "the fixture's maps have tiles");
+    // Re-rendering the article redraws its map, whose tiles are unchanged.
+    let changed = edit(dir.path(), "content/articles/arrival.md", "where Putin waited", "where Putin stood");
+    let Update::Pages(pages) = site.update(dir.path(), &[changed]).unwrap() else { panic!("a partial rebuild") };
+    assert!(pages.contains(&"articles/arrival.html".to_string()), "{pages:?}");
+    let resent: Vec<&String> = pages.iter().filter(|p| tiles_before.contains(p)).collect();
+    assert!(resent.is_empty(), "tiles sent again: {resent:?}");
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+}
+
+#[test]
 fn article_edits_keep_the_index_that_a_full_build_makes() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
