@@ -257,17 +257,9 @@ struct FootnoteContext<'a> {
 #[derive(Serialize)]
 struct CastGroup<'a> {
     kind: KindContext<'a>,
-    members: Vec<CastEntry>,
-}
-
-#[derive(Serialize)]
-struct CastEntry {
-    #[serde(flatten)]
-    entity: tera::Value,
-    /// Mentions in this article.
-    count: usize,
-    /// Link to the first mention in the article.
-    first: String,
+    /// Entity links with `count` (mentions in this article) and `first`
+    /// (link to the first of them).
+    members: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -280,7 +272,8 @@ struct EntityPage<'a> {
     /// Mentions grouped by article.
     appearances: Vec<Appearance<'a>>,
     mention_count: usize,
-    related: Vec<RelatedContext>,
+    /// Entity links with `declared` and `co_mentions`.
+    related: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -332,12 +325,13 @@ struct MentionContext<'a> {
     position: f64,
 }
 
-#[derive(Serialize)]
-struct RelatedContext {
-    #[serde(flatten)]
-    entity: tera::Value,
-    declared: bool,
-    co_mentions: usize,
+/// An entity's link (see [`Renderer::entity_link`]) with more fields. Not a
+/// struct with `#[serde(flatten)]`: that would serialise every field of the
+/// shared link again each time instead of sharing its strings.
+fn link_with<const N: usize>(link: tera::Value, fields: [(&'static str, tera::Value); N]) -> tera::Value {
+    let mut map = link.into_map().unwrap_or_default();
+    map.extend(fields.map(|(key, value)| (key.into(), value)));
+    map.into()
 }
 
 #[derive(Serialize)]
@@ -616,13 +610,12 @@ impl<'a> Renderer<'a> {
         let path = article_path(&doc.slug);
         let mut groups: Vec<CastGroup> = Vec::new();
         for (k, kind) in registry.config.kinds.iter().enumerate() {
-            let members: Vec<CastEntry> = self.input.index.cast[a]
+            let members: Vec<tera::Value> = self.input.index.cast[a]
                 .iter()
                 .filter(|m| registry.entities[m.entity].kind == k)
-                .map(|m| CastEntry {
-                    entity: self.entity_link(m.entity),
-                    count: m.mentions,
-                    first: format!("#{}", annotated.mentions[m.first_mention].anchor(registry)),
+                .map(|m| {
+                    let first = format!("#{}", annotated.mentions[m.first_mention].anchor(registry));
+                    link_with(self.entity_link(m.entity), [("count", m.mentions.into()), ("first", first.into())])
                 })
                 .collect();
             if !members.is_empty() {
@@ -780,10 +773,9 @@ impl<'a> Renderer<'a> {
             .iter()
             .enumerate()
             .filter(|(rank, r)| r.declared || *rank < MAX_RELATED)
-            .map(|(_, r)| RelatedContext {
-                entity: self.entity_link(r.entity),
-                declared: r.declared,
-                co_mentions: r.co_mentions,
+            .map(|(_, r)| {
+                let fields = [("declared", r.declared.into()), ("co_mentions", r.co_mentions.into())];
+                link_with(self.entity_link(r.entity), fields)
             })
             .collect();
         let entity = EntityContext {
