@@ -80,6 +80,11 @@ impl Site {
         self.search_stale
     }
 
+    /// The page (or map tile, or search index) at `path` from the root.
+    pub fn page(&self, path: &str) -> Option<&crate::render::Page> {
+        self.pages.iter().find(|p| p.path == path)
+    }
+
     /// Renders the search index again if an update made it stale; returns
     /// its page.
     pub fn refresh_search_index(&mut self) -> Option<&crate::render::Page> {
@@ -92,7 +97,7 @@ impl Site {
             }
             self.search_stale = false;
         }
-        self.pages.iter().find(|p| p.path == path)
+        self.page(path)
     }
 
     fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {

@@ -9,7 +9,7 @@
 //! reload over server-sent events, keeping their scroll position, and show
 //! an overlay with the diagnostics while the site does not build.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -44,25 +44,22 @@ const EVENTS_PATH: &str = "/__gloss/events";
 /// The script injected into every served page (never into built output).
 const RELOAD_SCRIPT: &str = include_str!("serve_reload.js");
 
-/// The site as it is being served.
+/// What is served besides the pages of the site.
 struct Served {
-    /// Pages (with the reload script) and default static files, by path.
-    files: HashMap<String, Arc<Vec<u8>>>,
     /// Files listed under `static/` when the site was last built.
     static_files: HashSet<String>,
     /// The diagnostics of the last failed build, if the last build failed.
     error: Option<String>,
-    /// The search index is rebuilt when next asked for, not on every save.
-    search_stale: bool,
 }
 
 /// Everything the server threads share.
 struct Shared {
     root: PathBuf,
-    /// The last good build, kept to rebuild in part.
-    build: Mutex<Option<Site>>,
-    /// What is being served.
-    site: RwLock<Served>,
+    /// The last good build. Its pages are served from here, copied out per
+    /// request, so a large site is held in memory once; an update holds the
+    /// lock while it renders the pages it changes.
+    build: RwLock<Option<Site>>,
+    served: RwLock<Served>,
     /// One sender per open event stream.
     listeners: Mutex<Vec<Sender<String>>>,
 }
@@ -74,13 +71,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     })?;
     let shared = Arc::new(Shared {
         root: root.clone(),
-        build: Mutex::new(None),
-        site: RwLock::new(Served {
-            files: HashMap::new(),
-            static_files: HashSet::new(),
-            error: None,
-            search_stale: false,
-        }),
+        build: RwLock::new(None),
+        served: RwLock::new(Served { static_files: HashSet::new(), error: None }),
         listeners: Mutex::new(Vec::new()),
     });
     rebuild(&shared, &[]);
@@ -174,64 +166,52 @@ fn rebuild_on_change(shared: &Shared, changed: &Receiver<(Instant, Vec<PathBuf>)
 /// is told the outcome.
 fn rebuild(shared: &Shared, changed: &[PathBuf]) {
     let started = Instant::now();
-    let mut guard = shared.build.lock().expect("no thread panics holding the lock");
-    let outcome = match guard.as_mut() {
-        Some(site) if !changed.is_empty() => site.update(&shared.root, changed).map(Some),
-        _ => crate::render_site(&shared.root).map(|site| {
-            *guard = Some(site);
-            None
-        }),
+    let mut build = shared.build.write().expect("no thread panics holding the lock");
+    let outcome = match build.as_mut() {
+        Some(site) if !changed.is_empty() => site.update(&shared.root, changed),
+        _ => {
+            // A whole build renders without the lock: the last good site is
+            // served meanwhile.
+            drop(build);
+            let site = crate::render_site(&shared.root);
+            build = shared.build.write().expect("no thread panics holding the lock");
+            site.map(|site| {
+                *build = Some(site);
+                Update::Full
+            })
+        }
     };
-    if matches!(&outcome, Ok(Some(Update::Pages(paths))) if paths.is_empty()) {
+    if matches!(&outcome, Ok(Update::Pages(paths)) if paths.is_empty()) {
         return; // nothing gloss reads has changed
     }
-    let site = guard.as_ref();
-    match (outcome, site) {
+    match (outcome, build.as_ref()) {
         (Ok(update), Some(site)) => {
-            let mut served = shared.site.write().expect("no thread panics holding the lock");
             let rendered = match update {
-                Some(Update::Pages(paths)) => {
-                    let wanted: HashSet<&str> = paths.iter().map(String::as_str).collect();
-                    for page in site.pages.iter().filter(|p| wanted.contains(p.path.as_str())) {
-                        served.files.insert(page.path.clone(), served_page(page));
-                    }
-                    served.search_stale = site.search_index_is_stale();
+                Update::Pages(paths) => {
                     let redrawn = paths.iter().filter(|p| !map::is_tile(p)).count();
                     format!("{redrawn} of {} pages", site.page_count())
                 }
-                Some(Update::Full) | None => {
-                    *served = serve_all(site);
-                    format!("{} pages", site.page_count())
-                }
+                Update::Full => format!("{} pages", site.page_count()),
             };
-            served.error = None;
-            drop(served);
+            let static_files = site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/"));
+            *shared.served.write().expect("no thread panics holding the lock") =
+                Served { static_files: static_files.collect(), error: None };
             for warning in &site.warnings.0 {
                 eprintln!("{}\n", warning.render(false));
             }
             eprintln!("Built {}: {rendered} in {} ms", site.describe(), started.elapsed().as_millis());
+            drop(build);
             broadcast(shared, "reload", "");
         }
         (Ok(_), None) => {}
         (Err(diagnostics), _) => {
+            drop(build);
             let report = report(&diagnostics);
             eprintln!("{report}\nThe last good version of the site is still being served.");
-            shared.site.write().expect("no thread panics holding the lock").error = Some(report.clone());
+            shared.served.write().expect("no thread panics holding the lock").error = Some(report.clone());
             broadcast(shared, "failed", &report);
         }
     }
-}
-
-/// Every page of `site`, with the reload script, and the default static
-/// files.
-fn serve_all(site: &Site) -> Served {
-    let mut files: HashMap<String, Arc<Vec<u8>>> =
-        DEFAULT_STATIC.iter().map(|(name, bytes)| (name.to_string(), Arc::new(bytes.to_vec()))).collect();
-    for page in &site.pages {
-        files.insert(page.path.clone(), served_page(page));
-    }
-    let static_files = site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
-    Served { files, static_files, error: None, search_stale: false }
 }
 
 fn report(diagnostics: &Diagnostics) -> String {
@@ -260,9 +240,9 @@ fn sse_message(event: &str, data: &str) -> String {
 /// A page as served: HTML pages get the reload script; the search index
 /// and the map tiles are served as they are (a script after them would
 /// break them).
-fn served_page(page: &crate::render::Page) -> Arc<Vec<u8>> {
+fn served_page(page: &crate::render::Page) -> Vec<u8> {
     let bytes = if page.path.ends_with(".html") { inject_reload(&page.html) } else { page.html.clone() };
-    Arc::new(bytes.into_bytes())
+    bytes.into_bytes()
 }
 
 /// Inserts the reload script before the last `</body>`.
@@ -361,42 +341,43 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     respond(&mut stream, status, content_type, &body, !head_only)
 }
 
-/// The bytes of a site path: a page, a default static file, or a file under
-/// `static/` that was listed when the site was loaded (symlinks refused).
-fn lookup(shared: &Shared, path: &str) -> Option<Arc<Vec<u8>>> {
-    if path == crate::search::INDEX_PATH && shared.site.read().expect("no thread panics holding the lock").search_stale
-    {
-        let mut build = shared.build.lock().expect("no thread panics holding the lock");
-        if let Some(page) = build.as_mut().and_then(Site::refresh_search_index) {
-            let mut served = shared.site.write().expect("no thread panics holding the lock");
-            served.files.insert(page.path.clone(), Arc::new(page.html.clone().into_bytes()));
-            served.search_stale = false;
-        }
-    }
-    let site = shared.site.read().expect("no thread panics holding the lock");
-    if site.static_files.contains(path) {
+/// The bytes of a site path: a file under `static/` that was listed when
+/// the site was loaded (symlinks refused), a page, or a default static file.
+fn lookup(shared: &Shared, path: &str) -> Option<Vec<u8>> {
+    if shared.served.read().expect("no thread panics holding the lock").static_files.contains(path) {
         let file = shared.root.join("static").join(path);
         let metadata = fs::symlink_metadata(&file).ok()?;
-        return metadata.is_file().then(|| fs::read(&file).ok().map(Arc::new)).flatten();
+        return metadata.is_file().then(|| fs::read(&file).ok()).flatten();
     }
-    site.files.get(path).cloned()
+    if path == crate::search::INDEX_PATH {
+        // Brought up to date when asked for, not on every save.
+        let stale = |build: &Option<Site>| build.as_ref().is_some_and(Site::search_index_is_stale);
+        if stale(&shared.build.read().expect("no thread panics holding the lock")) {
+            if let Some(site) = shared.build.write().expect("no thread panics holding the lock").as_mut() {
+                site.refresh_search_index();
+            }
+        }
+    }
+    let build = shared.build.read().expect("no thread panics holding the lock");
+    match build.as_ref().and_then(|site| site.page(path)) {
+        Some(page) => Some(served_page(page)),
+        None => DEFAULT_STATIC.iter().find(|(name, _)| *name == path).map(|(_, bytes)| bytes.to_vec()),
+    }
 }
 
 /// The site's own 404 page when it has one, else a plain one.
-fn not_found(shared: &Shared) -> Arc<Vec<u8>> {
-    let site = shared.site.read().expect("no thread panics holding the lock");
-    match site.files.get("404.html") {
+fn not_found(shared: &Shared) -> Vec<u8> {
+    let build = shared.build.read().expect("no thread panics holding the lock");
+    match build.as_ref().and_then(|site| site.page("404.html")) {
         Some(page) => {
             // Served at any depth: make its relative links start from the root.
-            let html = String::from_utf8_lossy(page).replacen("<head>", "<head>\n<base href=\"/\">", 1);
-            Arc::new(html.into_bytes())
+            let html = inject_reload(&page.html).replacen("<head>", "<head>\n<base href=\"/\">", 1);
+            html.into_bytes()
         }
-        None => Arc::new(
-            inject_reload(
-                "<!DOCTYPE html><title>Not found</title><h1>Not found</h1><p><a href=\"/\">Home</a></p></body>",
-            )
-            .into_bytes(),
-        ),
+        None => inject_reload(
+            "<!DOCTYPE html><title>Not found</title><h1>Not found</h1><p><a href=\"/\">Home</a></p></body>",
+        )
+        .into_bytes(),
     }
 }
 
@@ -429,7 +410,7 @@ fn respond(
 /// opened while the site is broken shows the overlay at once.
 fn stream_events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let (sender, receiver) = mpsc::channel::<String>();
-    let current = shared.site.read().expect("no thread panics holding the lock").error.clone();
+    let current = shared.served.read().expect("no thread panics holding the lock").error.clone();
     shared.listeners.lock().expect("no thread panics holding the lock").push(sender);
     stream.write_all(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n",

@@ -138,6 +138,11 @@ fn serves_pages_rebuilds_on_change_and_keeps_the_last_good_site() {
     eprintln!("change to reload event: {} ms", saved.elapsed().as_millis());
     let (_, _, page) = get(server.port, "/articles/arrival.html");
     assert!(page.contains("waited patiently"));
+    let (_, _, index) = get(server.port, "/search-index.js");
+    assert!(index.contains("waited patiently"), "the search index is brought up to date when asked for");
+    let (status, _, missing) = get(server.port, "/people/nobody/at/all.html");
+    assert_eq!(status, 404);
+    assert!(missing.contains("<base href=\"/\">") && missing.contains("/__gloss/events"), "{missing}");
 
     // A broken edit: the overlay event names the place; the old page stays.
     fs::write(&article, "---\ntitle: [unclosed\n---\nText\n").unwrap();
