@@ -1,7 +1,7 @@
 //! Annotation: an article's Markdown to HTML, with every mention marked.
 //!
 //! An adapter over pulldown-cmark's event stream. Runs of text are scanned
-//! with the alias automaton; `[text](@id)` links become explicit mentions,
+//! with the alias matcher; `[text](@id)` links become explicit mentions,
 //! `[text](@)` marks text that is never a mention. Code, links, images, raw
 //! HTML and editorial text (footnotes, the introduction) are never scanned.
 //! Every mention gets an anchor (`m-<entity>-<n>`) and a record with its
@@ -96,7 +96,7 @@ pub struct AnnotatedArticle {
     /// Plain text of every block (paragraph, heading, item, cell), title
     /// first; [`Mention::block`] indexes it.
     pub blocks: Vec<String>,
-    /// Patterns of the alias automaton that matched at least once.
+    /// Patterns of the alias matcher that matched at least once.
     pub matched_patterns: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
 }

@@ -132,7 +132,7 @@ impl Site {
         let Some(e) = registry.entities.iter().position(|x| x.path == file) else { return Ok(None) };
         let old = &registry.entities[e];
         let doc = parse::parse_entity(file, &fresh.text, &registry.config.kinds, old.kind).map_err(fail)?;
-        // Names and aliases feed the automaton; references feed resolution:
+        // Names and aliases feed the matcher; references feed resolution:
         // a change to either needs the whole site.
         let references = |d: &crate::model::EntityDoc| -> Vec<String> {
             let facts = d.facts.iter().filter_map(|(_, f)| match &f.value {

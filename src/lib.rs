@@ -2,7 +2,7 @@
 //!
 //! The pipeline (one module per stage): [`load`] reads the site, [`parse`]
 //! turns files into the content model, [`resolve`] builds the entity registry
-//! and alias automaton, [`annotate`] marks mentions in each article, [`index`]
+//! and alias matcher, [`annotate`] marks mentions in each article, [`index`]
 //! collects backlinks and co-mentions, [`render`] fills the templates and
 //! [`write`] swaps the finished site into place. Everything is loaded and
 //! resolved before anything is rendered, so every page sees every mention.

@@ -28,12 +28,12 @@ pub struct Owner {
     pub alias: Option<usize>,
 }
 
-/// A pattern of the automaton and every entity that claims it.
+/// A pattern of the matcher and every entity that claims it.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     /// The alias as written (first claimant's spelling).
     pub text: String,
-    /// The pattern as the automaton holds it: folded, maybe capitalised.
+    /// The pattern as the matcher compares it: folded, maybe capitalised.
     folded: String,
     pub owners: Vec<Owner>,
 }
@@ -69,7 +69,7 @@ pub struct AliasMatcher {
 }
 
 impl AliasMatcher {
-    /// Builds the automaton from `(alias text, owner)` pairs. An alias that
+    /// Builds the matcher from `(alias text, owner)` pairs. An alias that
     /// starts with a lower-case letter also matches capitalised, as at the
     /// start of a sentence ("the North" / "The North").
     pub fn new<'a>(aliases: impl IntoIterator<Item = (&'a str, Owner)>) -> Self {

@@ -1,4 +1,4 @@
-//! Resolution: the entity registry and the alias automaton.
+//! Resolution: the entity registry and the alias matcher.
 //!
 //! Checks what no single file can: ids unique across kinds, every reference
 //! (`related`, entity facts, routes) pointing at an entity that exists. The
