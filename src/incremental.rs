@@ -183,7 +183,7 @@ impl Site {
                     let listed =
                         |d: &crate::model::ArticleDoc| (d.title.value.clone(), d.byline.clone(), d.summary.clone());
                     if listed(&old_doc) != listed(doc) || old.mentions.len() != new.mentions.len() {
-                        touched.insert(PageId::Home);
+                        touched.insert(PageId::Home(render::home_page_of(&self.registry, a)));
                     }
                 }
                 Change::Entity { index: e, doc, description, warnings } => {

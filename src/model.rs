@@ -20,6 +20,9 @@ pub struct SiteConfig {
     /// Let raw HTML in Markdown through. Off by default: content is not
     /// trusted to carry markup.
     pub allow_html: bool,
+    /// Articles per home page (`index.html`, `page/2/index.html`, …); 0
+    /// lists them all on one.
+    pub paginate_by: usize,
     pub kinds: Vec<Kind>,
 }
 

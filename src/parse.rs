@@ -550,12 +550,17 @@ struct SiteSpec {
     base_url: Option<String>,
     #[serde(default)]
     allow_html: bool,
+    /// Checked after parsing, for a clearer message than serde's.
+    paginate_by: Option<serde_yaml::Value>,
     kinds: Option<Vec<KindSpec>>,
 }
 
 fn default_language() -> String {
     "en".into()
 }
+
+/// An archive's home page lists this many articles, then links on.
+const DEFAULT_PAGINATE_BY: usize = 50;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -661,11 +666,26 @@ pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnost
         )
         .at(at_key("language")));
     }
+    let paginate_by = match &spec.paginate_by {
+        None => DEFAULT_PAGINATE_BY,
+        Some(value) => value.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| {
+            let written = serde_yaml::to_string(value).unwrap_or_default();
+            let key = text.find("paginate_by:").map_or(0, |at| at + "paginate_by:".len());
+            let at = key + text[key..].len() - text[key..].trim_start_matches([' ', '\t']).len();
+            Diagnostic::error(
+                Code::InvalidValue,
+                format!("`paginate_by` must be a whole number of articles per home page, not `{}`", written.trim()),
+            )
+            .at(Location::from_range(path, text, at..at))
+            .with_hint("for example `paginate_by: 50`; `paginate_by: 0` lists every article on one page")
+        })?,
+    };
     Ok(SiteConfig {
         title: spec.title,
         language: spec.language,
         base_url: spec.base_url.map(|u| u.trim_end_matches('/').to_string()),
         allow_html: spec.allow_html,
+        paginate_by,
         kinds,
     })
 }
@@ -864,6 +884,18 @@ mod tests {
         let bad_language = site("title: T\nlanguage: 'en\" onload=\"x'\n");
         assert_eq!(bad_language.location.unwrap().line, 2);
         assert!(parse_site_config(Path::new("s"), "title: T\nlanguage: pt-BR\nbase_url: https://e.org/a/").is_ok());
+    }
+
+    #[test]
+    fn paginate_by_is_a_count_and_defaults_to_fifty() {
+        let config = |text: &str| parse_site_config(Path::new("content/site.yaml"), text);
+        assert_eq!(config("title: T\n").unwrap().paginate_by, 50);
+        assert_eq!(config("title: T\npaginate_by: 0\n").unwrap().paginate_by, 0);
+        for bad in ["-1", "ten", "2.5"] {
+            let error = config(&format!("title: T\npaginate_by: {bad}\n")).map(|_| ()).unwrap_err();
+            let location = error.location.as_ref().expect("located");
+            assert_eq!((location.line, location.column), (2, 14), "{bad}: {}", error.message);
+        }
     }
 
     #[test]

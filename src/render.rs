@@ -187,9 +187,35 @@ struct NotFoundPage {}
 
 #[derive(Serialize)]
 struct HomePage<'a> {
+    /// The articles of this home page.
     articles: Vec<ArticleLink<'a>>,
     /// With a single article, the home page leads straight to it.
     redirect: Option<String>,
+    paginator: Paginator,
+}
+
+/// Where a home page stands among all of them; URLs relative to it.
+#[derive(Serialize)]
+struct Paginator {
+    /// This page's number, from 1.
+    current: usize,
+    /// How many home pages there are.
+    count: usize,
+    /// How many articles the site has.
+    articles: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    /// Every home page: `number`, `url`, `current`.
+    pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    url: String,
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -380,7 +406,8 @@ pub fn article_path(slug: &str) -> String {
 /// One output file of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageId {
-    Home,
+    /// One of the home pages (by index from 0; see [`home_page_count`]).
+    Home(usize),
     NotFound,
     Article(usize),
     /// The A–Z index of a kind (by index into the kinds).
@@ -393,7 +420,8 @@ pub enum PageId {
 
 /// Every output file of the site, in a fixed order.
 pub fn all_pages(registry: &Registry) -> Vec<PageId> {
-    let mut ids = vec![PageId::Home, PageId::NotFound];
+    let mut ids: Vec<PageId> = (0..home_page_count(registry)).map(PageId::Home).collect();
+    ids.push(PageId::NotFound);
     ids.extend((0..registry.articles.len()).map(PageId::Article));
     ids.extend(
         (0..registry.config.kinds.len()).filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
@@ -409,7 +437,7 @@ pub fn all_pages(registry: &Registry) -> Vec<PageId> {
 /// The output path of a page.
 pub fn page_path(registry: &Registry, id: PageId) -> String {
     match id {
-        PageId::Home => "index.html".into(),
+        PageId::Home(n) => home_path(n),
         PageId::NotFound => "404.html".into(),
         PageId::Article(a) => article_path(&registry.articles[a].slug),
         PageId::Kind(k) => format!("{}/index.html", registry.config.kinds[k].folder),
@@ -417,6 +445,27 @@ pub fn page_path(registry: &Registry, id: PageId) -> String {
         PageId::SearchIndex => search::INDEX_PATH.into(),
         PageId::Sitemap => "sitemap.xml".into(),
         PageId::Robots => "robots.txt".into(),
+    }
+}
+
+/// How many home pages list the articles: `paginate_by` each, at least one.
+pub fn home_page_count(registry: &Registry) -> usize {
+    match registry.config.paginate_by {
+        0 => 1,
+        per_page => registry.articles.len().div_ceil(per_page).max(1),
+    }
+}
+
+/// The home page that lists article `a`.
+pub fn home_page_of(registry: &Registry, a: usize) -> usize {
+    a.checked_div(registry.config.paginate_by).unwrap_or(0)
+}
+
+/// `index.html`, then `page/2/index.html`, `page/3/index.html`, …
+fn home_path(n: usize) -> String {
+    match n {
+        0 => "index.html".into(),
+        n => format!("page/{}/index.html", n + 1),
     }
 }
 
@@ -477,7 +526,7 @@ pub fn render_each(
     // The few pages that cover the whole site (the search index, the home
     // page, the kind indexes) are the largest: start them first, so they
     // do not end the build alone on one core.
-    let whole_site = |id: &PageId| matches!(id, PageId::SearchIndex | PageId::Home | PageId::Kind(_));
+    let whole_site = |id: &PageId| matches!(id, PageId::SearchIndex | PageId::Home(_) | PageId::Kind(_));
     let mut ordered: Vec<PageId> = ids.iter().copied().filter(whole_site).collect();
     ordered.extend(ids.iter().copied().filter(|id| !whole_site(id)));
     let mut failures: Vec<Diagnostic> =
@@ -523,14 +572,14 @@ impl<'a> Renderer<'a> {
                 let base = registry.config.base_url.as_deref().unwrap_or_default();
                 let paths: Vec<String> = all_pages(registry)
                     .into_iter()
-                    .filter(|p| matches!(p, PageId::Home | PageId::Article(_) | PageId::Kind(_) | PageId::Entity(_)))
+                    .filter(|p| matches!(p, PageId::Home(_) | PageId::Article(_) | PageId::Kind(_) | PageId::Entity(_)))
                     .map(|p| page_path(registry, p))
                     .collect();
                 let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
                 text(structured::sitemap(base, &paths))
             }
             PageId::Robots => text(structured::robots(registry.config.base_url.as_deref().unwrap_or_default())),
-            PageId::Home => self.home(),
+            PageId::Home(n) => self.home(n),
             PageId::NotFound => {
                 let title = format!("Page not found · {}", self.site.title);
                 let meta = Meta { description: None, og_type: "website", jsonld: String::new() };
@@ -577,30 +626,47 @@ impl<'a> Renderer<'a> {
         link.clone()
     }
 
-    fn home(&self) -> Result<Page, Diagnostic> {
+    fn home(&self, n: usize) -> Result<Page, Diagnostic> {
         let registry = self.input.registry;
-        let articles: Vec<ArticleLink> = registry
-            .articles
-            .iter()
-            .zip(self.input.articles)
-            .map(|(doc, annotated)| ArticleLink {
-                title: &doc.title.value,
-                url: article_path(&doc.slug),
-                date: doc.date.as_deref(),
-                date_display: doc.date.as_deref().map(display_date),
-                byline: doc.byline.as_deref(),
-                summary: doc.summary.as_deref(),
-                mentions: annotated.mentions.len(),
+        let count = home_page_count(registry);
+        let root = if n == 0 { "" } else { "../../" };
+        let listed = (0..registry.articles.len()).filter(|&a| home_page_of(registry, a) == n);
+        let articles: Vec<ArticleLink> = listed
+            .map(|a| {
+                let (doc, annotated) = (&registry.articles[a], &self.input.articles[a]);
+                ArticleLink {
+                    title: &doc.title.value,
+                    url: format!("{root}{}", article_path(&doc.slug)),
+                    date: doc.date.as_deref(),
+                    date_display: doc.date.as_deref().map(display_date),
+                    byline: doc.byline.as_deref(),
+                    summary: doc.summary.as_deref(),
+                    mentions: annotated.mentions.len(),
+                }
             })
             .collect();
-        let redirect = (articles.len() == 1).then(|| articles[0].url.clone());
-        let title = self.site.title.to_string();
+        let redirect = (registry.articles.len() == 1).then(|| articles[0].url.clone());
+        let url = |page: usize| format!("{root}{}", home_path(page));
+        let paginator = Paginator {
+            current: n + 1,
+            count,
+            articles: registry.articles.len(),
+            first: url(0),
+            last: url(count - 1),
+            previous: n.checked_sub(1).map(url),
+            next: (n + 1 < count).then(|| url(n + 1)),
+            pages: (0..count).map(|page| PagerLink { number: page + 1, url: url(page), current: page == n }).collect(),
+        };
+        let title = match n {
+            0 => self.site.title.to_string(),
+            n => format!("{} · page {} of {count}", self.site.title, n + 1),
+        };
         let meta = Meta {
-            description: (articles.len() == 1).then(|| articles[0].summary.map(str::to_string)).flatten(),
+            description: redirect.is_some().then(|| articles[0].summary.map(str::to_string)).flatten(),
             og_type: "website",
             jsonld: structured::website_ld(registry, &title),
         };
-        self.page("home.html", "index.html".into(), "", title, meta, HomePage { articles, redirect })
+        self.page("home.html", home_path(n), root, title, meta, HomePage { articles, redirect, paginator })
     }
 
     fn article(&self, a: usize) -> Result<Page, Diagnostic> {

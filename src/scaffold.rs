@@ -87,7 +87,10 @@ fn yaml_string(s: &str) -> String {
 
 /// The example site `gloss init` writes, besides templates and static files.
 const EXAMPLE: &[(&str, &str)] = &[
-    ("content/site.yaml", "title: My annotated edition\nlanguage: en\n# base_url: https://example.org/edition\n"),
+    (
+        "content/site.yaml",
+        "title: My annotated edition\nlanguage: en\n# base_url: https://example.org/edition\n# paginate_by: 50\n",
+    ),
     (
         "content/articles/first-flight.md",
         "---\ntitle: The first flight\ndate: 1903-12-17\nbyline: An example\nsummary: A short example article; replace it with your own.\n---\nOrville Wright flew the Wright Flyer for twelve seconds at Kitty Hawk, North Carolina,\nwhile his brother Wilbur ran beside the wing. [The brothers](@orville-wright,wilbur-wright)\nhad built the machine in their bicycle workshop in Dayton.\n\nA reporter from the [Virginian-Pilot](@virginian-pilot) broke the news.\n",

@@ -292,3 +292,46 @@ fn usage_errors_exit_with_2() {
     let out = gloss().args(["build", "--no-such-flag"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The fixture with `paginate_by` set in its `site.yaml`.
+fn paginated(per_page: usize) -> (tempfile::TempDir, Pages) {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&fixture("two-articles"), dir.path());
+    let config = dir.path().join("content/site.yaml");
+    let yaml = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("{yaml}paginate_by: {per_page}\n")).unwrap();
+    let pages = Pages::of(&render(dir.path()));
+    (dir, pages)
+}
+
+fn listed(pages: &Pages, path: &str) -> Vec<String> {
+    pages.select(path, ".article-list h2 a").iter().map(|a| a.value().attr("href").unwrap().to_string()).collect()
+}
+
+#[test]
+fn the_home_page_is_paginated_with_links_that_work_from_every_page() {
+    let (_dir, pages) = paginated(1);
+    // Newest first: the arrival (23 August) before the departure (20 August).
+    assert_eq!(listed(&pages, "index.html"), ["articles/arrival.html"]);
+    assert_eq!(listed(&pages, "page/2/index.html"), ["../../articles/departure.html"]);
+    assert!(!pages.pages.contains_key("page/3/index.html"));
+    let next: Vec<_> = pages.select("index.html", ".pagination a[rel=next]");
+    assert_eq!(next[0].value().attr("href"), Some("page/2/index.html"));
+    let previous = pages.select("page/2/index.html", ".pagination a[rel=prev]");
+    assert_eq!(previous[0].value().attr("href"), Some("../../index.html"));
+    let stylesheet = pages.select("page/2/index.html", "link[rel=stylesheet]");
+    assert_eq!(stylesheet[0].value().attr("href"), Some("../../style.css"));
+    let title = text(&pages.select("page/2/index.html", "title")[0]);
+    assert!(title.ends_with("page 2 of 2"), "{title}");
+    assert_eq!(pages.broken_links(), Vec::<String>::new());
+}
+
+#[test]
+fn one_home_page_lists_every_article_when_pagination_is_off_or_not_needed() {
+    for per_page in [0, 2] {
+        let (_dir, pages) = paginated(per_page);
+        assert_eq!(listed(&pages, "index.html").len(), 2, "paginate_by: {per_page}");
+        assert!(pages.select("index.html", ".pagination").is_empty(), "paginate_by: {per_page}");
+        assert!(!pages.pages.contains_key("page/2/index.html"), "paginate_by: {per_page}");
+    }
+}

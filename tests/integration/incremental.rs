@@ -173,3 +173,18 @@ fn editor_swap_and_backup_files_change_nothing() {
     fs::write(&backup, "old text").unwrap();
     assert_eq!(site.update(dir.path(), &[swap, backup]).unwrap(), Update::Pages(Vec::new()));
 }
+
+#[test]
+fn a_title_edit_redraws_only_the_home_page_that_lists_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let config = dir.path().join("content/site.yaml");
+    fs::write(&config, fs::read_to_string(&config).unwrap() + "paginate_by: 1\n").unwrap();
+    let mut site = render(dir.path());
+    // The departure is the older article: the second home page lists it.
+    let changed = edit(dir.path(), "content/articles/departure.md", "title: The Dear", "title: Revised, the Dear");
+    let Update::Pages(pages) = site.update(dir.path(), &[changed]).unwrap() else { panic!("a partial rebuild") };
+    assert!(pages.contains(&"page/2/index.html".to_string()), "{pages:?}");
+    assert!(!pages.contains(&"index.html".to_string()), "{pages:?}");
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+}
