@@ -7,7 +7,7 @@
 //! Every mention gets an anchor (`m-<entity>-<n>`) and a record with its
 //! sentence, so glossary pages can quote it and link back to the spot.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::ops::Range;
 use std::path::Path;
@@ -274,7 +274,10 @@ struct Annotator<'r> {
     footnote_numbers: HashMap<String, usize>,
     /// References written so far per footnote id.
     counters_for_notes: HashMap<String, usize>,
-    matched_patterns: std::collections::HashSet<usize>,
+    /// Notes referenced from the text (not only from other notes): the
+    /// ones with a place for their back link to lead to.
+    referenced_notes: HashSet<String>,
+    matched_patterns: HashSet<usize>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -299,6 +302,7 @@ impl<'r> Annotator<'r> {
             note_ids: HashMap::new(),
             footnote_numbers: HashMap::new(),
             counters_for_notes: HashMap::new(),
+            referenced_notes: HashSet::new(),
             matched_patterns: Default::default(),
             diagnostics: Vec::new(),
         }
@@ -348,6 +352,16 @@ impl<'r> Annotator<'r> {
                 let next = self.footnote_numbers.len() + 1;
                 let number = *self.footnote_numbers.entry(name.to_string()).or_insert(next);
                 let id = self.note_id(&name);
+                // A reference inside a note links to its note, but is no
+                // place to come back to: the note it sits in may even be a
+                // duplicate that is left out.
+                if self.saved_out.is_some() {
+                    self.out.push(Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"note-ref\"><a href=\"#note-{id}\" role=\"doc-noteref\">{number}</a></sup>"
+                    ))));
+                    return;
+                }
+                self.referenced_notes.insert(name.to_string());
                 // The first reference is `note-ref-<id>`, the target of the
                 // note's back link; later ones get a counter to stay unique.
                 let uses = self.counters_for_notes.entry(id.clone()).or_insert(0);
@@ -683,7 +697,7 @@ impl<'r> Annotator<'r> {
                 });
                 let mut html_out = String::new();
                 html::push_html(&mut html_out, events.into_iter());
-                let referenced = self.footnote_numbers.contains_key(&name);
+                let referenced = self.referenced_notes.contains(&name);
                 Footnote { id: self.note_id(&name), number, html: html_out, referenced }
             })
             .collect()

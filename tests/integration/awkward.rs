@@ -117,3 +117,20 @@ fn same_bytes_across_thread_counts_and_file_order() {
         assert!(!String::from_utf8_lossy(bytes).contains(&here), "{} names {here}", path.display());
     }
 }
+
+#[test]
+fn a_note_referenced_only_from_inside_a_note_has_no_back_link_to_nowhere() {
+    // The second definition of `[^n]` is a duplicate, left out; the
+    // reference indented under it belongs to it and leaves with it.
+    let article =
+        "[^m] Text.\n\n[^m]: The first note, which cites [^n].\n\n[^n]: a note\n\n[^n]: again\n\n    [^n] cited here\n";
+    let site = gloss::render_sources(site_with(article, kim()), Diagnostics::default()).unwrap();
+    let page = site.pages.iter().find(|p| p.path == "articles/a.html").unwrap();
+    assert!(page.html.contains("id=\"note-ref-m\""), "the text's reference is a back-link target");
+    assert!(page.html.contains("href=\"#note-ref-m\""), "so note m links back");
+    assert!(
+        page.html.contains("<a href=\"#note-n\" role=\"doc-noteref\">"),
+        "a reference inside a note still leads to it"
+    );
+    assert!(!page.html.contains("href=\"#note-ref-n\""), "nothing in the text refers to note n: no back link");
+}
