@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -39,6 +39,24 @@ export function buildSite() {
     { cwd: REPO, stdio: ["ignore", "inherit", "inherit"] },
   );
   if (result.status !== 0) throw new Error(`gloss build failed (exit ${result.status})`);
+  return out;
+}
+
+/**
+ * The fixture site `tests/fixtures/<name>` with `config` appended to its
+ * `site.yaml`, built into a temporary folder; returns the output folder.
+ */
+export function buildFixture(name, config) {
+  const work = mkdtempSync(join(tmpdir(), "gloss-fixture-"));
+  cpSync(join(REPO, "tests", "fixtures", name), join(work, "site"), { recursive: true });
+  appendFileSync(join(work, "site", "content", "site.yaml"), config);
+  const out = join(work, "out");
+  const result = spawnSync(
+    "cargo",
+    ["run", "--release", "--locked", "--quiet", "--", "build", "--root", join(work, "site"), "--output", out],
+    { cwd: REPO, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  if (result.status !== 0) throw new Error(`gloss build of ${name} failed (exit ${result.status})`);
   return out;
 }
 

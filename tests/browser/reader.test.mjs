@@ -13,7 +13,9 @@
 // - no page scrolls sideways on a phone;
 // - the Nu Html Checker finds no error in any page;
 // - screenshots of the article and a place page, desktop and phone, go to
-//   docs/screenshots/.
+//   docs/screenshots/;
+// - an archive's paginated home pages link to each other and to their
+//   articles from disk, and pass axe and the Nu Html Checker.
 //
 // Run: node --test tests/browser/   (builds the site with cargo first; set
 // GLOSS_SITE=<folder> to test an already built site instead).
@@ -24,6 +26,7 @@ import { dirname, join } from "node:path";
 import {
   REPO,
   axeViolations,
+  buildFixture,
   buildSite,
   launch,
   listFiles,
@@ -371,4 +374,40 @@ describe("screenshots", () => {
         }, options));
     }
   }
+});
+
+describe("an archive's paginated home pages", () => {
+  // Two articles, one per home page: index.html and page/2/index.html.
+  const dir = buildFixture("two-articles", "paginate_by: 1\n");
+  const origin = { kind: "file", name: "file://", dir };
+  after(() => rmSync(dirname(dir), { recursive: true, force: true }));
+
+  test("Older and Newer lead between the pages; every link resolves; axe finds nothing", () =>
+    withPage(async (page) => {
+      const problems = [];
+      await page.goto(pageUrl(origin, "index.html"));
+      await page.getByRole("link", { name: "Older" }).click();
+      await page.waitForLoadState("load");
+      assert.equal(sitePath(origin, page.url()), "page/2/index.html");
+      assert.match(await page.locator("h1 + .meta").innerText(), /page 2 of 2/);
+      const links = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("a[href]")).map((a) => new URL(a.getAttribute("href"), document.baseURI).href),
+      );
+      for (const url of links) {
+        const path = sitePath(origin, url);
+        if (path !== null && !existsSync(join(dir, path))) problems.push(`no file ${path} for ${url}`);
+      }
+      for (const colorScheme of ["light", "dark"]) {
+        await page.emulateMedia({ colorScheme });
+        for (const v of await axeViolations(page)) problems.push(`axe, ${colorScheme}: ${v}`);
+      }
+      await page.getByRole("link", { name: "Newer" }).click();
+      await page.waitForLoadState("load");
+      assert.equal(sitePath(origin, page.url()), "index.html");
+      return problems;
+    }));
+
+  test("the Nu Html Checker finds no error", () => {
+    assert.deepEqual(vnuErrors(dir), []);
+  });
 });
