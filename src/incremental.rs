@@ -75,7 +75,7 @@ impl Site {
         self.pages.iter().filter(|p| !crate::map::is_tile(&p.path)).count()
     }
 
-    /// Whether `search-index.js` in [`Site::pages`] predates the last update.
+    /// Whether the search index in [`Site::pages`] predates the last update.
     pub fn search_index_is_stale(&self) -> bool {
         self.search_stale
     }
@@ -85,19 +85,22 @@ impl Site {
         self.pages.iter().find(|p| p.path == path)
     }
 
-    /// Renders the search index again if an update made it stale; returns
-    /// its page.
-    pub fn refresh_search_index(&mut self) -> Option<&crate::render::Page> {
-        let path = crate::search::INDEX_PATH;
-        if self.search_stale {
-            let page = self.render(&[PageId::SearchIndex]).ok()?.pop()?;
-            match self.pages.iter_mut().find(|p| p.path == path) {
+    /// Renders the search index and its chunks of text again if an update
+    /// made them stale.
+    pub fn refresh_search_index(&mut self) {
+        if !self.search_stale {
+            return;
+        }
+        let mut ids = vec![PageId::SearchIndex];
+        ids.extend((0..crate::search::chunk_count(&self.registry)).map(PageId::SearchText));
+        let Ok(pages) = self.render(&ids) else { return };
+        for page in pages {
+            match self.pages.iter_mut().find(|p| p.path == page.path) {
                 Some(old) => *old = page,
                 None => self.pages.push(page),
             }
-            self.search_stale = false;
         }
-        self.page(path)
+        self.search_stale = false;
     }
 
     fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {

@@ -414,6 +414,8 @@ pub enum PageId {
     Kind(usize),
     Entity(usize),
     SearchIndex,
+    /// A chunk of the search index's text (see [`search::chunk_count`]).
+    SearchText(usize),
     Sitemap,
     Robots,
 }
@@ -428,6 +430,7 @@ pub fn all_pages(registry: &Registry) -> Vec<PageId> {
     );
     ids.extend((0..registry.entities.len()).map(PageId::Entity));
     ids.push(PageId::SearchIndex);
+    ids.extend((0..search::chunk_count(registry)).map(PageId::SearchText));
     if registry.config.base_url.is_some() {
         ids.extend([PageId::Sitemap, PageId::Robots]);
     }
@@ -443,6 +446,7 @@ pub fn page_path(registry: &Registry, id: PageId) -> String {
         PageId::Kind(k) => format!("{}/index.html", registry.config.kinds[k].folder),
         PageId::Entity(e) => registry.entity_path(e),
         PageId::SearchIndex => search::INDEX_PATH.into(),
+        PageId::SearchText(n) => search::chunk_path(n),
         PageId::Sitemap => "sitemap.xml".into(),
         PageId::Robots => "robots.txt".into(),
     }
@@ -568,6 +572,7 @@ impl<'a> Renderer<'a> {
         let text = |html: String| Ok(Page { path: page_path(registry, id), html });
         match id {
             PageId::SearchIndex => text(search::search_index(registry, self.input.articles)),
+            PageId::SearchText(n) => text(search::search_text(registry, self.input.articles, n)),
             PageId::Sitemap => {
                 let base = registry.config.base_url.as_deref().unwrap_or_default();
                 let paths: Vec<String> = all_pages(registry)

@@ -1,11 +1,26 @@
-//! The search index: every entity (name, aliases, summary) and every
-//! paragraph of every article, as a static script.
+//! The search index, as static scripts: `search-index.js` holds every entity
+//! (name, aliases, summary), every article (title, byline, summary) and a
+//! word list; the paragraphs of the text are in `search/text-<n>.js`, a
+//! chunk of [`ARTICLES_PER_CHUNK`] articles each.
 //!
-//! It is a `.js` file that sets `window.glossSearch`, not JSON fetched at
-//! run time, so search works from `file://` as well as on any host. Paths are
-//! relative to the site root; the search script prefixes them.
+//! The word list says, for every word of the text, which chunks hold it, so
+//! a search loads only the chunks that can match: an archive's text runs to
+//! tens of megabytes, a reader's search to a few chunks. Scripts, not JSON
+//! fetched at run time, so search works from `file://` as well as on any
+//! host. Paths are relative to the site root; the search script prefixes
+//! them.
+//!
+//! Words are cut and folded as `static/gloss.js` does: Unicode NFD without
+//! combining accents, lower case, split on anything that is neither a letter
+//! nor a number (JavaScript's `[^\p{Alphabetic}\p{N}]`).
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::annotate::AnnotatedArticle;
 use crate::render::article_path;
@@ -15,10 +30,25 @@ use crate::structured::write_script_json;
 /// Output path of the index.
 pub const INDEX_PATH: &str = "search-index.js";
 
-/// One search entry: an entity or an article. A paragraph names its
-/// article by position (`p`) and its first mention by anchor (`h`) instead of
-/// repeating the article's title, kind and address: at archive scale those
-/// repeats would be a fifth of the file.
+/// Articles per chunk of text: about a megabyte at 800 words an article.
+pub const ARTICLES_PER_CHUNK: usize = 200;
+
+/// How many chunks of text the site has.
+pub fn chunk_count(registry: &Registry) -> usize {
+    registry.articles.len().div_ceil(ARTICLES_PER_CHUNK)
+}
+
+/// Output path of chunk `n` of the text.
+pub fn chunk_path(n: usize) -> String {
+    format!("search/text-{n}.js")
+}
+
+/// Is the output file at `path` part of the search index?
+pub fn is_search_file(path: &str) -> bool {
+    path == INDEX_PATH || path.starts_with("search/")
+}
+
+/// One search entry: an entity or an article.
 #[derive(Serialize)]
 struct Entry<'a> {
     t: &'a str,
@@ -28,6 +58,10 @@ struct Entry<'a> {
     u: &'a str,
 }
 
+/// A paragraph names its article by its entry's position (`p`) and its
+/// first mention by anchor (`h`) instead of repeating the article's title,
+/// kind and address: at archive scale those repeats would be a fifth of the
+/// text.
 #[derive(Serialize)]
 struct Paragraph<'a> {
     s: &'a str,
@@ -36,15 +70,12 @@ struct Paragraph<'a> {
     h: Option<&'a str>,
 }
 
-/// The contents of `search-index.js`, serialised entry by entry straight
-/// from borrowed text into one buffer: an archive's index runs to tens of
-/// megabytes and is never held twice.
+/// The contents of `search-index.js`: the entries, the number of chunks
+/// (`c`), and the text's words in order (`v`) with, for each, the chunks
+/// that hold it (`m`, a bit mask in hexadecimal, chunk 0 the lowest bit).
 pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> String {
-    // Room for every entry and its JSON, so the buffer is never copied to
-    // grow (pages not written to are never touched).
-    let texts: usize = articles.iter().flat_map(|a| &a.blocks).map(|b| b.len() + 100).sum();
-    let mut out = Vec::with_capacity(texts + registry.entities.len() * 300);
-    out.extend_from_slice(b"window.glossSearch = [");
+    let mut out = Vec::with_capacity(registry.entities.len() * 300 + articles.len() * 300);
+    out.extend_from_slice(b"window.glossSearch = {\"e\": [");
     let mut count = 0;
     for (e, entity) in registry.entities.iter().enumerate() {
         let aliases = entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ");
@@ -57,9 +88,7 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
         };
         push(&mut out, &mut count, &entry);
     }
-    let mut anchors: Vec<Option<String>> = Vec::new();
-    for (doc, annotated) in registry.articles.iter().zip(articles) {
-        let article_entry = count;
+    for doc in &registry.articles {
         let entry = Entry {
             t: &doc.title.value,
             k: "Article",
@@ -68,31 +97,157 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
             u: &article_path(&doc.slug),
         };
         push(&mut out, &mut count, &entry);
-        // Each paragraph links to its first mention when it has one.
+    }
+    let chunks = chunk_count(registry);
+    // In the order JavaScript compares strings (UTF-16 code units), for the
+    // script's binary search.
+    let mut words: Vec<(String, Vec<u64>)> = chunk_words(registry, articles, chunks).into_iter().collect();
+    words.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+    out.extend_from_slice(format!("], \"c\": {chunks}, \"v\": [").as_bytes());
+    let mut count = 0;
+    for (word, _) in &words {
+        push(&mut out, &mut count, word);
+    }
+    out.extend_from_slice(b"], \"m\": [");
+    let mut count = 0;
+    for (_, mask) in &words {
+        push(&mut out, &mut count, &hex(mask));
+    }
+    out.extend_from_slice(b"]};\n");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// The contents of chunk `n` of the text: its articles' paragraphs, each
+/// linked to its first mention when it has one.
+pub fn search_text(registry: &Registry, articles: &[AnnotatedArticle], n: usize) -> String {
+    let range = chunk_articles(registry, n);
+    let texts: usize = articles[range.clone()].iter().flat_map(|a| &a.blocks).map(|b| b.len() + 40).sum();
+    let mut out = Vec::with_capacity(texts + 100);
+    out.extend_from_slice(format!("(window.glossSearchText = window.glossSearchText || [])[{n}] = [").as_bytes());
+    let mut count = 0;
+    let mut anchors: Vec<Option<String>> = Vec::new();
+    for a in range {
+        let annotated = &articles[a];
         anchors.clear();
         anchors.resize(annotated.blocks.len(), None);
         for mention in &annotated.mentions {
             anchors[mention.block].get_or_insert_with(|| mention.anchor(registry));
         }
-        for (block, text) in annotated.blocks.iter().enumerate().skip(1) {
-            if !text.trim().is_empty() {
-                push(
-                    &mut out,
-                    &mut count,
-                    &Paragraph { s: text.trim(), p: article_entry, h: anchors[block].as_deref() },
-                );
-            }
+        let entry = registry.entities.len() + a;
+        for (block, text) in paragraphs(annotated) {
+            push(&mut out, &mut count, &Paragraph { s: text, p: entry, h: anchors[block].as_deref() });
         }
     }
     out.extend_from_slice(b"];\n");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
+/// The articles in chunk `n`.
+fn chunk_articles(registry: &Registry, n: usize) -> std::ops::Range<usize> {
+    let start = (n * ARTICLES_PER_CHUNK).min(registry.articles.len());
+    start..(start + ARTICLES_PER_CHUNK).min(registry.articles.len())
+}
+
+/// The paragraphs of an article that search shows: every block but the
+/// title, trimmed, when not empty.
+fn paragraphs(article: &AnnotatedArticle) -> impl Iterator<Item = (usize, &str)> {
+    article.blocks.iter().enumerate().skip(1).map(|(i, b)| (i, b.trim())).filter(|(_, b)| !b.is_empty())
+}
+
+/// Every word of the text (paragraphs with their article's title, as the
+/// search script matches them) and the chunks it occurs in.
+fn chunk_words(registry: &Registry, articles: &[AnnotatedArticle], chunks: usize) -> HashMap<String, Vec<u64>> {
+    let per_chunk: Vec<FxHashSet<String>> = (0..chunks)
+        .into_par_iter()
+        .map(|n| {
+            let mut words = FxHashSet::default();
+            for a in chunk_articles(registry, n) {
+                let title = &registry.articles[a].title.value;
+                for text in std::iter::once(title.as_str()).chain(paragraphs(&articles[a]).map(|(_, t)| t)) {
+                    for_each_word(text, |word| {
+                        if !words.contains(word) {
+                            words.insert(word.to_string());
+                        }
+                    });
+                }
+            }
+            words
+        })
+        .collect();
+    let mut all: HashMap<String, Vec<u64>> = HashMap::new();
+    for (n, words) in per_chunk.into_iter().enumerate() {
+        for word in words {
+            all.entry(word).or_insert_with(|| vec![0; chunks.div_ceil(64)])[n / 64] |= 1 << (n % 64);
+        }
+    }
+    all
+}
+
+/// Calls `visit` with each folded word of `text`.
+fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
+    // Most text has no letter outside ASCII (typographic quotes and dashes
+    // only part words): then folding is lower-casing, word by word.
+    let plain = text.chars().all(|c| c.is_ascii() || !(c.is_alphanumeric() || canonical_combining_class(c) != 0));
+    if plain {
+        let mut lower = String::new();
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+                visit(&lower);
+            } else {
+                visit(word);
+            }
+        }
+        return;
+    }
+    // As gloss.js: NFD, no combining accents (U+0300–U+036F), lower case.
+    let folded = text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).collect::<String>().to_lowercase();
+    for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        visit(word);
+    }
+}
+
+/// A chunk mask in hexadecimal, most significant digit first, no leading
+/// zeros.
+fn hex(mask: &[u64]) -> String {
+    let mut digits: String = mask.iter().rev().map(|word| format!("{word:016x}")).collect();
+    let zeros = digits.len() - digits.trim_start_matches('0').len();
+    digits.drain(..zeros.min(digits.len() - 1));
+    digits
+}
+
 /// Appends one entry to the array being written.
-fn push<T: Serialize>(out: &mut Vec<u8>, count: &mut usize, entry: &T) {
+fn push<T: Serialize + ?Sized>(out: &mut Vec<u8>, count: &mut usize, entry: &T) {
     if *count > 0 {
         out.push(b',');
     }
     *count += 1;
     write_script_json(out, entry);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_folded_and_cut_as_the_search_script_does() {
+        let mut words = Vec::new();
+        for_each_word("Kim’s train reached Komsomolsk-on-Amur; Ségolène ÉTÉ 2002", |w| words.push(w.to_string()));
+        assert_eq!(words, ["kim", "s", "train", "reached", "komsomolsk", "on", "amur", "segolene", "ete", "2002"]);
+        // Typographic punctuation only parts words; a decomposed accent is
+        // dropped, not a break.
+        words.clear();
+        for_each_word("“Kim’s” — KIM", |w| words.push(w.to_string()));
+        for_each_word("Se\u{301}gole\u{300}ne", |w| words.push(w.to_string()));
+        assert_eq!(words, ["kim", "s", "kim", "segolene"]);
+    }
+
+    #[test]
+    fn masks_are_hexadecimal_without_leading_zeros() {
+        assert_eq!(hex(&[0]), "0");
+        assert_eq!(hex(&[0b1010]), "a");
+        assert_eq!(hex(&[1, 1]), "10000000000000001");
+    }
 }

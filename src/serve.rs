@@ -349,7 +349,7 @@ fn lookup(shared: &Shared, path: &str) -> Option<Vec<u8>> {
         let metadata = fs::symlink_metadata(&file).ok()?;
         return metadata.is_file().then(|| fs::read(&file).ok()).flatten();
     }
-    if path == crate::search::INDEX_PATH {
+    if crate::search::is_search_file(path) {
         // Brought up to date when asked for, not on every save.
         let stale = |build: &Option<Site>| build.as_ref().is_some_and(Site::search_index_is_stale);
         if stale(&shared.build.read().expect("no thread panics holding the lock")) {

@@ -140,44 +140,122 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019]/g, "'").toLowerCase();
   }
 
-  function loadIndex(then) {
-    if (window.glossSearch) return then();
+  // The words of a folded text, as search-index.js lists them.
+  function words(folded) {
+    return folded.split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean);
+  }
+
+  // search-index.js holds the entities, the articles and the text's words
+  // with the chunks of text (search/text-N.js) that hold each; a search
+  // loads only the chunks that can match, one at a time.
+  var index = null;
+  var chunks = window.glossSearchText = window.glossSearchText || [];
+  var MAX_RESULTS = 30;
+
+  function loadScript(src, then, failed) {
     var script = document.createElement("script");
-    script.src = root + "search-index.js";
-    script.onload = function () {
-      var list = window.glossSearch;
-      list.forEach(function (entry) {
-        // A paragraph names its article by position, not by repeating it,
-        // and the mention it links to by anchor.
-        if (entry.p !== undefined) {
-          var article = list[entry.p];
-          entry.t = article.t;
-          entry.k = "Text";
-          entry.a = "";
-          entry.u = article.u + (entry.h ? "#" + entry.h : "");
-        }
+    script.src = root + src;
+    script.onload = then;
+    script.onerror = failed;
+    document.head.appendChild(script);
+  }
+
+  function loadIndex(then) {
+    if (index) return then();
+    loadScript("search-index.js", function () {
+      index = window.glossSearch;
+      index.e.forEach(function (entry) {
         entry.f = fold(entry.t + " " + entry.a + " " + entry.s);
         entry.n = fold(entry.t);
       });
       then();
-    };
-    script.onerror = function () { status.textContent = "The search index could not be loaded."; };
-    document.head.appendChild(script);
+    }, function () { status.textContent = "The search index could not be loaded."; });
   }
 
-  function search(query) {
-    var terms = fold(query).split(/\s+/).filter(Boolean);
-    if (!terms.length || !window.glossSearch) return [];
+  // The paragraphs of chunk n, ready to search; loaded on first use.
+  function loadChunk(n, then) {
+    if (chunks[n] && chunks[n].ready) return then();
+    loadScript("search/text-" + n + ".js", function () {
+      chunks[n].forEach(function (entry) {
+        // A paragraph names its article by position, not by repeating it,
+        // and the mention it links to by anchor.
+        var article = index.e[entry.p];
+        entry.t = article.t;
+        entry.k = "Text";
+        entry.a = "";
+        entry.u = article.u + (entry.h ? "#" + entry.h : "");
+        entry.n = article.n;
+        entry.w = " " + words(fold(entry.t + " " + entry.s)).join(" ");
+      });
+      chunks[n].ready = true;
+      then();
+    }, function () { status.textContent = "Part of the search index could not be loaded."; });
+  }
+
+  // The chunks holding a word that starts with each of `terms`, in order.
+  function candidates(terms) {
+    var hex = function (h, n) {
+      var digit = h.length - 1 - Math.floor(n / 4);
+      return digit >= 0 && (parseInt(h[digit], 16) >> (n % 4)) & 1;
+    };
     var found = [];
-    window.glossSearch.forEach(function (entry) {
-      if (!terms.every(function (t) { return entry.f.indexOf(t) >= 0; })) return;
-      var score = entry.k === "Text" ? 1 : 3;
-      if (entry.n.indexOf(terms[0]) === 0) score += 4;
-      else if (entry.n.indexOf(terms[0]) >= 0) score += 2;
-      found.push({ entry: entry, score: score });
+    for (var n = 0; n < index.c; n++) found.push(n);
+    terms.forEach(function (term) {
+      // Binary search for the first word not before `term`.
+      var lo = 0, hi = index.v.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (index.v[mid] < term) lo = mid + 1; else hi = mid;
+      }
+      var masks = [];
+      for (var i = lo; i < index.v.length && index.v[i].lastIndexOf(term, 0) === 0; i++) masks.push(index.m[i]);
+      found = found.filter(function (n) { return masks.some(function (m) { return hex(m, n); }); });
     });
-    found.sort(function (a, b) { return b.score - a.score; });
-    return found.slice(0, 30).map(function (f) { return f.entry; });
+    return found;
+  }
+
+  function score(entry, terms) {
+    var s = entry.k === "Text" ? 1 : 3;
+    if (entry.n.indexOf(terms[0]) === 0) s += 4;
+    else if (entry.n.indexOf(terms[0]) >= 0) s += 2;
+    return s;
+  }
+
+  // Names, aliases, titles and summaries match anywhere; the text matches
+  // where a word starts. Calls `show(results, note)` with what is found so
+  // far, again as each chunk of text arrives, and last with the note empty,
+  // or saying that some chunks were left unread because enough was found.
+  var generation = 0;
+  function search(query, show) {
+    var current = ++generation;
+    var terms = fold(query).split(/\s+/).filter(Boolean);
+    if (!terms.length || !index) return show([], "");
+    var found = [];
+    index.e.forEach(function (entry) {
+      if (terms.every(function (t) { return entry.f.indexOf(t) >= 0; })) found.push(entry);
+    });
+    var textTerms = words(terms.join(" "));
+    var pending = textTerms.length ? candidates(textTerms) : [];
+    var text = [];
+    function results() {
+      var all = found.concat(text).map(function (e) { return { entry: e, score: score(e, terms) }; });
+      all.sort(function (a, b) { return b.score - a.score; });
+      return all.slice(0, MAX_RESULTS).map(function (f) { return f.entry; });
+    }
+    (function next() {
+      if (current !== generation) return; // a newer search took over
+      if (!pending.length || text.length >= MAX_RESULTS) {
+        return show(results(), pending.length ? ", and more in the text: add a word to narrow them" : "");
+      }
+      var n = pending.shift();
+      loadChunk(n, function () {
+        chunks[n].forEach(function (entry) {
+          if (textTerms.every(function (t) { return entry.w.indexOf(" " + t) >= 0; })) text.push(entry);
+        });
+        if (current === generation && pending.length) show(results(), ", searching the text…");
+        next();
+      });
+    })();
   }
 
   function snippet(text, query) {
@@ -207,14 +285,19 @@
     else input.removeAttribute("aria-activedescendant");
     input.setAttribute("aria-expanded", results.length ? "true" : "false");
     status.textContent = input.value.trim()
-      ? results.length + (results.length === 1 ? " result" : " results")
+      ? results.length + (results.length === 1 ? " result" : " results") + note
       : "Type a name, a place or any words of the text.";
   }
 
+  var note = "";
   function update() {
-    results = search(input.value);
-    active = results.length ? 0 : -1;
-    render();
+    search(input.value, function (found, more) {
+      var same = found.length === results.length && found.every(function (e, i) { return e === results[i]; });
+      results = found;
+      note = more;
+      if (!same || active < 0) active = results.length ? 0 : -1;
+      render();
+    });
   }
 
   function open() {

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -44,12 +44,14 @@ export function buildSite() {
 
 /**
  * The fixture site `tests/fixtures/<name>` with `config` appended to its
- * `site.yaml`, built into a temporary folder; returns the output folder.
+ * `site.yaml` and `files` (path under the site: text) added, built into a
+ * temporary folder; returns the output folder.
  */
-export function buildFixture(name, config) {
+export function buildFixture(name, config, files = {}) {
   const work = mkdtempSync(join(tmpdir(), "gloss-fixture-"));
   cpSync(join(REPO, "tests", "fixtures", name), join(work, "site"), { recursive: true });
   appendFileSync(join(work, "site", "content", "site.yaml"), config);
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(work, "site", path), text);
   const out = join(work, "out");
   const result = spawnSync(
     "cargo",

@@ -15,7 +15,8 @@
 // - screenshots of the article and a place page, desktop and phone, go to
 //   docs/screenshots/;
 // - an archive's paginated home pages link to each other and to their
-//   articles from disk, and pass axe and the Nu Html Checker.
+//   articles from disk, and pass axe and the Nu Html Checker;
+// - an archive's search loads only the chunks of text that can match.
 //
 // Run: node --test tests/browser/   (builds the site with cargo first; set
 // GLOSS_SITE=<folder> to test an already built site instead).
@@ -410,4 +411,57 @@ describe("an archive's paginated home pages", () => {
   test("the Nu Html Checker finds no error", () => {
     assert.deepEqual(vnuErrors(dir), []);
   });
+});
+
+describe("an archive's search", () => {
+  // 450 more articles: three chunks of text (200 articles each). Article n
+  // says "marker" and its own word, "token<n>x".
+  const files = {};
+  for (let n = 0; n < 450; n++) {
+    const day = String(1 + (n % 28)).padStart(2, "0");
+    files[`content/articles/report-${n}.md`] =
+      `---\ntitle: Report ${n}\ndate: 2001-0${1 + Math.floor(n / 100)}-${day}\n---\nA marker paragraph, with token${n}x in it.\n`;
+  }
+  const dir = buildFixture("two-articles", "", files);
+  const origin = { kind: "file", name: "file://", dir };
+  after(() => rmSync(dirname(dir), { recursive: true, force: true }));
+
+  /** Searches for `query` on the home page; the results and the chunks loaded. */
+  async function searchFor(page, query) {
+    const loaded = [];
+    page.on("request", (r) => {
+      const m = r.url().match(/search\/text-(\d+)\.js$/);
+      if (m) loaded.push(Number(m[1]));
+    });
+    await page.goto(pageUrl(origin, "index.html"));
+    await page.keyboard.press("/");
+    await page.locator("#search-input").fill(query);
+    await page.locator(".search-status", { hasText: /result/ }).waitFor();
+    await page.waitForFunction(() => !/searching/.test(document.querySelector(".search-status").textContent));
+    const titles = await page.locator('#search-results [role="option"] .search-title').allInnerTexts();
+    return { titles, loaded, status: await page.locator(".search-status").innerText() };
+  }
+
+  test("a word found in one article loads one chunk of three", () =>
+    withPage(async (page) => {
+      assert.ok(existsSync(join(dir, "search", "text-2.js")) && !existsSync(join(dir, "search", "text-3.js")));
+      const { titles, loaded } = await searchFor(page, "token321x");
+      assert.deepEqual(titles, ["Report 321"]);
+      assert.equal(loaded.length, 1, `chunks loaded: ${loaded}`);
+    }));
+
+  test("a word in every article stops at 30 results, reading no more chunks than it needs", () =>
+    withPage(async (page) => {
+      const { titles, loaded, status } = await searchFor(page, "marker");
+      assert.equal(titles.length, 30);
+      assert.deepEqual(loaded, [0]);
+      assert.match(status, /more in the text/);
+    }));
+
+  test("words match where they start, and every term must match", () =>
+    withPage(async (page) => {
+      assert.deepEqual((await searchFor(page, "toke")).titles.length, 30);
+      assert.deepEqual((await searchFor(page, "oken321x")).titles, []);
+      assert.deepEqual((await searchFor(page, "marker token7x")).titles, ["Report 7"]);
+    }));
 });

@@ -120,7 +120,10 @@ fn serves_pages_rebuilds_on_change_and_keeps_the_last_good_site() {
     // reload script after them would break them.
     let (status, _, index) = get(server.port, "/search-index.js");
     assert_eq!(status, 200);
-    assert!(index.trim_end().ends_with("];") && !index.contains("__gloss"), "{}", &index[index.len() - 200..]);
+    assert!(index.trim_end().ends_with("]};") && !index.contains("__gloss"), "{}", &index[index.len() - 200..]);
+    let (status, _, chunk) = get(server.port, "/search/text-0.js");
+    assert_eq!(status, 200);
+    assert!(chunk.trim_end().ends_with("];") && !chunk.contains("__gloss"), "{}", &chunk[chunk.len() - 200..]);
     let (_, _, place) = get(server.port, "/places/vladivostok.html");
     let tile = place.split("xlink:href=\"../").nth(1).and_then(|rest| rest.split('"').next()).expect("a map tile");
     let (status, head, svg) = get(server.port, &format!("/{tile}"));
@@ -138,8 +141,10 @@ fn serves_pages_rebuilds_on_change_and_keeps_the_last_good_site() {
     eprintln!("change to reload event: {} ms", saved.elapsed().as_millis());
     let (_, _, page) = get(server.port, "/articles/arrival.html");
     assert!(page.contains("waited patiently"));
+    let (_, _, chunk) = get(server.port, "/search/text-0.js");
+    assert!(chunk.contains("waited patiently"), "the search index is brought up to date when asked for");
     let (_, _, index) = get(server.port, "/search-index.js");
-    assert!(index.contains("waited patiently"), "the search index is brought up to date when asked for");
+    assert!(index.contains("\"patiently\""), "its word list too");
     let (status, _, missing) = get(server.port, "/people/nobody/at/all.html");
     assert_eq!(status, 404);
     assert!(missing.contains("<base href=\"/\">") && missing.contains("/__gloss/events"), "{missing}");
@@ -157,7 +162,8 @@ fn serves_pages_rebuilds_on_change_and_keeps_the_last_good_site() {
     assert!(next_event(&late).starts_with("event: failed"));
 
     fs::write(&article, text).unwrap();
-    assert!(next_event(&stream).starts_with("event: reload"), "the fix clears the overlay by reloading");
+    let fixed = next_event(&stream);
+    assert!(fixed.starts_with("event: reload"), "the fix clears the overlay by reloading: {fixed}");
 }
 
 #[test]
