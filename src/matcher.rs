@@ -59,8 +59,13 @@ pub struct Found {
 /// All names and aliases of a site, compiled once.
 #[derive(Debug, Clone)]
 pub struct AliasMatcher {
-    /// Pattern indices by [`first_key`] of their folded text.
+    /// Pattern indices by [`first_key`] of their folded text, ASCII
+    /// lower-cased.
     by_first_word: FxHashMap<Box<[u8]>, Vec<usize>>,
+    /// A bit per [`signature`] of those keys: most words of a text are no
+    /// pattern's first word, and this says so without copying or hashing
+    /// them (8 KB, so it stays in the cache).
+    first_word_signatures: Box<[u64; SIGNATURE_WORDS]>,
     /// Does any pattern start with a character that is not part of a word
     /// (`'s-Hertogenbosch`)? Only then is every such character a candidate
     /// start too.
@@ -92,13 +97,16 @@ impl AliasMatcher {
             }
         }
         let mut by_first_word: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
+        let mut first_word_signatures = Box::new([0u64; SIGNATURE_WORDS]);
         let mut starts_off_word = false;
         for (i, pattern) in patterns.iter().enumerate() {
-            let first = first_key(&pattern.folded, 0);
+            let first = first_key(&pattern.folded, 0).as_bytes();
             starts_off_word |= !pattern.folded.starts_with(is_word_char);
-            by_first_word.entry(first.as_bytes().to_ascii_lowercase().into_boxed_slice()).or_default().push(i);
+            let bit = signature(first);
+            first_word_signatures[bit / 64] |= 1 << (bit % 64);
+            by_first_word.entry(first.to_ascii_lowercase().into_boxed_slice()).or_default().push(i);
         }
-        AliasMatcher { by_first_word, starts_off_word, patterns }
+        AliasMatcher { by_first_word, first_word_signatures, starts_off_word, patterns }
     }
 
     /// Every whole-word match in `text`, leftmost-longest, non-overlapping.
@@ -117,6 +125,10 @@ impl AliasMatcher {
         // for "the North"); exact case is checked per match.
         let mut key = Vec::new();
         for_each_start(&folded, self.starts_off_word, |start, key_end| {
+            let bit = signature(&text[start..key_end]);
+            if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
+                return;
+            }
             key.clear();
             key.extend(text[start..key_end].iter().map(u8::to_ascii_lowercase));
             let Some(candidates) = self.by_first_word.get(key.as_slice()) else { return };
@@ -160,6 +172,17 @@ fn leftmost_longest(mut candidates: Vec<Found>) -> Vec<Found> {
         }
     }
     chosen
+}
+
+/// 64-bit words in [`AliasMatcher::first_word_signatures`]: 2^16 bits.
+const SIGNATURE_WORDS: usize = 1 << 10;
+
+/// A 16-bit digest of a first word, the same whatever its ASCII case: its
+/// length and first three bytes.
+fn signature(word: &[u8]) -> usize {
+    let byte = |i: usize| word.get(i).map_or(0, |b| u32::from(b.to_ascii_lowercase()));
+    let mixed = (byte(0) | byte(1) << 8 | byte(2) << 16 | (word.len().min(255) as u32) << 24).wrapping_mul(0x9E37_79B1);
+    (mixed >> 16) as usize
 }
 
 /// The part of `text` from byte `at` that indexes patterns: the word that

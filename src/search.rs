@@ -187,10 +187,26 @@ fn chunk_words(registry: &Registry, articles: &[AnnotatedArticle], chunks: usize
 fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
     // Most text has no letter outside ASCII (typographic quotes and dashes
     // only part words): then folding is lower-casing, word by word.
-    let plain = text.chars().all(|c| c.is_ascii() || !(c.is_alphanumeric() || canonical_combining_class(c) != 0));
+    let plain = text.is_ascii()
+        || text.chars().all(|c| c.is_ascii() || !(c.is_alphanumeric() || canonical_combining_class(c) != 0));
     if plain {
+        // Bytes, not characters: in plain text a word is a run of ASCII
+        // letters and digits, whatever the other bytes are.
+        let bytes = text.as_bytes();
         let mut lower = String::new();
-        for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let mut at = 0;
+        while at < bytes.len() {
+            while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if start == at {
+                break;
+            }
+            let word = &text[start..at];
             if word.bytes().any(|b| b.is_ascii_uppercase()) {
                 lower.clear();
                 lower.push_str(word);
