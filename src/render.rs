@@ -819,18 +819,22 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let mut appearances: Vec<Appearance> = Vec::new();
+        let mut current_article = None;
         for r in &index.mentions_of[e] {
             let doc_a = &registry.articles[r.article];
             let annotated = &self.input.articles[r.article];
             let mention = &annotated.mentions[r.mention];
             let (before, after) = mention.quote.around(&annotated.blocks[mention.block], mention.range.clone());
-            let url = format!("../{}", article_path(&doc_a.slug));
-            if appearances.last().is_none_or(|a| a.url != url) {
-                appearances.push(Appearance { title: &doc_a.title.value, url: url.clone(), mentions: Vec::new() });
+            // Mentions come article by article: one appearance each.
+            if current_article != Some(r.article) {
+                current_article = Some(r.article);
+                let url = format!("../{}", article_path(&doc_a.slug));
+                appearances.push(Appearance { title: &doc_a.title.value, url, mentions: Vec::new() });
             }
+            let appearance = appearances.last_mut().expect("pushed above");
             let anchor = mention.anchor(registry);
-            appearances.last_mut().expect("pushed above").mentions.push(MentionContext {
-                url: format!("{url}#{anchor}"),
+            appearance.mentions.push(MentionContext {
+                url: format!("{}#{anchor}", appearance.url),
                 anchor,
                 before,
                 text: annotated.mention_text(mention),
