@@ -12,7 +12,7 @@
 //! templates, static files) falls back to a full build, which is always
 //! correct.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -163,20 +163,26 @@ impl Site {
     /// Applies checked edits and re-renders the pages they touch.
     fn apply(&mut self, edits: Vec<Edit>) -> Vec<String> {
         let mut touched: BTreeSet<PageId> = BTreeSet::new();
+        // Entities whose pages are drawn again, with how many pages they had
+        // before: every page shows the entity's mention count.
+        let mut entities: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut touch = |e: usize, pages: usize| {
+            let before = entities.entry(e).or_insert(pages);
+            *before = (*before).max(pages);
+        };
         for edit in edits {
             self.sources.content[edit.slot] = edit.file;
             match edit.change {
                 Change::Article { index: a, doc, annotated } => {
-                    let before: Vec<usize> = self.index.cast[a].iter().map(|m| m.entity).collect();
+                    let cast = self.index.cast[a].iter().map(|m| m.entity);
+                    for e in cast.chain(annotated.mentions.iter().flat_map(|m| m.entities.iter().copied())) {
+                        touch(e, render::entity_page_count(&self.registry, &self.index, e));
+                    }
                     let old_doc = std::mem::replace(&mut self.registry.articles[a], *doc);
                     let old = std::mem::replace(&mut self.articles[a], *annotated);
                     let recounted = self.index.replace_article(a, &old, &self.articles[a]);
                     let (doc, new) = (&self.registry.articles[a], &self.articles[a]);
-                    let after: Vec<usize> = new.mentions.iter().flat_map(|m| m.entities.clone()).collect();
                     touched.insert(PageId::Article(a));
-                    for e in before.into_iter().chain(after) {
-                        touched.insert(PageId::Entity(e));
-                    }
                     // The kind indexes show mention and co-mention counts.
                     for e in recounted {
                         touched.insert(PageId::Kind(self.registry.entities[e].kind));
@@ -193,7 +199,7 @@ impl Site {
                     self.description_warnings[e] = warnings;
                     self.registry.entities[e] = *doc;
                     self.descriptions[e] = description;
-                    touched.insert(PageId::Entity(e));
+                    touch(e, render::entity_page_count(&self.registry, &self.index, e));
                     touched.insert(PageId::Kind(self.registry.entities[e].kind));
                     for r in &self.index.mentions_of[e] {
                         touched.insert(PageId::Article(r.article));
@@ -206,7 +212,7 @@ impl Site {
                         }
                     }
                     for r in &self.index.related[e] {
-                        touched.insert(PageId::Entity(r.entity));
+                        touch(r.entity, render::entity_page_count(&self.registry, &self.index, r.entity));
                     }
                 }
             }
@@ -216,6 +222,18 @@ impl Site {
         self.search_stale = true;
         self.collect_warnings();
 
+        // Pages an entity no longer needs are dropped.
+        let mut gone: HashSet<String> = HashSet::new();
+        for (&e, &before) in &entities {
+            touched.extend(render::entity_pages(&self.registry, &self.index, e));
+            let after = render::entity_page_count(&self.registry, &self.index, e);
+            gone.extend((after..before).map(|n| render::entity_page_path(&self.registry, e, n)));
+            // The sitemap lists every page.
+            if after != before && self.registry.config.base_url.is_some() {
+                touched.insert(PageId::Sitemap);
+            }
+        }
+        self.pages.retain(|p| !gone.contains(&p.path));
         let ids: Vec<PageId> = touched.into_iter().collect();
         let input = RenderInput {
             registry: &self.registry,

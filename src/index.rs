@@ -55,6 +55,13 @@ pub struct SiteIndex {
 type Pair = (u32, u32);
 
 impl SiteIndex {
+    /// How many articles mention entity `e` (its mentions come article by
+    /// article).
+    pub fn articles_mentioning(&self, e: usize) -> usize {
+        let mentions = &self.mentions_of[e];
+        mentions.iter().enumerate().filter(|(i, r)| *i == 0 || mentions[i - 1].article != r.article).count()
+    }
+
     /// Builds the index. Per-article work runs in parallel; co-mentions are
     /// counted by sorting pairs rather than hashing them, which stays fast
     /// at hundreds of thousands of mentions.

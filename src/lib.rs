@@ -119,7 +119,7 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
 /// target and property tests do), adding to the diagnostics of loading.
 pub fn render_sources(sources: load::SiteSources, diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
     let mut site = prepare(sources, diagnostics)?;
-    let ids = render::all_pages(&site.registry);
+    let ids = render::all_pages(&site.registry, &site.index);
     site.pages = site.render(&ids)?;
     Ok(site)
 }
@@ -263,7 +263,7 @@ pub fn build_with_progress(
     let staging = write::Staging::create(&options.root, &output, options.force).map_err(one)?;
     // Each page is written as soon as it is rendered, in parallel, so a
     // large site is never held in memory whole.
-    let ids = render::all_pages(&site.registry);
+    let ids = render::all_pages(&site.registry, &site.index);
     progress(Progress::Rendering { pages: ids.len() });
     render::render_each(&site.templates, &site.input(), &ids, |page| {
         staging.write(&page)?;

@@ -295,9 +295,11 @@ struct EntityPage<'a> {
     /// SVG locator map, for entities with coordinates.
     map_svg: Option<String>,
     entity: EntityContext<'a>,
-    /// Mentions grouped by article.
+    /// Mentions grouped by article: this page's articles.
     appearances: Vec<Appearance<'a>>,
+    /// Mentions in all articles.
     mention_count: usize,
+    paginator: Paginator,
     /// Entity links with `declared` and `co_mentions`.
     related: Vec<tera::Value>,
 }
@@ -412,7 +414,9 @@ pub enum PageId {
     Article(usize),
     /// The A–Z index of a kind (by index into the kinds).
     Kind(usize),
-    Entity(usize),
+    /// Page `n` (from 0) of an entity: its page, then more of its mentions
+    /// (see [`entity_page_count`]).
+    Entity(usize, usize),
     SearchIndex,
     /// A chunk of the search index's text (see [`search::chunk_count`]).
     SearchText(usize),
@@ -421,14 +425,14 @@ pub enum PageId {
 }
 
 /// Every output file of the site, in a fixed order.
-pub fn all_pages(registry: &Registry) -> Vec<PageId> {
+pub fn all_pages(registry: &Registry, index: &SiteIndex) -> Vec<PageId> {
     let mut ids: Vec<PageId> = (0..home_page_count(registry)).map(PageId::Home).collect();
     ids.push(PageId::NotFound);
     ids.extend((0..registry.articles.len()).map(PageId::Article));
     ids.extend(
         (0..registry.config.kinds.len()).filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
     );
-    ids.extend((0..registry.entities.len()).map(PageId::Entity));
+    ids.extend((0..registry.entities.len()).flat_map(|e| entity_pages(registry, index, e)));
     ids.push(PageId::SearchIndex);
     ids.extend((0..search::chunk_count(registry)).map(PageId::SearchText));
     if registry.config.base_url.is_some() {
@@ -444,11 +448,35 @@ pub fn page_path(registry: &Registry, id: PageId) -> String {
         PageId::NotFound => "404.html".into(),
         PageId::Article(a) => article_path(&registry.articles[a].slug),
         PageId::Kind(k) => format!("{}/index.html", registry.config.kinds[k].folder),
-        PageId::Entity(e) => registry.entity_path(e),
+        PageId::Entity(e, n) => entity_page_path(registry, e, n),
         PageId::SearchIndex => search::INDEX_PATH.into(),
         PageId::SearchText(n) => search::chunk_path(n),
         PageId::Sitemap => "sitemap.xml".into(),
         PageId::Robots => "robots.txt".into(),
+    }
+}
+
+/// How many pages list an entity's mentions: those of `paginate_by`
+/// articles each, at least one.
+pub fn entity_page_count(registry: &Registry, index: &SiteIndex, e: usize) -> usize {
+    match registry.config.paginate_by {
+        0 => 1,
+        per_page => index.articles_mentioning(e).div_ceil(per_page).max(1),
+    }
+}
+
+/// Every page of entity `e`.
+pub fn entity_pages(registry: &Registry, index: &SiteIndex, e: usize) -> impl Iterator<Item = PageId> {
+    (0..entity_page_count(registry, index, e)).map(move |n| PageId::Entity(e, n))
+}
+
+/// `<folder>/<id>.html`, then `<folder>/<id>.page-2.html`, … in the same
+/// folder (no id has a dot), so every link on them is the same.
+pub fn entity_page_path(registry: &Registry, e: usize, n: usize) -> String {
+    let path = registry.entity_path(e);
+    match n {
+        0 => path,
+        n => format!("{}.page-{}.html", path.trim_end_matches(".html"), n + 1),
     }
 }
 
@@ -575,9 +603,11 @@ impl<'a> Renderer<'a> {
             PageId::SearchText(n) => text(search::search_text(registry, self.input.articles, n)),
             PageId::Sitemap => {
                 let base = registry.config.base_url.as_deref().unwrap_or_default();
-                let paths: Vec<String> = all_pages(registry)
+                let paths: Vec<String> = all_pages(registry, self.input.index)
                     .into_iter()
-                    .filter(|p| matches!(p, PageId::Home(_) | PageId::Article(_) | PageId::Kind(_) | PageId::Entity(_)))
+                    .filter(|p| {
+                        matches!(p, PageId::Home(_) | PageId::Article(_) | PageId::Kind(_) | PageId::Entity(..))
+                    })
                     .map(|p| page_path(registry, p))
                     .collect();
                 let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
@@ -592,7 +622,7 @@ impl<'a> Renderer<'a> {
             }
             PageId::Article(a) => self.article(a),
             PageId::Kind(k) => self.kind(k),
-            PageId::Entity(e) => self.entity(e),
+            PageId::Entity(e, n) => self.entity(e, n),
         }
     }
 
@@ -775,7 +805,7 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn entity(&self, e: usize) -> Result<Page, Diagnostic> {
+    fn entity(&self, e: usize, n: usize) -> Result<Page, Diagnostic> {
         let registry = self.input.registry;
         let index = self.input.index;
         let doc = &registry.entities[e];
@@ -818,19 +848,32 @@ impl<'a> Renderer<'a> {
                 FactContext { key: def.key.clone(), label: def.label.clone(), values }
             })
             .collect();
+        // This page lists the articles from `first` up to `end`.
+        let per_page = match registry.config.paginate_by {
+            0 => usize::MAX,
+            per_page => per_page,
+        };
+        let (first, end) = (n.saturating_mul(per_page), n.saturating_add(1).saturating_mul(per_page));
         let mut appearances: Vec<Appearance> = Vec::new();
         let mut current_article = None;
+        let mut seen = 0;
         for r in &index.mentions_of[e] {
-            let doc_a = &registry.articles[r.article];
-            let annotated = &self.input.articles[r.article];
-            let mention = &annotated.mentions[r.mention];
-            let (before, after) = mention.quote.around(&annotated.blocks[mention.block], mention.range.clone());
             // Mentions come article by article: one appearance each.
             if current_article != Some(r.article) {
                 current_article = Some(r.article);
-                let url = format!("../{}", article_path(&doc_a.slug));
-                appearances.push(Appearance { title: &doc_a.title.value, url, mentions: Vec::new() });
+                seen += 1;
+                if (first..end).contains(&(seen - 1)) {
+                    let doc_a = &registry.articles[r.article];
+                    let url = format!("../{}", article_path(&doc_a.slug));
+                    appearances.push(Appearance { title: &doc_a.title.value, url, mentions: Vec::new() });
+                }
             }
+            if !(first..end).contains(&(seen - 1)) {
+                continue;
+            }
+            let annotated = &self.input.articles[r.article];
+            let mention = &annotated.mentions[r.mention];
+            let (before, after) = mention.quote.around(&annotated.blocks[mention.block], mention.range.clone());
             let appearance = appearances.last_mut().expect("pushed above");
             let anchor = mention.anchor(registry);
             appearance.mentions.push(MentionContext {
@@ -864,8 +907,24 @@ impl<'a> Renderer<'a> {
             same_as: doc.same_as.iter().map(|url| AuthorityLink { url, label: authority_label(url) }).collect(),
             coordinates,
         };
-        let path = registry.entity_path(e);
-        let title = format!("{} · {}", doc.name.value, self.site.title);
+        let path = entity_page_path(registry, e, n);
+        let count = entity_page_count(registry, index, e);
+        let title = match n {
+            0 => format!("{} · {}", doc.name.value, self.site.title),
+            n => format!("{} · page {} of {count} · {}", doc.name.value, n + 1, self.site.title),
+        };
+        // The pages share a folder: a link to one is its file name.
+        let url = |page: usize| entity_page_path(registry, e, page).rsplit('/').next().unwrap_or_default().to_string();
+        let paginator = Paginator {
+            current: n + 1,
+            count,
+            articles: index.articles_mentioning(e),
+            first: url(0),
+            last: url(count - 1),
+            previous: n.checked_sub(1).map(url),
+            next: (n + 1 < count).then(|| url(n + 1)),
+            pages: (0..count).map(|page| PagerLink { number: page + 1, url: url(page), current: page == n }).collect(),
+        };
         let og_type = match kind.schema.as_str() {
             "Person" => "profile",
             "Place" => "place",
@@ -876,6 +935,7 @@ impl<'a> Renderer<'a> {
             entity,
             appearances,
             mention_count: index.mentions_of[e].len(),
+            paginator,
             related,
             key_fact: structured::key_fact(registry, e),
             map_svg: self.locator_map(e),

@@ -335,3 +335,22 @@ fn one_home_page_lists_every_article_when_pagination_is_off_or_not_needed() {
         assert!(!pages.pages.contains_key("page/2/index.html"), "paginate_by: {per_page}");
     }
 }
+
+#[test]
+fn an_entity_in_more_articles_than_a_page_holds_gets_more_pages() {
+    let (_dir, pages) = paginated(1);
+    // Kim is in both articles: the newer on his page, the older on page 2.
+    let heading = |path: &str| text(&pages.select(path, "#mentions-heading")[0]);
+    let listed = |path: &str| -> Vec<String> {
+        pages.select(path, ".mentions h3 a").iter().map(|a| a.value().attr("href").unwrap().to_string()).collect()
+    };
+    assert_eq!(listed("people/kim-jong-il.html"), ["../articles/arrival.html"]);
+    assert_eq!(listed("people/kim-jong-il.page-2.html"), ["../articles/departure.html"]);
+    assert_eq!(heading("people/kim-jong-il.html"), heading("people/kim-jong-il.page-2.html"), "the total on each page");
+    let next = pages.select("people/kim-jong-il.html", ".mentions .pagination a[rel=next]");
+    assert_eq!(next[0].value().attr("href"), Some("kim-jong-il.page-2.html"));
+    // Putin is only in the arrival: one page.
+    assert!(pages.select("people/vladimir-putin.html", ".pagination").is_empty());
+    assert!(!pages.pages.contains_key("people/vladimir-putin.page-2.html"));
+    assert_eq!(pages.broken_links(), Vec::<String>::new());
+}

@@ -188,3 +188,27 @@ fn a_title_edit_redraws_only_the_home_page_that_lists_the_article() {
     assert!(!pages.contains(&"index.html".to_string()), "{pages:?}");
     assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
 }
+
+#[test]
+fn an_entity_page_that_is_no_longer_needed_goes_and_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let config = dir.path().join("content/site.yaml");
+    fs::write(&config, fs::read_to_string(&config).unwrap() + "paginate_by: 1\n").unwrap();
+    let mut site = render(dir.path());
+    let second = "places/vladivostok.page-2.html";
+    let has = |site: &gloss::Site| site.page(second).is_some();
+    // Vladivostok is named only in the arrival; naming it in the departure
+    // too needs a second page of its mentions, and taking it out again
+    // drops that page.
+    let departure = "content/articles/departure.md";
+    let changed = edit(dir.path(), departure, "crossed at Khasan.", "crossed at Khasan for Vladivostok.");
+    assert!(!has(&site));
+    assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
+    assert!(has(&site), "a second page");
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    let changed = edit(dir.path(), departure, "crossed at Khasan for Vladivostok.", "crossed at Khasan.");
+    assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
+    assert!(!has(&site), "the second page is gone");
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+}
