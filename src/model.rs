@@ -23,6 +23,8 @@ pub struct SiteConfig {
     /// Articles per home page (`index.html`, `page/2/index.html`, …); 0
     /// lists them all on one.
     pub paginate_by: usize,
+    /// Articles per page of an entity's mentions; 0 lists them all on one.
+    pub paginate_mentions_by: usize,
     pub kinds: Vec<Kind>,
 }
 

@@ -552,6 +552,7 @@ struct SiteSpec {
     allow_html: bool,
     /// Checked after parsing, for a clearer message than serde's.
     paginate_by: Option<serde_yaml::Value>,
+    paginate_mentions_by: Option<serde_yaml::Value>,
     kinds: Option<Vec<KindSpec>>,
 }
 
@@ -561,6 +562,10 @@ fn default_language() -> String {
 
 /// An archive's home page lists this many articles, then links on.
 const DEFAULT_PAGINATE_BY: usize = 50;
+
+/// An entity's page lists its mentions in this many articles, then links on
+/// (a few hundred kilobytes a page).
+const DEFAULT_PAGINATE_MENTIONS_BY: usize = 200;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -666,26 +671,35 @@ pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnost
         )
         .at(at_key("language")));
     }
-    let paginate_by = match &spec.paginate_by {
-        None => DEFAULT_PAGINATE_BY,
+    // A page size: a whole number, 0 for one page.
+    let page_size = |key: &str, value: &Option<serde_yaml::Value>, default: usize, what: &str| match value {
+        None => Ok(default),
         Some(value) => value.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| {
             let written = serde_yaml::to_string(value).unwrap_or_default();
-            let key = text.find("paginate_by:").map_or(0, |at| at + "paginate_by:".len());
-            let at = key + text[key..].len() - text[key..].trim_start_matches([' ', '\t']).len();
+            let after_key = text.find(&format!("{key}:")).map_or(0, |at| at + key.len() + 1);
+            let at = after_key + text[after_key..].len() - text[after_key..].trim_start_matches([' ', '\t']).len();
             Diagnostic::error(
                 Code::InvalidValue,
-                format!("`paginate_by` must be a whole number of articles per home page, not `{}`", written.trim()),
+                format!("`{key}` must be a whole number of articles per {what}, not `{}`", written.trim()),
             )
             .at(Location::from_range(path, text, at..at))
-            .with_hint("for example `paginate_by: 50`; `paginate_by: 0` lists every article on one page")
-        })?,
+            .with_hint(format!("for example `{key}: {default}`; `{key}: 0` puts them all on one page"))
+        }),
     };
+    let paginate_by = page_size("paginate_by", &spec.paginate_by, DEFAULT_PAGINATE_BY, "home page")?;
+    let paginate_mentions_by = page_size(
+        "paginate_mentions_by",
+        &spec.paginate_mentions_by,
+        DEFAULT_PAGINATE_MENTIONS_BY,
+        "page of an entity's mentions",
+    )?;
     Ok(SiteConfig {
         title: spec.title,
         language: spec.language,
         base_url: spec.base_url.map(|u| u.trim_end_matches('/').to_string()),
         allow_html: spec.allow_html,
         paginate_by,
+        paginate_mentions_by,
         kinds,
     })
 }
@@ -890,6 +904,9 @@ mod tests {
     fn paginate_by_is_a_count_and_defaults_to_fifty() {
         let config = |text: &str| parse_site_config(Path::new("content/site.yaml"), text);
         assert_eq!(config("title: T\n").unwrap().paginate_by, 50);
+        assert_eq!(config("title: T\n").unwrap().paginate_mentions_by, 200);
+        let error = config("title: T\npaginate_mentions_by: -3\n").map(|_| ()).unwrap_err();
+        assert_eq!(error.location.as_ref().map(|l| (l.line, l.column)), Some((2, 23)), "{}", error.message);
         assert_eq!(config("title: T\npaginate_by: 0\n").unwrap().paginate_by, 0);
         for bad in ["-1", "ten", "2.5"] {
             let error = config(&format!("title: T\npaginate_by: {bad}\n")).map(|_| ()).unwrap_err();

@@ -456,10 +456,10 @@ pub fn page_path(registry: &Registry, id: PageId) -> String {
     }
 }
 
-/// How many pages list an entity's mentions: those of `paginate_by`
-/// articles each, at least one.
+/// How many pages list an entity's mentions: those of
+/// `paginate_mentions_by` articles each, at least one.
 pub fn entity_page_count(registry: &Registry, index: &SiteIndex, e: usize) -> usize {
-    match registry.config.paginate_by {
+    match registry.config.paginate_mentions_by {
         0 => 1,
         per_page => index.articles_mentioning(e).div_ceil(per_page).max(1),
     }
@@ -553,6 +553,7 @@ pub fn render_each(
         site_value: tera::Value::from_serializable(&site),
         entity_json: structured::EntityJson::new(registry),
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+        locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
     };
     // The few pages that cover the whole site (the search index, the home
@@ -590,6 +591,9 @@ struct Renderer<'a> {
     entity_json: structured::EntityJson,
     /// [`Renderer::entity_link`] of each entity, made when first needed.
     entity_links: Vec<OnceLock<tera::Value>>,
+    /// Each entity's locator map, made when first needed: every page of
+    /// its mentions shows it.
+    locator_maps: Vec<OnceLock<Option<String>>>,
     /// The map tiles the pages rendered so far show.
     tiles: Mutex<BTreeSet<map::Tile>>,
 }
@@ -849,7 +853,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         // This page lists the articles from `first` up to `end`.
-        let per_page = match registry.config.paginate_by {
+        let per_page = match registry.config.paginate_mentions_by {
             0 => usize::MAX,
             per_page => per_page,
         };
@@ -1014,9 +1018,12 @@ impl<'a> Renderer<'a> {
 
     /// A locator map for a place with coordinates.
     fn locator_map(&self, entity: usize) -> Option<String> {
-        coordinates(self.input.registry, entity)?;
-        let own_page = format!("{}.html", self.input.registry.entities[entity].id);
-        Some(self.keep_tiles(map::locator_map(&self.pin(entity, None, own_page), "../")))
+        let map = self.locator_maps[entity].get_or_init(|| {
+            coordinates(self.input.registry, entity)?;
+            let own_page = format!("{}.html", self.input.registry.entities[entity].id);
+            Some(self.keep_tiles(map::locator_map(&self.pin(entity, None, own_page), "../")))
+        });
+        map.clone()
     }
 
     /// Notes the tiles a map shows, to be written after the pages; returns

@@ -89,7 +89,7 @@ fn yaml_string(s: &str) -> String {
 const EXAMPLE: &[(&str, &str)] = &[
     (
         "content/site.yaml",
-        "title: My annotated edition\nlanguage: en\n# base_url: https://example.org/edition\n# paginate_by: 50\n",
+        "title: My annotated edition\nlanguage: en\n# base_url: https://example.org/edition\n# paginate_by: 50\n# paginate_mentions_by: 200\n",
     ),
     (
         "content/articles/first-flight.md",

@@ -379,7 +379,7 @@ describe("screenshots", () => {
 
 describe("an archive's paginated home pages", () => {
   // Two articles, one per home page: index.html and page/2/index.html.
-  const dir = buildFixture("two-articles", "paginate_by: 1\n");
+  const dir = buildFixture("two-articles", "paginate_by: 1\npaginate_mentions_by: 1\n");
   const origin = { kind: "file", name: "file://", dir };
   after(() => rmSync(dirname(dir), { recursive: true, force: true }));
 

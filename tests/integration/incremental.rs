@@ -194,7 +194,7 @@ fn an_entity_page_that_is_no_longer_needed_goes_and_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
     let config = dir.path().join("content/site.yaml");
-    fs::write(&config, fs::read_to_string(&config).unwrap() + "paginate_by: 1\n").unwrap();
+    fs::write(&config, fs::read_to_string(&config).unwrap() + "paginate_mentions_by: 1\n").unwrap();
     let mut site = render(dir.path());
     let second = "places/vladivostok.page-2.html";
     let has = |site: &gloss::Site| site.page(second).is_some();
