@@ -194,20 +194,21 @@ struct HomePage<'a> {
     paginator: Paginator,
 }
 
-/// Where a home page stands among all of them; URLs relative to it.
+/// Where a page of a list of articles (the home pages, an entity's pages of
+/// mentions) stands among the others; URLs relative to it.
 #[derive(Serialize)]
 struct Paginator {
     /// This page's number, from 1.
     current: usize,
-    /// How many home pages there are.
+    /// How many pages the list has.
     count: usize,
-    /// How many articles the site has.
+    /// How many articles the list has.
     articles: usize,
     first: String,
     last: String,
     previous: Option<String>,
     next: Option<String>,
-    /// Every home page: `number`, `url`, `current`.
+    /// Every page of the list: `number`, `url`, `current`.
     pages: Vec<PagerLink>,
 }
 
