@@ -1,6 +1,6 @@
 // gloss reader script: mention previews and site search. No framework, no
-// network: card data is embedded in the page and the search index is a
-// script file next to the pages, so both work from file:// too. Without
+// network: card data is embedded in the page and the search index is
+// script files next to the pages, so both work from file:// too. Without
 // JavaScript every mention is still a plain link.
 (function () {
   "use strict";
