@@ -31,6 +31,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("entity.html", include_str!("../templates/entity.html")),
     ("kind.html", include_str!("../templates/kind.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("pagination.html", include_str!("../templates/pagination.html")),
 ];
 
 /// One rendered file of the output, by path relative to the output root.
