@@ -296,11 +296,8 @@ fn usage_errors_exit_with_2() {
 /// The fixture with `paginate_by` and `paginate_mentions_by` set in its
 /// `site.yaml`.
 fn paginated(per_page: usize) -> (tempfile::TempDir, Pages) {
-    let dir = tempfile::tempdir().unwrap();
-    crate::support::copy_dir(&fixture("two-articles"), dir.path());
-    let config = dir.path().join("content/site.yaml");
-    let yaml = fs::read_to_string(&config).unwrap();
-    fs::write(&config, format!("{yaml}paginate_by: {per_page}\npaginate_mentions_by: {per_page}\n")).unwrap();
+    let settings = format!("paginate_by: {per_page}\npaginate_mentions_by: {per_page}\n");
+    let dir = crate::support::fixture_with("two-articles", &settings);
     let pages = Pages::of(&render(dir.path()));
     (dir, pages)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use gloss::incremental::Update;
 use gloss::render::Page;
 
-use crate::support::{copy_dir, fixture, render};
+use crate::support::{copy_dir, fixture, fixture_with, render};
 
 /// The site's pages after bringing the search index up to date, and the map
 /// tiles they show (an update keeps tiles a map no longer shows: they cost
@@ -176,10 +176,7 @@ fn editor_swap_and_backup_files_change_nothing() {
 
 #[test]
 fn a_title_edit_redraws_only_the_home_page_that_lists_the_article() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("two-articles"), dir.path());
-    let config = dir.path().join("content/site.yaml");
-    fs::write(&config, fs::read_to_string(&config).unwrap() + "paginate_by: 1\n").unwrap();
+    let dir = fixture_with("two-articles", "paginate_by: 1\n");
     let mut site = render(dir.path());
     // The departure is the older article: the second home page lists it.
     let changed = edit(dir.path(), "content/articles/departure.md", "title: The Dear", "title: Revised, the Dear");
@@ -191,10 +188,7 @@ fn a_title_edit_redraws_only_the_home_page_that_lists_the_article() {
 
 #[test]
 fn an_entity_page_that_is_no_longer_needed_goes_and_comes_back() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("two-articles"), dir.path());
-    let config = dir.path().join("content/site.yaml");
-    fs::write(&config, fs::read_to_string(&config).unwrap() + "paginate_mentions_by: 1\n").unwrap();
+    let dir = fixture_with("two-articles", "paginate_mentions_by: 1\n");
     let mut site = render(dir.path());
     let second = "places/vladivostok.page-2.html";
     let has = |site: &gloss::Site| site.page(second).is_some();

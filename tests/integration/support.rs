@@ -89,6 +89,17 @@ pub fn text(element: &scraper::ElementRef) -> String {
     element.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A copy of fixture `name` in a temporary folder, with `settings` added to
+/// its `site.yaml`.
+pub fn fixture_with(name: &str, settings: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    let site_yaml = dir.path().join("content/site.yaml");
+    let yaml = std::fs::read_to_string(&site_yaml).unwrap();
+    std::fs::write(&site_yaml, format!("{yaml}{settings}")).unwrap();
+    dir
+}
+
 /// Copies a fixture site, to build it somewhere it may be changed.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
