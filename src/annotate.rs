@@ -6,6 +6,14 @@
 //! HTML and editorial text (footnotes, the introduction) are never scanned.
 //! Every mention gets an anchor (`m-<entity>-<n>`) and a record with its
 //! sentence, so glossary pages can quote it and link back to the spot.
+//!
+//! A run of text is scanned whole, soft line breaks included, so a name
+//! wrapped over two lines is one mention. An alias that several entities
+//! share goes to the one of them named unambiguously (or linked explicitly)
+//! most recently before it in the article, as a reader would take it; with
+//! no such antecedent it is an error. Every decision is recorded
+//! ([`How`]), and so is every possible mention left unlinked
+//! ([`Unlinked`]), for `gloss mentions` to show.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
@@ -36,11 +44,82 @@ pub struct Mention {
     pub quote: Quote,
     /// Where it is in the article, from 0 (start) to 1 (end).
     pub position: f64,
-    /// Written as `[text](@id)` rather than found by alias.
-    pub explicit: bool,
+    /// How it was decided.
+    pub how: How,
+    /// Byte offset of its text in the article's file.
+    pub source: usize,
 }
 
+/// How a mention was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// The entity's name, found in the text.
+    Name,
+    /// One of the entity's aliases, claimed by no other entity.
+    Alias,
+    /// Written as `[text](@id)`.
+    Explicit,
+    /// An alias several entities share, settled by the last of them named
+    /// before it: the mention of that index in the article.
+    Antecedent { mention: u32 },
+}
+
+impl How {
+    /// The decision in a word, as `gloss mentions` prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            How::Name => "name",
+            How::Alias => "alias",
+            How::Explicit => "explicit",
+            How::Antecedent { .. } => "antecedent",
+        }
+    }
+}
+
+/// A possible mention left unlinked: text an editor should look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlinked {
+    /// Byte range in the article's file.
+    pub source: Range<usize>,
+    pub text: String,
+    /// The entities it may mean.
+    pub candidates: Vec<usize>,
+    pub reason: Reason,
+}
+
+/// Why text was left unlinked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// It equals a name or alias except for case.
+    CaseDiffers,
+    /// It is a person's first name, standing alone.
+    FirstName,
+    /// An alias several entities share, with none of them named before it.
+    Ambiguous,
+}
+
+impl Reason {
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::CaseDiffers => "case differs",
+            Reason::FirstName => "first name",
+            Reason::Ambiguous => "ambiguous",
+        }
+    }
+}
+
+/// How many blocks (paragraphs, headings, items) back an antecedent may be
+/// before the choice it settles is worth a second look: a reader who meets
+/// "Clinton" four paragraphs after "Hillary Clinton" may no longer know
+/// which Clinton is meant.
+pub const ANTECEDENT_REACH: usize = 3;
+
 impl Mention {
+    /// Written as `[text](@id)` rather than found by alias.
+    pub fn explicit(&self) -> bool {
+        self.how == How::Explicit
+    }
+
     /// Fragment id of the mention on the article page: `m-<entity>-<n>`.
     /// Made when needed rather than stored: an archive has millions of
     /// mentions.
@@ -98,6 +177,10 @@ pub struct AnnotatedArticle {
     pub blocks: Vec<String>,
     /// Patterns of the alias matcher that matched at least once.
     pub matched_patterns: Vec<usize>,
+    /// Possible mentions left unlinked, in text order.
+    pub unlinked: Vec<Unlinked>,
+    /// The annotated subtitle, when the article has one.
+    pub subtitle_html: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -112,6 +195,7 @@ pub fn annotate_article(
     let mut body = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Text);
     let title_html = body.render(&article.title.value, article.title.span.start);
     let title_html = strip_paragraph(&title_html);
+    let subtitle_html = article.subtitle.as_ref().map(|s| strip_paragraph(&body.render(&s.value, s.span.start)));
     let body_html = body.render(article.body(file_text), article.body_offset);
     let footnotes = body.take_footnotes();
     let body_html = fill_sidenotes(&body_html, &footnotes);
@@ -121,6 +205,7 @@ pub fn annotate_article(
     let intro_html = article.intro.as_ref().map(|intro| editorial.render(&intro.value, intro.span.start));
     let notes_html = article.notes.iter().map(|note| editorial.render(&note.value, note.span.start)).collect();
 
+    body.unlinked.sort_by_key(|u| u.source.start);
     let mut diagnostics = body.diagnostics;
     diagnostics.extend(editorial.diagnostics);
     let mut matched_patterns: Vec<usize> = body.matched_patterns.into_iter().collect();
@@ -134,6 +219,8 @@ pub fn annotate_article(
         mentions,
         blocks: std::mem::take(&mut body.blocks),
         matched_patterns,
+        unlinked: std::mem::take(&mut body.unlinked),
+        subtitle_html,
         diagnostics,
     }
 }
@@ -235,7 +322,8 @@ struct RawMention {
     number: u32,
     block: usize,
     range: Range<usize>,
-    explicit: bool,
+    how: How,
+    source: usize,
 }
 
 /// A run of adjacent text events, merged so aliases are found across the
@@ -278,6 +366,10 @@ struct Annotator<'r> {
     /// ones with a place for their back link to lead to.
     referenced_notes: HashSet<String>,
     matched_patterns: HashSet<usize>,
+    /// Per entity, its last mention that names it unambiguously (by name,
+    /// own alias or explicit link): the antecedent for a shared alias.
+    last_named: HashMap<usize, u32>,
+    unlinked: Vec<Unlinked>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -304,6 +396,8 @@ impl<'r> Annotator<'r> {
             counters_for_notes: HashMap::new(),
             referenced_notes: HashSet::new(),
             matched_patterns: Default::default(),
+            last_named: HashMap::new(),
+            unlinked: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -320,6 +414,16 @@ impl<'r> Annotator<'r> {
     }
 
     fn event(&mut self, event: Event<'_>, source: Range<usize>) {
+        // A soft line break inside scanned text is white space like any
+        // other: the run goes on, so a wrapped name is matched whole. The
+        // break is written as the newline it is in the source.
+        if matches!(event, Event::SoftBreak) && self.no_scan == 0 && !self.pending.text.is_empty() {
+            let block = self.current_block();
+            self.pending.pieces.push((self.pending.text.len(), source.start));
+            self.pending.text.push('\n');
+            self.blocks[block].push(' ');
+            return;
+        }
         if let Event::Text(text) = &event {
             let block = self.current_block();
             if self.no_scan == 0 {
@@ -514,12 +618,25 @@ impl<'r> Annotator<'r> {
         }
         let block = self.current_block();
         let start = self.blocks[block].len();
-        let index = self.push_mention(entities, block, start..start, true);
+        // The link text starts after its `[`.
+        let text_start = (source.start + 1).min(source.end);
+        let named = entities.clone();
+        let index = self.push_mention(entities, block, start..start, How::Explicit, text_start);
+        for e in named {
+            self.last_named.insert(e, index as u32);
+        }
         OpenLink::Mention(index)
     }
 
     /// Records a mention and writes its opening tag.
-    fn push_mention(&mut self, entities: Vec<usize>, block: usize, range: Range<usize>, explicit: bool) -> usize {
+    fn push_mention(
+        &mut self,
+        entities: Vec<usize>,
+        block: usize,
+        range: Range<usize>,
+        how: How,
+        source: usize,
+    ) -> usize {
         let first = entities[0];
         let counter = self.counters.entry(first).or_insert(0);
         *counter += 1;
@@ -549,7 +666,7 @@ impl<'r> Annotator<'r> {
         }
         tag.push('>');
         self.out.push(Event::InlineHtml(CowStr::from(tag)));
-        self.raw_mentions.push(RawMention { entities, number, block, range, explicit });
+        self.raw_mentions.push(RawMention { entities, number, block, range, how, source });
         self.raw_mentions.len() - 1
     }
 
@@ -561,23 +678,48 @@ impl<'r> Annotator<'r> {
         let pending = std::mem::take(&mut self.pending);
         let block = self.current_block();
         let mut written = 0;
-        let (found_all, near_misses) = self.registry.matcher.find_all(&pending.text);
-        for near in near_misses {
-            self.report_possible_mention(&pending, &near);
+        let matcher = &self.registry.matcher;
+        let matches = matcher.find_all(&pending.text);
+        for near in &matches.near {
+            self.report_unlinked(&pending, near, Reason::CaseDiffers);
         }
-        for found in found_all {
-            let pattern = &self.registry.matcher.patterns[found.pattern];
+        for probe in &matches.probes {
+            self.report_unlinked(&pending, probe, Reason::FirstName);
+        }
+        for found in matches.found {
+            let pattern = &matcher.patterns[found.pattern];
             self.matched_patterns.insert(found.pattern);
-            let entities = pattern.entities();
-            if entities.len() > 1 {
-                self.report_ambiguous(&pending, &found, &entities);
-                continue;
-            }
+            let candidates = pattern.entities();
+            let (entity, how) = match candidates[..] {
+                [e] => {
+                    let by_name = pattern.owners.iter().any(|o| o.entity == e && o.alias.is_none());
+                    (e, if by_name { How::Name } else { How::Alias })
+                }
+                _ => match self.antecedent(&candidates) {
+                    Some((e, mention)) => (e, How::Antecedent { mention }),
+                    None => {
+                        self.report_unlinked(&pending, &found, Reason::Ambiguous);
+                        continue;
+                    }
+                },
+            };
             if found.start > written {
                 self.out.push(Event::Text(CowStr::from(pending.text[written..found.start].to_string())));
             }
             let range = pending.block_offset + found.start..pending.block_offset + found.end;
-            self.push_mention(entities, block, range, false);
+            let source = Self::file_range(&pending, &found);
+            let index = self.push_mention(vec![entity], block, range, how, source.start);
+            match how {
+                How::Antecedent { mention } => {
+                    let back = block - self.raw_mentions[mention as usize].block;
+                    if back > ANTECEDENT_REACH {
+                        self.report_distant_antecedent(&pending, &found, entity, mention as usize, back, &candidates);
+                    }
+                }
+                _ => {
+                    self.last_named.insert(entity, index as u32);
+                }
+            }
             self.out.push(Event::Text(CowStr::from(pending.text[found.start..found.end].to_string())));
             self.out.push(Event::InlineHtml("</a>".into()));
             written = found.end;
@@ -587,51 +729,108 @@ impl<'r> Annotator<'r> {
         }
     }
 
-    /// Where in the file a match in the pending text is.
-    fn file_range(pending: &PendingText, found: &Found) -> Range<usize> {
-        let (piece_start, file_start) =
-            pending.pieces.iter().rev().find(|(p, _)| *p <= found.start).copied().unwrap_or((0, 0));
-        let start = file_start + found.start - piece_start;
-        start..start + (found.end - found.start)
+    /// The candidate named unambiguously most recently, and that mention.
+    fn antecedent(&self, candidates: &[usize]) -> Option<(usize, u32)> {
+        candidates.iter().filter_map(|&e| Some((e, *self.last_named.get(&e)?))).max_by_key(|&(_, mention)| mention)
     }
 
-    fn report_possible_mention(&mut self, pending: &PendingText, found: &Found) {
-        let text = &pending.text[found.start..found.end];
+    /// Where in the file a match in the pending text is. The run may join
+    /// several pieces of the file (lines, escapes): each end is mapped
+    /// through its own piece.
+    fn file_range(pending: &PendingText, found: &Found) -> Range<usize> {
+        let in_file = |offset: usize| {
+            let (piece, file) = pending.pieces.iter().rev().find(|(p, _)| *p <= offset).copied().unwrap_or((0, 0));
+            file + offset - piece
+        };
+        let start = in_file(found.start);
+        let end = if found.end > found.start { in_file(found.end - 1) + 1 } else { start };
+        start..end.max(start)
+    }
+
+    /// Records a possible mention left unlinked, and reports it: a warning
+    /// for text that only looks like a name, an error for a shared alias
+    /// that nothing settles.
+    fn report_unlinked(&mut self, pending: &PendingText, found: &Found, reason: Reason) {
+        let text = shown(&pending.text[found.start..found.end]);
         let pattern = &self.registry.matcher.patterns[found.pattern];
-        let entity = &self.registry.entities[pattern.owners[0].entity];
-        self.diagnostics.push(
-            Diagnostic::warning(
+        let candidates = pattern.entities();
+        let range = Self::file_range(pending, found);
+        let entities = &self.registry.entities;
+        let named = |e: usize| format!("`{}` ({})", entities[e].name.value, entities[e].id);
+        let links = candidates.iter().map(|&e| format!("`[{text}](@{})`", entities[e].id)).collect::<Vec<_>>();
+        let diagnostic = match reason {
+            Reason::CaseDiffers => Diagnostic::warning(
                 Code::PossibleMention,
                 format!(
                     "`{text}` looks like `{}` ({}) but differs in case, so it is not linked",
-                    pattern.text, entity.id
+                    pattern.text, entities[candidates[0]].id
+                ),
+            )
+            .with_hint(format!("link it with {}, or mark it as no mention with `[{text}](@)`", links.join(" or "))),
+            Reason::FirstName => Diagnostic::warning(
+                Code::FirstNameAlone,
+                format!(
+                    "`{text}` alone is the first name of {}, so it is not linked",
+                    candidates.iter().map(|&e| named(e)).collect::<Vec<_>>().join(" and of ")
+                ),
+            )
+            .with_hint(format!(
+                "link it with {}, add `{text}` to the aliases, or mark it as no mention with `[{text}](@)`",
+                links.join(" or ")
+            )),
+            Reason::Ambiguous => {
+                let claimants: Vec<String> = candidates
+                    .iter()
+                    .map(|&e| format!("`{}` ({})", entities[e].id, entities[e].path.display()))
+                    .collect();
+                Diagnostic::error(
+                    Code::AmbiguousAlias,
+                    format!("`{text}` could mean {}: none of them is named before it", claimants.join(" or ")),
+                )
+                .with_hint(format!(
+                    "link it to the one meant: {}; or name that one in full earlier in the article; or write `[{text}](@)` if it is no mention",
+                    links.join(", ")
+                ))
+            }
+        };
+        self.diagnostics.push(diagnostic.at(Location::from_range(self.path, self.file_text, range.clone())));
+        self.unlinked.push(Unlinked { source: range, text, candidates, reason });
+    }
+
+    /// A shared alias settled by an antecedent many paragraphs back: linked,
+    /// but worth a second look.
+    fn report_distant_antecedent(
+        &mut self,
+        pending: &PendingText,
+        found: &Found,
+        entity: usize,
+        antecedent: usize,
+        back: usize,
+        candidates: &[usize],
+    ) {
+        let text = shown(&pending.text[found.start..found.end]);
+        let entities = &self.registry.entities;
+        let meant = &entities[entity];
+        let at = Location::from_range(
+            self.path,
+            self.file_text,
+            self.raw_mentions[antecedent].source..self.raw_mentions[antecedent].source,
+        );
+        let others: Vec<String> =
+            candidates.iter().filter(|&&e| e != entity).map(|&e| format!("`{}`", entities[e].id)).collect();
+        self.diagnostics.push(
+            Diagnostic::warning(
+                Code::DistantAntecedent,
+                format!(
+                    "`{text}` is taken to mean `{}`, last named {back} paragraphs before (line {}); {} {} the name",
+                    meant.id,
+                    at.line,
+                    others.join(" and "),
+                    if others.len() == 1 { "shares" } else { "share" }
                 ),
             )
             .at(Location::from_range(self.path, self.file_text, Self::file_range(pending, found)))
-            .with_hint(format!("link it with `[{text}](@{})`, or mark it as no mention with `[{text}](@)`", entity.id)),
-        );
-    }
-
-    fn report_ambiguous(&mut self, pending: &PendingText, found: &Found, entities: &[usize]) {
-        let range = Self::file_range(pending, found);
-        let text = &pending.text[found.start..found.end];
-        let claimants: Vec<String> = entities
-            .iter()
-            .map(|&e| {
-                let entity = &self.registry.entities[e];
-                format!("`{}` ({})", entity.id, entity.path.display())
-            })
-            .collect();
-        let example = self.registry.entities[entities[0]].id.clone();
-        self.diagnostics.push(
-            Diagnostic::error(
-                Code::AmbiguousAlias,
-                format!("`{text}` could mean {}: nothing here says which", claimants.join(" or ")),
-            )
-            .at(Location::from_range(self.path, self.file_text, range))
-            .with_hint(format!(
-                "link it explicitly, e.g. `[{text}](@{example})`, or `[{text}](@)` if it is no mention"
-            )),
+            .with_hint(format!("confirm it with `[{text}](@{})`, or name {} again nearer", meant.id, meant.name.value)),
         );
     }
 
@@ -680,7 +879,7 @@ impl<'r> Annotator<'r> {
         for (name, at) in duplicates {
             self.diagnostics.push(
                 Diagnostic::warning(
-                    Code::DuplicateId,
+                    Code::DuplicateFootnote,
                     format!("the footnote `[^{name}]` is defined twice; this one is ignored"),
                 )
                 .at(Location::from_range(self.path, self.file_text, at..at + name.len() + 3))
@@ -728,7 +927,8 @@ impl<'r> Annotator<'r> {
                     range: raw.range.clone(),
                     quote,
                     position: (block_starts[raw.block] + raw.range.start) as f64 / total,
-                    explicit: raw.explicit,
+                    how: raw.how,
+                    source: raw.source,
                 }
             })
             .collect()
@@ -739,6 +939,12 @@ impl<'r> Annotator<'r> {
 fn scheme_of(url: &str) -> String {
     let url = url.trim();
     url.find(':').map_or(url, |i| &url[..=i]).chars().take(20).collect()
+}
+
+/// Text as a message shows it: white space (a line break inside a name)
+/// as single spaces.
+fn shown(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn owned(text: &str) -> CowStr<'static> {

@@ -63,6 +63,14 @@ pub enum Code {
     MissingSummary,
     /// Text that equals a known name except for case, left unlinked.
     PossibleMention,
+    /// A person's first name standing alone, left unlinked.
+    FirstNameAlone,
+    /// A shared alias settled by an antecedent many paragraphs before it.
+    DistantAntecedent,
+    /// A footnote defined twice.
+    DuplicateFootnote,
+    /// A folder under `content/` that is no kind's.
+    UnknownFolder,
     /// A link or anchor in the rendered site that leads nowhere.
     BrokenLink,
     /// Raw HTML in Markdown, shown as text because the site does not allow it.
@@ -136,11 +144,21 @@ pub struct Diagnostic {
     pub path: Option<PathBuf>,
     /// How to fix it, when gloss can tell.
     pub hint: Option<String>,
+    /// Something more to know: for a lint, its name and level.
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
     pub fn error(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, message: message.into(), location: None, path: None, hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            path: None,
+            hint: None,
+            note: None,
+        }
     }
 
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
@@ -169,13 +187,18 @@ impl Diagnostic {
 }
 
 impl Diagnostic {
-    /// Renders the diagnostic: `path:line:col: error: message`, then the
-    /// source line with the span underlined (by annotate-snippets, the
-    /// renderer rustc uses), then the hint. `colour` adds ANSI styles.
+    /// Renders the diagnostic: `path:line:col: error: message` (with the
+    /// lint's name for a lint: `warning[unused_alias]`), then the source
+    /// line with the span underlined (by annotate-snippets, the renderer
+    /// rustc uses), then the hint and the note. `colour` adds ANSI styles.
     pub fn render(&self, colour: bool) -> String {
-        let (level, title) = match self.severity {
+        let (level, severity) = match self.severity {
             Severity::Error => (Level::ERROR, "error"),
             Severity::Warning => (Level::WARNING, "warning"),
+        };
+        let title = match crate::lint::lint_of(self.code) {
+            Some(lint) => format!("{severity}[{}]", lint.name),
+            None => severity.to_string(),
         };
         let place = match (&self.location, &self.path) {
             (Some(loc), _) => format!("{}:{}:{}: ", loc.path.display(), loc.line, loc.column),
@@ -206,7 +229,10 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             group = group.element(Level::HELP.message(hint.as_str()));
         }
-        if self.location.is_some() || self.hint.is_some() {
+        if let Some(note) = &self.note {
+            group = group.element(Level::NOTE.message(note.as_str()));
+        }
+        if self.location.is_some() || self.hint.is_some() || self.note.is_some() {
             let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
             out.push('\n');
             out.push_str(renderer.render(&[group]).trim_end());

@@ -229,7 +229,7 @@ pub(crate) fn lint(
     for article in articles {
         article.matched_patterns.iter().for_each(|&p| mark(p));
         // An alias written inside an explicit link counts as used too.
-        for mention in article.mentions.iter().filter(|m| m.explicit) {
+        for mention in article.mentions.iter().filter(|m| m.explicit()) {
             let text = article.mention_text(mention);
             for found in matcher.find(text) {
                 if found.start == 0 && found.end == text.len() {

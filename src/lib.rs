@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod incremental;
 pub mod index;
+pub mod lint;
 pub mod load;
 pub mod map;
 pub mod matcher;
@@ -49,6 +50,9 @@ pub struct Site {
     pub descriptions: Vec<String>,
     pub index: SiteIndex,
     pub pages: Vec<Page>,
+    /// The site's lint findings at their levels (see [`lint`]): warnings,
+    /// and errors for denied lints, which fail `build` and `check` but not
+    /// a preview.
     pub warnings: Diagnostics,
     templates: render::Templates,
     /// Set by an incremental update: the search index page is out of date.
@@ -72,7 +76,7 @@ impl Site {
         warnings.extend(self.articles.iter().flat_map(|a| a.diagnostics.iter().filter(|d| !d.is_error()).cloned()));
         warnings.extend(index::lint(&self.registry, &self.articles, &self.index, &entity_texts));
         self.warnings = Diagnostics(warnings);
-        self.warnings.sort();
+        self.registry.config.lints.apply(&mut self.warnings);
     }
 
     fn input(&self) -> RenderInput<'_> {
@@ -166,7 +170,7 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
         }
     };
     let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
-        diagnostics.sort();
+        registry.config.lints.apply(&mut diagnostics);
         return Err(diagnostics);
     };
     let index = SiteIndex::build(&registry, &articles);
@@ -256,6 +260,10 @@ pub fn build_with_progress(
     write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let (sources, diagnostics) = load::load(&options.root)?;
     let mut site = prepare(sources, diagnostics)?;
+    // A denied lint fails a build, as an error does.
+    if site.warnings.has_errors() {
+        return Err(site.warnings);
+    }
     // Rendering needs none of the content's text, and its peak is the
     // build's peak of memory: an archive's text is let go first.
     drop(std::mem::take(&mut site.sources.content));

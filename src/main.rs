@@ -51,7 +51,7 @@ enum Command {
         /// Where to write the site.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Fail on warnings too.
+        /// Fail on warnings too, not only on errors and denied lints.
         #[arg(long)]
         strict: bool,
         /// Replace an output folder that gloss did not create.
@@ -93,6 +93,9 @@ enum Command {
         /// The site folder, holding content/, templates/ and static/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Fail on warnings too, not only on errors and denied lints.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -119,7 +122,7 @@ fn main() -> ExitCode {
             }
             Err(d) => fail(&Diagnostics(vec![d]), "nothing was created"),
         },
-        Command::Check { root } => match gloss::check_site(&root) {
+        Command::Check { root, strict } => match gloss::check_site(&root) {
             Ok(report) => {
                 print_diagnostics(&report.diagnostics);
                 let c = report.counts;
@@ -133,10 +136,11 @@ fn main() -> ExitCode {
                     c.anchors,
                     counted(&report.diagnostics)
                 );
-                if report.diagnostics.0.is_empty() {
-                    ExitCode::SUCCESS
-                } else {
+                let warned = strict && report.diagnostics.warning_count() > 0;
+                if report.diagnostics.has_errors() || warned {
                     ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
                 }
             }
             Err(diagnostics) => fail(&diagnostics, "the site does not build"),

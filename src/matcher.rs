@@ -12,6 +12,12 @@
 //! cache; this is several times faster at archive scale.) Among overlapping
 //! candidates the leftmost, then the longest wins, so `Kim Yong Sam` is one
 //! mention and never `Kim` + `Yong Sam`.
+//!
+//! White space is no boundary: a space in a pattern matches any run of white
+//! space in the text (line breaks, tabs, no-break spaces), so a name broken
+//! by a line wrap is still one mention. The matcher also looks for *probes*:
+//! words that are no name or alias but suggest one (a person's first name
+//! alone), reported where no real match covers them.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -33,9 +39,12 @@ pub struct Owner {
 pub struct Pattern {
     /// The alias as written (first claimant's spelling).
     pub text: String,
-    /// The pattern as the matcher compares it: folded, maybe capitalised.
+    /// The pattern as the matcher compares it: folded, white space
+    /// collapsed to single spaces, maybe capitalised.
     folded: String,
     pub owners: Vec<Owner>,
+    /// A probe, not a name: its matches are possible mentions, never links.
+    pub probe: bool,
 }
 
 impl Pattern {
@@ -54,6 +63,19 @@ pub struct Found {
     pub start: usize,
     pub end: usize,
     pub pattern: usize,
+}
+
+/// Everything [`AliasMatcher::find_all`] finds in a text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Matches {
+    /// Whole-word matches of names and aliases, leftmost-longest,
+    /// non-overlapping.
+    pub found: Vec<Found>,
+    /// Near misses: text equal to a name or alias except for case, where no
+    /// match is.
+    pub near: Vec<Found>,
+    /// Probes (see [`AliasMatcher::new`]) where neither of the above is.
+    pub probes: Vec<Found>,
 }
 
 /// All names and aliases of a site, compiled once.
@@ -77,7 +99,14 @@ impl AliasMatcher {
     /// Builds the matcher from `(alias text, owner)` pairs. An alias that
     /// starts with a lower-case letter also matches capitalised, as at the
     /// start of a sentence ("the North" / "The North").
-    pub fn new<'a>(aliases: impl IntoIterator<Item = (&'a str, Owner)>) -> Self {
+    ///
+    /// `probes` are `(text, owner)` pairs of words worth reporting where
+    /// they stand alone (a person's first name): matched exactly, never
+    /// linked, and dropped when some alias spells the same.
+    pub fn new<'a>(
+        aliases: impl IntoIterator<Item = (&'a str, Owner)>,
+        probes: impl IntoIterator<Item = (&'a str, Owner)>,
+    ) -> Self {
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (text, owner) in aliases {
@@ -85,15 +114,33 @@ impl AliasMatcher {
             if trimmed.is_empty() {
                 continue;
             }
-            let normalized = fold(trimmed).0.into_owned();
+            let normalized = collapse_white_space(&fold(trimmed).0);
             for variant in [Some(normalized.clone()), capitalized(&normalized)].into_iter().flatten() {
                 let slot = *index.entry(variant.clone()).or_insert_with(|| {
-                    patterns.push(Pattern { text: trimmed.to_string(), folded: variant, owners: Vec::new() });
+                    patterns.push(Pattern {
+                        text: trimmed.to_string(),
+                        folded: variant,
+                        owners: Vec::new(),
+                        probe: false,
+                    });
                     patterns.len() - 1
                 });
                 if !patterns[slot].owners.contains(&owner) {
                     patterns[slot].owners.push(owner);
                 }
+            }
+        }
+        for (text, owner) in probes {
+            let folded = collapse_white_space(&fold(text.trim()).0);
+            if folded.is_empty() {
+                continue;
+            }
+            let slot = *index.entry(folded.clone()).or_insert_with(|| {
+                patterns.push(Pattern { text: text.trim().to_string(), folded, owners: Vec::new(), probe: true });
+                patterns.len() - 1
+            });
+            if patterns[slot].probe && !patterns[slot].owners.contains(&owner) {
+                patterns[slot].owners.push(owner);
             }
         }
         let mut by_first_word: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
@@ -111,16 +158,17 @@ impl AliasMatcher {
 
     /// Every whole-word match in `text`, leftmost-longest, non-overlapping.
     pub fn find(&self, text: &str) -> Vec<Found> {
-        self.find_all(text).0
+        self.find_all(text).found
     }
 
-    /// Whole-word matches (leftmost-longest, non-overlapping), and the near
-    /// misses: text equal to an alias except for case, where no match is.
-    pub fn find_all(&self, text: &str) -> (Vec<Found>, Vec<Found>) {
+    /// Whole-word matches (leftmost-longest, non-overlapping), the near
+    /// misses and the probes of `text`.
+    pub fn find_all(&self, text: &str) -> Matches {
         let (folded, map) = fold(text);
         let text = folded.as_bytes();
         let mut exact = Vec::new();
         let mut inexact = Vec::new();
+        let mut probes = Vec::new();
         // Case-insensitive, so one pass also finds near misses ("the north"
         // for "the North"); exact case is checked per match.
         let mut key = Vec::new();
@@ -133,31 +181,99 @@ impl AliasMatcher {
             key.extend(text[start..key_end].iter().map(u8::to_ascii_lowercase));
             let Some(candidates) = self.by_first_word.get(key.as_slice()) else { return };
             for &pattern in candidates {
-                let wanted = self.patterns[pattern].folded.as_bytes();
-                let end = start + wanted.len();
-                let Some(here) = text.get(start..end) else { continue };
-                if !here.eq_ignore_ascii_case(wanted) || !is_word_boundary(&folded, end) {
+                let wanted = &self.patterns[pattern];
+                let Some((end, same_case)) = match_at(&folded, start, wanted.folded.as_bytes()) else { continue };
+                if !is_word_boundary(&folded, end) {
                     continue;
                 }
                 let found = Found { start, end, pattern };
-                if here == wanted {
-                    exact.push(found);
-                } else {
-                    inexact.push(found);
+                match (wanted.probe, same_case) {
+                    (true, true) => probes.push(found),
+                    (true, false) => {}
+                    (false, true) => exact.push(found),
+                    (false, false) => inexact.push(found),
                 }
             }
         });
-        let chosen = leftmost_longest(exact);
-        let near: Vec<Found> = leftmost_longest(inexact)
-            .into_iter()
-            .filter(|n| !chosen.iter().any(|c| c.start < n.end && n.start < c.end))
-            .collect();
-        let unfold = |found: Found| match &map {
-            Some(map) => Found { start: map[found.start], end: map[found.end], ..found },
-            None => found,
+        let found = leftmost_longest(exact);
+        let near = without_overlaps(leftmost_longest(inexact), &found);
+        let probes = without_overlaps(without_overlaps(leftmost_longest(probes), &found), &near);
+        let unfold = |list: Vec<Found>| -> Vec<Found> {
+            match &map {
+                Some(map) => list.into_iter().map(|f| Found { start: map[f.start], end: map[f.end], ..f }).collect(),
+                None => list,
+            }
         };
-        (chosen.into_iter().map(unfold).collect(), near.into_iter().map(unfold).collect())
+        Matches { found: unfold(found), near: unfold(near), probes: unfold(probes) }
     }
+}
+
+/// `candidates` without those that overlap any of `taken` (both sorted).
+fn without_overlaps(candidates: Vec<Found>, taken: &[Found]) -> Vec<Found> {
+    if candidates.is_empty() || taken.is_empty() {
+        return candidates;
+    }
+    candidates
+        .into_iter()
+        .filter(|n| {
+            let after = taken.partition_point(|c| c.end <= n.start);
+            taken.get(after).is_none_or(|c| c.start >= n.end)
+        })
+        .collect()
+}
+
+/// Compares the folded pattern `wanted` with `text` from byte `start`,
+/// ASCII letters regardless of case; each space of the pattern matches a
+/// run of white space. Returns where the match ends and whether its case is
+/// exact.
+fn match_at(text: &str, start: usize, wanted: &[u8]) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut at = start;
+    let mut same_case = true;
+    for &w in wanted {
+        if w == b' ' {
+            let run = white_space_run(text, at);
+            if run == 0 {
+                return None;
+            }
+            at += run;
+            continue;
+        }
+        let t = *bytes.get(at)?;
+        if t != w {
+            if !t.eq_ignore_ascii_case(&w) {
+                return None;
+            }
+            same_case = false;
+        }
+        at += 1;
+    }
+    Some((at, same_case))
+}
+
+/// Length in bytes of the run of white space at byte `from` of `text`: a
+/// line break, a tab and a no-break space (U+00A0, U+202F) are white space
+/// like a space.
+fn white_space_run(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(&b) = bytes.get(at) {
+        let len = if b.is_ascii() {
+            usize::from(b.is_ascii_whitespace())
+        } else {
+            text[at..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
+        };
+        if len == 0 {
+            break;
+        }
+        at += len;
+    }
+    at - from
+}
+
+/// `text` with every run of white space made one space.
+fn collapse_white_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Keeps the leftmost, then longest, of overlapping candidates.
@@ -302,7 +418,7 @@ mod tests {
     use super::*;
 
     fn matcher(aliases: &[(&str, usize)]) -> AliasMatcher {
-        AliasMatcher::new(aliases.iter().map(|&(a, e)| (a, Owner { entity: e, alias: None })))
+        AliasMatcher::new(aliases.iter().map(|&(a, e)| (a, Owner { entity: e, alias: None })), [])
     }
 
     fn found<'t>(m: &AliasMatcher, text: &'t str) -> Vec<(&'t str, usize)> {
@@ -360,10 +476,46 @@ mod tests {
     #[test]
     fn near_misses_differ_only_in_case() {
         let m = matcher(&[("the North", 0), ("Kim", 1)]);
-        let (exact, near) = m.find_all("the north and KIM met Kim");
-        assert_eq!(exact.len(), 1);
+        let Matches { found, near, .. } = m.find_all("the north and KIM met Kim");
+        assert_eq!(found.len(), 1);
         let near: Vec<(usize, usize)> = near.iter().map(|f| (f.start, f.end)).collect();
         assert_eq!(near, [(0, 9), (14, 17)]);
+    }
+
+    #[test]
+    fn names_match_across_any_white_space() {
+        let m = matcher(&[("Angela Merkel", 0), ("Berlin", 1), ("Berlin Wall", 2), ("the former Soviet leader", 3)]);
+        assert_eq!(found(&m, "Angela\nMerkel"), [("Angela\nMerkel", 0)]);
+        assert_eq!(found(&m, "Angela \t\n  Merkel"), [("Angela \t\n  Merkel", 0)]);
+        assert_eq!(
+            found(&m, "Angela\u{a0}Merkel and Angela\u{202f}Merkel"),
+            [("Angela\u{a0}Merkel", 0), ("Angela\u{202f}Merkel", 0)]
+        );
+        // The longest match still wins across the break.
+        assert_eq!(found(&m, "the Berlin\nWall fell in Berlin"), [("Berlin\nWall", 2), ("Berlin", 1)]);
+        assert_eq!(found(&m, "The former Soviet\nleader"), [("The former Soviet\nleader", 3)]);
+        // A space in the pattern needs some white space in the text.
+        assert_eq!(found(&m, "AngelaMerkel"), []);
+    }
+
+    #[test]
+    fn aliases_written_with_odd_spacing_match_plain_text() {
+        let m = matcher(&[(" Angela \u{a0} Merkel ", 0)]);
+        assert_eq!(found(&m, "Angela Merkel"), [("Angela Merkel", 0)]);
+    }
+
+    #[test]
+    fn probes_report_only_where_no_name_matches() {
+        let owner = Owner { entity: 0, alias: None };
+        let m = AliasMatcher::new([("Angela Merkel", owner), ("Merkel", owner)], [("Angela", owner)]);
+        let matches = m.find_all("Angela said so; Angela Merkel agreed. angela");
+        let probes: Vec<(usize, usize)> = matches.probes.iter().map(|f| (f.start, f.end)).collect();
+        assert_eq!(probes, [(0, 6)]);
+        assert_eq!(matches.found.len(), 1);
+        // A probe that some alias spells is that alias, nothing more.
+        let m = AliasMatcher::new([("Angela", owner)], [("Angela", owner)]);
+        assert_eq!(m.find_all("Angela").probes, []);
+        assert_eq!(m.find_all("Angela").found.len(), 1);
     }
 
     #[test]
@@ -372,8 +524,27 @@ mod tests {
         assert_eq!(m.patterns[0].entities(), [0, 1]);
     }
 
-    /// The definition, by brute force: every pattern tried at every offset.
-    fn reference(m: &AliasMatcher, text: &str) -> (Vec<Found>, Vec<Found>) {
+    /// The definition, by brute force: white space collapsed to single
+    /// spaces (offsets mapped back), then every pattern tried at every
+    /// offset.
+    fn reference(m: &AliasMatcher, original: &str) -> Matches {
+        let mut text = String::new();
+        let mut map = Vec::new();
+        let mut chars = original.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if c.is_whitespace() {
+                while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                    chars.next();
+                }
+                text.push(' ');
+                map.push(at);
+            } else {
+                text.push(c);
+                map.extend((0..c.len_utf8()).map(|i| at + i));
+            }
+        }
+        map.push(original.len());
+        let text = text.as_str();
         let (exact, inexact): (Vec<Found>, Vec<Found>) = (0..=text.len())
             .filter(|&start| text.is_char_boundary(start) && is_word_boundary(text, start))
             .flat_map(|start| m.patterns.iter().enumerate().map(move |(pattern, p)| (start, pattern, p)))
@@ -387,23 +558,69 @@ mod tests {
                 })
             })
             .partition(|f| text[f.start..f.end] == m.patterns[f.pattern].folded);
-        let chosen = leftmost_longest(exact);
-        let near = leftmost_longest(inexact)
+        let (probes, exact): (Vec<Found>, Vec<Found>) = exact.into_iter().partition(|f| m.patterns[f.pattern].probe);
+        let inexact: Vec<Found> = inexact.into_iter().filter(|f| !m.patterns[f.pattern].probe).collect();
+        let overlaps = |a: &Found, b: &Found| a.start < b.end && b.start < a.end;
+        let found = leftmost_longest(exact);
+        let near: Vec<Found> =
+            leftmost_longest(inexact).into_iter().filter(|n| !found.iter().any(|c| overlaps(c, n))).collect();
+        let probes: Vec<Found> = leftmost_longest(probes)
             .into_iter()
-            .filter(|n| !chosen.iter().any(|c| c.start < n.end && n.start < c.end))
+            .filter(|p| !found.iter().chain(&near).any(|c| overlaps(c, p)))
             .collect();
-        (chosen, near)
+        let unmap = |list: Vec<Found>| list.into_iter().map(|f| Found { start: map[f.start], end: map[f.end], ..f });
+        Matches { found: unmap(found).collect(), near: unmap(near).collect(), probes: unmap(probes).collect() }
     }
 
     proptest::proptest! {
         #[test]
         fn word_index_finds_what_brute_force_finds(
             aliases in proptest::collection::vec("(the |'|-)?[KkYy][io]m?( [Yy]ong| Sam|-il|'s)?", 1..8),
-            pieces in proptest::collection::vec("[KkYy][io]m?|[Yy]ong|Sam|the|THE|-il|'s|é| |[ .,'-]", 0..60),
+            probes in proptest::collection::vec("[KkYy][io]m?|Yong|Sam", 0..3),
+            pieces in proptest::collection::vec(
+                "[KkYy][io]m?|[Yy]ong|Sam|the|THE|-il|'s|é| |[ .,'-]|[ \t\n\u{a0}\u{202f}]{1,3}",
+                0..60,
+            ),
         ) {
             let text = pieces.concat();
-            let m = matcher(&aliases.iter().enumerate().map(|(i, a)| (a.as_str(), i)).collect::<Vec<_>>());
+            let owner = |i: usize| Owner { entity: i, alias: None };
+            let m = AliasMatcher::new(
+                aliases.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),
+                probes.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),
+            );
             proptest::prop_assert_eq!(m.find_all(&text), reference(&m, &text));
+        }
+
+        /// Names as editors wrap them: random white space (spaces, tabs,
+        /// line breaks, no-break spaces) between the words of each name,
+        /// and each name is found whole, as brute force finds it.
+        #[test]
+        fn names_broken_by_any_white_space_are_found_whole(
+            names in proptest::collection::vec(("[A-Z][a-z]{1,6}", "[A-Z][a-z]{1,6}", proptest::option::of("[A-Z][a-z]{1,6}")), 1..5),
+            text in proptest::collection::vec((0usize..5, "[ \t\n\u{a0}\u{202f}]{1,4}", "[ \t\n\u{a0}\u{202f}]{1,4}", "( and | said |, )"), 1..12),
+        ) {
+            let full: Vec<String> = names.iter().map(|(a, b, c)| match c {
+                Some(c) => format!("{a} {b} {c}"),
+                None => format!("{a} {b}"),
+            }).collect();
+            let m = matcher(&full.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect::<Vec<_>>());
+            let mut written = String::new();
+            for (pick, space1, space2, joint) in &text {
+                let (a, b, c) = &names[pick % names.len()];
+                written.push_str(a);
+                written.push_str(space1);
+                written.push_str(b);
+                if let Some(c) = c {
+                    written.push_str(space2);
+                    written.push_str(c);
+                }
+                written.push_str(joint);
+            }
+            let matches = m.find_all(&written);
+            proptest::prop_assert_eq!(&matches, &reference(&m, &written));
+            // Every name written is found whole (a shorter name never wins
+            // over the longer one it starts).
+            proptest::prop_assert_eq!(matches.found.len(), text.len());
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct SiteConfig {
     /// Articles per page of an entity's mentions; 0 lists them all on one.
     pub paginate_mentions_by: usize,
     pub kinds: Vec<Kind>,
+    /// How much each lint matters (`lints:`).
+    pub lints: crate::lint::LintLevels,
 }
 
 /// One kind of entity: where its files live and which facts it has.
@@ -131,7 +133,7 @@ pub struct ArticleDoc {
     pub slug: String,
     pub path: PathBuf,
     pub title: Spanned<String>,
-    pub subtitle: Option<String>,
+    pub subtitle: Option<Spanned<String>>,
     pub date: Option<String>,
     pub dateline: Option<String>,
     pub byline: Option<String>,

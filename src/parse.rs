@@ -14,6 +14,7 @@ use serde_yaml::{Mapping, Value};
 use rayon::prelude::*;
 
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
+use crate::lint::LintLevels;
 use crate::load::SiteSources;
 use crate::model::{is_slug, ArticleDoc, EntityDoc, FactDef, FactType, FactValue, Kind, Role, SiteConfig, Spanned};
 
@@ -345,7 +346,7 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
             );
         }
     }
-    let subtitle = f.text_field("subtitle");
+    let subtitle = f.spanned_text("subtitle");
     let dateline = f.text_field("dateline");
     let byline = f.text_field("byline");
     let source = f.text_field("source");
@@ -554,6 +555,8 @@ struct SiteSpec {
     paginate_by: Option<serde_yaml::Value>,
     paginate_mentions_by: Option<serde_yaml::Value>,
     kinds: Option<Vec<KindSpec>>,
+    /// Checked by [`LintLevels::parse`], which locates its mistakes.
+    lints: Option<serde_yaml::Value>,
 }
 
 fn default_language() -> String {
@@ -693,7 +696,12 @@ pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnost
         DEFAULT_PAGINATE_MENTIONS_BY,
         "page of an entity's mentions",
     )?;
+    let lints = match &spec.lints {
+        Some(value) => LintLevels::parse(path, text, value)?,
+        None => LintLevels::default(),
+    };
     Ok(SiteConfig {
+        lints,
         title: spec.title,
         language: spec.language,
         base_url: spec.base_url.map(|u| u.trim_end_matches('/').to_string()),
@@ -756,7 +764,7 @@ pub fn parse_site(sources: &SiteSources) -> ParsedSite {
             match config.kinds.iter().position(|k| k.folder == folder) {
                 Some(kind) => Some(parse_entity(&file.path, &file.text, &config.kinds, kind).map(Parsed::Entity)),
                 None => Some(Err(vec![Diagnostic::warning(
-                    Code::UnknownField,
+                    Code::UnknownFolder,
                     format!("`content/{folder}` is not a folder gloss knows; this file is ignored"),
                 )
                 .in_file(&file.path)

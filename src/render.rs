@@ -250,6 +250,8 @@ struct ArticleContext<'a> {
     title: &'a str,
     title_html: &'a str,
     subtitle: Option<&'a str>,
+    /// The subtitle with its mentions marked.
+    subtitle_html: Option<&'a str>,
     date: Option<&'a str>,
     /// The date for readers: `20 August 2002`.
     date_display: Option<String>,
@@ -733,7 +735,8 @@ impl<'a> Renderer<'a> {
             slug: &doc.slug,
             title: &doc.title.value,
             title_html: &annotated.title_html,
-            subtitle: doc.subtitle.as_deref(),
+            subtitle: doc.subtitle.as_ref().map(|s| s.value.as_str()),
+            subtitle_html: annotated.subtitle_html.as_deref(),
             date: doc.date.as_deref(),
             date_display: doc.date.as_deref().map(display_date),
             dateline: doc.dateline.as_deref(),

@@ -96,6 +96,18 @@ impl Registry {
     }
 }
 
+/// The first name of a person's name of two words or more, when it looks
+/// like one (capitalised, two letters or more): standing alone in the text,
+/// it is a possible mention. "Angela" of "Angela Merkel".
+fn first_name(name: &str) -> Option<&str> {
+    let mut words = name.split_whitespace();
+    let first = words.next()?;
+    words.next()?;
+    let capitalised = first.chars().next().is_some_and(char::is_uppercase);
+    let letters = first.chars().all(char::is_alphabetic) && first.chars().count() >= 2;
+    (capitalised && letters).then_some(first)
+}
+
 /// Builds the registry, reporting every duplicate id and dangling reference
 /// into `diagnostics`. The registry is built even when there are errors, so
 /// later stages can go on finding more.
@@ -145,14 +157,19 @@ pub fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &mut Diag
         }
     }
 
-    let matcher = AliasMatcher::new(entities.iter().enumerate().flat_map(|(i, e)| {
+    let aliases = entities.iter().enumerate().flat_map(|(i, e)| {
         std::iter::once((e.name.value.as_str(), Owner { entity: i, alias: None })).chain(
             e.aliases
                 .iter()
                 .enumerate()
                 .map(move |(a, alias)| (alias.value.as_str(), Owner { entity: i, alias: Some(a) })),
         )
-    }));
+    });
+    let first_names = entities.iter().enumerate().filter_map(|(i, e)| {
+        let person = config.kinds[e.kind].schema == "Person";
+        person.then(|| first_name(&e.name.value)).flatten().map(|first| (first, Owner { entity: i, alias: None }))
+    });
+    let matcher = AliasMatcher::new(aliases, first_names);
 
     let mut registry = Registry { config, entities, articles, ids, matcher, related: Vec::new(), broken_ids };
 
