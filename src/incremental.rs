@@ -145,7 +145,8 @@ impl Site {
             d.related.iter().map(|r| r.value.clone()).chain(facts).collect()
         };
         let names = |d: &crate::model::EntityDoc| -> Vec<String> {
-            std::iter::once(&d.name).chain(&d.aliases).map(|a| a.value.clone()).collect()
+            let sort = d.sort_as.iter().cloned();
+            std::iter::once(&d.name).chain(&d.aliases).map(|a| a.value.clone()).chain(sort).collect()
         };
         if names(&doc) != names(old) || references(&doc) != references(old) {
             return Ok(None);
@@ -217,6 +218,8 @@ impl Site {
                 }
             }
         }
+        // The forms an entity is mentioned by change with its mentions.
+        self.index.refresh_forms(entities.keys().copied(), &self.articles);
         // The search index covers every text of the site: it is rebuilt when
         // asked for (refresh_search_index), not on every keystroke's save.
         self.search_stale = true;

@@ -38,10 +38,20 @@ pub struct CastMember {
     pub first_mention: usize,
 }
 
+/// A form an entity is mentioned by ("the Dear Leader"), and how often.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Form {
+    /// As printed, white space made single spaces.
+    pub text: String,
+    pub count: usize,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SiteIndex {
     /// Per entity: every mention, in article order, then text order.
     pub mentions_of: Vec<Vec<MentionRef>>,
+    /// Per entity: the forms the articles use for it, most used first.
+    pub forms: Vec<Vec<Form>>,
     /// Per entity: related entities, most related first.
     pub related: Vec<Vec<Relation>>,
     /// Per article: its cast.
@@ -98,14 +108,16 @@ impl SiteIndex {
                 }
             }
         }
-        // Most related first; ties by name, through a precomputed rank.
+        // Most related first; ties by name as it sorts, through a
+        // precomputed rank.
         let mut by_name: Vec<usize> = (0..n).collect();
-        by_name.sort_by(|&a, &b| registry.entities[a].name.value.cmp(&registry.entities[b].name.value));
+        by_name.sort_by(|&a, &b| registry.entities[a].sort_name().cmp(registry.entities[b].sort_name()));
         let mut name_rank = vec![0; n];
         for (rank, &e) in by_name.iter().enumerate() {
             name_rank[e] = rank;
         }
-        let mut index = SiteIndex { mentions_of, related, cast, name_rank };
+        let forms = mentions_of.par_iter().map(|mentions| forms_of(mentions, articles)).collect();
+        let mut index = SiteIndex { mentions_of, forms, related, cast, name_rank };
         let mut lists = std::mem::take(&mut index.related);
         lists.par_iter_mut().for_each(|list| index.sort_relations(list));
         index.related = lists;
@@ -137,6 +149,7 @@ impl SiteIndex {
             let fresh: Vec<MentionRef> = fresh.map(|(m, _)| MentionRef { article: a, mention: m }).collect();
             list.splice(at..at, fresh);
         }
+
         self.cast[a] = cast;
         // Co-mentions: the new article's pairs counted in, the old one's out.
         let mut delta: HashMap<Pair, isize> = HashMap::new();
@@ -171,10 +184,45 @@ impl SiteIndex {
         changed
     }
 
+    /// Counts the forms of `entities` again, after their mentions changed.
+    pub fn refresh_forms(&mut self, entities: impl IntoIterator<Item = usize>, articles: &[AnnotatedArticle]) {
+        for e in entities {
+            self.forms[e] = forms_of(&self.mentions_of[e], articles);
+        }
+    }
+
     fn sort_relations(&self, list: &mut [Relation]) {
         list.sort_by_key(|r| {
             (std::cmp::Reverse(r.co_mentions), std::cmp::Reverse(r.declared), self.name_rank[r.entity])
         });
+    }
+}
+
+/// The forms of an entity's `mentions`: each distinct text, most used
+/// first, then alphabetically.
+fn forms_of(mentions: &[MentionRef], articles: &[AnnotatedArticle]) -> Vec<Form> {
+    let mut texts: Vec<std::borrow::Cow<str>> = mentions
+        .iter()
+        .map(|r| {
+            let article = &articles[r.article];
+            single_spaced(article.mention_text(&article.mentions[r.mention]))
+        })
+        .collect();
+    texts.sort_unstable();
+    let mut forms: Vec<Form> =
+        texts.chunk_by(|a, b| a == b).map(|run| Form { text: run[0].to_string(), count: run.len() }).collect();
+    forms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+    forms
+}
+
+/// `text` with every run of white space made one space; borrowed when it
+/// is so already.
+fn single_spaced(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !text.contains("  ") && text.chars().all(|c| c == ' ' || !c.is_whitespace());
+    if plain {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 

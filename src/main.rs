@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use gloss::diagnostic::Diagnostics;
+use gloss::diagnostic::{Code, Diagnostics};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A build allocates and frees millions of small strings and tree nodes on
@@ -79,6 +79,9 @@ enum Command {
         kind: String,
         /// The entity's full name.
         name: String,
+        /// The id (and file name), when the one made from the name will not do.
+        #[arg(long)]
+        id: Option<String>,
         /// The site folder.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -107,13 +110,25 @@ fn main() -> ExitCode {
                 Err(d) => fail(&Diagnostics(vec![d]), "cannot serve the site"),
             }
         }
-        Command::New { kind, name, root } => match gloss::scaffold::new_entity(&root, &kind, &name) {
-            Ok(path) => {
-                println!("{}", path.display());
-                ExitCode::SUCCESS
+        Command::New { kind, name, id, root } => {
+            match gloss::scaffold::new_entity(&root, &kind, &name, id.as_deref()) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    // An unknown kind or an unusable id is a mistake in the
+                    // arguments: a usage error.
+                    let usage = matches!(d.code, Code::UnknownField | Code::InvalidId);
+                    fail(&Diagnostics(vec![d]), "nothing was created");
+                    if usage {
+                        ExitCode::from(2)
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
             }
-            Err(d) => fail(&Diagnostics(vec![d]), "nothing was created"),
-        },
+        }
         Command::Init { dir } => match gloss::scaffold::init_site(&dir) {
             Ok(files) => {
                 eprintln!("Created a site in {} ({} files). Next:", dir.display(), files.len());

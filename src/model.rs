@@ -108,6 +108,8 @@ pub struct EntityDoc {
     pub kind: usize,
     pub path: PathBuf,
     pub name: Spanned<String>,
+    /// How the name sorts in indexes ("Merkel, Angela"), when not as written.
+    pub sort_as: Option<String>,
     pub aliases: Vec<Spanned<String>>,
     pub summary: Option<String>,
     pub same_as: Vec<String>,
@@ -120,6 +122,11 @@ pub struct EntityDoc {
 }
 
 impl EntityDoc {
+    /// The name as indexes sort and file it: `sort_as`, else the name.
+    pub fn sort_name(&self) -> &str {
+        self.sort_as.as_deref().unwrap_or(&self.name.value)
+    }
+
     /// The Markdown description, from the text of the entity's file.
     pub fn body<'t>(&self, file_text: &'t str) -> &'t str {
         file_text.get(self.body_offset..).unwrap_or("")
@@ -182,39 +189,37 @@ pub fn is_slug(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Turns a name into a slug: `Kim Jong-il` → `kim-jong-il`.
+/// Turns a name in any script into a slug: `Kim Jong-il` → `kim-jong-il`,
+/// `Lech Wałęsa` → `lech-walesa`, `Владивосток` → `vladivostok`, `北京` →
+/// `bei-jing`. Letters and digits are transliterated to ASCII by deunicode;
+/// apostrophes vanish (`Kim’s` → `kims`); anything else (spaces,
+/// punctuation, symbols) separates words. Empty when the name has no
+/// letter or digit that transliterates.
 pub fn slugify(name: &str) -> String {
     let mut slug = String::with_capacity(name.len());
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if let Some(plain) = fold_latin(c) {
-            slug.push_str(plain);
-        } else if !slug.is_empty() && !slug.ends_with('-') && c != '\'' && c != '’' {
-            slug.push('-');
+    let mut gap = false;
+    for c in name.chars() {
+        if matches!(c, '\'' | '’' | 'ʼ') {
+            continue;
+        }
+        let ascii = if c.is_alphanumeric() { deunicode::deunicode_char(c).unwrap_or("") } else { "" };
+        if ascii.is_empty() {
+            gap = true;
+            continue;
+        }
+        for a in ascii.chars() {
+            if a.is_ascii_alphanumeric() {
+                if gap && !slug.is_empty() {
+                    slug.push('-');
+                }
+                gap = false;
+                slug.push(a.to_ascii_lowercase());
+            } else if a != '\'' {
+                gap = true;
+            }
         }
     }
-    slug.trim_end_matches('-').to_string()
-}
-
-/// A plain ASCII spelling for common accented Latin letters.
-fn fold_latin(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
-        'ç' | 'č' => "c",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
-        'ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' => "u",
-        'ý' | 'ÿ' => "y",
-        'š' => "s",
-        'ž' => "z",
-        'ß' => "ss",
-        'æ' => "ae",
-        'œ' => "oe",
-        _ => return None,
-    })
+    slug
 }
 
 #[cfg(test)]
@@ -237,5 +242,23 @@ mod tests {
         assert_eq!(slugify("Komsomolsk-on-Amur"), "komsomolsk-on-amur");
         assert_eq!(slugify("Kim’s  Train!"), "kims-train");
         assert_eq!(slugify("Société Générale"), "societe-generale");
+    }
+
+    #[test]
+    fn slugify_transliterates_any_script() {
+        assert_eq!(slugify("Lech Wałęsa"), "lech-walesa");
+        assert_eq!(slugify("Gdańsk"), "gdansk");
+        assert_eq!(slugify("Łódź"), "lodz");
+        assert_eq!(slugify("Владивосток"), "vladivostok");
+        assert_eq!(slugify("Straße des 17. Juni"), "strasse-des-17-juni");
+        assert_eq!(slugify("Ангела Меркель"), "angela-merkel");
+        assert_eq!(slugify("北京"), "bei-jing");
+        assert_eq!(slugify("O’Neill"), "oneill");
+    }
+
+    #[test]
+    fn slugify_gives_nothing_for_names_without_letters() {
+        assert_eq!(slugify("🙂 — ‽"), "");
+        assert_eq!(slugify("   "), "");
     }
 }

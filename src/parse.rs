@@ -399,7 +399,7 @@ fn is_iso_date(s: &str) -> bool {
     parts.len() == 3 && num(parts[0], 4, 9999) && num(parts[1], 2, 12) && num(parts[2], 2, 31)
 }
 
-const ENTITY_FIELDS: &[&str] = &["name", "aliases", "summary", "same_as", "related"];
+const ENTITY_FIELDS: &[&str] = &["name", "sort_as", "aliases", "summary", "same_as", "related"];
 
 /// Parses an entity file of kind `kinds[kind]`.
 pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Result<EntityDoc, Vec<Diagnostic>> {
@@ -417,6 +417,7 @@ pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Res
             Some("add a line `name: ...` with the full name to the front matter".into()),
         );
     }
+    let sort_as = f.text_field("sort_as").filter(|s| !s.trim().is_empty());
     let aliases = f.list_field("aliases");
     let summary = f.text_field("summary");
     let same_as = f.list_field("same_as");
@@ -453,6 +454,7 @@ pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Res
         kind,
         path: path.to_path_buf(),
         name: name.expect("checked above"),
+        sort_as,
         aliases,
         summary,
         same_as,

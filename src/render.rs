@@ -314,6 +314,9 @@ struct EntityContext<'a> {
     name: &'a str,
     kind: KindContext<'a>,
     aliases: Vec<&'a str>,
+    /// The forms the articles mention it by, most used first (`text`,
+    /// `count`).
+    forms: &'a [crate::index::Form],
     summary: Option<&'a str>,
     description_html: &'a str,
     facts: Vec<FactContext>,
@@ -786,10 +789,10 @@ impl<'a> Renderer<'a> {
         let kind = &registry.config.kinds[k];
         let mut members: Vec<usize> =
             (0..registry.entities.len()).filter(|&e| registry.entities[e].kind == k).collect();
-        members.sort_by_cached_key(|&e| sort_key(&registry.entities[e].name.value));
+        members.sort_by_cached_key(|&e| sort_key(registry.entities[e].sort_name()));
         let mut letters: Vec<Letter> = Vec::new();
         for e in &members {
-            let letter = initial(&registry.entities[*e].name.value);
+            let letter = initial(registry.entities[*e].sort_name());
             if letters.last().is_none_or(|l| l.letter != letter) {
                 letters.push(Letter { letter, entities: Vec::new() });
             }
@@ -910,6 +913,7 @@ impl<'a> Renderer<'a> {
             name: &doc.name.value,
             kind: kind.into(),
             aliases: doc.aliases.iter().map(|a| a.value.as_str()).collect(),
+            forms: &index.forms[e],
             summary: doc.summary.as_deref(),
             description_html,
             facts,
@@ -1104,7 +1108,7 @@ fn authority_label(url: &str) -> String {
 }
 
 /// Sort key for A–Z lists: case-insensitive, leading "the" ignored.
-fn sort_key(name: &str) -> String {
+pub(crate) fn sort_key(name: &str) -> String {
     let lower = name.to_lowercase();
     lower.strip_prefix("the ").unwrap_or(&lower).to_string()
 }

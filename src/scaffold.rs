@@ -12,9 +12,10 @@ use crate::model::{slugify, FactType, Kind};
 use crate::render::DEFAULT_TEMPLATES;
 use crate::write::DEFAULT_STATIC;
 
-/// Creates `content/<folder>/<slug>.md` for a new entity of `kind` (its id,
-/// folder, or singular or plural title) and returns its path.
-pub fn new_entity(root: &Path, kind: &str, name: &str) -> Result<PathBuf, Diagnostic> {
+/// Creates `content/<folder>/<id>.md` for a new entity of `kind` (its id,
+/// folder, or singular or plural title) and returns its path. The id is
+/// `id` when given, else the name transliterated ([`slugify`]).
+pub fn new_entity(root: &Path, kind: &str, name: &str, id: Option<&str>) -> Result<PathBuf, Diagnostic> {
     let site_yaml = root.join("content/site.yaml");
     let text = fs::read_to_string(&site_yaml).map_err(|e| {
         Diagnostic::error(Code::Io, format!("cannot read {}: {e}", site_yaml.display()))
@@ -31,10 +32,19 @@ pub fn new_entity(root: &Path, kind: &str, name: &str) -> Result<PathBuf, Diagno
         return Err(Diagnostic::error(Code::UnknownField, format!("there is no kind `{kind}`"))
             .with_hint(format!("the kinds of this site are: {}", known.join(", "))));
     };
-    let slug = slugify(name);
+    let slug = match id {
+        Some(id) if crate::model::is_slug(id) => id.to_string(),
+        Some(id) => {
+            let near = slugify(id);
+            let example = if near.is_empty() { "kim-jong-il".to_string() } else { near };
+            return Err(Diagnostic::error(Code::InvalidId, format!("`{id}` is not a valid id"))
+                .with_hint(format!("ids are lower-case letters, digits and single hyphens, e.g. `--id {example}`")));
+        }
+        None => slugify(name),
+    };
     if slug.is_empty() {
-        return Err(Diagnostic::error(Code::InvalidId, format!("cannot make a file name from `{name}`"))
-            .with_hint("give a name with letters or digits"));
+        return Err(Diagnostic::error(Code::InvalidId, format!("cannot make an id from `{name}`"))
+            .with_hint(format!("give one with --id: gloss new {} \"{name}\" --id <id>", kind.id)));
     }
     let relative = PathBuf::from("content").join(&kind.folder).join(format!("{slug}.md"));
     let path = root.join(&relative);
@@ -53,6 +63,7 @@ fn entity_template(kind: &Kind, name: &str) -> String {
     let mut text = format!("---\nname: {}\n", yaml_string(name));
     text.push_str("aliases: []        # other names, exactly as articles print them\n");
     text.push_str("summary:           # one sentence, shown in previews and indexes\n");
+    text.push_str("sort_as:           # how the name sorts in indexes, e.g. \"Merkel, Angela\"\n");
     for fact in &kind.facts {
         let (value, comment) = match fact.ty {
             FactType::Text => ("", "text"),

@@ -77,7 +77,12 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
     let mut out = Vec::with_capacity(registry.entities.len() * 300 + articles.len() * 300);
     out.extend_from_slice(b"window.glossSearch = {\"e\": [");
     let mut count = 0;
-    for (e, entity) in registry.entities.iter().enumerate() {
+    // Entities as the indexes file them, so results that score alike come
+    // in that order.
+    let mut filed: Vec<usize> = (0..registry.entities.len()).collect();
+    filed.sort_by_cached_key(|&e| crate::render::sort_key(registry.entities[e].sort_name()));
+    for e in filed {
+        let entity = &registry.entities[e];
         let aliases = entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ");
         let entry = Entry {
             t: &entity.name.value,
