@@ -25,7 +25,7 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use crate::context::{Quote, Sentences};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::matcher::Found;
-use crate::model::ArticleDoc;
+use crate::model::{ArticleDoc, Spanned};
 use crate::resolve::Registry;
 
 /// One mention of one or more entities in an article.
@@ -193,17 +193,16 @@ pub fn annotate_article(
     href_prefix: &str,
 ) -> AnnotatedArticle {
     let mut body = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Text);
-    let title_html = body.render(&article.title.value, article.title.span.start);
-    let title_html = strip_paragraph(&title_html);
-    let subtitle_html = article.subtitle.as_ref().map(|s| strip_paragraph(&body.render(&s.value, s.span.start)));
+    let title_html = strip_paragraph(&body.render_scalar(&article.title));
+    let subtitle_html = article.subtitle.as_ref().map(|s| strip_paragraph(&body.render_scalar(s)));
     let body_html = body.render(article.body(file_text), article.body_offset);
     let footnotes = body.take_footnotes();
     let body_html = fill_sidenotes(&body_html, &footnotes);
     let mentions = body.finish_mentions();
 
     let mut editorial = Annotator::new(registry, &article.path, file_text, href_prefix, Mode::Editorial);
-    let intro_html = article.intro.as_ref().map(|intro| editorial.render(&intro.value, intro.span.start));
-    let notes_html = article.notes.iter().map(|note| editorial.render(&note.value, note.span.start)).collect();
+    let intro_html = article.intro.as_ref().map(|intro| editorial.render_scalar(intro));
+    let notes_html = article.notes.iter().map(|note| editorial.render_scalar(note)).collect();
 
     body.unlinked.sort_by_key(|u| u.source.start);
     let mut diagnostics = body.diagnostics;
@@ -404,8 +403,42 @@ impl<'r> Annotator<'r> {
 
     /// Annotates `markdown` (found at byte `offset` of the file) to HTML.
     fn render(&mut self, markdown: &str, offset: usize) -> String {
+        self.render_mapped(markdown, &[(0, offset)])
+    }
+
+    /// Annotates the Markdown of a YAML scalar (a title, an introduction),
+    /// locating what it finds in the file through [`align`]: a scalar's
+    /// value is its source without quotes, folds and indentation.
+    fn render_scalar(&mut self, scalar: &Spanned<String>) -> String {
+        let map = align(&scalar.value, self.file_text, scalar.span.clone());
+        self.render_mapped(&scalar.value, &map)
+    }
+
+    /// Annotates `markdown`, whose offsets map to the file through `map`:
+    /// `(offset in markdown, offset in file)` pairs, sorted, each the start
+    /// of a stretch copied unchanged.
+    fn render_mapped(&mut self, markdown: &str, map: &[(usize, usize)]) -> String {
+        let in_file = |at: usize| {
+            let (from, to) = map[map.partition_point(|&(m, _)| m <= at).saturating_sub(1)];
+            to + at.saturating_sub(from)
+        };
         for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
-            self.event(event, range.start + offset..range.end + offset);
+            // A text that spans several stretches of the map is passed on
+            // in pieces, one a stretch, so each is located in the file on
+            // its own (runs of text are joined again for matching).
+            if let Event::Text(text) = &event {
+                if map.len() > 1 && text.len() == range.len() {
+                    let mut cut = range.start;
+                    let inner = map.iter().map(|&(m, _)| m).filter(|&m| m > range.start && m < range.end);
+                    for at in inner.chain(std::iter::once(range.end)) {
+                        let piece = &text[cut - range.start..at - range.start];
+                        self.event(Event::Text(CowStr::Borrowed(piece)), in_file(cut)..in_file(at));
+                        cut = at;
+                    }
+                    continue;
+                }
+            }
+            self.event(event, in_file(range.start)..in_file(range.end));
         }
         self.flush();
         let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
@@ -939,6 +972,40 @@ impl<'r> Annotator<'r> {
 fn scheme_of(url: &str) -> String {
     let url = url.trim();
     url.find(':').map_or(url, |i| &url[..=i]).chars().take(20).collect()
+}
+
+/// Aligns a YAML scalar's `value` with its source, `file_text[span]`: each
+/// word of the value is looked for in turn in the source, giving the
+/// `(offset in value, offset in file)` of each. Folded lines, indentation,
+/// quotes and comments between words drop out; a word the source spells
+/// otherwise (an escape) keeps the last good position.
+fn align(value: &str, file_text: &str, span: Range<usize>) -> Vec<(usize, usize)> {
+    // The source of a scalar is not much longer than its value: the window
+    // keeps a word the source spells otherwise from being sought through
+    // the whole file.
+    let mut end = (span.start + value.len() * 4 + 256).min(file_text.len());
+    while !file_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let source = file_text.get(span.start..end).unwrap_or("");
+    let mut map = vec![(0, span.start)];
+    let mut cursor = 0;
+    let mut word_start = None;
+    for (i, c) in value.char_indices().chain(std::iter::once((value.len(), ' '))) {
+        match (c.is_whitespace(), word_start) {
+            (false, None) => word_start = Some(i),
+            (true, Some(start)) => {
+                word_start = None;
+                let word = &value[start..i];
+                if let Some(found) = source[cursor..].find(word) {
+                    map.push((start, span.start + cursor + found));
+                    cursor += found + word.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    map
 }
 
 /// Text as a message shows it: white space (a line break inside a name)

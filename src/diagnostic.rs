@@ -124,6 +124,29 @@ impl Location {
     }
 }
 
+/// Where each line of a text starts: locates many offsets in one file
+/// without counting its lines again for each.
+#[derive(Debug)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        LineIndex { text, starts }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
 /// Largest char boundary of `text` at or below `i`.
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
@@ -326,6 +349,16 @@ mod tests {
         let loc = Location::from_range(Path::new("people/kim.md"), text, at..at + 1);
         assert_eq!((loc.line, loc.column), (3, 10));
         assert_eq!(loc.line_text, "aliases: 3");
+    }
+
+    #[test]
+    fn a_line_index_locates_as_location_does() {
+        let text = "---\nname: Kim’s\n\nLine four é X\n";
+        let index = LineIndex::new(text);
+        for at in [0, 4, 10, text.find('X').unwrap(), text.len()] {
+            let loc = Location::from_range(Path::new("a.md"), text, at..at);
+            assert_eq!(index.line_column(at), (loc.line, loc.column), "at {at}");
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod review;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
@@ -138,11 +139,7 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
 
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
-    let articles: Vec<AnnotatedArticle> = registry
-        .articles
-        .par_iter()
-        .map(|article| annotate::annotate_article(&registry, article, text_of(&article.path), "../"))
-        .collect();
+    let articles = annotate_articles(&registry, &sources);
     for article in &articles {
         diagnostics.extend(article.diagnostics.iter().cloned());
     }
@@ -190,6 +187,45 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
     };
     site.collect_warnings();
     Ok(site)
+}
+
+/// Annotates every article of the registry, in parallel.
+fn annotate_articles(registry: &Registry, sources: &load::SiteSources) -> Vec<AnnotatedArticle> {
+    let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
+    let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
+    registry
+        .articles
+        .par_iter()
+        .map(|article| annotate::annotate_article(registry, article, text_of(&article.path), "../"))
+        .collect()
+}
+
+/// A site loaded, resolved and annotated, and nothing more: what `gloss
+/// mentions` reports on.
+pub struct AnnotatedSite {
+    pub sources: load::SiteSources,
+    pub registry: Registry,
+    /// In the order of [`Registry::articles`].
+    pub articles: Vec<AnnotatedArticle>,
+    /// Errors of every stage so far (a shared alias nothing settles among
+    /// them), and lint findings at their levels.
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs the pipeline up to annotation. Errors in the content do not stop
+/// it: a report of mentions is most useful exactly when some are wrong.
+/// Fails only when the site cannot be read at all.
+pub fn annotate_site(root: &Path) -> Result<AnnotatedSite, Diagnostics> {
+    let (sources, mut diagnostics) = load::load(root)?;
+    let parsed = parse::parse_site(&sources);
+    diagnostics.extend(parsed.diagnostics.0.iter().cloned());
+    let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
+    let articles = annotate_articles(&registry, &sources);
+    for article in &articles {
+        diagnostics.extend(article.diagnostics.iter().cloned());
+    }
+    registry.config.lints.apply(&mut diagnostics);
+    Ok(AnnotatedSite { sources, registry, articles, diagnostics })
 }
 
 /// The outcome of `gloss check`: the site in memory and everything found

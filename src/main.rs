@@ -86,6 +86,21 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// List every mention and every possible mention left unlinked, for proofreading.
+    Mentions {
+        /// The site folder, holding content/, templates/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Only this article (its slug, the file name without .md).
+        #[arg(long)]
+        article: Option<String>,
+        /// How to print the list.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Only the rows to review: text left unlinked, shared names settled from far back.
+        #[arg(long)]
+        review: bool,
+    },
     /// Create a new site, ready to build, in a new folder.
     Init {
         /// The folder to create.
@@ -100,6 +115,14 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+}
+
+/// Output formats of `gloss mentions`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Csv,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -129,6 +152,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Mentions { root, article, format, review } => mentions(&root, article, format, review),
         Command::Init { dir } => match gloss::scaffold::init_site(&dir) {
             Ok(files) => {
                 eprintln!("Created a site in {} ({} files). Next:", dir.display(), files.len());
@@ -187,6 +211,53 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `gloss mentions`: the review on stdout, the summary and any errors on
+/// stderr. Exit status 1 when the site has errors (the review is printed
+/// all the same), 2 for an article that does not exist.
+fn mentions(root: &std::path::Path, article: Option<String>, format: Format, review_only: bool) -> ExitCode {
+    let site = match gloss::annotate_site(root) {
+        Ok(site) => site,
+        Err(diagnostics) => return fail(&diagnostics, "the site cannot be read"),
+    };
+    if let Some(slug) = &article {
+        if !site.registry.articles.iter().any(|a| &a.slug == slug) {
+            let slugs = site.registry.articles.iter().map(|a| a.slug.as_str());
+            let hint = match gloss::diagnostic::did_you_mean(slug, slugs) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "give the article's file name without .md".to_string(),
+            };
+            eprintln!("error: there is no article `{slug}`\n  = help: {hint}");
+            return ExitCode::from(2);
+        }
+    }
+    let filter = gloss::review::Filter { article, review_only };
+    let rows = gloss::review::rows(&site, &filter);
+    let mut out = std::io::stdout().lock();
+    use std::io::Write;
+    let written = match format {
+        Format::Table => gloss::review::write_table(&mut out, &rows),
+        Format::Csv => gloss::review::write_csv(&mut out, &rows),
+        Format::Json => gloss::review::write_json(&mut out, &rows),
+    };
+    // A closed pipe (`gloss mentions | head`) is no error.
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the list: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    // The review lists the findings about mentions; other problems are
+    // printed as diagnostics.
+    let errors = Diagnostics(site.diagnostics.0.into_iter().filter(|d| d.is_error()).collect());
+    print_diagnostics(&errors);
+    eprintln!("{}", gloss::review::summary(&rows));
+    if errors.has_errors() {
+        eprintln!("error: the site has errors ({})", counted(&errors));
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 /// A progress bar for the pages of a build: only on a terminal, and only

@@ -141,18 +141,21 @@ impl<'a> Fields<'a> {
         start..end
     }
 
-    /// Byte range of `needle` inside the value of `key`, or of the key itself.
+    /// Byte range of `needle` inside the value of `key` (or of its first
+    /// word, when the value is folded over lines in the source), or of the
+    /// key itself.
     fn span_of(&self, key: &str, needle: &str) -> Range<usize> {
         let region = self.value_region(key);
         let region_text = &self.text[region.clone()];
         let skip = region_text.find(':').map_or(0, |i| i + 1);
-        match region_text[skip..].find(needle) {
-            Some(i) if !needle.is_empty() => {
+        let first_word = needle.split_whitespace().next().unwrap_or("");
+        for needle in [needle, first_word] {
+            if let Some(i) = region_text[skip..].find(needle).filter(|_| !needle.is_empty()) {
                 let s = region.start + skip + i;
-                s..s + needle.len()
+                return s..s + needle.len();
             }
-            _ => self.key_span(key),
         }
+        self.key_span(key)
     }
 
     fn error(&mut self, code: Code, span: Range<usize>, message: String, hint: Option<String>) {
