@@ -66,9 +66,8 @@ pub fn rows(site: &AnnotatedSite, filter: &Filter) -> Vec<Row> {
         let lines = LineIndex::new(text);
         let annotated = &articles[a];
         let mut article_rows: Vec<(usize, Row)> = Vec::new();
-        let ids = |entities: &[usize]| -> Vec<String> {
-            entities.iter().map(|&e| registry.entities[e].id.clone()).collect()
-        };
+        let ids =
+            |entities: &[usize]| -> Vec<String> { entities.iter().map(|&e| registry.entities[e].id.clone()).collect() };
         for mention in &annotated.mentions {
             let (line, column) = lines.line_column(mention.source);
             let (note, review) = match mention.how {

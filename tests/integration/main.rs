@@ -6,6 +6,7 @@ mod build;
 mod diagnostics;
 mod edition;
 mod incremental;
+mod mentions;
 mod properties;
 mod security;
 mod serve;
