@@ -367,7 +367,7 @@ struct Annotator<'r> {
     matched_patterns: HashSet<usize>,
     /// Per entity, its last mention that names it unambiguously (by name,
     /// own alias or explicit link): the antecedent for a shared alias.
-    last_named: HashMap<usize, u32>,
+    last_named: rustc_hash::FxHashMap<usize, u32>,
     unlinked: Vec<Unlinked>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -395,7 +395,7 @@ impl<'r> Annotator<'r> {
             counters_for_notes: HashMap::new(),
             referenced_notes: HashSet::new(),
             matched_patterns: Default::default(),
-            last_named: HashMap::new(),
+            last_named: Default::default(),
             unlinked: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -723,12 +723,12 @@ impl<'r> Annotator<'r> {
             let pattern = &matcher.patterns[found.pattern];
             self.matched_patterns.insert(found.pattern);
             let candidates = pattern.entities();
-            let (entity, how) = match candidates[..] {
+            let (entity, how) = match *candidates {
                 [e] => {
                     let by_name = pattern.owners.iter().any(|o| o.entity == e && o.alias.is_none());
                     (e, if by_name { How::Name } else { How::Alias })
                 }
-                _ => match self.antecedent(&candidates) {
+                _ => match self.antecedent(candidates) {
                     Some((e, mention)) => (e, How::Antecedent { mention }),
                     None => {
                         self.report_unlinked(&pending, &found, Reason::Ambiguous);
@@ -746,6 +746,7 @@ impl<'r> Annotator<'r> {
                 How::Antecedent { mention } => {
                     let back = block - self.raw_mentions[mention as usize].block;
                     if back > ANTECEDENT_REACH {
+                        let candidates = candidates.to_vec();
                         self.report_distant_antecedent(&pending, &found, entity, mention as usize, back, &candidates);
                     }
                 }
@@ -772,7 +773,8 @@ impl<'r> Annotator<'r> {
     /// through its own piece.
     fn file_range(pending: &PendingText, found: &Found) -> Range<usize> {
         let in_file = |offset: usize| {
-            let (piece, file) = pending.pieces.iter().rev().find(|(p, _)| *p <= offset).copied().unwrap_or((0, 0));
+            let at = pending.pieces.partition_point(|&(p, _)| p <= offset);
+            let (piece, file) = pending.pieces.get(at.wrapping_sub(1)).copied().unwrap_or((0, 0));
             file + offset - piece
         };
         let start = in_file(found.start);
@@ -786,7 +788,7 @@ impl<'r> Annotator<'r> {
     fn report_unlinked(&mut self, pending: &PendingText, found: &Found, reason: Reason) {
         let text = shown(&pending.text[found.start..found.end]);
         let pattern = &self.registry.matcher.patterns[found.pattern];
-        let candidates = pattern.entities();
+        let candidates = pattern.entities().to_vec();
         let range = Self::file_range(pending, found);
         let entities = &self.registry.entities;
         let named = |e: usize| format!("`{}` ({})", entities[e].name.value, entities[e].id);

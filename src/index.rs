@@ -201,16 +201,13 @@ impl SiteIndex {
 /// The forms of an entity's `mentions`: each distinct text, most used
 /// first, then alphabetically.
 fn forms_of(mentions: &[MentionRef], articles: &[AnnotatedArticle]) -> Vec<Form> {
-    let mut texts: Vec<std::borrow::Cow<str>> = mentions
-        .iter()
-        .map(|r| {
-            let article = &articles[r.article];
-            single_spaced(article.mention_text(&article.mentions[r.mention]))
-        })
-        .collect();
-    texts.sort_unstable();
+    let mut counted: rustc_hash::FxHashMap<std::borrow::Cow<str>, usize> = Default::default();
+    for r in mentions {
+        let article = &articles[r.article];
+        *counted.entry(single_spaced(article.mention_text(&article.mentions[r.mention]))).or_insert(0) += 1;
+    }
     let mut forms: Vec<Form> =
-        texts.chunk_by(|a, b| a == b).map(|run| Form { text: run[0].to_string(), count: run.len() }).collect();
+        counted.into_iter().map(|(text, count)| Form { text: text.into_owned(), count }).collect();
     forms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
     forms
 }
@@ -218,7 +215,12 @@ fn forms_of(mentions: &[MentionRef], articles: &[AnnotatedArticle]) -> Vec<Form>
 /// `text` with every run of white space made one space; borrowed when it
 /// is so already.
 fn single_spaced(text: &str) -> std::borrow::Cow<'_, str> {
-    let plain = !text.contains("  ") && text.chars().all(|c| c == ' ' || !c.is_whitespace());
+    let bytes = text.as_bytes();
+    let plain = if text.is_ascii() {
+        bytes.iter().enumerate().all(|(i, &b)| b == b' ' && bytes.get(i + 1) != Some(&b' ') || !b.is_ascii_whitespace())
+    } else {
+        !text.contains("  ") && text.chars().all(|c| c == ' ' || !c.is_whitespace())
+    };
     if plain {
         std::borrow::Cow::Borrowed(text)
     } else {

@@ -43,17 +43,21 @@ pub struct Pattern {
     /// collapsed to single spaces, maybe capitalised.
     folded: String,
     pub owners: Vec<Owner>,
+    /// The distinct entities of `owners`, in id order (see
+    /// [`Pattern::entities`]).
+    entities: Vec<usize>,
     /// A probe, not a name: its matches are possible mentions, never links.
     pub probe: bool,
 }
 
 impl Pattern {
+    fn new(text: &str, folded: String, probe: bool) -> Self {
+        Pattern { text: text.to_string(), folded, owners: Vec::new(), entities: Vec::new(), probe }
+    }
+
     /// The distinct entities claiming this pattern, in id order.
-    pub fn entities(&self) -> Vec<usize> {
-        let mut entities: Vec<usize> = self.owners.iter().map(|o| o.entity).collect();
-        entities.sort_unstable();
-        entities.dedup();
-        entities
+    pub fn entities(&self) -> &[usize] {
+        &self.entities
     }
 }
 
@@ -117,12 +121,7 @@ impl AliasMatcher {
             let normalized = collapse_white_space(&fold(trimmed).0);
             for variant in [Some(normalized.clone()), capitalized(&normalized)].into_iter().flatten() {
                 let slot = *index.entry(variant.clone()).or_insert_with(|| {
-                    patterns.push(Pattern {
-                        text: trimmed.to_string(),
-                        folded: variant,
-                        owners: Vec::new(),
-                        probe: false,
-                    });
+                    patterns.push(Pattern::new(trimmed, variant, false));
                     patterns.len() - 1
                 });
                 if !patterns[slot].owners.contains(&owner) {
@@ -136,7 +135,7 @@ impl AliasMatcher {
                 continue;
             }
             let slot = *index.entry(folded.clone()).or_insert_with(|| {
-                patterns.push(Pattern { text: text.trim().to_string(), folded, owners: Vec::new(), probe: true });
+                patterns.push(Pattern::new(text.trim(), folded, true));
                 patterns.len() - 1
             });
             if patterns[slot].probe && !patterns[slot].owners.contains(&owner) {
@@ -146,6 +145,11 @@ impl AliasMatcher {
         let mut by_first_word: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
         let mut first_word_signatures = Box::new([0u64; SIGNATURE_WORDS]);
         let mut starts_off_word = false;
+        for pattern in &mut patterns {
+            pattern.entities = pattern.owners.iter().map(|o| o.entity).collect();
+            pattern.entities.sort_unstable();
+            pattern.entities.dedup();
+        }
         for (i, pattern) in patterns.iter().enumerate() {
             let first = first_key(&pattern.folded, 0).as_bytes();
             starts_off_word |= !pattern.folded.starts_with(is_word_char);
@@ -228,6 +232,15 @@ fn without_overlaps(candidates: Vec<Found>, taken: &[Found]) -> Vec<Found> {
 /// exact.
 fn match_at(text: &str, start: usize, wanted: &[u8]) -> Option<(usize, bool)> {
     let bytes = text.as_bytes();
+    // Most text spaces a name as its pattern does: compare it whole first.
+    if let Some(here) = bytes.get(start..start + wanted.len()) {
+        if here.eq_ignore_ascii_case(wanted) {
+            return Some((start + wanted.len(), here == wanted));
+        }
+    }
+    if !wanted.contains(&b' ') {
+        return None;
+    }
     let mut at = start;
     let mut same_case = true;
     for &w in wanted {
