@@ -370,6 +370,18 @@ fn names_file_under_sort_as() {
             "Klaus Wowereit",
         ]
     );
+    // Search results that score alike come in the same order.
+    let index = &site.pages.iter().find(|p| p.path == "search-index.js").unwrap().html;
+    let json = index.trim_start_matches("window.glossSearch = ").trim_end().trim_end_matches(';');
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let people: Vec<&str> = index["e"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["k"] == "Person")
+        .map(|e| e["t"].as_str().unwrap())
+        .collect();
+    assert_eq!(people, names);
 }
 
 #[test]
