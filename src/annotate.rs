@@ -334,6 +334,9 @@ struct PendingText {
     pieces: Vec<(usize, usize)>,
     /// Offset of `text` in its block's plain text.
     block_offset: usize,
+    /// Offsets in `text` of hard line breaks, held there as `\n` and
+    /// written out as `<br>` again.
+    hard_breaks: Vec<usize>,
 }
 
 struct Annotator<'r> {
@@ -447,11 +450,15 @@ impl<'r> Annotator<'r> {
     }
 
     fn event(&mut self, event: Event<'_>, source: Range<usize>) {
-        // A soft line break inside scanned text is white space like any
-        // other: the run goes on, so a wrapped name is matched whole. The
-        // break is written as the newline it is in the source.
-        if matches!(event, Event::SoftBreak) && self.no_scan == 0 && !self.pending.text.is_empty() {
+        // A line break inside scanned text is white space like any other:
+        // the run goes on, so a wrapped name is matched whole. A soft break
+        // is written as the newline it is in the source, a hard one as the
+        // `<br>` it is.
+        if matches!(event, Event::SoftBreak | Event::HardBreak) && self.no_scan == 0 && !self.pending.text.is_empty() {
             let block = self.current_block();
+            if matches!(event, Event::HardBreak) {
+                self.pending.hard_breaks.push(self.pending.text.len());
+            }
             self.pending.pieces.push((self.pending.text.len(), source.start));
             self.pending.text.push('\n');
             self.blocks[block].push(' ');
@@ -737,7 +744,7 @@ impl<'r> Annotator<'r> {
                 },
             };
             if found.start > written {
-                self.out.push(Event::Text(CowStr::from(pending.text[written..found.start].to_string())));
+                self.push_pending(&pending, written..found.start);
             }
             let range = pending.block_offset + found.start..pending.block_offset + found.end;
             let source = Self::file_range(&pending, &found);
@@ -754,12 +761,28 @@ impl<'r> Annotator<'r> {
                     self.last_named.insert(entity, index as u32);
                 }
             }
-            self.out.push(Event::Text(CowStr::from(pending.text[found.start..found.end].to_string())));
+            self.push_pending(&pending, found.start..found.end);
             self.out.push(Event::InlineHtml("</a>".into()));
             written = found.end;
         }
         if written < pending.text.len() {
-            self.out.push(Event::Text(CowStr::from(pending.text[written..].to_string())));
+            self.push_pending(&pending, written..pending.text.len());
+        }
+    }
+
+    /// Writes out `range` of the pending text, its hard line breaks as
+    /// breaks.
+    fn push_pending(&mut self, pending: &PendingText, range: Range<usize>) {
+        let mut from = range.start;
+        let breaks = pending.hard_breaks.iter().copied().filter(|&at| range.contains(&at));
+        for at in breaks.chain(std::iter::once(range.end)) {
+            if at > from {
+                self.out.push(Event::Text(CowStr::from(pending.text[from..at].to_string())));
+            }
+            if at < range.end {
+                self.out.push(Event::HardBreak);
+            }
+            from = at + 1;
         }
     }
 

@@ -412,3 +412,19 @@ fn new_entities_get_ids_from_names_in_any_script() {
     // Every file made builds.
     render(dir.path());
 }
+
+#[test]
+fn a_name_across_a_hard_line_break_is_one_mention_that_keeps_the_break() {
+    let dir = site(&[
+        ("people/angela-merkel.md", &person("Angela Merkel", "Merkel")),
+        ("articles/a.md", "---\ntitle: T\n---\nToday Angela  \nMerkel spoke; Angela\\\nMerkel too.  \nThe end.\n"),
+    ]);
+    let site = render(dir.path());
+    let pages = Pages::of(&site);
+    let found = mentions_of(&pages, "articles/a.html");
+    assert_eq!(found.len(), 2, "{found:?}");
+    let links = pages.select("articles/a.html", "a.mention");
+    assert!(links.iter().all(|a| a.inner_html().starts_with("Angela<br")), "the break stays a break");
+    // A hard break outside a name is left as it was.
+    assert_eq!(pages.select("articles/a.html", "p br").len(), 3);
+}
