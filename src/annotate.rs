@@ -651,7 +651,7 @@ impl<'r> Annotator<'r> {
         let Some(&first) = entities.first() else {
             return OpenLink::Dropped;
         };
-        let href = format!("{}{}", self.href_prefix, self.registry.entity_path(first));
+        let href = format!("{}{}", self.href_prefix, crate::routes::entity_path(self.registry, first));
         if self.mode == Mode::Editorial || self.no_scan > 1 {
             self.out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"entity-link\" href=\"{href}\">"))));
             return OpenLink::EntityLink;
@@ -691,7 +691,7 @@ impl<'r> Annotator<'r> {
         tag.push_str(&anchor(&entity.id, number));
         tag.push_str("\" href=\"");
         tag.push_str(self.href_prefix);
-        self.registry.push_entity_path(&mut tag, first);
+        crate::routes::push_entity_path(self.registry, &mut tag, first);
         tag.push_str("\" data-entity=\"");
         for (i, &e) in entities.iter().enumerate() {
             if i > 0 {

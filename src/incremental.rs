@@ -1,30 +1,36 @@
-//! Incremental rebuilds for `gloss serve`: after an edit, re-render only the
-//! pages that depend on it.
+//! Incremental rebuilds for `gloss serve`: after an edit, render again
+//! exactly the pages whose inputs changed.
 //!
-//! An edited article is re-parsed and re-annotated alone; the index
-//! (backlinks, co-mentions) is rebuilt, which is cheap; then only the pages
-//! that can show something of it are rendered again: the article, the
-//! entities mentioned in it before or after the edit, their kind indexes
-//! and the home page. An edited entity description, summary or fact
-//! re-renders that entity, the articles whose previews carry it, its kind
-//! index and its related entities. Anything that changes matching or page
-//! structure (names, aliases, new or deleted files, dates, site settings,
-//! templates, static files) falls back to a full build, which is always
-//! correct.
+//! An edited article is parsed and annotated again alone, an edited entity
+//! file's description rendered again alone, and the index brought up to
+//! date; what changed is then said as [`Dep`]s (this article, this entity,
+//! the index entry of these entities). Each page was recorded, as it was
+//! rendered, with the deps it read (see [`crate::render::input`]): the
+//! pages to render again are those that read a changed dep, plus pages that
+//! appear. Nothing lists by hand which page shows what, so a new field in a
+//! page's context cannot leave it stale.
+//!
+//! Anything that changes matching or the set of pages (names, aliases,
+//! references, new or deleted files, dates, site settings, templates,
+//! static files) is a full build, which is always right. So is the update
+//! after one that failed halfway.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::render::{PageId, RenderInput};
-use crate::{annotate, load, parse, render, render_site, Site};
+use crate::render::input::Dep;
+use crate::routes::{self, PageId};
+use crate::{annotate, load, parse, render_site, Site};
 
 /// What an update did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Update {
     /// The whole site was rebuilt.
     Full,
-    /// Only these pages were rendered again (paths relative to the root).
+    /// Only these pages changed (paths from the root; map tiles are not
+    /// counted): pages rendered anew whose bytes differ, pages that
+    /// appeared or went.
     Pages(Vec<String>),
 }
 
@@ -43,9 +49,13 @@ enum Change {
 
 impl Site {
     /// Brings the site up to date with the files at `changed` (paths as the
-    /// watcher reports them, absolute or relative to `root`). On error the
-    /// site is left as it was.
+    /// watcher reports them, absolute or relative to `root`). If the new
+    /// content has errors the site is left as it was; if rendering fails
+    /// halfway, the error is returned and the next update builds all.
     pub fn update(&mut self, root: &Path, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
+        if self.needs_full_build {
+            return self.rebuild(root);
+        }
         let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let mut files: Vec<PathBuf> = changed
             .iter()
@@ -66,13 +76,21 @@ impl Site {
         if edits.is_empty() {
             return Ok(Update::Pages(Vec::new()));
         }
-        Ok(Update::Pages(self.apply(edits)))
+        let changed = self.apply(edits);
+        self.collect_warnings();
+        match self.render_changed(&changed) {
+            Ok(paths) => Ok(Update::Pages(paths)),
+            Err(diagnostics) => {
+                self.needs_full_build = true;
+                Err(diagnostics)
+            }
+        }
     }
 
     /// How many pages the site has, as `gloss build` counts them: without
     /// the map tiles.
     pub fn page_count(&self) -> usize {
-        self.pages.iter().filter(|p| !crate::map::is_tile(&p.path)).count()
+        self.pages.iter().filter(|p| !p.id.is_tile()).count()
     }
 
     /// Whether the search index in [`Site::pages`] predates the last update.
@@ -91,15 +109,9 @@ impl Site {
         if !self.search_stale {
             return;
         }
-        let mut ids = vec![PageId::SearchIndex];
-        ids.extend((0..crate::search::chunk_count(&self.registry)).map(PageId::SearchText));
-        let Ok(pages) = self.render(&ids) else { return };
-        for page in pages {
-            match self.pages.iter_mut().find(|p| p.path == page.path) {
-                Some(old) => *old = page,
-                None => self.pages.push(page),
-            }
-        }
+        let ids: Vec<PageId> = self.pages.iter().map(|p| p.id).filter(|id| id.is_search()).collect();
+        let Ok(rendered) = self.render(&ids) else { return };
+        self.store(rendered);
         self.search_stale = false;
     }
 
@@ -118,10 +130,12 @@ impl Site {
             return Ok(Some(None));
         }
         let registry = &self.registry;
-        let fail = |d: Vec<crate::diagnostic::Diagnostic>| Diagnostics(d);
+        let fail = |d: Vec<Diagnostic>| Diagnostics(d);
         if let Some(a) = registry.articles.iter().position(|a| a.path == file) {
             let doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
             let old = &registry.articles[a];
+            // The slug names the page, the date orders the articles, the
+            // route places are references.
             if doc.slug != old.slug || doc.date != old.date || doc.route != old.route {
                 return Ok(None);
             }
@@ -135,8 +149,8 @@ impl Site {
         let Some(e) = registry.entities.iter().position(|x| x.path == file) else { return Ok(None) };
         let old = &registry.entities[e];
         let doc = parse::parse_entity(file, &fresh.text, &registry.config.kinds, old.kind).map_err(fail)?;
-        // Names and aliases feed the matcher; references feed resolution:
-        // a change to either needs the whole site.
+        // Names and aliases feed the matcher, `sort_as` orders the indexes,
+        // references feed resolution: a change to any needs the whole site.
         let references = |d: &crate::model::EntityDoc| -> Vec<String> {
             let facts = d.facts.iter().filter_map(|(_, f)| match &f.value {
                 crate::model::FactValue::Entity(id) => Some(id.clone()),
@@ -161,107 +175,72 @@ impl Site {
         Ok(Some(Some(Edit { slot, file: fresh, change })))
     }
 
-    /// Applies checked edits and re-renders the pages they touch.
-    fn apply(&mut self, edits: Vec<Edit>) -> Vec<String> {
-        let mut touched: BTreeSet<PageId> = BTreeSet::new();
-        // Entities whose pages are drawn again, with how many pages they had
-        // before: every page shows the entity's mention count.
-        let mut entities: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut touch = |e: usize, pages: usize| {
-            let before = entities.entry(e).or_insert(pages);
-            *before = (*before).max(pages);
-        };
+    /// Applies checked edits to the model; returns what changed.
+    fn apply(&mut self, edits: Vec<Edit>) -> HashSet<Dep> {
+        let mut changed = HashSet::new();
         for edit in edits {
             self.sources.content[edit.slot] = edit.file;
             match edit.change {
                 Change::Article { index: a, doc, annotated } => {
-                    let cast = self.index.cast[a].iter().map(|m| m.entity);
-                    for e in cast.chain(annotated.mentions.iter().flat_map(|m| m.entities.iter().copied())) {
-                        touch(e, render::entity_page_count(&self.registry, &self.index, e));
-                    }
-                    let old_doc = std::mem::replace(&mut self.registry.articles[a], *doc);
+                    self.registry.articles[a] = *doc;
                     let old = std::mem::replace(&mut self.articles[a], *annotated);
-                    let recounted = self.index.replace_article(a, &old, &self.articles[a]);
-                    let (doc, new) = (&self.registry.articles[a], &self.articles[a]);
-                    touched.insert(PageId::Article(a));
-                    // The kind indexes show mention and co-mention counts.
-                    for e in recounted {
-                        touched.insert(PageId::Kind(self.registry.entities[e].kind));
-                    }
-                    // The home page lists each article's title, byline,
-                    // summary and number of mentions.
-                    let listed =
-                        |d: &crate::model::ArticleDoc| (d.title.value.clone(), d.byline.clone(), d.summary.clone());
-                    if listed(&old_doc) != listed(doc) || old.mentions.len() != new.mentions.len() {
-                        touched.insert(PageId::Home(render::home_page_of(&self.registry, a)));
-                    }
+                    changed.insert(Dep::Article(a));
+                    changed.extend(self.index.replace_article(a, &old, &self.articles).into_iter().map(Dep::Index));
                 }
                 Change::Entity { index: e, doc, description, warnings } => {
                     self.description_warnings[e] = warnings;
                     self.registry.entities[e] = *doc;
                     self.descriptions[e] = description;
-                    touch(e, render::entity_page_count(&self.registry, &self.index, e));
-                    touched.insert(PageId::Kind(self.registry.entities[e].kind));
-                    for r in &self.index.mentions_of[e] {
-                        touched.insert(PageId::Article(r.article));
-                    }
-                    // A place on an article's declared route is on its map.
-                    let id = &self.registry.entities[e].id;
-                    for (a, article) in self.registry.articles.iter().enumerate() {
-                        if article.route.iter().any(|stop| &stop.value == id) {
-                            touched.insert(PageId::Article(a));
-                        }
-                    }
-                    for r in &self.index.related[e] {
-                        touch(r.entity, render::entity_page_count(&self.registry, &self.index, r.entity));
-                    }
+                    changed.insert(Dep::Entity(e));
                 }
             }
         }
-        // The forms an entity is mentioned by change with its mentions.
-        self.index.refresh_forms(entities.keys().copied(), &self.articles);
-        // The search index covers every text of the site: it is rebuilt when
-        // asked for (refresh_search_index), not on every keystroke's save.
-        self.search_stale = true;
-        self.collect_warnings();
+        changed
+    }
 
-        // Pages an entity no longer needs are dropped.
-        let mut gone: HashSet<String> = HashSet::new();
-        for (&e, &before) in &entities {
-            touched.extend(render::entity_pages(&self.registry, &self.index, e));
-            let after = render::entity_page_count(&self.registry, &self.index, e);
-            gone.extend((after..before).map(|n| render::entity_page_path(&self.registry, e, n)));
-            // The sitemap lists every page.
-            if after != before && self.registry.config.base_url.is_some() {
-                touched.insert(PageId::Sitemap);
-            }
-        }
-        self.pages.retain(|p| !gone.contains(&p.path));
-        let ids: Vec<PageId> = touched.into_iter().collect();
-        let input = RenderInput {
-            registry: &self.registry,
-            articles: &self.articles,
-            index: &self.index,
-            descriptions: &self.descriptions,
+    /// Renders again the pages that read a changed dep and the pages that
+    /// appeared; drops the pages and tiles no longer part of the site.
+    /// The search index, which reads everything, is only marked stale.
+    fn render_changed(&mut self, changed: &HashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
+        let wanted: Vec<PageId> = routes::all_pages(&self.registry, &self.index);
+        let wanted_set: HashSet<PageId> = wanted.iter().copied().collect();
+        let held: HashSet<PageId> = self.records.keys().copied().collect();
+        let gone: Vec<PageId> = held.difference(&wanted_set).copied().collect();
+        let new: HashSet<PageId> = wanted_set.difference(&held).copied().collect();
+        let list_changed = !gone.is_empty() || !new.is_empty();
+        let affected = |id: &PageId| {
+            new.contains(id)
+                || self.records.get(id).is_some_and(|record| {
+                    record
+                        .deps
+                        .iter()
+                        .any(|dep| changed.contains(dep) || *dep == Dep::All || (*dep == Dep::PageList && list_changed))
+                })
         };
-        let pages = match render::render_pages(&self.templates, &input, &ids) {
-            Ok(pages) => pages,
-            Err(_) => return Vec::new(),
-        };
-        let positions: HashMap<String, usize> =
-            self.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
-        let mut paths = Vec::with_capacity(pages.len());
-        for page in pages {
-            // A tile already served is the same file: only new ones count.
-            if crate::map::is_tile(&page.path) && positions.contains_key(&page.path) {
-                continue;
-            }
-            paths.push(page.path.clone());
-            match positions.get(&page.path) {
-                Some(&i) => self.pages[i] = page,
-                None => self.pages.push(page),
-            }
+        let (search, ids): (Vec<PageId>, Vec<PageId>) =
+            wanted.iter().copied().filter(affected).partition(|id| id.is_search() && !new.contains(id));
+        if !search.is_empty() {
+            self.search_stale = true;
         }
-        paths
+        let rendered = self.render(&ids)?;
+        let before: HashMap<PageId, &str> = self.pages.iter().map(|p| (p.id, p.html.as_str())).collect();
+        let mut paths: Vec<String> = rendered
+            .iter()
+            .filter(|r| !r.page.id.is_tile() && before.get(&r.page.id) != Some(&r.page.html.as_str()))
+            .map(|r| r.page.path.clone())
+            .collect();
+        self.store(rendered);
+
+        // Pages that went, and the tiles no page shows any more.
+        for id in &gone {
+            self.records.remove(id);
+        }
+        let shown: BTreeSet<PageId> = self.records.values().flat_map(|r| r.tiles.iter().copied()).collect();
+        let keep = |id: PageId| if id.is_tile() { shown.contains(&id) } else { wanted_set.contains(&id) };
+        paths.extend(self.pages.iter().filter(|p| !p.id.is_tile() && !keep(p.id)).map(|p| p.path.clone()));
+        self.pages.retain(|p| keep(p.id));
+        paths.sort();
+        paths.dedup();
+        Ok(paths)
     }
 }

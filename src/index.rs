@@ -125,21 +125,36 @@ impl SiteIndex {
     }
 
     /// Brings the index up to date after article `a` changed from `old` to
-    /// `new` (names, aliases and relations unchanged): only the entities the
-    /// article mentioned or mentions are touched, so `gloss serve` does not
-    /// rebuild the whole index on every save. Gives the same index as
-    /// [`SiteIndex::build`]. Returns the entities whose number of mentions
-    /// or of co-mentions changed, sorted: the kind indexes that show them
-    /// need drawing again.
-    pub fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, new: &AnnotatedArticle) -> Vec<usize> {
+    /// `articles[a]` (names, aliases and relations unchanged): only the
+    /// entities the article mentioned or mentions, and those co-mentioned
+    /// with them, are touched, so `gloss serve` does not rebuild the whole
+    /// index on every save. Gives the same index as [`SiteIndex::build`].
+    /// Returns the entities whose entry (mentions, relations, forms)
+    /// changed, sorted: found by comparing each before and after.
+    pub fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, articles: &[AnnotatedArticle]) -> Vec<usize> {
+        let new = &articles[a];
         let (cast, pairs) = cast_and_pairs(new);
         let (old_cast, old_pairs) = cast_and_pairs(old);
-        let count = |cast: &[CastMember], e: usize| cast.iter().find(|m| m.entity == e).map_or(0, |m| m.mentions);
         let mut touched: Vec<usize> = old_cast.iter().chain(&cast).map(|m| m.entity).collect();
         touched.sort_unstable();
         touched.dedup();
-        let mut changed: Vec<usize> =
-            touched.iter().copied().filter(|&e| count(&old_cast, e) != count(&cast, e)).collect();
+        // Co-mentions: the new article's pairs counted in, the old one's out.
+        let mut delta: HashMap<Pair, isize> = HashMap::new();
+        for (pairs, sign) in [(old_pairs, -1), (pairs, 1)] {
+            for pair in pairs {
+                *delta.entry(pair).or_insert(0) += sign;
+            }
+        }
+        delta.retain(|_, d| *d != 0);
+        let mut candidates = touched.clone();
+        candidates.extend(delta.keys().flat_map(|&(x, y)| [x as usize, y as usize]));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let entry = |index: &SiteIndex, e: usize| {
+            (index.mentions_of[e].clone(), index.related[e].clone(), index.forms[e].clone())
+        };
+        let before: Vec<_> = candidates.iter().map(|&e| entry(self, e)).collect();
+
         // Backlinks: the article's references move, in article order.
         for &e in &touched {
             let list = &mut self.mentions_of[e];
@@ -148,18 +163,11 @@ impl SiteIndex {
             let fresh = new.mentions.iter().enumerate().filter(|(_, m)| m.entities.contains(&e));
             let fresh: Vec<MentionRef> = fresh.map(|(m, _)| MentionRef { article: a, mention: m }).collect();
             list.splice(at..at, fresh);
+            self.forms[e] = forms_of(&self.mentions_of[e], articles);
         }
-
         self.cast[a] = cast;
-        // Co-mentions: the new article's pairs counted in, the old one's out.
-        let mut delta: HashMap<Pair, isize> = HashMap::new();
-        for (pairs, sign) in [(old_pairs, -1), (pairs, 1)] {
-            for pair in pairs {
-                *delta.entry(pair).or_insert(0) += sign;
-            }
-        }
         let mut relinked: Vec<usize> = Vec::new();
-        for ((x, y), delta) in delta.into_iter().filter(|&(_, d)| d != 0) {
+        for ((x, y), delta) in delta {
             let (x, y) = (x as usize, y as usize);
             for (from, to) in [(x, y), (y, x)] {
                 let list = &mut self.related[from];
@@ -178,17 +186,7 @@ impl SiteIndex {
             self.sort_relations(&mut list);
             self.related[e] = list;
         }
-        changed.extend(relinked);
-        changed.sort_unstable();
-        changed.dedup();
-        changed
-    }
-
-    /// Counts the forms of `entities` again, after their mentions changed.
-    pub fn refresh_forms(&mut self, entities: impl IntoIterator<Item = usize>, articles: &[AnnotatedArticle]) {
-        for e in entities {
-            self.forms[e] = forms_of(&self.mentions_of[e], articles);
-        }
+        candidates.into_iter().zip(before).filter(|&(e, ref was)| entry(self, e) != *was).map(|(e, _)| e).collect()
     }
 
     fn sort_relations(&self, list: &mut [Relation]) {

@@ -23,10 +23,10 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod review;
+pub mod routes;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
-pub mod structured;
 pub mod write;
 
 use std::collections::HashMap;
@@ -38,8 +38,10 @@ use rayon::prelude::*;
 use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
-use crate::render::{Page, RenderInput};
+use crate::render::input::{Dep, RenderInput};
+use crate::render::{Page, Rendered};
 use crate::resolve::Registry;
+use crate::routes::PageId;
 
 /// A site built in memory: every page, and what was learnt on the way.
 pub struct Site {
@@ -50,7 +52,11 @@ pub struct Site {
     /// Each entity's description, rendered.
     pub descriptions: Vec<String>,
     pub index: SiteIndex,
+    /// Every output file, map tiles included, in the order rendered.
     pub pages: Vec<Page>,
+    /// What each page (not tile) read and the tiles it shows: how an update
+    /// knows which pages it changes.
+    records: HashMap<PageId, Record>,
     /// The site's lint findings at their levels (see [`lint`]): warnings,
     /// and errors for denied lints, which fail `build` and `check` but not
     /// a preview.
@@ -58,6 +64,8 @@ pub struct Site {
     templates: render::Templates,
     /// Set by an incremental update: the search index page is out of date.
     search_stale: bool,
+    /// Set when an update failed halfway: the next one builds everything.
+    needs_full_build: bool,
     /// Warnings of parsing, and of each entity's description: kept so an
     /// incremental update can put the site's warnings together again.
     parse_warnings: Vec<Diagnostic>,
@@ -89,9 +97,24 @@ impl Site {
         }
     }
 
-    /// Renders the given pages.
-    pub fn render(&self, ids: &[render::PageId]) -> Result<Vec<Page>, Diagnostics> {
+    /// Renders the given pages, and the tiles they show.
+    fn render(&self, ids: &[PageId]) -> Result<Vec<Rendered>, Diagnostics> {
         render::render_pages(&self.templates, &self.input(), ids)
+    }
+
+    /// Takes in freshly rendered pages: each replaces the page of the same
+    /// id (a tile already held is the same file), with its record.
+    fn store(&mut self, rendered: Vec<Rendered>) {
+        let positions: HashMap<PageId, usize> = self.pages.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        for Rendered { page, deps, tiles } in rendered {
+            if !page.id.is_tile() {
+                self.records.insert(page.id, Record { deps, tiles });
+            }
+            match positions.get(&page.id) {
+                Some(&i) => self.pages[i] = page,
+                None => self.pages.push(page),
+            }
+        }
     }
 
     pub fn mention_count(&self) -> usize {
@@ -113,6 +136,13 @@ impl Site {
     }
 }
 
+/// What rendering a page read, and the map tiles it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Record {
+    deps: Vec<Dep>,
+    tiles: Vec<PageId>,
+}
+
 /// Runs the whole pipeline except writing. Errors from every file are
 /// reported together.
 pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
@@ -124,8 +154,9 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
 /// target and property tests do), adding to the diagnostics of loading.
 pub fn render_sources(sources: load::SiteSources, diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
     let mut site = prepare(sources, diagnostics)?;
-    let ids = render::all_pages(&site.registry, &site.index);
-    site.pages = site.render(&ids)?;
+    let ids = routes::all_pages(&site.registry, &site.index);
+    let rendered = site.render(&ids)?;
+    site.store(rendered);
     Ok(site)
 }
 
@@ -179,9 +210,11 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
         descriptions,
         index,
         pages: Vec::new(),
+        records: HashMap::new(),
         warnings: Diagnostics::default(),
         templates,
         search_stale: false,
+        needs_full_build: false,
         parse_warnings,
         description_warnings,
     };
@@ -307,12 +340,12 @@ pub fn build_with_progress(
     let staging = write::Staging::create(&options.root, &output, options.force).map_err(one)?;
     // Each page is written as soon as it is rendered, in parallel, so a
     // large site is never held in memory whole.
-    let ids = render::all_pages(&site.registry, &site.index);
+    let ids = routes::all_pages(&site.registry, &site.index);
     progress(Progress::Rendering { pages: ids.len() });
-    render::render_each(&site.templates, &site.input(), &ids, |page| {
-        staging.write(&page)?;
+    render::render_each(&site.templates, &site.input(), &ids, |rendered| {
+        staging.write(&rendered.page)?;
         // The bar counts the pages announced above; map tiles come after.
-        if !map::is_tile(&page.path) {
+        if !rendered.page.id.is_tile() {
             progress(Progress::PageWritten);
         }
         Ok(())

@@ -34,23 +34,6 @@ impl Registry {
         self.ids.get(id).copied()
     }
 
-    /// Output path of an entity page, relative to the site root.
-    pub fn entity_path(&self, entity: usize) -> String {
-        let mut path = String::new();
-        self.push_entity_path(&mut path, entity);
-        path
-    }
-
-    /// [`Registry::entity_path`], appended to `out`: annotation writes one
-    /// for every mention of the site.
-    pub fn push_entity_path(&self, out: &mut String, entity: usize) {
-        let e = &self.entities[entity];
-        out.push_str(&self.config.kinds[e.kind].folder);
-        out.push('/');
-        out.push_str(&e.id);
-        out.push_str(".html");
-    }
-
     /// A did-you-mean for an unknown id.
     ///
     /// An id close to an existing one (or to one whose file failed to parse)

@@ -1,7 +1,7 @@
 //! The search index, as static scripts: `search-index.js` holds every entity
 //! (name, aliases, summary), every article (title, byline, summary) and a
 //! word list; the paragraphs of the text are in `search/text-<n>.js`, a
-//! chunk of [`ARTICLES_PER_CHUNK`] articles each.
+//! chunk of [`routes::ARTICLES_PER_SEARCH_CHUNK`] articles each.
 //!
 //! The word list says, for every word of the text, which chunks hold it, so
 //! a search loads only the chunks that can match: an archive's text runs to
@@ -23,30 +23,9 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::annotate::AnnotatedArticle;
-use crate::render::article_path;
+use crate::render::structured::write_script_json;
 use crate::resolve::Registry;
-use crate::structured::write_script_json;
-
-/// Output path of the index.
-pub const INDEX_PATH: &str = "search-index.js";
-
-/// Articles per chunk of text: about a megabyte at 800 words an article.
-pub const ARTICLES_PER_CHUNK: usize = 200;
-
-/// How many chunks of text the site has.
-pub fn chunk_count(registry: &Registry) -> usize {
-    registry.articles.len().div_ceil(ARTICLES_PER_CHUNK)
-}
-
-/// Output path of chunk `n` of the text.
-pub fn chunk_path(n: usize) -> String {
-    format!("search/text-{n}.js")
-}
-
-/// Is the output file at `path` part of the search index?
-pub fn is_search_file(path: &str) -> bool {
-    path == INDEX_PATH || path.starts_with("search/")
-}
+use crate::routes::{self, article_path};
 
 /// One search entry: an entity or an article.
 #[derive(Serialize)]
@@ -80,7 +59,7 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
     // Entities as the indexes file them, so results that score alike come
     // in that order.
     let mut filed: Vec<usize> = (0..registry.entities.len()).collect();
-    filed.sort_by_cached_key(|&e| crate::render::sort_key(registry.entities[e].sort_name()));
+    filed.sort_by_cached_key(|&e| crate::render::format::sort_key(registry.entities[e].sort_name()));
     for e in filed {
         let entity = &registry.entities[e];
         let aliases = entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ");
@@ -89,7 +68,7 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
             k: &registry.config.kinds[entity.kind].singular,
             a: &aliases,
             s: entity.summary.as_deref().unwrap_or(""),
-            u: &registry.entity_path(e),
+            u: &routes::entity_path(registry, e),
         };
         push(&mut out, &mut count, &entry);
     }
@@ -103,7 +82,7 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
         };
         push(&mut out, &mut count, &entry);
     }
-    let chunks = chunk_count(registry);
+    let chunks = routes::search_chunk_count(registry);
     // In the order JavaScript compares strings (UTF-16 code units), for the
     // script's binary search.
     let mut words: Vec<(String, Vec<u64>)> = chunk_words(registry, articles, chunks).into_iter().collect();
@@ -125,7 +104,7 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
 /// The contents of chunk `n` of the text: its articles' paragraphs, each
 /// linked to its first mention when it has one.
 pub fn search_text(registry: &Registry, articles: &[AnnotatedArticle], n: usize) -> String {
-    let range = chunk_articles(registry, n);
+    let range = routes::search_chunk_articles(registry, n);
     let texts: usize = articles[range.clone()].iter().flat_map(|a| &a.blocks).map(|b| b.len() + 40).sum();
     let mut out = Vec::with_capacity(texts + 100);
     out.extend_from_slice(format!("(window.glossSearchText = window.glossSearchText || [])[{n}] = [").as_bytes());
@@ -147,12 +126,6 @@ pub fn search_text(registry: &Registry, articles: &[AnnotatedArticle], n: usize)
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// The articles in chunk `n`.
-fn chunk_articles(registry: &Registry, n: usize) -> std::ops::Range<usize> {
-    let start = (n * ARTICLES_PER_CHUNK).min(registry.articles.len());
-    start..(start + ARTICLES_PER_CHUNK).min(registry.articles.len())
-}
-
 /// The paragraphs of an article that search shows: every block but the
 /// title, trimmed, when not empty.
 fn paragraphs(article: &AnnotatedArticle) -> impl Iterator<Item = (usize, &str)> {
@@ -166,7 +139,7 @@ fn chunk_words(registry: &Registry, articles: &[AnnotatedArticle], chunks: usize
         .into_par_iter()
         .map(|n| {
             let mut words = FxHashSet::default();
-            for a in chunk_articles(registry, n) {
+            for a in routes::search_chunk_articles(registry, n) {
                 let title = &registry.articles[a].title.value;
                 for text in std::iter::once(title.as_str()).chain(paragraphs(&articles[a]).map(|(_, t)| t)) {
                     for_each_word(text, |word| {

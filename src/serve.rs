@@ -24,7 +24,6 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::incremental::Update;
-use crate::map;
 use crate::write::DEFAULT_STATIC;
 use crate::Site;
 
@@ -187,10 +186,7 @@ fn rebuild(shared: &Shared, changed: &[PathBuf]) {
     match (outcome, build.as_ref()) {
         (Ok(update), Some(site)) => {
             let rendered = match update {
-                Update::Pages(paths) => {
-                    let redrawn = paths.iter().filter(|p| !map::is_tile(p)).count();
-                    format!("{redrawn} of {} pages", site.page_count())
-                }
+                Update::Pages(paths) => format!("{} of {} pages", paths.len(), site.page_count()),
                 Update::Full => format!("{} pages", site.page_count()),
             };
             let static_files = site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/"));
@@ -349,13 +345,16 @@ fn lookup(shared: &Shared, path: &str) -> Option<Vec<u8>> {
         let metadata = fs::symlink_metadata(&file).ok()?;
         return metadata.is_file().then(|| fs::read(&file).ok()).flatten();
     }
-    if crate::search::is_search_file(path) {
-        // Brought up to date when asked for, not on every save.
-        let stale = |build: &Option<Site>| build.as_ref().is_some_and(Site::search_index_is_stale);
-        if stale(&shared.build.read().expect("no thread panics holding the lock")) {
-            if let Some(site) = shared.build.write().expect("no thread panics holding the lock").as_mut() {
-                site.refresh_search_index();
-            }
+    // The search index is brought up to date when asked for, not on every
+    // save.
+    let stale_search = |build: &Option<Site>| {
+        build
+            .as_ref()
+            .is_some_and(|site| site.search_index_is_stale() && site.page(path).is_some_and(|page| page.id.is_search()))
+    };
+    if stale_search(&shared.build.read().expect("no thread panics holding the lock")) {
+        if let Some(site) = shared.build.write().expect("no thread panics holding the lock").as_mut() {
+            site.refresh_search_index();
         }
     }
     let build = shared.build.read().expect("no thread panics holding the lock");

@@ -12,8 +12,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
+use super::input::Input;
 use crate::model::FactValue;
-use crate::resolve::Registry;
+use crate::routes;
 
 /// Serialises `value` for a `<script>` element: `<`, `>` and `&` become
 /// `\u003c` and friends, so no `</script>` or `<!--` can appear, and the line
@@ -69,15 +70,10 @@ impl std::io::Write for ScriptSafe<'_> {
     }
 }
 
-/// The absolute URL of a site path, when the site has a `base_url`.
-fn absolute(registry: &Registry, path: &str) -> Option<String> {
-    registry.config.base_url.as_ref().map(|base| format!("{base}/{path}"))
-}
-
 /// schema.org data for one entity (without `@context`).
-pub fn entity_data(registry: &Registry, entity: usize) -> Value {
-    let e = &registry.entities[entity];
-    let kind = &registry.config.kinds[e.kind];
+pub fn entity_data(input: &Input, entity: usize) -> Value {
+    let e = input.entity(entity);
+    let kind = input.kind(e.kind);
     let mut data = Map::new();
     data.insert("@type".into(), json!(kind.schema));
     data.insert("name".into(), json!(e.name.value));
@@ -90,7 +86,7 @@ pub fn entity_data(registry: &Registry, entity: usize) -> Value {
     if !e.same_as.is_empty() {
         data.insert("sameAs".into(), json!(e.same_as));
     }
-    if let Some(url) = absolute(registry, &registry.entity_path(entity)) {
+    if let Some(url) = input.absolute(&input.entity_path(entity)) {
         data.insert("url".into(), json!(url));
     }
     for (i, fact) in &e.facts {
@@ -120,8 +116,8 @@ pub fn entity_data(registry: &Registry, entity: usize) -> Value {
 }
 
 /// JSON-LD of an entity page.
-pub fn entity_ld(registry: &Registry, entity: usize) -> String {
-    let mut data = entity_data(registry, entity);
+pub fn entity_ld(input: &Input, entity: usize) -> String {
+    let mut data = entity_data(input, entity);
     data["@context"] = json!("https://schema.org");
     script_json(&data)
 }
@@ -134,8 +130,8 @@ pub struct EntityJson {
 }
 
 impl EntityJson {
-    pub fn new(registry: &Registry) -> EntityJson {
-        let n = registry.entities.len();
+    /// Room for `n` entities.
+    pub fn new(n: usize) -> EntityJson {
         let slots = || (0..n).map(|_| OnceLock::new()).collect();
         EntityJson { references: slots(), cards: slots() }
     }
@@ -144,16 +140,17 @@ impl EntityJson {
     /// authority links (and address, with a `base_url`), as script-safe
     /// JSON. The rest of [`entity_data`] is on the entity's own page; an
     /// article naming forty entities does not repeat it.
-    fn reference(&self, registry: &Registry, entity: usize) -> &RawValue {
+    fn reference(&self, input: &Input, entity: usize) -> &RawValue {
+        // Read on every use, so each page that shows it records it.
+        let e = input.entity(entity);
         self.references[entity].get_or_init(|| {
-            let e = &registry.entities[entity];
             let mut data = Map::new();
-            data.insert("@type".into(), json!(registry.config.kinds[e.kind].schema));
+            data.insert("@type".into(), json!(input.kind(e.kind).schema));
             data.insert("name".into(), json!(e.name.value));
             if !e.same_as.is_empty() {
                 data.insert("sameAs".into(), json!(e.same_as));
             }
-            if let Some(url) = absolute(registry, &registry.entity_path(entity)) {
+            if let Some(url) = input.absolute(&input.entity_path(entity)) {
                 data.insert("url".into(), json!(url));
             }
             raw(&data)
@@ -161,23 +158,23 @@ impl EntityJson {
     }
 
     /// The preview card of an entity, linked from a page one folder down.
-    fn card(&self, registry: &Registry, entity: usize) -> &RawValue {
+    fn card(&self, input: &Input, entity: usize) -> &RawValue {
+        let e = input.entity(entity);
         self.cards[entity].get_or_init(|| {
-            let e = &registry.entities[entity];
-            let kind = &registry.config.kinds[e.kind];
+            let kind = input.kind(e.kind);
             raw(&json!({
                 "name": e.name.value,
                 "kind": kind.singular,
                 "kindId": kind.id,
                 "summary": e.summary,
-                "fact": key_fact(registry, entity),
-                "url": format!("../{}", registry.entity_path(entity)),
+                "fact": key_fact(input, entity),
+                "url": format!("../{}", input.entity_path(entity)),
             }))
         })
     }
 
     /// JSON-LD of an article page: a `NewsArticle` with everyone it mentions.
-    pub fn article_ld(&self, registry: &Registry, article: usize, cast: impl Iterator<Item = usize>) -> String {
+    pub fn article_ld(&self, input: &Input, article: usize, cast: impl Iterator<Item = usize>) -> String {
         /// Fields in alphabetical order, as in every other JSON-LD object.
         #[derive(Serialize)]
         struct NewsArticle<'a> {
@@ -202,7 +199,7 @@ impl EntityJson {
             #[serde(skip_serializing_if = "Option::is_none")]
             url: Option<String>,
         }
-        let doc = &registry.articles[article];
+        let (doc, _) = input.article(article);
         let organisation = |name: &String| json!({"@type": "Organization", "name": name});
         script_json(&NewsArticle {
             context: "https://schema.org",
@@ -211,19 +208,18 @@ impl EntityJson {
             date_published: doc.date.as_deref(),
             description: doc.summary.as_deref(),
             headline: &doc.title.value,
-            in_language: &registry.config.language,
+            in_language: &input.config().language,
             is_based_on: doc.source_url.as_deref(),
-            mentions: cast.map(|e| self.reference(registry, e)).collect(),
+            mentions: cast.map(|e| self.reference(input, e)).collect(),
             publisher: doc.source.as_ref().map(organisation),
-            url: absolute(registry, &crate::render::article_path(&doc.slug)),
+            url: input.absolute(&input.article_path(article)),
         })
     }
 
     /// The preview cards of an article's cast, by entity id: name, kind,
     /// summary and one key fact, for the hover and focus previews.
-    pub fn cards_json(&self, registry: &Registry, cast: impl Iterator<Item = usize>) -> String {
-        let cards: BTreeMap<&str, &RawValue> =
-            cast.map(|e| (registry.entities[e].id.as_str(), self.card(registry, e))).collect();
+    pub fn cards_json(&self, input: &Input, cast: impl Iterator<Item = usize>) -> String {
+        let cards: BTreeMap<&str, &RawValue> = cast.map(|e| (input.id(e), self.card(input, e))).collect();
         script_json(&cards)
     }
 }
@@ -242,14 +238,14 @@ fn raw<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
 }
 
 /// JSON-LD of the home and index pages.
-pub fn website_ld(registry: &Registry, title: &str) -> String {
+pub fn website_ld(input: &Input, title: &str) -> String {
     let mut data = json!({
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": title,
-        "inLanguage": registry.config.language,
+        "inLanguage": input.config().language,
     });
-    if let Some(url) = absolute(registry, "index.html") {
+    if let Some(url) = input.absolute(routes::HOME) {
         data["url"] = json!(url);
     }
     script_json(&data)
@@ -257,14 +253,14 @@ pub fn website_ld(registry: &Registry, title: &str) -> String {
 
 /// The fact a preview shows: a person's life span, a place's type and
 /// country, else the first fact there is.
-pub fn key_fact(registry: &Registry, entity: usize) -> Option<String> {
-    let e = &registry.entities[entity];
-    let kind = &registry.config.kinds[e.kind];
+pub fn key_fact(input: &Input, entity: usize) -> Option<String> {
+    let e = input.entity(entity);
+    let kind = input.kind(e.kind);
     let text = |key: &str| {
         e.facts.iter().find(|(i, _)| kind.facts[*i].key == key).and_then(|(_, f)| match &f.value {
             FactValue::Year(y) => Some(y.to_string()),
             FactValue::Text(t) => Some(t.clone()),
-            FactValue::Entity(id) => registry.lookup(id).map(|t| registry.entities[t].name.value.clone()),
+            FactValue::Entity(id) => input.lookup(id).map(|t| input.name(t).to_string()),
             _ => None,
         })
     };

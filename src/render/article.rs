@@ -1,0 +1,165 @@
+//! The article page: the annotated text, its notes, who and what appears in
+//! it, the preview cards of its cast and the map of its places.
+
+use serde::Serialize;
+
+use super::context::{link_with, KindContext, Meta};
+use super::format::display_date;
+use super::input::Input;
+use super::{coordinates, map, Page, Renderer};
+use crate::diagnostic::Diagnostic;
+use crate::routes::PageId;
+
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    article: ArticleContext<'a>,
+    /// Who and what appears, grouped by kind, in order of appearance.
+    cast: Vec<CastGroup<'a>>,
+    /// Preview cards of the cast, as JSON safe inside `<script>`.
+    cards_json: String,
+    /// SVG map of the article's places, in journey order; null without places.
+    map_svg: Option<String>,
+    /// The places on the map, in its order: the map's text alternative.
+    map_places: Vec<tera::Value>,
+}
+
+#[derive(Serialize)]
+struct ArticleContext<'a> {
+    slug: &'a str,
+    title: &'a str,
+    title_html: &'a str,
+    subtitle: Option<&'a str>,
+    /// The subtitle with its mentions marked.
+    subtitle_html: Option<&'a str>,
+    date: Option<&'a str>,
+    /// The date for readers: `20 August 2002`.
+    date_display: Option<String>,
+    dateline: Option<&'a str>,
+    byline: Option<&'a str>,
+    source: Option<&'a str>,
+    source_url: Option<&'a str>,
+    summary: Option<&'a str>,
+    intro_html: Option<&'a str>,
+    notes_html: &'a [String],
+    body_html: &'a str,
+    footnotes: Vec<FootnoteContext<'a>>,
+    tags: &'a [String],
+    mention_count: usize,
+    /// Whether the front matter declares a `route` (else the map follows
+    /// the order of first mention).
+    route_declared: bool,
+    /// Every footnote is also a sidenote (so wide screens can hide the list).
+    all_sidenotes: bool,
+}
+
+#[derive(Serialize)]
+struct FootnoteContext<'a> {
+    id: &'a str,
+    number: usize,
+    html: &'a str,
+    /// Also shown beside the text on wide screens.
+    sidenote: bool,
+    /// The text refers to it, so it can link back.
+    referenced: bool,
+}
+
+#[derive(Serialize)]
+struct CastGroup<'a> {
+    kind: KindContext<'a>,
+    /// Entity links with `count` (mentions in this article) and `first`
+    /// (link to the first of them).
+    members: Vec<tera::Value>,
+}
+
+/// The page of article `a`.
+pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Page, Diagnostic> {
+    let (doc, annotated) = input.article(a);
+    let cast = input.cast(a);
+    let mut groups: Vec<CastGroup> = Vec::new();
+    for k in 0..input.config().kinds.len() {
+        let members: Vec<tera::Value> = cast
+            .iter()
+            .filter(|m| input.kind_of(m.entity) == k)
+            .map(|m| {
+                let first = format!("#{}", input.anchor(&annotated.mentions[m.first_mention]));
+                let link = renderer.entity_link(input, m.entity);
+                link_with(link, [("count", m.mentions.into()), ("first", first.into())])
+            })
+            .collect();
+        if !members.is_empty() {
+            groups.push(CastGroup { kind: input.kind(k).into(), members });
+        }
+    }
+    let article = ArticleContext {
+        slug: &doc.slug,
+        title: &doc.title.value,
+        title_html: &annotated.title_html,
+        subtitle: doc.subtitle.as_ref().map(|s| s.value.as_str()),
+        subtitle_html: annotated.subtitle_html.as_deref(),
+        date: doc.date.as_deref(),
+        date_display: doc.date.as_deref().map(display_date),
+        dateline: doc.dateline.as_deref(),
+        byline: doc.byline.as_deref(),
+        source: doc.source.as_deref(),
+        source_url: doc.source_url.as_deref(),
+        summary: doc.summary.as_deref(),
+        intro_html: annotated.intro_html.as_deref(),
+        notes_html: &annotated.notes_html,
+        body_html: &annotated.body_html,
+        footnotes: annotated
+            .footnotes
+            .iter()
+            .map(|f| FootnoteContext {
+                id: &f.id,
+                number: f.number,
+                html: &f.html,
+                sidenote: f.is_sidenote(),
+                referenced: f.referenced,
+            })
+            .collect(),
+        tags: &doc.tags,
+        mention_count: annotated.mentions.len(),
+        route_declared: !doc.route.is_empty(),
+        all_sidenotes: annotated.footnotes.iter().all(|f| f.is_sidenote()),
+    };
+    let title = format!("{} · {}", doc.title.value, renderer.site_title);
+    let cast_ids = || cast.iter().map(|m| m.entity);
+    let places = map_places(input, a);
+    let meta = Meta {
+        description: doc.summary.clone(),
+        og_type: "article",
+        jsonld: renderer.entity_json.article_ld(input, a, cast_ids()),
+    };
+    let page = ArticlePage {
+        article,
+        cast: groups,
+        cards_json: renderer.entity_json.cards_json(input, cast_ids()),
+        map_svg: route_map(renderer, input, a, &places),
+        map_places: places.iter().map(|&e| renderer.entity_link(input, e)).collect(),
+    };
+    renderer.page("article.html", PageId::Article(a), input, title, meta, page)
+}
+
+/// The places an article's map shows, in order: its `route` if declared,
+/// else every place with coordinates in order of first mention.
+fn map_places(input: &Input, a: usize) -> Vec<usize> {
+    let (doc, _) = input.article(a);
+    let route: Vec<usize> = doc.route.iter().filter_map(|r| input.lookup(&r.value)).collect();
+    let candidates = if route.is_empty() { input.cast(a).iter().map(|m| m.entity).collect() } else { route };
+    candidates.into_iter().filter(|&e| coordinates(input, e).is_some()).collect()
+}
+
+/// The SVG map of an article's places, numbered in order, joined by the
+/// route line when the article declares its journey.
+fn route_map(renderer: &Renderer, input: &Input, a: usize, places: &[usize]) -> Option<String> {
+    if places.is_empty() {
+        return None;
+    }
+    let pins: Vec<map::Pin> = places
+        .iter()
+        .enumerate()
+        .map(|(i, &e)| renderer.pin(input, e, Some(i + 1), format!("../{}", input.entity_path(e))))
+        .collect();
+    let declared = !input.article(a).0.route.is_empty();
+    Some(renderer.keep_tiles(input, &map::route_map(&pins, declared, "../")))
+}

@@ -1,0 +1,226 @@
+//! An entity's page: who or what it is, its facts and description, every
+//! mention in its sentence (`paginate_mentions_by` articles a page), and
+//! its relations.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::context::{link_with, KindContext, Meta};
+use super::format::{authority_label, format_coordinates};
+use super::input::Input;
+use super::pagination::Paginator;
+use super::{structured, Page, Renderer, MAX_RELATED};
+use crate::diagnostic::Diagnostic;
+use crate::index::Form;
+use crate::model::FactValue;
+use crate::routes::{self, PageId};
+
+#[derive(Serialize)]
+struct EntityPage<'a> {
+    /// The fact a preview card shows (life span, type and country…).
+    key_fact: Option<String>,
+    /// SVG locator map, for entities with coordinates.
+    map_svg: Option<String>,
+    entity: EntityContext<'a>,
+    /// Mentions grouped by article: this page's articles.
+    appearances: Vec<Appearance<'a>>,
+    /// Mentions in all articles.
+    mention_count: usize,
+    paginator: Paginator,
+    /// Entity links with `declared` and `co_mentions`.
+    related: Vec<tera::Value>,
+}
+
+#[derive(Serialize)]
+struct EntityContext<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: KindContext<'a>,
+    aliases: Vec<&'a str>,
+    /// The forms the articles mention it by, most used first (`text`,
+    /// `count`).
+    forms: &'a [Form],
+    summary: Option<&'a str>,
+    description_html: &'a str,
+    facts: Vec<FactContext>,
+    same_as: Vec<AuthorityLink<'a>>,
+    coordinates: Option<[f64; 2]>,
+}
+
+#[derive(Serialize)]
+struct FactContext {
+    key: String,
+    label: String,
+    values: Vec<FactItem>,
+}
+
+#[derive(Serialize)]
+struct FactItem {
+    text: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuthorityLink<'a> {
+    url: &'a str,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Appearance<'a> {
+    title: &'a str,
+    url: String,
+    mentions: Vec<MentionContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct MentionContext<'a> {
+    anchor: String,
+    url: String,
+    before: Cow<'a, str>,
+    text: &'a str,
+    after: Cow<'a, str>,
+    position: f64,
+}
+
+/// Page `n` (from 0) of entity `e`.
+pub(super) fn render(renderer: &Renderer, input: &Input, e: usize, n: usize) -> Result<Page, Diagnostic> {
+    let doc = input.entity(e);
+    let kind = input.kind(doc.kind);
+    let mut coordinates = None;
+    let facts = doc
+        .facts
+        .iter()
+        .map(|(i, fact)| {
+            let def = &kind.facts[*i];
+            if let FactValue::Coordinates { lat, lon } = fact.value {
+                coordinates = Some([lat, lon]);
+            }
+            FactContext { key: def.key.clone(), label: def.label.clone(), values: fact_items(input, &fact.value) }
+        })
+        .collect();
+    let appearances = appearances(input, e, n);
+    // The strongest relations: every declared one, and the most
+    // co-mentioned up to a readable list (an archive relates everyone).
+    let related = input
+        .related(e)
+        .iter()
+        .enumerate()
+        .filter(|(rank, r)| r.declared || *rank < MAX_RELATED)
+        .map(|(_, r)| {
+            let fields = [("declared", r.declared.into()), ("co_mentions", r.co_mentions.into())];
+            link_with(renderer.entity_link(input, r.entity), fields)
+        })
+        .collect();
+    let entity = EntityContext {
+        id: &doc.id,
+        name: &doc.name.value,
+        kind: kind.into(),
+        aliases: doc.aliases.iter().map(|a| a.value.as_str()).collect(),
+        forms: input.forms(e),
+        summary: doc.summary.as_deref(),
+        description_html: input.description(e),
+        facts,
+        same_as: doc.same_as.iter().map(|url| AuthorityLink { url, label: authority_label(url) }).collect(),
+        coordinates,
+    };
+    let count = input.entity_page_count(e);
+    let title = match n {
+        0 => format!("{} · {}", doc.name.value, renderer.site_title),
+        n => format!("{} · page {} of {count} · {}", doc.name.value, n + 1, renderer.site_title),
+    };
+    let id = PageId::Entity(e, n);
+    // The pages share a folder: a link to one is its file name.
+    let paginator = Paginator::new(n, count, input.articles_mentioning(e), |page| {
+        routes::file_name(&input.path(PageId::Entity(e, page))).to_string()
+    });
+    let og_type = match kind.schema.as_str() {
+        "Person" => "profile",
+        "Place" => "place",
+        _ => "website",
+    };
+    let meta = Meta { description: doc.summary.clone(), og_type, jsonld: structured::entity_ld(input, e) };
+    let page = EntityPage {
+        entity,
+        appearances,
+        mention_count: input.mentions_of(e).len(),
+        paginator,
+        related,
+        key_fact: structured::key_fact(input, e),
+        map_svg: renderer.locator_map(input, e),
+    };
+    renderer.page("entity.html", id, input, title, meta, page)
+}
+
+/// A fact's values as the page lists them.
+fn fact_items(input: &Input, value: &FactValue) -> Vec<FactItem> {
+    let plain = |text: String| FactItem { text, url: None };
+    match value {
+        FactValue::Text(t) => vec![plain(t.clone())],
+        FactValue::Year(y) => vec![plain(y.to_string())],
+        FactValue::List(items) => items.iter().map(|t| plain(t.clone())).collect(),
+        FactValue::Roles(roles) => roles
+            .iter()
+            .map(|r| {
+                let years = match (&r.from, &r.to) {
+                    (Some(f), Some(t)) => format!(" ({f}–{t})"),
+                    (Some(f), None) => format!(" (from {f})"),
+                    (None, Some(t)) => format!(" (until {t})"),
+                    (None, None) => String::new(),
+                };
+                plain(format!("{}{years}", r.title))
+            })
+            .collect(),
+        FactValue::Coordinates { lat, lon } => vec![plain(format_coordinates(*lat, *lon))],
+        FactValue::Entity(id) => {
+            let target = input.lookup(id).expect("checked by resolve");
+            vec![FactItem {
+                text: input.name(target).to_string(),
+                url: Some(format!("../{}", input.entity_path(target))),
+            }]
+        }
+    }
+}
+
+/// The articles page `n` of entity `e` lists (`paginate_mentions_by` of
+/// them), each with its mentions of `e` in their sentences.
+fn appearances<'a>(input: &Input<'a>, e: usize, n: usize) -> Vec<Appearance<'a>> {
+    let per_page = match input.config().paginate_mentions_by {
+        0 => usize::MAX,
+        per_page => per_page,
+    };
+    let (first, end) = (n.saturating_mul(per_page), n.saturating_add(1).saturating_mul(per_page));
+    let mut appearances: Vec<Appearance> = Vec::new();
+    let mut current_article = None;
+    let mut seen = 0;
+    for r in input.mentions_of(e) {
+        // Mentions come article by article: one appearance each.
+        if current_article != Some(r.article) {
+            current_article = Some(r.article);
+            seen += 1;
+            if (first..end).contains(&(seen - 1)) {
+                let (doc, _) = input.article(r.article);
+                let url = format!("../{}", input.article_path(r.article));
+                appearances.push(Appearance { title: &doc.title.value, url, mentions: Vec::new() });
+            }
+        }
+        if !(first..end).contains(&(seen - 1)) {
+            continue;
+        }
+        let (_, annotated) = input.article(r.article);
+        let mention = &annotated.mentions[r.mention];
+        let (before, after) = mention.quote.around(&annotated.blocks[mention.block], mention.range.clone());
+        let appearance = appearances.last_mut().expect("pushed above");
+        let anchor = input.anchor(mention);
+        appearance.mentions.push(MentionContext {
+            url: format!("{}#{anchor}", appearance.url),
+            anchor,
+            before,
+            text: annotated.mention_text(mention),
+            after,
+            position: (mention.position * 1000.0).round() / 10.0,
+        });
+    }
+    appearances
+}

@@ -1,0 +1,97 @@
+//! Text for readers: dates, coordinates, the names of authority records,
+//! how names file in an A–Z list.
+
+/// `2002-08-20` → `20 August 2002` (dates are checked when parsed).
+pub fn display_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = iso.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return iso.to_string();
+    };
+    match (m.parse::<usize>(), d.parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => iso.to_string(),
+    }
+}
+
+/// `43.12° N, 131.89° E`.
+pub(super) fn format_coordinates(lat: f64, lon: f64) -> String {
+    let ns = if lat < 0.0 { 'S' } else { 'N' };
+    let ew = if lon < 0.0 { 'W' } else { 'E' };
+    format!("{:.2}° {ns}, {:.2}° {ew}", lat.abs(), lon.abs())
+}
+
+/// A readable name for an authority link.
+pub(super) fn authority_label(url: &str) -> String {
+    let host = url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or(url);
+    let known = [
+        ("wikidata.org", "Wikidata"),
+        ("wikipedia.org", "Wikipedia"),
+        ("geonames.org", "GeoNames"),
+        ("viaf.org", "VIAF"),
+        ("openstreetmap.org", "OpenStreetMap"),
+        ("britannica.com", "Britannica"),
+    ];
+    known
+        .iter()
+        .find(|(domain, _)| host == *domain || host.ends_with(&format!(".{domain}")))
+        .map_or_else(|| host.trim_start_matches("www.").to_string(), |(_, label)| label.to_string())
+}
+
+/// Sort key for A–Z lists: case-insensitive, leading "the" ignored.
+pub fn sort_key(name: &str) -> String {
+    let lower = name.to_lowercase();
+    lower.strip_prefix("the ").unwrap_or(&lower).to_string()
+}
+
+/// The letter an entity is filed under.
+pub(super) fn initial(name: &str) -> String {
+    sort_key(name)
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect::<String>())
+        .unwrap_or_else(|| "#".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_read_like_an_atlas() {
+        assert_eq!(format_coordinates(43.1155, 131.8855), "43.12° N, 131.89° E");
+        assert_eq!(format_coordinates(-33.9, -70.6), "33.90° S, 70.60° W");
+    }
+
+    #[test]
+    fn dates_read_like_dates() {
+        assert_eq!(display_date("2002-08-20"), "20 August 2002");
+        assert_eq!(display_date("2002-01-01"), "1 January 2002");
+    }
+
+    #[test]
+    fn authority_links_are_named() {
+        assert_eq!(authority_label("https://www.wikidata.org/wiki/Q10867"), "Wikidata");
+        assert_eq!(authority_label("https://en.wikipedia.org/wiki/Kim_Jong_il"), "Wikipedia");
+        assert_eq!(authority_label("https://example.org/x"), "example.org");
+    }
+
+    #[test]
+    fn a_to_z_ignores_the_article() {
+        assert_eq!(initial("the Kremlin"), "K");
+        assert_eq!(initial("Øresund"), "Ø");
+    }
+}

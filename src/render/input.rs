@@ -1,0 +1,229 @@
+//! What rendering reads, and the record of it.
+//!
+//! A page reads the site's model only through [`Input`], which notes each
+//! read as a [`Dep`]: the article, entity or index entry read. So the pages
+//! an edit affects are known from what the code that renders them actually
+//! read, never from a second list kept by hand (`gloss serve` re-renders
+//! exactly the pages whose deps changed).
+//!
+//! Not recorded is what only a full build can change: the settings, the
+//! templates, which articles and entities exist, their ids, kinds, names,
+//! aliases and dates (anything that moves pages or changes matching).
+
+use std::cell::RefCell;
+
+use crate::annotate::{AnnotatedArticle, Mention};
+use crate::index::{CastMember, Form, MentionRef, Relation, SiteIndex};
+use crate::model::{ArticleDoc, EntityDoc, Kind, SiteConfig};
+use crate::resolve::Registry;
+use crate::routes::{self, PageId};
+
+/// Everything the renderer reads.
+pub struct RenderInput<'a> {
+    pub registry: &'a Registry,
+    pub articles: &'a [AnnotatedArticle],
+    pub index: &'a SiteIndex,
+    /// Each entity's description, rendered to HTML.
+    pub descriptions: &'a [String],
+}
+
+/// One part of the model a page read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dep {
+    /// An article's front matter and its annotated text (mentions, cast).
+    Article(usize),
+    /// An entity's file: summary, facts, authority links, description.
+    Entity(usize),
+    /// What the index says of an entity: its mentions, forms and relations.
+    Index(usize),
+    /// The list of pages itself (the sitemap lists them).
+    PageList,
+    /// All of the model: a change to anything is a change to it.
+    All,
+}
+
+/// The model as one page sees it, noting what it reads.
+pub struct Input<'a> {
+    data: &'a RenderInput<'a>,
+    reads: RefCell<Vec<Dep>>,
+    /// The map tiles the page shows.
+    tiles: RefCell<Vec<PageId>>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(data: &'a RenderInput<'a>) -> Self {
+        Input { data, reads: RefCell::new(Vec::new()), tiles: RefCell::new(Vec::new()) }
+    }
+
+    /// What the page read (sorted, each once) and the tiles it shows.
+    pub fn into_parts(self) -> (Vec<Dep>, Vec<PageId>) {
+        let mut deps = self.reads.into_inner();
+        deps.sort_unstable();
+        deps.dedup();
+        let mut tiles = self.tiles.into_inner();
+        tiles.sort_unstable();
+        tiles.dedup();
+        (deps, tiles)
+    }
+
+    fn note(&self, dep: Dep) {
+        self.reads.borrow_mut().push(dep);
+    }
+
+    /// Notes that the page shows map tile `tile`.
+    pub fn shows_tile(&self, tile: PageId) {
+        self.tiles.borrow_mut().push(tile);
+    }
+
+    // Structure: what only a full build changes.
+
+    pub fn config(&self) -> &'a SiteConfig {
+        &self.data.registry.config
+    }
+
+    pub fn kind(&self, k: usize) -> &'a Kind {
+        &self.data.registry.config.kinds[k]
+    }
+
+    /// The kind of entity `e`.
+    pub fn kind_of(&self, e: usize) -> usize {
+        self.data.registry.entities[e].kind
+    }
+
+    pub fn article_count(&self) -> usize {
+        self.data.registry.articles.len()
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.data.registry.entities.len()
+    }
+
+    /// The entities of kind `k`, in id order.
+    pub fn entities_of_kind(&self, k: usize) -> impl Iterator<Item = usize> + 'a {
+        let entities = &self.data.registry.entities;
+        (0..entities.len()).filter(move |&e| entities[e].kind == k)
+    }
+
+    /// The entity with this id.
+    pub fn lookup(&self, id: &str) -> Option<usize> {
+        self.data.registry.lookup(id)
+    }
+
+    /// An entity's name: a change to it is a full build.
+    pub fn name(&self, e: usize) -> &'a str {
+        &self.data.registry.entities[e].name.value
+    }
+
+    /// The name as indexes file it.
+    pub fn sort_name(&self, e: usize) -> &'a str {
+        self.data.registry.entities[e].sort_name()
+    }
+
+    /// The id of entity `e`.
+    pub fn id(&self, e: usize) -> &'a str {
+        &self.data.registry.entities[e].id
+    }
+
+    /// A mention's fragment id on its article page.
+    pub fn anchor(&self, mention: &Mention) -> String {
+        mention.anchor(self.data.registry)
+    }
+
+    /// Where a page is written.
+    pub fn path(&self, id: PageId) -> String {
+        routes::path(self.data.registry, id)
+    }
+
+    /// Where entity `e`'s page is.
+    pub fn entity_path(&self, e: usize) -> String {
+        routes::entity_path(self.data.registry, e)
+    }
+
+    /// Where article `a` is.
+    pub fn article_path(&self, a: usize) -> String {
+        routes::article_path(&self.data.registry.articles[a].slug)
+    }
+
+    /// The absolute URL of `path`, with `base_url` set.
+    pub fn absolute(&self, path: &str) -> Option<String> {
+        routes::absolute(self.data.registry, path)
+    }
+
+    /// The home page that lists article `a`.
+    pub fn home_page_of(&self, a: usize) -> usize {
+        routes::home_page_of(self.data.registry, a)
+    }
+
+    pub fn home_page_count(&self) -> usize {
+        routes::home_page_count(self.data.registry)
+    }
+
+    // Content: recorded.
+
+    /// An article's front matter and annotated text.
+    pub fn article(&self, a: usize) -> (&'a ArticleDoc, &'a AnnotatedArticle) {
+        self.note(Dep::Article(a));
+        (&self.data.registry.articles[a], &self.data.articles[a])
+    }
+
+    /// Who appears in article `a`.
+    pub fn cast(&self, a: usize) -> &'a [CastMember] {
+        self.note(Dep::Article(a));
+        &self.data.index.cast[a]
+    }
+
+    /// An entity's file.
+    pub fn entity(&self, e: usize) -> &'a EntityDoc {
+        self.note(Dep::Entity(e));
+        &self.data.registry.entities[e]
+    }
+
+    /// An entity's description, as HTML.
+    pub fn description(&self, e: usize) -> &'a str {
+        self.note(Dep::Entity(e));
+        &self.data.descriptions[e]
+    }
+
+    /// Every mention of entity `e`, article by article.
+    pub fn mentions_of(&self, e: usize) -> &'a [MentionRef] {
+        self.note(Dep::Index(e));
+        &self.data.index.mentions_of[e]
+    }
+
+    /// How many articles mention entity `e`.
+    pub fn articles_mentioning(&self, e: usize) -> usize {
+        self.note(Dep::Index(e));
+        self.data.index.articles_mentioning(e)
+    }
+
+    /// The forms the articles use for entity `e`.
+    pub fn forms(&self, e: usize) -> &'a [Form] {
+        self.note(Dep::Index(e));
+        &self.data.index.forms[e]
+    }
+
+    /// Entity `e`'s relations, most related first.
+    pub fn related(&self, e: usize) -> &'a [Relation] {
+        self.note(Dep::Index(e));
+        &self.data.index.related[e]
+    }
+
+    /// How many pages list entity `e`'s mentions.
+    pub fn entity_page_count(&self, e: usize) -> usize {
+        self.note(Dep::Index(e));
+        routes::entity_page_count(self.data.registry, self.data.index, e)
+    }
+
+    /// Every page of the site but the tiles.
+    pub fn all_pages(&self) -> Vec<PageId> {
+        self.note(Dep::PageList);
+        routes::all_pages(self.data.registry, self.data.index)
+    }
+
+    /// The whole model, for the pages that read all of it (the search
+    /// index): they are drawn again on any change.
+    pub fn everything(&self) -> (&'a Registry, &'a [AnnotatedArticle]) {
+        self.note(Dep::All);
+        (self.data.registry, self.data.articles)
+    }
+}

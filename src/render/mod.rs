@@ -1,0 +1,290 @@
+//! Rendering: every page of the site, from Tera templates.
+//!
+//! Each page kind has one typed, serialisable context, built in its own
+//! module ([`home`], [`article`], [`entity`], [`kind`]) and documented in
+//! the README for theme authors. Templates are the built-in defaults, each
+//! replaceable by a file of the same name in the site's `templates/`
+//! ([`templates`]). Pages read the model only through [`input::Input`],
+//! which records what each one read, so an update can tell which pages it
+//! changes. All links are relative (see [`crate::routes`]).
+
+mod article;
+mod context;
+mod entity;
+pub mod format;
+mod home;
+pub mod input;
+mod kind;
+mod pagination;
+pub mod structured;
+mod templates;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::FactValue;
+use crate::routes::{self, PageId};
+use crate::{map, search};
+use context::{Common, EntityLink, Meta, NavKind, SiteContext};
+use input::{Dep, Input, RenderInput};
+pub use templates::{load_templates, Templates, DEFAULT_TEMPLATES};
+
+/// One rendered file of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub id: PageId,
+    /// Relative to the output root.
+    pub path: String,
+    pub html: String,
+}
+
+/// A page, and what rendering it read and showed.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub page: Page,
+    /// The parts of the model it read (see [`input::Dep`]).
+    pub deps: Vec<Dep>,
+    /// The map tiles it shows.
+    pub tiles: Vec<PageId>,
+}
+
+/// How many co-mentioned entities an entity page lists (declared relations
+/// are always listed).
+pub const MAX_RELATED: usize = 30;
+
+/// Renders the given pages (in parallel), then the map tiles they show, in
+/// the order given (tiles last, by path).
+pub fn render_pages(templates: &Templates, data: &RenderInput, ids: &[PageId]) -> Result<Vec<Rendered>, Diagnostics> {
+    let pages = Mutex::new(Vec::with_capacity(ids.len()));
+    render_each(templates, data, ids, |rendered| {
+        pages.lock().expect("no thread panics holding the lock").push(rendered);
+        Ok(())
+    })?;
+    let mut pages = pages.into_inner().expect("no thread panics holding the lock");
+    let order: HashMap<PageId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    pages.sort_by(|a, b| {
+        let rank = |r: &Rendered| order.get(&r.page.id).copied().unwrap_or(usize::MAX);
+        rank(a).cmp(&rank(b)).then_with(|| a.page.path.cmp(&b.page.path))
+    });
+    Ok(pages)
+}
+
+/// Renders the given pages in parallel and hands each to `sink` as soon as
+/// it is done, then the map tiles they show. Every failure is reported,
+/// each distinct one once.
+pub fn render_each(
+    templates: &Templates,
+    data: &RenderInput,
+    ids: &[PageId],
+    sink: impl Fn(Rendered) -> Result<(), Diagnostic> + Sync,
+) -> Result<(), Diagnostics> {
+    let registry = data.registry;
+    let config = &registry.config;
+    let mut per_kind = vec![0; config.kinds.len()];
+    for entity in &registry.entities {
+        per_kind[entity.kind] += 1;
+    }
+    let site = SiteContext {
+        title: &config.title,
+        language: &config.language,
+        base_url: config.base_url.as_deref(),
+        kinds: config
+            .kinds
+            .iter()
+            .enumerate()
+            .zip(&per_kind)
+            .filter(|(_, &count)| count > 0)
+            .map(|((k, kind), &count)| NavKind {
+                id: &kind.id,
+                title: &kind.title,
+                url: routes::kind_path(registry, k),
+                count,
+            })
+            .collect(),
+        home: routes::HOME,
+    };
+    let renderer = Renderer {
+        templates,
+        site_title: &config.title,
+        base_url: config.base_url.as_deref(),
+        site_value: tera::Value::from_serializable(&site),
+        entity_json: structured::EntityJson::new(registry.entities.len()),
+        entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+        locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+        tiles: Mutex::new(BTreeSet::new()),
+    };
+    // The few pages that cover the whole site (the search index, the home
+    // page, the kind indexes) are the largest: start them first, so they
+    // do not end the build alone on one core.
+    let whole_site = |id: &PageId| matches!(id, PageId::SearchIndex | PageId::Home(_) | PageId::Kind(_));
+    let mut ordered: Vec<PageId> = ids.iter().copied().filter(whole_site).collect();
+    ordered.extend(ids.iter().copied().filter(|id| !whole_site(id)));
+    let mut failures: Vec<Diagnostic> = ordered
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|&id| {
+            let input = Input::new(data);
+            let page = renderer.render(id, &input);
+            let (deps, tiles) = input.into_parts();
+            page.and_then(|page| sink(Rendered { page, deps, tiles })).err()
+        })
+        .collect();
+    // Then the map tiles those pages show.
+    let tiles: Vec<map::Tile> =
+        renderer.tiles.into_inner().expect("no thread panics holding the lock").into_iter().collect();
+    failures.par_extend(tiles.par_iter().filter_map(|tile| {
+        let id = tile_id(tile);
+        let page = Page { id, path: routes::path(registry, id), html: tile.svg() };
+        sink(Rendered { page, deps: Vec::new(), tiles: Vec::new() }).err()
+    }));
+    let mut diagnostics = Diagnostics::default();
+    for failure in failures {
+        // One broken template fails every page that uses it: say it once.
+        if !diagnostics.0.contains(&failure) {
+            diagnostics.push(failure);
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(())
+    }
+}
+
+/// The page id of a map tile.
+fn tile_id(tile: &map::Tile) -> PageId {
+    PageId::Tile { level: tile.level, col: tile.col, row: tile.row }
+}
+
+/// What every page shares while a set of pages renders: the templates, the
+/// site's context, and what is worth making once (entity links, preview
+/// cards, locator maps, the tiles shown). It holds none of the model: pages
+/// read that through their [`Input`].
+struct Renderer<'a> {
+    templates: &'a Templates,
+    site_title: &'a str,
+    base_url: Option<&'a str>,
+    /// [`SiteContext`] as templates see it.
+    site_value: tera::Value,
+    entity_json: structured::EntityJson,
+    /// [`Renderer::entity_link`] of each entity, made when first needed.
+    entity_links: Vec<OnceLock<tera::Value>>,
+    /// Each entity's locator map, made when first needed: every page of
+    /// its mentions shows it.
+    locator_maps: Vec<OnceLock<Option<map::Map>>>,
+    /// The map tiles the pages rendered so far show.
+    tiles: Mutex<BTreeSet<map::Tile>>,
+}
+
+impl<'a> Renderer<'a> {
+    fn render(&self, id: PageId, input: &Input) -> Result<Page, Diagnostic> {
+        let text = |html: String| Ok(Page { id, path: input.path(id), html });
+        match id {
+            PageId::SearchIndex => {
+                let (registry, articles) = input.everything();
+                text(search::search_index(registry, articles))
+            }
+            PageId::SearchText(n) => {
+                let (registry, articles) = input.everything();
+                text(search::search_text(registry, articles, n))
+            }
+            PageId::Sitemap => {
+                let paths: Vec<String> =
+                    input.all_pages().into_iter().filter(|p| p.is_listed()).map(|p| input.path(p)).collect();
+                let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+                text(structured::sitemap(self.base_url.unwrap_or_default(), &paths))
+            }
+            PageId::Robots => text(structured::robots(self.base_url.unwrap_or_default())),
+            PageId::Home(n) => home::render(self, input, n),
+            PageId::NotFound => {
+                let title = format!("Page not found · {}", self.site_title);
+                let meta = Meta { description: None, og_type: "website", jsonld: String::new() };
+                self.page("404.html", id, input, title, meta, NotFound {})
+            }
+            PageId::Article(a) => article::render(self, input, a),
+            PageId::Kind(k) => kind::render(self, input, k),
+            PageId::Entity(e, n) => entity::render(self, input, e, n),
+            PageId::Tile { .. } => unreachable!("tiles are drawn by the maps that show them"),
+        }
+    }
+
+    /// Renders `template` for the page `id` with its own context `page`.
+    fn page<T: Serialize>(
+        &self,
+        template: &str,
+        id: PageId,
+        input: &Input,
+        title: String,
+        meta: Meta,
+        page: T,
+    ) -> Result<Page, Diagnostic> {
+        let path = input.path(id);
+        let root = routes::root(&path);
+        let canonical = self.base_url.map(|base| format!("{base}/{path}"));
+        let context = Common { site: &self.site_value, root: &root, path: &path, canonical, title, meta, page };
+        let context = tera::Context::from_serialize(&context)
+            .map_err(|e| Diagnostic::error(Code::Template, format!("cannot build the context of {path}: {e}")))?;
+        let html = (self.templates.tera)
+            .render(template, &context)
+            .map_err(|e| templates::template_error(&e, &self.templates.sources))?;
+        Ok(Page { id, path, html })
+    }
+
+    /// An entity's link, for a page one folder down.
+    fn entity_link(&self, input: &Input, entity: usize) -> tera::Value {
+        let e = input.entity(entity);
+        let link = self.entity_links[entity].get_or_init(|| {
+            tera::Value::from_serializable(&EntityLink {
+                id: &e.id,
+                name: &e.name.value,
+                kind: &input.kind(e.kind).id,
+                url: format!("../{}", input.entity_path(entity)),
+                summary: e.summary.as_deref(),
+            })
+        });
+        link.clone()
+    }
+
+    /// A locator map for a place with coordinates.
+    fn locator_map(&self, input: &Input, entity: usize) -> Option<String> {
+        let map = self.locator_maps[entity].get_or_init(|| {
+            coordinates(input, entity)?;
+            let own_page = format!("{}.html", input.id(entity));
+            Some(map::locator_map(&self.pin(input, entity, None, own_page), "../"))
+        });
+        // Read again on every page that shows it: each page records it.
+        coordinates(input, entity)?;
+        map.as_ref().map(|map| self.keep_tiles(input, map))
+    }
+
+    /// Notes the tiles a map shows, to be written after the pages; returns
+    /// its SVG.
+    fn keep_tiles(&self, input: &Input, map: &map::Map) -> String {
+        for tile in &map.tiles {
+            input.shows_tile(tile_id(tile));
+        }
+        self.tiles.lock().expect("no thread panics holding the lock").extend(map.tiles.iter().cloned());
+        map.svg.clone()
+    }
+
+    fn pin(&self, input: &Input, entity: usize, number: Option<usize>, href: String) -> map::Pin {
+        let (lat, lon) = coordinates(input, entity).unwrap_or((f64::NAN, f64::NAN));
+        map::Pin { number, name: input.name(entity).to_string(), lat, lon, href }
+    }
+}
+
+/// The 404 page has only the common variables.
+#[derive(Serialize)]
+struct NotFound {}
+
+/// An entity's coordinates, if it has any.
+fn coordinates(input: &Input, entity: usize) -> Option<(f64, f64)> {
+    input.entity(entity).facts.iter().find_map(|(_, fact)| match fact.value {
+        FactValue::Coordinates { lat, lon } => Some((lat, lon)),
+        _ => None,
+    })
+}

@@ -1,0 +1,224 @@
+//! Routes: where every file of the output goes, and how pages link to each
+//! other.
+//!
+//! The one module that builds output paths and relative links; every other
+//! module asks it. A page is named by its [`PageId`], so code that needs to
+//! know what a page is (a map tile, a search chunk) asks the id, never the
+//! path. Links are always relative (`root` leads from a page back to the
+//! site root), so the output works under any sub-path and from disk.
+
+use crate::index::SiteIndex;
+use crate::resolve::Registry;
+
+/// One output file of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageId {
+    /// One of the home pages (by index from 0; see [`home_page_count`]).
+    Home(usize),
+    NotFound,
+    Article(usize),
+    /// The A–Z index of a kind (by index into the kinds).
+    Kind(usize),
+    /// Page `n` (from 0) of an entity: its page, then more of its mentions
+    /// (see [`entity_page_count`]).
+    Entity(usize, usize),
+    /// The search index: names, titles and the text's words.
+    SearchIndex,
+    /// A chunk of the search index's text (see [`search_chunk_count`]).
+    SearchText(usize),
+    Sitemap,
+    Robots,
+    /// A map tile: a cell of a zoom level's plane that maps show.
+    Tile {
+        level: u8,
+        col: i32,
+        row: i32,
+    },
+}
+
+impl PageId {
+    /// Is it a map tile (written after the pages, not counted as one)?
+    pub fn is_tile(self) -> bool {
+        matches!(self, PageId::Tile { .. })
+    }
+
+    /// Is it part of the search index?
+    pub fn is_search(self) -> bool {
+        matches!(self, PageId::SearchIndex | PageId::SearchText(_))
+    }
+
+    /// Is it a page readers visit, listed in the sitemap?
+    pub fn is_listed(self) -> bool {
+        matches!(self, PageId::Home(_) | PageId::Article(_) | PageId::Kind(_) | PageId::Entity(..))
+    }
+}
+
+/// The home page.
+pub const HOME: &str = "index.html";
+
+/// The page a host serves for any address it does not have.
+pub const NOT_FOUND: &str = "404.html";
+
+/// The search index's script.
+pub const SEARCH_INDEX: &str = "search-index.js";
+
+/// Articles per chunk of the search index's text: about a megabyte at 800
+/// words an article.
+pub const ARTICLES_PER_SEARCH_CHUNK: usize = 200;
+
+/// The folder of the map tiles.
+pub const TILES: &str = "maps/";
+
+/// Every output file of the site but the map tiles (which the maps name as
+/// they are drawn), in a fixed order.
+pub fn all_pages(registry: &Registry, index: &SiteIndex) -> Vec<PageId> {
+    let mut ids: Vec<PageId> = (0..home_page_count(registry)).map(PageId::Home).collect();
+    ids.push(PageId::NotFound);
+    ids.extend((0..registry.articles.len()).map(PageId::Article));
+    ids.extend(
+        (0..registry.config.kinds.len()).filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
+    );
+    ids.extend((0..registry.entities.len()).flat_map(|e| entity_pages(registry, index, e)));
+    ids.push(PageId::SearchIndex);
+    ids.extend((0..search_chunk_count(registry)).map(PageId::SearchText));
+    if registry.config.base_url.is_some() {
+        ids.extend([PageId::Sitemap, PageId::Robots]);
+    }
+    ids
+}
+
+/// The output path of a page, from the site root.
+pub fn path(registry: &Registry, id: PageId) -> String {
+    match id {
+        PageId::Home(n) => home_path(n),
+        PageId::NotFound => NOT_FOUND.into(),
+        PageId::Article(a) => article_path(&registry.articles[a].slug),
+        PageId::Kind(k) => kind_path(registry, k),
+        PageId::Entity(e, n) => entity_page_path(registry, e, n),
+        PageId::SearchIndex => SEARCH_INDEX.into(),
+        PageId::SearchText(n) => format!("search/text-{n}.js"),
+        PageId::Sitemap => "sitemap.xml".into(),
+        PageId::Robots => "robots.txt".into(),
+        PageId::Tile { level, col, row } => format!("{TILES}{level}/{col}_{row}.svg"),
+    }
+}
+
+/// `articles/<slug>.html`.
+pub fn article_path(slug: &str) -> String {
+    format!("articles/{slug}.html")
+}
+
+/// `<folder>/index.html`: the A–Z index of kind `k`.
+pub fn kind_path(registry: &Registry, k: usize) -> String {
+    format!("{}/index.html", registry.config.kinds[k].folder)
+}
+
+/// `<folder>/<id>.html`: an entity's page.
+pub fn entity_path(registry: &Registry, entity: usize) -> String {
+    let mut path = String::new();
+    push_entity_path(registry, &mut path, entity);
+    path
+}
+
+/// [`entity_path`], appended to `out`: annotation writes one for every
+/// mention of the site.
+pub fn push_entity_path(registry: &Registry, out: &mut String, entity: usize) {
+    let e = &registry.entities[entity];
+    out.push_str(&registry.config.kinds[e.kind].folder);
+    out.push('/');
+    out.push_str(&e.id);
+    out.push_str(".html");
+}
+
+/// How many pages list an entity's mentions: those of
+/// `paginate_mentions_by` articles each, at least one.
+pub fn entity_page_count(registry: &Registry, index: &SiteIndex, e: usize) -> usize {
+    match registry.config.paginate_mentions_by {
+        0 => 1,
+        per_page => index.articles_mentioning(e).div_ceil(per_page).max(1),
+    }
+}
+
+/// Every page of entity `e`.
+pub fn entity_pages(registry: &Registry, index: &SiteIndex, e: usize) -> impl Iterator<Item = PageId> {
+    (0..entity_page_count(registry, index, e)).map(move |n| PageId::Entity(e, n))
+}
+
+/// `<folder>/<id>.html`, then `<folder>/<id>.page-2.html`, … in the same
+/// folder (no id has a dot), so every link on them is the same.
+pub fn entity_page_path(registry: &Registry, e: usize, n: usize) -> String {
+    let path = entity_path(registry, e);
+    match n {
+        0 => path,
+        n => format!("{}.page-{}.html", path.trim_end_matches(".html"), n + 1),
+    }
+}
+
+/// How many home pages list the articles: `paginate_by` each, at least one.
+pub fn home_page_count(registry: &Registry) -> usize {
+    match registry.config.paginate_by {
+        0 => 1,
+        per_page => registry.articles.len().div_ceil(per_page).max(1),
+    }
+}
+
+/// The home page that lists article `a`.
+pub fn home_page_of(registry: &Registry, a: usize) -> usize {
+    a.checked_div(registry.config.paginate_by).unwrap_or(0)
+}
+
+/// `index.html`, then `page/2/index.html`, `page/3/index.html`, …
+pub fn home_path(n: usize) -> String {
+    match n {
+        0 => HOME.into(),
+        n => format!("page/{}/index.html", n + 1),
+    }
+}
+
+/// How many chunks of text the search index has.
+pub fn search_chunk_count(registry: &Registry) -> usize {
+    registry.articles.len().div_ceil(ARTICLES_PER_SEARCH_CHUNK)
+}
+
+/// The articles in chunk `n` of the search index's text.
+pub fn search_chunk_articles(registry: &Registry, n: usize) -> std::ops::Range<usize> {
+    let start = n * ARTICLES_PER_SEARCH_CHUNK;
+    start.min(registry.articles.len())..(start + ARTICLES_PER_SEARCH_CHUNK).min(registry.articles.len())
+}
+
+/// The way back to the site root from the file at `path` (from the root):
+/// `""`, `"../"`, `"../../"`, … one `../` a folder.
+pub fn root(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// A relative link from the page at `from` to the file at `to` (both from
+/// the site root).
+pub fn link(from: &str, to: &str) -> String {
+    let mut link = root(from);
+    link.push_str(to);
+    link
+}
+
+/// The file name of `path`: the link to a page in the same folder.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The absolute URL of `path` under the site's `base_url`, if it has one.
+pub fn absolute(registry: &Registry, path: &str) -> Option<String> {
+    registry.config.base_url.as_ref().map(|base| format!("{base}/{path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_lead_back_from_any_depth() {
+        assert_eq!(root("index.html"), "");
+        assert_eq!(root("people/kim.html"), "../");
+        assert_eq!(root("page/2/index.html"), "../../");
+        assert_eq!(link("articles/a.html", "people/kim.html"), "../people/kim.html");
+    }
+}
