@@ -27,6 +27,7 @@ pub mod routes;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod strings;
 pub mod write;
 
 use std::collections::HashMap;

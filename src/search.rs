@@ -26,6 +26,7 @@ use crate::annotate::AnnotatedArticle;
 use crate::render::structured::write_script_json;
 use crate::resolve::Registry;
 use crate::routes::{self, article_path};
+use crate::strings::Strings;
 
 /// One search entry: an entity or an article.
 #[derive(Serialize)]
@@ -50,9 +51,10 @@ struct Paragraph<'a> {
 }
 
 /// The contents of `search-index.js`: the entries, the number of chunks
-/// (`c`), and the text's words in order (`v`) with, for each, the chunks
-/// that hold it (`m`, a bit mask in hexadecimal, chunk 0 the lowest bit).
-pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> String {
+/// (`c`), the text's words in order (`v`) with, for each, the chunks that
+/// hold it (`m`, a bit mask in hexadecimal, chunk 0 the lowest bit), and the
+/// strings the search shows (`t`, from the strings table).
+pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle], strings: &Strings) -> String {
     let mut out = Vec::with_capacity(registry.entities.len() * 300 + articles.len() * 300);
     out.extend_from_slice(b"window.glossSearch = {\"e\": [");
     let mut count = 0;
@@ -75,7 +77,7 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
     for doc in &registry.articles {
         let entry = Entry {
             t: &doc.title.value,
-            k: "Article",
+            k: strings.get("search_article"),
             a: doc.byline.as_deref().unwrap_or(""),
             s: doc.summary.as_deref().unwrap_or(""),
             u: &article_path(&doc.slug),
@@ -97,7 +99,9 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle]) -> Strin
     for (_, mask) in &words {
         push(&mut out, &mut count, &hex(mask));
     }
-    out.extend_from_slice(b"]};\n");
+    out.extend_from_slice(b"], \"t\": ");
+    write_script_json(&mut out, &strings.search());
+    out.extend_from_slice(b"};\n");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 

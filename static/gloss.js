@@ -169,7 +169,7 @@
         entry.n = fold(entry.t);
       });
       then();
-    }, function () { status.textContent = "The search index could not be loaded."; });
+    }, function () { status.textContent = status.getAttribute("data-failed"); });
   }
 
   // The paragraphs of chunk n, ready to search; loaded on first use.
@@ -189,7 +189,7 @@
       });
       chunks[n].ready = true;
       then();
-    }, function () { status.textContent = "Part of the search index could not be loaded."; });
+    }, function () { status.textContent = status.getAttribute("data-part-failed"); });
   }
 
   // The chunks holding a word that starts with each of `terms`, in order.
@@ -245,14 +245,14 @@
     (function next() {
       if (current !== generation) return; // a newer search took over
       if (!pending.length || text.length >= MAX_RESULTS) {
-        return show(results(), pending.length ? ", and more in the text: add a word to narrow them" : "");
+        return show(results(), pending.length ? index.t.search_more_in_text : "");
       }
       var n = pending.shift();
       loadChunk(n, function () {
         chunks[n].forEach(function (entry) {
           if (textTerms.every(function (t) { return entry.w.indexOf(" " + t) >= 0; })) text.push(entry);
         });
-        if (current === generation && pending.length) show(results(), ", searching the text…");
+        if (current === generation && pending.length) show(results(), index.t.search_searching);
         next();
       });
     })();
@@ -275,7 +275,7 @@
       // An option holds text only (no link: an option is itself the
       // control); choosing it, by click or Enter, opens its page.
       option.appendChild(el("span", "search-title", entry.t));
-      option.appendChild(el("span", "search-kind", entry.k === "Text" ? "in the text" : entry.k));
+      option.appendChild(el("span", "search-kind", entry.k === "Text" ? index.t.search_in_text : entry.k));
       var detail = entry.k === "Text" ? snippet(entry.s, input.value) : entry.s;
       if (detail) option.appendChild(el("span", "search-detail", detail));
       option.addEventListener("click", function () { location.href = root + entry.u; });
@@ -284,9 +284,13 @@
     if (active >= 0) input.setAttribute("aria-activedescendant", "search-result-" + active);
     else input.removeAttribute("aria-activedescendant");
     input.setAttribute("aria-expanded", results.length ? "true" : "false");
+    // The search's words come with its index, from the strings table;
+    // until it is loaded there is nothing to say.
+    if (!index) return;
+    var count = index.t[results.length === 1 ? "search_result" : "search_results"];
     status.textContent = input.value.trim()
-      ? results.length + (results.length === 1 ? " result" : " results") + note
-      : "Type a name, a place or any words of the text.";
+      ? count.replace("{count}", results.length) + note
+      : index.t.search_prompt;
   }
 
   var note = "";

@@ -97,7 +97,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
         subtitle: doc.subtitle.as_ref().map(|s| s.value.as_str()),
         subtitle_html: annotated.subtitle_html.as_deref(),
         date: doc.date.as_deref(),
-        date_display: doc.date.as_deref().map(display_date),
+        date_display: doc.date.as_deref().map(|d| display_date(renderer.strings, d)),
         dateline: doc.dateline.as_deref(),
         byline: doc.byline.as_deref(),
         source: doc.source.as_deref(),
@@ -122,7 +122,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
         route_declared: !doc.route.is_empty(),
         all_sidenotes: annotated.footnotes.iter().all(|f| f.is_sidenote()),
     };
-    let title = format!("{} · {}", doc.title.value, renderer.site_title);
+    let title = renderer.title(&doc.title.value);
     let cast_ids = || cast.iter().map(|m| m.entity);
     let places = map_places(input, a);
     let meta = Meta {

@@ -97,7 +97,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: usize, n: usize) -> 
             if let FactValue::Coordinates { lat, lon } = fact.value {
                 coordinates = Some([lat, lon]);
             }
-            FactContext { key: def.key.clone(), label: def.label.clone(), values: fact_items(input, &fact.value) }
+            let values = fact_items(renderer, input, &fact.value);
+            FactContext { key: def.key.clone(), label: def.label.clone(), values }
         })
         .collect();
     let appearances = appearances(input, e, n);
@@ -127,8 +128,11 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: usize, n: usize) -> 
     };
     let count = input.entity_page_count(e);
     let title = match n {
-        0 => format!("{} · {}", doc.name.value, renderer.site_title),
-        n => format!("{} · page {} of {count} · {}", doc.name.value, n + 1, renderer.site_title),
+        0 => renderer.title(&doc.name.value),
+        n => renderer.strings.fill(
+            "title_page_n",
+            &[("title", &doc.name.value), ("n", &(n + 1)), ("count", &count), ("site", &renderer.site_title)],
+        ),
     };
     let id = PageId::Entity(e, n);
     // The pages share a folder: a link to one is its file name.
@@ -147,14 +151,15 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: usize, n: usize) -> 
         mention_count: input.mentions_of(e).len(),
         paginator,
         related,
-        key_fact: structured::key_fact(input, e),
+        key_fact: structured::key_fact(renderer.strings, input, e),
         map_svg: renderer.locator_map(input, e),
     };
     renderer.page("entity.html", id, input, title, meta, page)
 }
 
 /// A fact's values as the page lists them.
-fn fact_items(input: &Input, value: &FactValue) -> Vec<FactItem> {
+fn fact_items(renderer: &Renderer, input: &Input, value: &FactValue) -> Vec<FactItem> {
+    let strings = renderer.strings;
     let plain = |text: String| FactItem { text, url: None };
     match value {
         FactValue::Text(t) => vec![plain(t.clone())],
@@ -163,16 +168,15 @@ fn fact_items(input: &Input, value: &FactValue) -> Vec<FactItem> {
         FactValue::Roles(roles) => roles
             .iter()
             .map(|r| {
-                let years = match (&r.from, &r.to) {
-                    (Some(f), Some(t)) => format!(" ({f}–{t})"),
-                    (Some(f), None) => format!(" (from {f})"),
-                    (None, Some(t)) => format!(" (until {t})"),
-                    (None, None) => String::new(),
-                };
-                plain(format!("{}{years}", r.title))
+                plain(match (&r.from, &r.to) {
+                    (Some(f), Some(t)) => strings.fill("role_years", &[("title", &r.title), ("from", f), ("to", t)]),
+                    (Some(f), None) => strings.fill("role_from", &[("title", &r.title), ("from", f)]),
+                    (None, Some(t)) => strings.fill("role_until", &[("title", &r.title), ("to", t)]),
+                    (None, None) => r.title.clone(),
+                })
             })
             .collect(),
-        FactValue::Coordinates { lat, lon } => vec![plain(format_coordinates(*lat, *lon))],
+        FactValue::Coordinates { lat, lon } => vec![plain(format_coordinates(strings, *lat, *lon))],
         FactValue::Entity(id) => {
             let target = input.lookup(id).expect("checked by resolve");
             vec![FactItem {

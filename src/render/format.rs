@@ -1,37 +1,26 @@
 //! Text for readers: dates, coordinates, the names of authority records,
 //! how names file in an A–Z list.
 
+use crate::strings::Strings;
+
 /// `2002-08-20` → `20 August 2002` (dates are checked when parsed).
-pub fn display_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+pub fn display_date(strings: &Strings, iso: &str) -> String {
     let mut parts = iso.splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
         return iso.to_string();
     };
     match (m.parse::<usize>(), d.parse::<u32>()) {
-        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        (Ok(m @ 1..=12), Ok(d)) => strings.fill("date", &[("day", &d), ("month", &strings.month(m)), ("year", &y)]),
         _ => iso.to_string(),
     }
 }
 
 /// `43.12° N, 131.89° E`.
-pub(super) fn format_coordinates(lat: f64, lon: f64) -> String {
-    let ns = if lat < 0.0 { 'S' } else { 'N' };
-    let ew = if lon < 0.0 { 'W' } else { 'E' };
-    format!("{:.2}° {ns}, {:.2}° {ew}", lat.abs(), lon.abs())
+pub(super) fn format_coordinates(strings: &Strings, lat: f64, lon: f64) -> String {
+    let ns = strings.get(if lat < 0.0 { "south" } else { "north" });
+    let ew = strings.get(if lon < 0.0 { "west" } else { "east" });
+    let (lat, lon) = (format!("{:.2}", lat.abs()), format!("{:.2}", lon.abs()));
+    strings.fill("coordinates", &[("lat", &lat), ("north_south", &ns), ("lon", &lon), ("east_west", &ew)])
 }
 
 /// A readable name for an authority link.
@@ -72,14 +61,15 @@ mod tests {
 
     #[test]
     fn coordinates_read_like_an_atlas() {
-        assert_eq!(format_coordinates(43.1155, 131.8855), "43.12° N, 131.89° E");
-        assert_eq!(format_coordinates(-33.9, -70.6), "33.90° S, 70.60° W");
+        let strings = Strings::english();
+        assert_eq!(format_coordinates(strings, 43.1155, 131.8855), "43.12° N, 131.89° E");
+        assert_eq!(format_coordinates(strings, -33.9, -70.6), "33.90° S, 70.60° W");
     }
 
     #[test]
     fn dates_read_like_dates() {
-        assert_eq!(display_date("2002-08-20"), "20 August 2002");
-        assert_eq!(display_date("2002-01-01"), "1 January 2002");
+        assert_eq!(display_date(Strings::english(), "2002-08-20"), "20 August 2002");
+        assert_eq!(display_date(Strings::english(), "2002-01-01"), "1 January 2002");
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, n: usize) -> Result<Pag
                 title: &doc.title.value,
                 url: routes::link(&path, &input.article_path(a)),
                 date: doc.date.as_deref(),
-                date_display: doc.date.as_deref().map(display_date),
+                date_display: doc.date.as_deref().map(|d| display_date(renderer.strings, d)),
                 byline: doc.byline.as_deref(),
                 summary: doc.summary.as_deref(),
                 mentions: annotated.mentions.len(),
@@ -56,7 +56,9 @@ pub(super) fn render(renderer: &Renderer, input: &Input, n: usize) -> Result<Pag
     let paginator = Paginator::new(n, count, total, |page| routes::link(&path, &routes::home_path(page)));
     let title = match n {
         0 => renderer.site_title.to_string(),
-        n => format!("{} · page {} of {count}", renderer.site_title, n + 1),
+        n => renderer
+            .strings
+            .fill("home_title_page_n", &[("site", &renderer.site_title), ("n", &(n + 1)), ("count", &count)]),
     };
     let meta = Meta {
         description: redirect.is_some().then(|| articles[0].summary.map(str::to_string)).flatten(),

@@ -57,9 +57,11 @@ pub(super) fn render(renderer: &Renderer, input: &Input, k: usize) -> Result<Pag
         let link = counted_link(renderer, input, e);
         letters.last_mut().expect("pushed above").entities.push(link);
     }
-    let title = format!("{} · {}", kind.title, renderer.site_title);
+    let title = renderer.title(&kind.title);
     let meta = Meta {
-        description: Some(format!("{} in {}, A to Z", kind.title, renderer.site_title)),
+        description: Some(
+            renderer.strings.fill("kind_description", &[("kind", &kind.title), ("site", &renderer.site_title)]),
+        ),
         og_type: "website",
         jsonld: structured::website_ld(input, &title),
     };
@@ -104,11 +106,8 @@ fn network(renderer: &Renderer, input: &Input, members: &[usize], kind: &Kind) -
             mentions: input.mentions_of(e).len(),
         })
         .collect();
-    let label = format!(
-        "Network of {} {} mentioned in the same paragraph; the table below gives the numbers",
-        nodes.len(),
-        kind.title.to_lowercase()
-    );
+    let label =
+        renderer.strings.fill("network_label", &[("count", &nodes.len()), ("kind", &kind.title.to_lowercase())]);
     Some(Network {
         svg: graph::network_svg(&names, &edges, &label),
         entities: nodes.iter().map(|&e| counted_link(renderer, input, e)).collect(),

@@ -28,6 +28,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::FactValue;
 use crate::routes::{self, PageId};
+use crate::strings::Strings;
 use crate::{map, search};
 use context::{Common, EntityLink, Meta, NavKind, SiteContext};
 use input::{Dep, Input, RenderInput};
@@ -109,10 +110,11 @@ pub fn render_each(
     };
     let renderer = Renderer {
         templates,
+        strings: Strings::english(),
         site_title: &config.title,
         base_url: config.base_url.as_deref(),
         site_value: tera::Value::from_serializable(&site),
-        entity_json: structured::EntityJson::new(registry.entities.len()),
+        entity_json: structured::EntityJson::new(registry.entities.len(), Strings::english()),
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
@@ -166,11 +168,13 @@ fn tile_id(tile: &map::Tile) -> PageId {
 /// read that through their [`Input`].
 struct Renderer<'a> {
     templates: &'a Templates,
+    /// The text gloss writes itself.
+    strings: &'a Strings,
     site_title: &'a str,
     base_url: Option<&'a str>,
     /// [`SiteContext`] as templates see it.
     site_value: tera::Value,
-    entity_json: structured::EntityJson,
+    entity_json: structured::EntityJson<'a>,
     /// [`Renderer::entity_link`] of each entity, made when first needed.
     entity_links: Vec<OnceLock<tera::Value>>,
     /// Each entity's locator map, made when first needed: every page of
@@ -186,7 +190,7 @@ impl<'a> Renderer<'a> {
         match id {
             PageId::SearchIndex => {
                 let (registry, articles) = input.everything();
-                text(search::search_index(registry, articles))
+                text(search::search_index(registry, articles, self.strings))
             }
             PageId::SearchText(n) => {
                 let (registry, articles) = input.everything();
@@ -201,7 +205,7 @@ impl<'a> Renderer<'a> {
             PageId::Robots => text(structured::robots(self.base_url.unwrap_or_default())),
             PageId::Home(n) => home::render(self, input, n),
             PageId::NotFound => {
-                let title = format!("Page not found · {}", self.site_title);
+                let title = self.strings.fill("not_found_title", &[("site", &self.site_title)]);
                 let meta = Meta { description: None, og_type: "website", jsonld: String::new() };
                 self.page("404.html", id, input, title, meta, NotFound {})
             }
@@ -210,6 +214,11 @@ impl<'a> Renderer<'a> {
             PageId::Entity(e, n) => entity::render(self, input, e, n),
             PageId::Tile { .. } => unreachable!("tiles are drawn by the maps that show them"),
         }
+    }
+
+    /// `<title>` of a page: its own title and the site's.
+    fn title(&self, title: &str) -> String {
+        self.strings.fill("title", &[("title", &title), ("site", &self.site_title)])
     }
 
     /// Renders `template` for the page `id` with its own context `page`.

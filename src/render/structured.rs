@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use super::input::Input;
 use crate::model::FactValue;
 use crate::routes;
+use crate::strings::Strings;
 
 /// Serialises `value` for a `<script>` element: `<`, `>` and `&` become
 /// `\u003c` and friends, so no `</script>` or `<!--` can appear, and the line
@@ -124,16 +125,17 @@ pub fn entity_ld(input: &Input, entity: usize) -> String {
 
 /// Each entity's JSON-LD reference and preview card, serialised once when first
 /// needed: an archive's articles name the same entities thousands of times.
-pub struct EntityJson {
+pub struct EntityJson<'a> {
+    strings: &'a Strings,
     references: Vec<OnceLock<Box<RawValue>>>,
     cards: Vec<OnceLock<Box<RawValue>>>,
 }
 
-impl EntityJson {
-    /// Room for `n` entities.
-    pub fn new(n: usize) -> EntityJson {
+impl<'a> EntityJson<'a> {
+    /// Room for `n` entities, whose key facts read `strings`.
+    pub fn new(n: usize, strings: &'a Strings) -> EntityJson<'a> {
         let slots = || (0..n).map(|_| OnceLock::new()).collect();
-        EntityJson { references: slots(), cards: slots() }
+        EntityJson { strings, references: slots(), cards: slots() }
     }
 
     /// An entity as an article's JSON-LD mentions it: its type, name and
@@ -167,7 +169,7 @@ impl EntityJson {
                 "kind": kind.singular,
                 "kindId": kind.id,
                 "summary": e.summary,
-                "fact": key_fact(input, entity),
+                "fact": key_fact(self.strings, input, entity),
                 "url": format!("../{}", input.entity_path(entity)),
             }))
         })
@@ -253,7 +255,7 @@ pub fn website_ld(input: &Input, title: &str) -> String {
 
 /// The fact a preview shows: a person's life span, a place's type and
 /// country, else the first fact there is.
-pub fn key_fact(input: &Input, entity: usize) -> Option<String> {
+pub fn key_fact(strings: &Strings, input: &Input, entity: usize) -> Option<String> {
     let e = input.entity(entity);
     let kind = input.kind(e.kind);
     let text = |key: &str| {
@@ -265,8 +267,8 @@ pub fn key_fact(input: &Input, entity: usize) -> Option<String> {
         })
     };
     match (text("born"), text("died")) {
-        (Some(born), Some(died)) => return Some(format!("{born} – {died}")),
-        (Some(born), None) => return Some(format!("Born {born}")),
+        (Some(born), Some(died)) => return Some(strings.fill("life_span", &[("born", &born), ("died", &died)])),
+        (Some(born), None) => return Some(strings.fill("born", &[("born", &born)])),
         _ => {}
     }
     if let Some(ty) = text("type") {
@@ -275,9 +277,9 @@ pub fn key_fact(input: &Input, entity: usize) -> Option<String> {
             ty.replace_range(..1, &upper);
         }
         return Some(match text("country") {
-            Some(country) => format!("{ty} in {country}"),
+            Some(country) => strings.fill("type_in_country", &[("type", &ty), ("country", &country)]),
             None => match text("founded") {
-                Some(year) => format!("{ty}, founded {year}"),
+                Some(year) => strings.fill("type_founded", &[("type", &ty), ("year", &year)]),
                 None => ty,
             },
         });
@@ -288,7 +290,7 @@ pub fn key_fact(input: &Input, entity: usize) -> Option<String> {
             FactValue::Text(t) => t.clone(),
             _ => return None,
         };
-        Some(format!("{}: {value}", kind.facts[*i].label))
+        Some(strings.fill("fact", &[("label", &kind.facts[*i].label), ("value", &value)]))
     })
 }
 

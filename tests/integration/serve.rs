@@ -120,7 +120,7 @@ fn serves_pages_rebuilds_on_change_and_keeps_the_last_good_site() {
     // reload script after them would break them.
     let (status, _, index) = get(server.port, "/search-index.js");
     assert_eq!(status, 200);
-    assert!(index.trim_end().ends_with("]};") && !index.contains("__gloss"), "{}", &index[index.len() - 200..]);
+    assert!(index.trim_end().ends_with("};") && !index.contains("__gloss"), "{}", &index[index.len() - 200..]);
     let (status, _, chunk) = get(server.port, "/search/text-0.js");
     assert_eq!(status, 200);
     assert!(chunk.trim_end().ends_with("];") && !chunk.contains("__gloss"), "{}", &chunk[chunk.len() - 200..]);
