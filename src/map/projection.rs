@@ -1,0 +1,179 @@
+//! Where a point goes on a map: the projection, the zoom levels, and the
+//! view each map frames.
+//!
+//! The projection is Mercator, with longitudes measured from the centre of
+//! the view. Maps come in fixed zoom levels, four per doubling, so that the
+//! outlines are prepared once per level, not once per map: a locator takes
+//! the nearest level, a route map the nearest that fits its pins.
+
+use std::f64::consts::PI;
+
+use super::{Pin, HEIGHT, WIDTH};
+
+/// Mercator is cut off at this latitude.
+pub(super) const MAX_LAT: f64 = 85.0;
+/// Width of a locator map at the equator, in degrees of longitude.
+const LOCATOR_SPAN: f64 = 36.0;
+/// The narrowest a route map gets, in degrees of longitude.
+const ROUTE_MIN_SPAN: f64 = 8.0;
+/// Room left around the pins of a route map, in pixels, for their labels.
+const ROUTE_PAD_X: f64 = 90.0;
+const ROUTE_PAD_Y: f64 = 48.0;
+
+/// `d` moved by whole turns into [-180, 180).
+pub(super) fn wrap180(d: f64) -> f64 {
+    (d + 180.0).rem_euclid(360.0) - 180.0
+}
+
+/// Mercator's y, in degrees (so one unit is one degree of longitude).
+pub(super) fn mercator_y(lat: f64) -> f64 {
+    let lat = lat.clamp(-MAX_LAT, MAX_LAT).to_radians();
+    (PI / 4.0 + lat / 2.0).tan().ln().to_degrees()
+}
+
+/// Zoom levels: at level `k` a map shows `360° / 2^(k / LEVEL_STEPS)` of
+/// longitude. Every map is drawn at one of them, so the outlines can be
+/// simplified and written out once per level (see
+/// [`Level`](super::level::Level)), not per map.
+pub(super) const LEVELS: usize = 22;
+const LEVEL_STEPS: f64 = 4.0;
+
+/// Pixels per degree of longitude at a zoom level.
+pub(super) fn level_scale(level: usize) -> f64 {
+    WIDTH / 360.0 * (level as f64 / LEVEL_STEPS).exp2()
+}
+
+/// The (fractional) zoom level of a scale.
+fn level_of(scale: f64) -> f64 {
+    let level = (scale / (WIDTH / 360.0)).log2() * LEVEL_STEPS;
+    if level.is_finite() {
+        level.clamp(0.0, (LEVELS - 1) as f64)
+    } else {
+        0.0
+    }
+}
+
+/// The part of the (Mercator) plane shown, and its scale.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct View {
+    /// Longitude at the left edge, and Mercator y at the top.
+    pub(super) left: f64,
+    pub(super) top: f64,
+    /// Pixels per degree of longitude: [`level_scale`] of `level`.
+    pub(super) scale: f64,
+    pub(super) level: usize,
+}
+
+impl View {
+    /// A view at a zoom level centred on `(x, y)` (longitude, Mercator y),
+    /// kept within the Mercator cut-off vertically where it fits.
+    fn centred(x: f64, y: f64, level: usize) -> View {
+        let level = level.min(LEVELS - 1);
+        let scale = level_scale(level);
+        let (half_w, half_h) = (WIDTH / 2.0 / scale, HEIGHT / 2.0 / scale);
+        let (y_max, y_min) = (mercator_y(MAX_LAT), mercator_y(-MAX_LAT));
+        let y = if 2.0 * half_h >= y_max - y_min { 0.0 } else { y.clamp(y_min + half_h, y_max - half_h) };
+        View { left: x - half_w, top: y + half_h, scale, level }
+    }
+
+    pub(super) fn world() -> View {
+        View::centred(0.0, 0.0, 0)
+    }
+
+    /// Roughly 36° of longitude around the place, wider toward the poles (at
+    /// the nearest zoom level).
+    pub(super) fn locator(lat: f64, lon: f64) -> View {
+        let span = (LOCATOR_SPAN / lat.to_radians().cos().max(0.1).sqrt()).min(100.0);
+        View::centred(wrap180(lon), mercator_y(lat), level_of(WIDTH / span).round() as usize)
+    }
+
+    /// Fits every pin, with room for labels, at least [`ROUTE_MIN_SPAN`] wide.
+    pub(super) fn route(pins: &[&Pin]) -> View {
+        if pins.is_empty() {
+            return View::world();
+        }
+        let centre = circular_centre(pins.iter().map(|p| p.lon));
+        let xs = pins.iter().map(|p| centre + wrap180(p.lon - centre));
+        let ys = pins.iter().map(|p| mercator_y(p.lat));
+        let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
+        let fit_x = (WIDTH - 2.0 * ROUTE_PAD_X) / (x1 - x0).max(1e-9);
+        let fit_y = (HEIGHT - 2.0 * ROUTE_PAD_Y) / (y1 - y0).max(1e-9);
+        let scale = fit_x.min(fit_y).clamp(WIDTH / 360.0, WIDTH / ROUTE_MIN_SPAN);
+        // The zoom level at or just below that scale: the pins only get more room.
+        let mut level = (level_of(scale) + 1e-9).floor() as usize;
+        while level > 0 && level_scale(level) > scale {
+            level -= 1;
+        }
+        View::centred((x0 + x1) / 2.0, (y0 + y1) / 2.0, level)
+    }
+
+    pub(super) fn centre_lon(&self) -> f64 {
+        self.left + WIDTH / 2.0 / self.scale
+    }
+
+    /// The pixel position of a point; `lon` is taken as is (not wrapped).
+    pub(super) fn project(&self, lon: f64, lat: f64) -> [f64; 2] {
+        [(lon - self.left) * self.scale, (self.top - mercator_y(lat)) * self.scale]
+    }
+
+    /// The pixel position of a place, its longitude taken within 180° of the
+    /// view's centre.
+    pub(super) fn place(&self, lat: f64, lon: f64) -> [f64; 2] {
+        let centre = self.centre_lon();
+        self.project(centre + wrap180(lon - centre), lat)
+    }
+}
+
+/// The middle of the shortest arc of longitudes holding them all.
+fn circular_centre(lons: impl Iterator<Item = f64>) -> f64 {
+    let mut lons: Vec<f64> = lons.map(wrap180).collect();
+    lons.sort_by(f64::total_cmp);
+    let n = lons.len();
+    if n == 0 {
+        return 0.0;
+    }
+    // The widest gap between neighbours (the last one wraps round) is left out.
+    let (mut widest, mut after) = (-1.0, 0);
+    for i in 0..n {
+        let next = if i + 1 < n { lons[i + 1] } else { lons[0] + 360.0 };
+        if next - lons[i] > widest {
+            widest = next - lons[i];
+            after = (i + 1) % n;
+        }
+    }
+    let start = lons[after];
+    wrap180(start + (360.0 - widest) / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::testing::{pin, sample_views};
+
+    #[test]
+    fn map_circular_centre_takes_the_short_way_round() {
+        assert_eq!(circular_centre([10.0, 20.0].into_iter()), 15.0);
+        assert!(wrap180(circular_centre([170.0, -170.0].into_iter()) - 180.0).abs() < 1e-9);
+        assert!((circular_centre([125.75, 177.51, -165.41].into_iter()) - 160.17).abs() < 1e-9);
+        assert_eq!(circular_centre(std::iter::empty()), 0.0);
+    }
+
+    #[test]
+    fn map_views_use_the_zoom_levels() {
+        for view in sample_views() {
+            assert!(view.level < LEVELS && view.scale == level_scale(view.level), "{view:?}");
+        }
+        // A locator keeps its place in the middle; a route fits its pins.
+        let view = View::locator(-16.5, 179.9);
+        let [x, y] = view.place(-16.5, 179.9);
+        assert!((x - WIDTH / 2.0).abs() < 1e-6 && (y - HEIGHT / 2.0).abs() < 1e-6);
+        let stops = [pin(Some(1), "A", 10.0, -170.0), pin(Some(2), "B", 40.0, 170.0), pin(Some(3), "C", -30.0, 150.0)];
+        let view = View::route(&stops.iter().collect::<Vec<_>>());
+        for stop in &stops {
+            let [x, y] = view.place(stop.lat, stop.lon);
+            assert!((ROUTE_PAD_X - 1.0..WIDTH - ROUTE_PAD_X + 1.0).contains(&x), "{x}");
+            assert!((ROUTE_PAD_Y - 1.0..HEIGHT - ROUTE_PAD_Y + 1.0).contains(&y), "{y}");
+        }
+    }
+}
