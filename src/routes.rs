@@ -99,8 +99,13 @@ pub fn path(registry: &Registry, id: PageId) -> String {
         PageId::SearchText(n) => format!("search/text-{n}.js"),
         PageId::Sitemap => "sitemap.xml".into(),
         PageId::Robots => "robots.txt".into(),
-        PageId::Tile { level, col, row } => format!("{TILES}{level}/{col}_{row}.svg"),
+        PageId::Tile { level, col, row } => tile_path(level, col, row),
     }
+}
+
+/// `maps/<level>/<col>_<row>.svg`: a map tile.
+pub fn tile_path(level: u8, col: i32, row: i32) -> String {
+    format!("{TILES}{level}/{col}_{row}.svg")
 }
 
 /// `articles/<slug>.html`.

@@ -40,7 +40,7 @@ mod tile;
 mod topojson;
 mod world;
 
-pub use tile::{is_tile, Tile, TILES};
+pub use tile::Tile;
 
 use projection::View;
 use svg::draw;
@@ -80,30 +80,23 @@ pub struct Map {
 /// A locator map for one place: the region around it, with a pin. A pin
 /// without finite coordinates gets a world map without a pin. `root` leads
 /// from the page to the site root, where the tiles are.
-pub fn locator_map(pin: &Pin, root: &str) -> Map {
-    let title = format!("Map: location of {}", pin.name);
+/// `title` is the map's accessible name.
+pub fn locator_map(pin: &Pin, root: &str, title: &str) -> Map {
     let pins: Vec<&Pin> = std::iter::once(pin).filter(|p| p.is_valid()).collect();
     let view = match pins.first() {
         Some(p) => View::locator(p.lat, p.lon),
         None => View::world(),
     };
-    draw(&view, &title, &pins, false, root)
+    draw(&view, title, &pins, false, root)
 }
 
 /// A map of several places (the stops of a journey, say), framed to fit them
 /// all, each pin showing its [`Pin::number`]; with `draw_route`, a dashed
 /// line joins them in order. Pins without finite coordinates are left out.
-pub fn route_map(pins: &[Pin], draw_route: bool, root: &str) -> Map {
+/// `title` is the map's accessible name.
+pub fn route_map(pins: &[Pin], draw_route: bool, root: &str, title: &str) -> Map {
     let pins: Vec<&Pin> = pins.iter().filter(|p| p.is_valid()).collect();
-    let places: Vec<String> = pins
-        .iter()
-        .map(|p| match p.number {
-            Some(n) => format!("{n} {}", p.name),
-            None => p.name.clone(),
-        })
-        .collect();
-    let title = format!("Map of {} place{}: {}", pins.len(), if pins.len() == 1 { "" } else { "s" }, places.join(", "));
-    draw(&View::route(&pins), &title, &pins, draw_route, root)
+    draw(&View::route(&pins), title, &pins, draw_route, root)
 }
 
 #[cfg(test)]

@@ -22,11 +22,21 @@ pub(super) fn journey() -> Vec<Pin> {
 }
 
 pub(super) fn locator(pin: &Pin) -> Map {
-    locator_map(pin, "../")
+    locator_map(pin, "../", &format!("Map: location of {}", pin.name))
 }
 
 pub(super) fn route(pins: &[Pin], draw_route: bool) -> Map {
-    route_map(pins, draw_route, "../")
+    let valid: Vec<&Pin> = pins.iter().filter(|p| p.is_valid()).collect();
+    let places: Vec<String> = valid
+        .iter()
+        .map(|p| match p.number {
+            Some(n) => format!("{n} {}", p.name),
+            None => p.name.clone(),
+        })
+        .collect();
+    let plural = if valid.len() == 1 { "" } else { "s" };
+    let title = format!("Map of {} place{plural}: {}", valid.len(), places.join(", "));
+    route_map(pins, draw_route, "../", &title)
 }
 
 /// Views of every kind: the world, locators from pole to pole and across

@@ -11,15 +11,6 @@ use super::level::level;
 use super::projection::{level_scale, mercator_y, View, LEVELS, MAX_LAT};
 use super::{HEIGHT, WIDTH};
 
-/// The folder of the tiles in the output.
-pub const TILES: &str = "maps/";
-
-/// Is the output file at `path` a map tile? Tiles are not counted as pages,
-/// and a tile's content depends only on its path.
-pub fn is_tile(path: &str) -> bool {
-    path.starts_with(TILES)
-}
-
 /// How far each tile reaches over its neighbours, in pixels, so that no
 /// hairline of sea shows along the seams when the map is scaled.
 pub(super) const TILE_OVERLAP: f64 = 1.0;
@@ -49,9 +40,10 @@ pub struct Tile {
 }
 
 impl Tile {
-    /// Where the tile is written, from the site root (in [`TILES`]).
+    /// Where the tile is written, from the site root (see
+    /// [`crate::routes::tile_path`]).
     pub fn path(&self) -> String {
-        format!("{TILES}{}/{}_{}.svg", self.level, self.col, self.row)
+        crate::routes::tile_path(self.level, self.col, self.row)
     }
 
     /// The tiles under a view, left to right, top to bottom.

@@ -161,5 +161,12 @@ fn route_map(renderer: &Renderer, input: &Input, a: usize, places: &[usize]) -> 
         .map(|(i, &e)| renderer.pin(input, e, Some(i + 1), format!("../{}", input.entity_path(e))))
         .collect();
     let declared = !input.article(a).0.route.is_empty();
-    Some(renderer.keep_tiles(input, &map::route_map(&pins, declared, "../")))
+    let strings = renderer.strings;
+    let names: Vec<String> = pins
+        .iter()
+        .map(|p| strings.fill("route_map_place", &[("number", &p.number.unwrap_or_default()), ("place", &p.name)]))
+        .collect();
+    let label = if names.len() == 1 { "route_map_label_one" } else { "route_map_label" };
+    let title = strings.fill(label, &[("count", &names.len()), ("places", &names.join(", "))]);
+    Some(renderer.keep_tiles(input, &map::route_map(&pins, declared, "../", &title)))
 }

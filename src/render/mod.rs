@@ -263,7 +263,8 @@ impl<'a> Renderer<'a> {
         let map = self.locator_maps[entity].get_or_init(|| {
             coordinates(input, entity)?;
             let own_page = format!("{}.html", input.id(entity));
-            Some(map::locator_map(&self.pin(input, entity, None, own_page), "../"))
+            let title = self.strings.fill("locator_map_label", &[("place", &input.name(entity))]);
+            Some(map::locator_map(&self.pin(input, entity, None, own_page), "../", &title))
         });
         // Read again on every page that shows it: each page records it.
         coordinates(input, entity)?;

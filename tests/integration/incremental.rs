@@ -54,8 +54,7 @@ fn an_edit_sends_no_map_tile_the_site_already_has_and_counts_pages_as_build_does
     let options = gloss::BuildOptions { root: dir.path().into(), output: Some(dir.path().join("out")), force: false };
     let built = gloss::build(&options).unwrap();
     assert_eq!(site.page_count(), built.pages, "serve and build count the same pages");
-    let tiles_before: Vec<String> =
-        site.pages.iter().filter(|p| gloss::map::is_tile(&p.path)).map(|p| p.path.clone()).collect();
+    let tiles_before: Vec<String> = site.pages.iter().filter(|p| p.id.is_tile()).map(|p| p.path.clone()).collect();
     assert!(!tiles_before.is_empty(), "the fixture's maps have tiles");
     // Re-rendering the article redraws its map, whose tiles are unchanged.
     let changed = edit(dir.path(), "content/articles/arrival.md", "where Putin waited", "where Putin stood");
