@@ -43,8 +43,17 @@ struct Edit {
 }
 
 enum Change {
-    Article { index: usize, doc: Box<crate::model::ArticleDoc>, annotated: Box<annotate::AnnotatedArticle> },
-    Entity { index: usize, doc: Box<crate::model::EntityDoc>, description: String, warnings: Vec<Diagnostic> },
+    Article {
+        index: usize,
+        doc: Box<crate::model::ArticleDoc>,
+        annotated: Box<annotate::AnnotatedArticle>,
+    },
+    Entity {
+        index: usize,
+        doc: Box<crate::model::EntityDoc>,
+        description: annotate::Description,
+        warnings: Vec<Diagnostic>,
+    },
 }
 
 impl Site {

@@ -51,7 +51,7 @@ pub struct Site {
     pub registry: Registry,
     pub articles: Vec<AnnotatedArticle>,
     /// Each entity's description, rendered.
-    pub descriptions: Vec<String>,
+    pub descriptions: Vec<annotate::Description>,
     pub index: SiteIndex,
     /// Every output file, map tiles included, in the order rendered.
     pub pages: Vec<Page>,
@@ -176,7 +176,7 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
         diagnostics.extend(article.diagnostics.iter().cloned());
     }
     let entity_texts: Vec<&str> = registry.entities.iter().map(|e| text_of(&e.path)).collect();
-    let rendered: Vec<(String, Vec<Diagnostic>)> = registry
+    let rendered: Vec<(annotate::Description, Vec<Diagnostic>)> = registry
         .entities
         .par_iter()
         .zip(&entity_texts)

@@ -102,7 +102,7 @@ mod tests {
             include_str!("render/kind.rs"),
             include_str!("render/format.rs"),
             include_str!("render/structured.rs"),
-            include_str!("annotate.rs"),
+            include_str!("render/notes.rs"),
             include_str!("search.rs"),
         ];
         let strings = Strings::english();

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::context::{link_with, KindContext, Meta};
 use super::format::display_date;
 use super::input::Input;
-use super::{coordinates, map, Page, Renderer};
+use super::{coordinates, map, notes, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::routes::PageId;
 
@@ -27,10 +27,10 @@ struct ArticlePage<'a> {
 struct ArticleContext<'a> {
     slug: &'a str,
     title: &'a str,
-    title_html: &'a str,
+    title_html: String,
     subtitle: Option<&'a str>,
     /// The subtitle with its mentions marked.
-    subtitle_html: Option<&'a str>,
+    subtitle_html: Option<String>,
     date: Option<&'a str>,
     /// The date for readers: `20 August 2002`.
     date_display: Option<String>,
@@ -39,10 +39,10 @@ struct ArticleContext<'a> {
     source: Option<&'a str>,
     source_url: Option<&'a str>,
     summary: Option<&'a str>,
-    intro_html: Option<&'a str>,
-    notes_html: &'a [String],
-    body_html: &'a str,
-    footnotes: Vec<FootnoteContext<'a>>,
+    intro_html: Option<String>,
+    notes_html: Vec<String>,
+    body_html: String,
+    footnotes: Vec<notes::Note<'a>>,
     tags: &'a [String],
     mention_count: usize,
     /// Whether the front matter declares a `route` (else the map follows
@@ -50,17 +50,6 @@ struct ArticleContext<'a> {
     route_declared: bool,
     /// Every footnote is also a sidenote (so wide screens can hide the list).
     all_sidenotes: bool,
-}
-
-#[derive(Serialize)]
-struct FootnoteContext<'a> {
-    id: &'a str,
-    number: usize,
-    html: &'a str,
-    /// Also shown beside the text on wide screens.
-    sidenote: bool,
-    /// The text refers to it, so it can link back.
-    referenced: bool,
 }
 
 #[derive(Serialize)]
@@ -75,6 +64,7 @@ struct CastGroup<'a> {
 pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Page, Diagnostic> {
     let (doc, annotated) = input.article(a);
     let cast = input.cast(a);
+    let with_notes = |html: &str| notes::fill(renderer, html, &annotated.footnotes);
     let mut groups: Vec<CastGroup> = Vec::new();
     for k in 0..input.config().kinds.len() {
         let members: Vec<tera::Value> = cast
@@ -93,9 +83,9 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
     let article = ArticleContext {
         slug: &doc.slug,
         title: &doc.title.value,
-        title_html: &annotated.title_html,
+        title_html: with_notes(&annotated.title_html)?,
         subtitle: doc.subtitle.as_ref().map(|s| s.value.as_str()),
-        subtitle_html: annotated.subtitle_html.as_deref(),
+        subtitle_html: annotated.subtitle_html.as_deref().map(with_notes).transpose()?,
         date: doc.date.as_deref(),
         date_display: doc.date.as_deref().map(|d| display_date(renderer.strings, d)),
         dateline: doc.dateline.as_deref(),
@@ -103,20 +93,10 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
         source: doc.source.as_deref(),
         source_url: doc.source_url.as_deref(),
         summary: doc.summary.as_deref(),
-        intro_html: annotated.intro_html.as_deref(),
-        notes_html: &annotated.notes_html,
-        body_html: &annotated.body_html,
-        footnotes: annotated
-            .footnotes
-            .iter()
-            .map(|f| FootnoteContext {
-                id: &f.id,
-                number: f.number,
-                html: &f.html,
-                sidenote: f.is_sidenote(),
-                referenced: f.referenced,
-            })
-            .collect(),
+        intro_html: annotated.intro_html.as_deref().map(with_notes).transpose()?,
+        notes_html: annotated.notes_html.iter().map(|html| with_notes(html)).collect::<Result<_, _>>()?,
+        body_html: with_notes(&annotated.body_html)?,
+        footnotes: notes::list(renderer, &annotated.footnotes)?,
         tags: &doc.tags,
         mention_count: annotated.mentions.len(),
         route_declared: !doc.route.is_empty(),

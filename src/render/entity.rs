@@ -10,7 +10,7 @@ use super::context::{link_with, KindContext, Meta};
 use super::format::{authority_label, format_coordinates};
 use super::input::Input;
 use super::pagination::Paginator;
-use super::{structured, Page, Renderer, MAX_RELATED};
+use super::{notes, structured, Page, Renderer, MAX_RELATED};
 use crate::diagnostic::Diagnostic;
 use crate::index::Form;
 use crate::model::FactValue;
@@ -42,7 +42,9 @@ struct EntityContext<'a> {
     /// `count`).
     forms: &'a [Form],
     summary: Option<&'a str>,
-    description_html: &'a str,
+    description_html: String,
+    /// The description's notes: `id`, `number`, `html`, `referenced`.
+    notes: Vec<notes::Note<'a>>,
     facts: Vec<FactContext>,
     same_as: Vec<AuthorityLink<'a>>,
     coordinates: Option<[f64; 2]>,
@@ -121,7 +123,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: usize, n: usize) -> 
         aliases: doc.aliases.iter().map(|a| a.value.as_str()).collect(),
         forms: input.forms(e),
         summary: doc.summary.as_deref(),
-        description_html: input.description(e),
+        description_html: notes::fill(renderer, &input.description(e).html, &input.description(e).notes)?,
+        notes: notes::list(renderer, &input.description(e).notes)?,
         facts,
         same_as: doc.same_as.iter().map(|url| AuthorityLink { url, label: authority_label(url) }).collect(),
         coordinates,

@@ -12,7 +12,7 @@
 
 use std::cell::RefCell;
 
-use crate::annotate::{AnnotatedArticle, Mention};
+use crate::annotate::{AnnotatedArticle, Description, Mention};
 use crate::index::{CastMember, Form, MentionRef, Relation, SiteIndex};
 use crate::model::{ArticleDoc, EntityDoc, Kind, SiteConfig};
 use crate::resolve::Registry;
@@ -24,7 +24,7 @@ pub struct RenderInput<'a> {
     pub articles: &'a [AnnotatedArticle],
     pub index: &'a SiteIndex,
     /// Each entity's description, rendered to HTML.
-    pub descriptions: &'a [String],
+    pub descriptions: &'a [Description],
 }
 
 /// One part of the model a page read.
@@ -178,8 +178,8 @@ impl<'a> Input<'a> {
         &self.data.registry.entities[e]
     }
 
-    /// An entity's description, as HTML.
-    pub fn description(&self, e: usize) -> &'a str {
+    /// An entity's description.
+    pub fn description(&self, e: usize) -> &'a Description {
         self.note(Dep::Entity(e));
         &self.data.descriptions[e]
     }

@@ -15,6 +15,7 @@ pub mod format;
 mod home;
 pub mod input;
 mod kind;
+mod notes;
 mod pagination;
 pub mod structured;
 mod templates;

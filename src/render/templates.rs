@@ -19,6 +19,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("kind.html", include_str!("../../templates/kind.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("pagination.html", include_str!("../../templates/pagination.html")),
+    ("note-ref.html", include_str!("../../templates/note-ref.html")),
 ];
 
 /// The compiled templates, with their sources for locating errors.

@@ -1,0 +1,437 @@
+//! Annotation: an article's Markdown to HTML, with every mention marked.
+//!
+//! An adapter over pulldown-cmark's event stream. Runs of text are scanned
+//! with the alias matcher ([`mentions`]); `[text](@id)` links become
+//! explicit mentions, `[text](@)` marks text that is never a mention. Code,
+//! links, images, raw HTML and editorial text (footnotes, the introduction)
+//! are never scanned. Every mention gets an anchor (`m-<entity>-<n>`) and a
+//! record with its sentence, so glossary pages can quote it and link back
+//! to the spot. A run of text is scanned whole, line breaks included
+//! ([`text`]), so a name wrapped over two lines is one mention. Footnotes
+//! are numbered and left as markers for the page's template ([`notes`]).
+
+mod mentions;
+mod notes;
+mod text;
+
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::model::{ArticleDoc, Spanned};
+use crate::resolve::Registry;
+use mentions::Mentions;
+pub use mentions::{How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
+use notes::Notes;
+pub use notes::{fill as fill_notes, Footnote, NoteRef};
+use text::{align, Blocks, Run};
+
+/// An article after annotation.
+#[derive(Debug, Clone)]
+pub struct AnnotatedArticle {
+    pub title_html: String,
+    /// The body, with markers where footnotes are referred to (see
+    /// [`fill_notes`]).
+    pub body_html: String,
+    pub intro_html: Option<String>,
+    pub notes_html: Vec<String>,
+    pub footnotes: Vec<Footnote>,
+    pub mentions: Vec<Mention>,
+    /// Plain text of every block (paragraph, heading, item, cell), title
+    /// first; [`Mention::block`] indexes it.
+    pub blocks: Vec<String>,
+    /// Patterns of the alias matcher that matched at least once.
+    pub matched_patterns: Vec<usize>,
+    /// Possible mentions left unlinked, in text order.
+    pub unlinked: Vec<Unlinked>,
+    /// The annotated subtitle, when the article has one.
+    pub subtitle_html: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl AnnotatedArticle {
+    /// A mention's text, as printed.
+    pub fn mention_text(&self, mention: &Mention) -> &str {
+        &self.blocks[mention.block][mention.range.clone()]
+    }
+}
+
+/// An entity's description, rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Description {
+    /// With markers where its notes are referred to.
+    pub html: String,
+    pub notes: Vec<Footnote>,
+}
+
+/// Annotates one article. `href_prefix` leads from the article page to the
+/// site root (`../`).
+pub fn annotate_article(
+    registry: &Registry,
+    article: &ArticleDoc,
+    file_text: &str,
+    href_prefix: &str,
+) -> AnnotatedArticle {
+    let origin = Origin { registry, path: &article.path, file_text, href_prefix };
+    let mut body = Annotator::new(origin, Mode::Text);
+    let title_html = strip_paragraph(&body.render_scalar(&article.title));
+    let subtitle_html = article.subtitle.as_ref().map(|s| strip_paragraph(&body.render_scalar(s)));
+    let body_html = body.render(article.body(file_text), article.body_offset);
+    let footnotes = body.notes.take(origin.path, file_text, &mut body.diagnostics);
+    let mentions = body.mentions.finish(&body.blocks.text);
+
+    let mut editorial = Annotator::new(origin, Mode::Editorial);
+    let intro_html = article.intro.as_ref().map(|intro| editorial.render_scalar(intro));
+    let notes_html = article.notes.iter().map(|note| editorial.render_scalar(note)).collect();
+
+    let mut unlinked = std::mem::take(&mut body.mentions.unlinked);
+    unlinked.sort_by_key(|u| u.source.start);
+    let mut diagnostics = body.diagnostics;
+    diagnostics.extend(editorial.diagnostics);
+    let mut matched_patterns: Vec<usize> = body.mentions.matched_patterns.iter().copied().collect();
+    matched_patterns.sort_unstable();
+    AnnotatedArticle {
+        title_html,
+        body_html,
+        intro_html,
+        notes_html,
+        footnotes,
+        mentions,
+        blocks: std::mem::take(&mut body.blocks.text),
+        matched_patterns,
+        unlinked,
+        subtitle_html,
+        diagnostics,
+    }
+}
+
+/// Renders an entity description: Markdown, with `[text](@id)` links as
+/// plain glossary links (descriptions are not scanned for mentions).
+pub fn render_description(
+    registry: &Registry,
+    path: &Path,
+    file_text: &str,
+    markdown: &str,
+    offset: usize,
+) -> (Description, Vec<Diagnostic>) {
+    let origin = Origin { registry, path, file_text, href_prefix: "../" };
+    let mut annotator = Annotator::new(origin, Mode::Editorial);
+    let html = annotator.render(markdown, offset);
+    let notes = annotator.notes.take(path, file_text, &mut annotator.diagnostics);
+    (Description { html, notes }, annotator.diagnostics)
+}
+
+fn strip_paragraph(html: &str) -> String {
+    let trimmed = html.trim();
+    trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")).unwrap_or(trimmed).to_string()
+}
+
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The file being annotated, and where its links lead.
+#[derive(Clone, Copy)]
+struct Origin<'r> {
+    registry: &'r Registry,
+    path: &'r Path,
+    file_text: &'r str,
+    /// From the page the text is shown on to the site root.
+    href_prefix: &'r str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Article text: scanned for mentions.
+    Text,
+    /// Editorial text: `@` links become plain links, nothing is scanned.
+    Editorial,
+}
+
+/// What an open link turned into, so its end can be closed the same way.
+#[derive(Debug, Clone, Copy)]
+enum OpenLink {
+    /// An ordinary link, passed through.
+    Plain,
+    /// An explicit mention (its index among the mentions).
+    Mention(usize),
+    /// An `@` link in editorial text: a plain glossary link.
+    EntityLink,
+    /// `[text](@)` or a link whose ids are all unknown: the text alone.
+    Dropped,
+}
+
+/// Walks one text's events: what is scanned, what is a link, where blocks
+/// begin and end. The mentions, the notes and the text are each kept by
+/// their own part.
+struct Annotator<'r> {
+    origin: Origin<'r>,
+    mode: Mode,
+    out: Vec<Event<'static>>,
+    /// Nesting depth of things whose text is never scanned.
+    no_scan: usize,
+    links: Vec<OpenLink>,
+    /// The run of text not scanned yet.
+    run: Run,
+    blocks: Blocks,
+    mentions: Mentions,
+    notes: Notes,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'r> Annotator<'r> {
+    fn new(origin: Origin<'r>, mode: Mode) -> Self {
+        Annotator {
+            origin,
+            mode,
+            out: Vec::new(),
+            no_scan: usize::from(mode == Mode::Editorial),
+            links: Vec::new(),
+            run: Run::default(),
+            blocks: Blocks::default(),
+            mentions: Mentions::default(),
+            notes: Notes::default(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Annotates `markdown` (found at byte `offset` of the file) to HTML.
+    fn render(&mut self, markdown: &str, offset: usize) -> String {
+        self.render_mapped(markdown, &[(0, offset)])
+    }
+
+    /// Annotates the Markdown of a YAML scalar (a title, an introduction),
+    /// locating what it finds in the file through [`align`]: a scalar's
+    /// value is its source without quotes, folds and indentation.
+    fn render_scalar(&mut self, scalar: &Spanned<String>) -> String {
+        let map = align(&scalar.value, self.origin.file_text, scalar.span.clone());
+        self.render_mapped(&scalar.value, &map)
+    }
+
+    /// Annotates `markdown`, whose offsets map to the file through `map`:
+    /// `(offset in markdown, offset in file)` pairs, sorted, each the start
+    /// of a stretch copied unchanged.
+    fn render_mapped(&mut self, markdown: &str, map: &[(usize, usize)]) -> String {
+        let in_file = |at: usize| {
+            let (from, to) = map[map.partition_point(|&(m, _)| m <= at).saturating_sub(1)];
+            to + at.saturating_sub(from)
+        };
+        for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+            // A text that spans several stretches of the map is passed on
+            // in pieces, one a stretch, so each is located in the file on
+            // its own (runs of text are joined again for matching).
+            if let Event::Text(text) = &event {
+                if map.len() > 1 && text.len() == range.len() {
+                    let mut cut = range.start;
+                    let inner = map.iter().map(|&(m, _)| m).filter(|&m| m > range.start && m < range.end);
+                    for at in inner.chain(std::iter::once(range.end)) {
+                        let piece = &text[cut - range.start..at - range.start];
+                        self.event(Event::Text(CowStr::Borrowed(piece)), in_file(cut)..in_file(at));
+                        cut = at;
+                    }
+                    continue;
+                }
+            }
+            self.event(event, in_file(range.start)..in_file(range.end));
+        }
+        self.flush();
+        let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+        html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
+        html_out
+    }
+
+    fn event(&mut self, event: Event<'_>, source: Range<usize>) {
+        // A line break inside scanned text is white space like any other:
+        // the run goes on, so a wrapped name is matched whole. A soft break
+        // is written as the newline it is in the source, a hard one as the
+        // `<br>` it is.
+        if matches!(event, Event::SoftBreak | Event::HardBreak) && self.no_scan == 0 && !self.run.is_empty() {
+            self.run.push_break(matches!(event, Event::HardBreak), source.start);
+            self.blocks.push_str(" ");
+            return;
+        }
+        if let Event::Text(text) = &event {
+            if self.no_scan == 0 {
+                let block_offset = self.blocks.len();
+                self.run.push(text, source.start, block_offset);
+            } else {
+                self.out.push(Event::Text(owned(text)));
+            }
+            self.blocks.push_str(text);
+            return;
+        }
+        self.flush();
+        match event {
+            Event::Start(tag) => self.start(tag, source),
+            Event::End(tag) => self.end(tag),
+            Event::Code(code) => {
+                self.blocks.push_str(&code);
+                self.out.push(Event::Code(owned(&code)));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.blocks.push_str(" ");
+                self.out.push(if matches!(event, Event::SoftBreak) { Event::SoftBreak } else { Event::HardBreak });
+            }
+            Event::FootnoteReference(name) => {
+                let marker = self.notes.reference(&name);
+                self.out.push(marker);
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !self.origin.registry.config.allow_html => {
+                self.report_raw_html(&html, source);
+                self.out.push(Event::Text(owned(&html)));
+            }
+            other => self.out.push(other.into_static()),
+        }
+    }
+
+    /// Scans the run of text waiting, and writes it out.
+    fn flush(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        let block = self.blocks.current();
+        self.mentions.scan(self.origin, &run, block, &mut self.out, &mut self.diagnostics);
+    }
+
+    /// Raw HTML is shown as text unless the site allows it; say so once per
+    /// spot, where it is.
+    fn report_raw_html(&mut self, html: &str, source: Range<usize>) {
+        let shown = html.trim().chars().take(40).collect::<String>();
+        self.diagnostics.push(
+            Diagnostic::warning(Code::RawHtml, format!("raw HTML `{shown}` is shown as text, not as markup"))
+                .at(Location::from_range(self.origin.path, self.origin.file_text, source))
+                .with_hint("write it in Markdown instead, or set `allow_html: true` in content/site.yaml if you trust every author"),
+        );
+    }
+
+    fn start(&mut self, tag: Tag<'_>, source: Range<usize>) {
+        match &tag {
+            Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => self.blocks.open(),
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } if crate::model::is_dangerous_url(dest_url) => {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidValue, format!("links to `{}` are not allowed", scheme_of(dest_url)))
+                        .at(Location::from_range(self.origin.path, self.origin.file_text, source.clone()))
+                        .with_hint("javascript:, vbscript: and data: addresses can run code in readers' browsers; link to a web page instead"),
+                );
+                self.no_scan += 1;
+                if matches!(tag, Tag::Link { .. }) {
+                    self.links.push(OpenLink::Dropped);
+                    return;
+                }
+            }
+            Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) => self.no_scan += 1,
+            // Without `allow_html`, an HTML block is shown as text instead.
+            Tag::HtmlBlock if !self.origin.registry.config.allow_html => {
+                self.out.push(Event::Start(Tag::Paragraph));
+                return;
+            }
+            Tag::FootnoteDefinition(name) => {
+                self.no_scan += 1;
+                self.notes.start_definition(name, source.start, &mut self.out);
+                return;
+            }
+            Tag::Link { dest_url, .. } => {
+                self.no_scan += 1;
+                let open = match dest_url.strip_prefix('@') {
+                    Some(ids) => self.open_entity_link(ids, source),
+                    None => OpenLink::Plain,
+                };
+                self.links.push(open);
+                if !matches!(open, OpenLink::Plain) {
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.out.push(Event::Start(tag.into_static()));
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.blocks.close(),
+            TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) => self.no_scan -= 1,
+            TagEnd::HtmlBlock if !self.origin.registry.config.allow_html => {
+                self.out.push(Event::End(TagEnd::Paragraph));
+                return;
+            }
+            TagEnd::FootnoteDefinition => {
+                self.no_scan -= 1;
+                self.notes.end_definition(&mut self.out);
+                return;
+            }
+            TagEnd::Link => {
+                self.no_scan -= 1;
+                match self.links.pop() {
+                    Some(OpenLink::Mention(i)) => {
+                        let block = self.mentions.block_of(i);
+                        self.mentions.close(i, self.blocks.text[block].len());
+                        self.out.push(Event::InlineHtml("</a>".into()));
+                        return;
+                    }
+                    Some(OpenLink::EntityLink) => {
+                        self.out.push(Event::InlineHtml("</a>".into()));
+                        return;
+                    }
+                    Some(OpenLink::Dropped) => return,
+                    Some(OpenLink::Plain) | None => {}
+                }
+            }
+            _ => {}
+        }
+        self.out.push(Event::End(tag));
+    }
+
+    /// Opens `[text](@ids)`: an explicit mention, a glossary link in
+    /// editorial text, or (with no ids) a span that is never a mention.
+    fn open_entity_link(&mut self, ids: &str, source: Range<usize>) -> OpenLink {
+        let Origin { registry, path, file_text, href_prefix } = self.origin;
+        let mut entities = Vec::new();
+        for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+            let at = file_text
+                .get(source.clone())
+                .and_then(|s| s.find(id))
+                .map_or(source.clone(), |i| source.start + i..source.start + i + id.len());
+            let found = registry.reference(id, path, file_text, at, &mut self.diagnostics);
+            if let Some(e) = found.filter(|e| !entities.contains(e)) {
+                entities.push(e);
+            }
+        }
+        let Some(&first) = entities.first() else {
+            return OpenLink::Dropped;
+        };
+        if self.mode == Mode::Editorial || self.no_scan > 1 {
+            let href = format!("{href_prefix}{}", crate::routes::entity_path(registry, first));
+            self.out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"entity-link\" href=\"{href}\">"))));
+            return OpenLink::EntityLink;
+        }
+        let block = self.blocks.current();
+        let start = self.blocks.len();
+        // The link text starts after its `[`.
+        let text_start = (source.start + 1).min(source.end);
+        let index = self.mentions.open_explicit(self.origin, &mut self.out, entities, block, start, text_start);
+        OpenLink::Mention(index)
+    }
+}
+
+/// The scheme of a URL, for messages (`javascript:`).
+fn scheme_of(url: &str) -> String {
+    let url = url.trim();
+    url.find(':').map_or(url, |i| &url[..=i]).chars().take(20).collect()
+}
+
+fn owned(text: &str) -> CowStr<'static> {
+    CowStr::from(text.to_string())
+}
