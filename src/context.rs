@@ -70,7 +70,8 @@ impl<'t> Sentences<'t> {
 
     /// The text before and after the mention at `range`, with an ellipsis
     /// where something was cut (see [`Quote::around`]).
-    pub fn context(&self, range: Range<usize>) -> (String, String) {
+    #[cfg(test)]
+    fn context(&self, range: Range<usize>) -> (String, String) {
         let (before, after) = self.quote(range.clone()).around(self.text, range);
         (before.into_owned(), after.into_owned())
     }

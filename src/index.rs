@@ -75,7 +75,7 @@ impl SiteIndex {
     /// Builds the index. Per-article work runs in parallel; co-mentions are
     /// counted by sorting pairs rather than hashing them, which stays fast
     /// at hundreds of thousands of mentions.
-    pub fn build(registry: &Registry, articles: &[AnnotatedArticle]) -> SiteIndex {
+    pub(crate) fn build(registry: &Registry, articles: &[AnnotatedArticle]) -> SiteIndex {
         let n = registry.entities.len();
         // Per article: its cast and the entity pairs of each paragraph.
         let per_article: Vec<(Vec<CastMember>, Vec<Pair>)> = articles.par_iter().map(cast_and_pairs).collect();
@@ -131,7 +131,7 @@ impl SiteIndex {
     /// index on every save. Gives the same index as [`SiteIndex::build`].
     /// Returns the entities whose entry (mentions, relations, forms)
     /// changed, sorted: found by comparing each before and after.
-    pub fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, articles: &[AnnotatedArticle]) -> Vec<usize> {
+    pub(crate) fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, articles: &[AnnotatedArticle]) -> Vec<usize> {
         let new = &articles[a];
         let (cast, pairs) = cast_and_pairs(new);
         let (old_cast, old_pairs) = cast_and_pairs(old);

@@ -1,34 +1,49 @@
 //! gloss: a static site generator for annotated articles.
 //!
-//! The pipeline (one module per stage): [`load`] reads the site, [`parse`]
-//! turns files into the content model, [`resolve`] builds the entity registry
-//! and alias matcher, [`annotate`] marks mentions in each article, [`index`]
-//! collects backlinks and co-mentions, [`render`] fills the templates and
-//! [`write`] swaps the finished site into place. Everything is loaded and
-//! resolved before anything is rendered, so every page sees every mention.
+//! The pipeline (one module per stage): `load` reads the site, `parse`
+//! turns files into the content model, [`resolve`] builds the entity
+//! registry and alias matcher, [`annotate`] marks mentions in each article,
+//! [`index`] collects backlinks and co-mentions, `render` fills the
+//! templates (every path and link from `routes`) and `write` swaps the
+//! finished site into place. Everything is loaded and resolved before
+//! anything is rendered, so every page sees every mention.
+//!
+//! The public API is what the command line and the tests use: [`build`],
+//! [`check_site`], [`serve()`], [`render_site`] and [`annotate_site`], and
+//! the site model they return ([`Site`]: its [`model`], [`resolve`]d
+//! registry, [`annotate`]d articles and [`index`]), with [`diagnostic`]s.
+//! Every stage is private to the crate.
 
 pub mod annotate;
-pub mod check;
-pub mod context;
+mod check;
+mod context;
 pub mod diagnostic;
-pub mod graph;
-pub mod incremental;
+mod graph;
+mod incremental;
 pub mod index;
-pub mod lint;
-pub mod load;
-pub mod map;
-pub mod matcher;
+mod lint;
+mod load;
+mod map;
+mod matcher;
 pub mod model;
-pub mod parse;
-pub mod render;
+mod parse;
+mod render;
 pub mod resolve;
 pub mod review;
-pub mod routes;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
-pub mod strings;
-pub mod write;
+mod routes;
+mod scaffold;
+mod search;
+mod serve;
+mod strings;
+mod write;
+
+pub use check::CheckCounts;
+pub use incremental::Update;
+pub use load::{SiteSources, SourceFile};
+pub use render::Page;
+pub use routes::PageId;
+pub use scaffold::{init_site, new_entity};
+pub use serve::{serve, ServeOptions};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -40,9 +55,8 @@ use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
 use crate::render::input::{Dep, RenderInput};
-use crate::render::{Page, Rendered};
+use crate::render::Rendered;
 use crate::resolve::Registry;
-use crate::routes::PageId;
 
 /// A site built in memory: every page, and what was learnt on the way.
 pub struct Site {
@@ -116,6 +130,20 @@ impl Site {
                 None => self.pages.push(page),
             }
         }
+    }
+
+    /// The files of the output besides pages: the built-in static files
+    /// and the site's own (paths from the output root).
+    pub fn static_outputs(&self) -> Vec<String> {
+        let mut files: Vec<String> = write::DEFAULT_STATIC.iter().map(|(name, _)| name.to_string()).collect();
+        files.extend(self.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+        files
+    }
+
+    /// Checks the pages as a reader meets them (see [`check_site`]): every
+    /// link and anchor, unique ids, reachability.
+    pub fn check(&self) -> (Vec<Diagnostic>, CheckCounts) {
+        check::check_pages(&self.pages, &self.static_outputs())
     }
 
     pub fn mention_count(&self) -> usize {
@@ -275,9 +303,7 @@ pub struct CheckReport {
 /// rendered pages: links, anchors, unique ids, reachability.
 pub fn check_site(root: &Path) -> Result<CheckReport, Diagnostics> {
     let site = render_site(root)?;
-    let mut files: Vec<String> = write::DEFAULT_STATIC.iter().map(|(name, _)| name.to_string()).collect();
-    files.extend(site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
-    let (problems, counts) = check::check_pages(&site.pages, &files);
+    let (problems, counts) = site.check();
     let mut diagnostics = site.warnings.clone();
     diagnostics.extend(problems);
     Ok(CheckReport { site, diagnostics, counts })

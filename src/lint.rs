@@ -37,7 +37,8 @@ impl Level {
 }
 
 /// One lint: its name in `site.yaml`, the findings it covers, and what it
-/// is about.
+/// reports (as the README's table of lints says it; a test keeps the two
+/// the same).
 #[derive(Debug)]
 pub struct Lint {
     pub name: &'static str,
@@ -47,19 +48,27 @@ pub struct Lint {
 
 /// Every lint, in the order the README lists them.
 pub const LINTS: &[Lint] = &[
-    Lint { name: "possible_mention", code: Code::PossibleMention, about: "text equal to a name or alias but for case" },
-    Lint { name: "first_name_alone", code: Code::FirstNameAlone, about: "a person's first name standing alone" },
+    Lint {
+        name: "possible_mention",
+        code: Code::PossibleMention,
+        about: "text equal to a name or alias but for case, left unlinked",
+    },
+    Lint {
+        name: "first_name_alone",
+        code: Code::FirstNameAlone,
+        about: "a person's first name standing alone (`Angela` for Angela Merkel), left unlinked",
+    },
     Lint {
         name: "distant_antecedent",
         code: Code::DistantAntecedent,
-        about: "a shared alias settled by a name many paragraphs before it",
+        about: "a shared alias settled by a name more than three paragraphs before it",
     },
     Lint { name: "unused_alias", code: Code::UnusedAlias, about: "an alias no article uses" },
     Lint { name: "unmentioned_entity", code: Code::NeverMentioned, about: "an entity no article mentions" },
     Lint { name: "missing_summary", code: Code::MissingSummary, about: "an entity without a summary" },
-    Lint { name: "raw_html", code: Code::RawHtml, about: "raw HTML shown as text" },
+    Lint { name: "raw_html", code: Code::RawHtml, about: "raw HTML shown as text (see `allow_html`)" },
     Lint { name: "duplicate_footnote", code: Code::DuplicateFootnote, about: "a footnote defined twice" },
-    Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in content/ that is no kind's" },
+    Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in `content/` that is no kind's" },
 ];
 
 /// The lint a finding belongs to, if it is one.
@@ -99,7 +108,10 @@ impl LintLevels {
             let Some(lint) = LINTS.iter().find(|l| l.name == name) else {
                 let hint = match did_you_mean(name, LINTS.iter().map(|l| l.name)) {
                     Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("the lints are: {}", LINTS.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")),
+                    None => {
+                        let lints: Vec<String> = LINTS.iter().map(|l| format!("{} ({})", l.name, l.about)).collect();
+                        format!("the lints are: {}", lints.join("; "))
+                    }
                 };
                 return Err(Diagnostic::error(Code::UnknownField, format!("there is no lint `{name}`"))
                     .at(at(name))
@@ -175,6 +187,15 @@ mod tests {
     fn finding(code: Code, line: usize) -> Diagnostic {
         let text = "a\n".repeat(10);
         Diagnostic::warning(code, "x").at(Location::from_line_col(Path::new("a.md"), &text, line, 1))
+    }
+
+    #[test]
+    fn the_readme_lists_every_lint() {
+        let readme = include_str!("../README.md");
+        for lint in LINTS {
+            let row = format!("| `{}` | {} |", lint.name, lint.about);
+            assert!(readme.contains(&row), "README.md has no row {row}");
+        }
     }
 
     #[test]

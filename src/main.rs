@@ -128,13 +128,13 @@ enum Format {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Serve { root, port, bind, open } => {
-            match gloss::serve::serve(&gloss::serve::ServeOptions { root, bind, port, open }) {
+            match gloss::serve(&gloss::ServeOptions { root, bind, port, open }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(d) => fail(&Diagnostics(vec![d]), "cannot serve the site"),
             }
         }
         Command::New { kind, name, id, root } => {
-            match gloss::scaffold::new_entity(&root, &kind, &name, id.as_deref()) {
+            match gloss::new_entity(&root, &kind, &name, id.as_deref()) {
                 Ok(path) => {
                     println!("{}", path.display());
                     ExitCode::SUCCESS
@@ -153,7 +153,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Mentions { root, article, format, review } => mentions(&root, article, format, review),
-        Command::Init { dir } => match gloss::scaffold::init_site(&dir) {
+        Command::Init { dir } => match gloss::init_site(&dir) {
             Ok(files) => {
                 eprintln!("Created a site in {} ({} files). Next:", dir.display(), files.len());
                 eprintln!("  cd {} && gloss serve", dir.display());

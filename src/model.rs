@@ -169,7 +169,7 @@ impl ArticleDoc {
 /// Does `url` use a scheme that runs code or smuggles content
 /// (`javascript:`, `vbscript:`, `data:`)? Browsers ignore case, leading
 /// spaces and embedded tabs or newlines in a scheme, so this does too.
-pub fn is_dangerous_url(url: &str) -> bool {
+pub(crate) fn is_dangerous_url(url: &str) -> bool {
     let scheme: String = url
         .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
         .chars()
@@ -181,7 +181,7 @@ pub fn is_dangerous_url(url: &str) -> bool {
 }
 
 /// Is `id` a slug: lower-case ASCII letters, digits and single inner hyphens?
-pub fn is_slug(id: &str) -> bool {
+pub(crate) fn is_slug(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
@@ -195,7 +195,7 @@ pub fn is_slug(id: &str) -> bool {
 /// apostrophes vanish (`Kim’s` → `kims`); anything else (spaces,
 /// punctuation, symbols) separates words. Empty when the name has no
 /// letter or digit that transliterates.
-pub fn slugify(name: &str) -> String {
+pub(crate) fn slugify(name: &str) -> String {
     let mut slug = String::with_capacity(name.len());
     let mut gap = false;
     for c in name.chars() {

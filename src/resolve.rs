@@ -39,7 +39,7 @@ impl Registry {
     /// An id close to an existing one (or to one whose file failed to parse)
     /// comes first; then an entity whose name or alias the id spells
     /// (`@putin` → `vladimir-putin`).
-    pub fn suggest(&self, id: &str) -> Option<&str> {
+    pub(crate) fn suggest(&self, id: &str) -> Option<&str> {
         let ids = self.entities.iter().map(|e| e.id.as_str()).chain(self.broken_ids.iter().map(String::as_str));
         did_you_mean(id, ids).or_else(|| {
             self.entities
@@ -52,7 +52,7 @@ impl Registry {
     /// Looks up a reference written at `span` of the file `path` (text
     /// `text`). An unknown id is reported, unless its file exists but failed
     /// to parse (that error is reported already).
-    pub fn reference(
+    pub(crate) fn reference(
         &self,
         id: &str,
         path: &std::path::Path,
@@ -94,7 +94,7 @@ fn first_name(name: &str) -> Option<&str> {
 /// Builds the registry, reporting every duplicate id and dangling reference
 /// into `diagnostics`. The registry is built even when there are errors, so
 /// later stages can go on finding more.
-pub fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &mut Diagnostics) -> Registry {
+pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &mut Diagnostics) -> Registry {
     let ParsedSite { config, mut articles, mut entities, broken_ids, .. } = parsed;
     let texts: HashMap<&std::path::Path, &str> =
         sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();

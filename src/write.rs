@@ -81,19 +81,6 @@ pub fn check_output_path(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     }
 }
 
-/// Writes `pages` and the static files into `output`, atomically.
-pub fn write_site(
-    root: &Path,
-    output: &Path,
-    pages: &[Page],
-    static_files: &[PathBuf],
-    force: bool,
-) -> Result<(), Diagnostic> {
-    let staging = Staging::create(root, output, force)?;
-    pages.par_iter().try_for_each(|page| staging.write(page))?;
-    staging.finish(root, static_files)
-}
-
 /// A staging folder beside the output, filled page by page (so a large
 /// site never has to be held in memory whole) and swapped into place by
 /// [`Staging::finish`]. Dropped unfinished, it removes itself: the previous

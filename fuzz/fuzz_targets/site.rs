@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use gloss::diagnostic::Diagnostics;
-use gloss::load::{SiteSources, SourceFile};
+use gloss::{SiteSources, SourceFile};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

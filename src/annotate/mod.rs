@@ -25,7 +25,8 @@ use crate::resolve::Registry;
 use mentions::Mentions;
 pub use mentions::{How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
 use notes::Notes;
-pub use notes::{fill as fill_notes, Footnote, NoteRef};
+pub use notes::Footnote;
+pub(crate) use notes::{fill as fill_notes, NoteRef};
 use text::{align, Blocks, Run};
 
 /// An article after annotation.
@@ -68,7 +69,7 @@ pub struct Description {
 
 /// Annotates one article. `href_prefix` leads from the article page to the
 /// site root (`../`).
-pub fn annotate_article(
+pub(crate) fn annotate_article(
     registry: &Registry,
     article: &ArticleDoc,
     file_text: &str,
@@ -109,7 +110,7 @@ pub fn annotate_article(
 
 /// Renders an entity description: Markdown, with `[text](@id)` links as
 /// plain glossary links (descriptions are not scanned for mentions).
-pub fn render_description(
+pub(crate) fn render_description(
     registry: &Registry,
     path: &Path,
     file_text: &str,

@@ -41,7 +41,7 @@ impl Footnote {
 const MARK: &str = "<!--gloss-note:";
 
 /// A reference to a note, as [`fill`] hands it to the template.
-pub struct NoteRef<'a> {
+pub(crate) struct NoteRef<'a> {
     pub note: &'a Footnote,
     /// Its fragment id: `note-ref-<id>` for the first reference from the
     /// text (the target of the note's back link), `note-ref-<id>-<n>` for
@@ -54,7 +54,7 @@ pub struct NoteRef<'a> {
 
 /// Replaces every note marker in `html` by `write(reference)`; markers of
 /// notes that do not exist are dropped.
-pub fn fill(html: &str, notes: &[Footnote], write: &mut dyn FnMut(&NoteRef) -> String) -> String {
+pub(crate) fn fill(html: &str, notes: &[Footnote], write: &mut dyn FnMut(&NoteRef) -> String) -> String {
     if !html.contains(MARK) {
         return html.to_string();
     }

@@ -94,10 +94,6 @@ impl<'a> Input<'a> {
         self.data.registry.articles.len()
     }
 
-    pub fn entity_count(&self) -> usize {
-        self.data.registry.entities.len()
-    }
-
     /// The entities of kind `k`, in id order.
     pub fn entities_of_kind(&self, k: usize) -> impl Iterator<Item = usize> + 'a {
         let entities = &self.data.registry.entities;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gloss::diagnostic::Diagnostics;
-use gloss::load::{SiteSources, SourceFile};
+use gloss::{SiteSources, SourceFile};
 
 use crate::support::{copy_dir, default_site, fixture};
 

@@ -3,8 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gloss::incremental::Update;
-use gloss::render::Page;
+use gloss::Update;
+use gloss::Page;
 use proptest::prelude::*;
 
 use crate::support::{copy_dir, fixture, fixture_with, render};
@@ -284,7 +284,7 @@ impl Model {
             &format!("title: Edits\npaginate_mentions_by: {}\n", self.paginate_mentions_by),
         );
         if let Some(note) = &self.template_note {
-            let (_, base) = gloss::render::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == "entity.html").unwrap();
+            let base = include_str!("../../templates/entity.html");
             write(root, "templates/entity.html", &base.replace("</article>", &format!("<p>{note}</p></article>")));
         }
     }

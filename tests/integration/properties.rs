@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use gloss::diagnostic::Diagnostics;
-use gloss::load::{SiteSources, SourceFile};
+use gloss::{SiteSources, SourceFile};
 use proptest::prelude::*;
 
 /// Pieces that exercise the annotator: aliases (some shared), Markdown
@@ -90,8 +90,7 @@ proptest! {
     ) {
         match gloss::render_sources(site(&article, &title, &kim, &putin, &body), Diagnostics::default()) {
             Ok(site) => {
-                let files = vec!["style.css".to_string(), "gloss.js".to_string(), "favicon.svg".to_string()];
-                let (problems, _) = gloss::check::check_pages(&site.pages, &files);
+                let (problems, _) = site.check();
                 let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
                 prop_assert!(problems.is_empty(), "{}", shown.join("\n"));
             }

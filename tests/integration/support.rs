@@ -36,8 +36,7 @@ pub struct Pages {
 impl Pages {
     pub fn of(site: &Site) -> Pages {
         let pages = site.pages.iter().map(|p| (p.path.clone(), Html::parse_document(&p.html))).collect();
-        let mut files: BTreeSet<String> = gloss::write::DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
-        files.extend(site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+        let files: BTreeSet<String> = site.static_outputs().into_iter().collect();
         Pages { pages, files }
     }
 
@@ -70,7 +69,7 @@ impl Pages {
                     continue;
                 }
                 let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
-                let resolved = if file.is_empty() { path.clone() } else { gloss::check::join(path, file) };
+                let resolved = if file.is_empty() { path.clone() } else { join(path, file) };
                 if !self.pages.contains_key(&resolved) && !self.files.contains(&resolved) {
                     problems.push(format!("{path}: link to missing {target} ({resolved})"));
                     continue;
@@ -82,6 +81,22 @@ impl Pages {
         }
         problems
     }
+}
+
+/// Resolves `link` relative to the page at `from`, as a browser does.
+pub fn join(from: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in link.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
 }
 
 /// The visible text of an element, whitespace collapsed.
