@@ -28,6 +28,7 @@ pub mod search;
 pub mod serve;
 pub mod structured;
 pub mod write;
+mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

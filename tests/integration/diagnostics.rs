@@ -52,12 +52,14 @@ fn missing_name() {
 
 #[test]
 fn aliases_given_as_a_number() {
-    expect_one("wrong-type", Code::InvalidValue, "content/people/kim-jong-il.md", 3, 1);
+    // At the number, not at the key.
+    expect_one("wrong-type", Code::InvalidValue, "content/people/kim-jong-il.md", 3, 10);
 }
 
 #[test]
 fn coordinates_out_of_range() {
-    expect_one("coordinates-out-of-range", Code::InvalidValue, "content/places/vladivostok.md", 4, 1);
+    // At the latitude out of range, `[131.89, 43.12]`, not at the key.
+    expect_one("coordinates-out-of-range", Code::InvalidValue, "content/places/vladivostok.md", 4, 15);
 }
 
 #[test]
