@@ -16,7 +16,6 @@
 //! wrong with them, in one style for every file: an unknown field with a
 //! did-you-mean at its key, a wrong type at the offending node.
 
-use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 use std::ops::Range;
 use std::path::Path;
@@ -347,14 +346,11 @@ fn node_spans(yaml: &str, offset: usize, what: &str) -> Result<Vec<NodeSpan>, Pr
             hint: if e.line >= yaml.lines().count() { Hint::PastEnd } else { Hint::Text(SYNTAX_HINT) },
             at: e.at..e.at,
         })?;
-        if event.anchored || event.kind == EventKind::Alias {
-            let name_end = yaml[event.start..]
-                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
-                .map_or(yaml.len(), |i| event.start + i);
+        if let Some(anchor) = event.anchor {
             return Err(refuse(
                 format!("anchors and aliases are not supported in {what}: write the value out"),
                 "remove the `&name` and write the value out wherever `*name` stands",
-                event.start..name_end,
+                anchor,
             ));
         }
         match event.kind {
@@ -472,8 +468,8 @@ enum EventKind {
 /// One libyaml event, as far as spans need it.
 struct Event {
     kind: EventKind,
-    /// The node has an anchor (`&name`).
-    anchored: bool,
+    /// Where an alias (`*name`), or the anchor of a node (`&name`), is.
+    anchor: Option<Range<usize>>,
     /// Byte offsets in the input: from the node's first property (anchor,
     /// tag) or character to its last.
     start: usize,
@@ -494,7 +490,7 @@ struct SyntaxError {
 struct Events<'a> {
     /// Boxed: libyaml keeps pointers into its parser, which must not move.
     parser: Box<MaybeUninit<sys::yaml_parser_t>>,
-    input: PhantomData<&'a str>,
+    input: &'a str,
 }
 
 impl<'a> Events<'a> {
@@ -502,7 +498,7 @@ impl<'a> Events<'a> {
         let mut parser = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
         // SAFETY: `yaml_parser_initialize` initialises the parser it is
         // given, and only fails when out of memory. The input is borrowed
-        // for 'a, as long as `Events` lives.
+        // for 'a, as long as the parser that reads it lives.
         unsafe {
             let p = parser.as_mut_ptr();
             if sys::yaml_parser_initialize(p).fail {
@@ -511,7 +507,7 @@ impl<'a> Events<'a> {
             sys::yaml_parser_set_encoding(p, sys::YAML_UTF8_ENCODING);
             sys::yaml_parser_set_input_string(p, input.as_ptr(), input.len() as u64);
         }
-        Events { parser, input: PhantomData }
+        Events { parser, input }
     }
 
     /// The next event; a scalar's value is copied into `value` if given.
@@ -567,12 +563,18 @@ impl<'a> Events<'a> {
                 // The stream has ended (or no event was made): end it again.
                 _ => (EventKind::StreamEnd, std::ptr::null()),
             };
-            let result = Event {
-                kind,
-                anchored: kind != EventKind::Alias && !anchor.is_null(),
-                start: e.start_mark.index as usize,
-                end: e.end_mark.index as usize,
+            let (start, end) = (e.start_mark.index as usize, e.end_mark.index as usize);
+            let anchor = match kind {
+                EventKind::Alias => Some(start..end),
+                // A node starts with its properties, `&name` usually first
+                // (else after a tag: then the node's start stands for it).
+                _ if !anchor.is_null() => {
+                    let name = std::ffi::CStr::from_ptr(anchor.cast()).to_bytes().len();
+                    Some(if self.input[start..].starts_with('&') { start..start + 1 + name } else { start..start })
+                }
+                _ => None,
             };
+            let result = Event { kind, anchor, start, end };
             sys::yaml_event_delete(event);
             Ok(result)
         }
@@ -681,6 +683,12 @@ mod tests {
         assert_eq!((error.code, at(&error)), (Code::YamlSyntax, (1, 4)));
         assert!(error.message.contains("anchors and aliases are not supported in front matter"), "{}", error.message);
         assert_eq!(error.location.unwrap().span_chars, 2);
+    }
+
+    #[test]
+    fn an_anchor_after_a_tag_is_refused_at_the_node() {
+        let error = parse("a: 1\nb: !t &x [1]\n").map(|_| ()).unwrap_err();
+        assert_eq!((error.code, at(&error)), (Code::YamlSyntax, (2, 4)));
     }
 
     #[test]
