@@ -1,6 +1,6 @@
 //! Parsing: front matter and `site.yaml` into the typed content model.
 //!
-//! Pure functions over `&str`. The YAML itself is read by [`crate::yaml`],
+//! Pure functions over `&str`. The YAML itself is read by the `yaml` module,
 //! whose nodes know where they are written; this module says which fields
 //! each file has and what they must hold, in one style for every file.
 //! Every value keeps the byte range it came from, so any later stage can
