@@ -36,6 +36,7 @@ mod search;
 mod serve;
 mod strings;
 mod write;
+mod yaml;
 
 pub use check::CheckCounts;
 pub use incremental::Update;

@@ -14,9 +14,8 @@
 //! Stages report findings as warnings with their [`Code`]; the levels are
 //! applied once, to the whole site's findings ([`LintLevels::apply`]).
 
-use std::path::Path;
-
-use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location, Severity};
+use crate::diagnostic::{did_you_mean, Code, Diagnostics, Severity};
+use crate::yaml::{Node, Report};
 
 /// How much a lint matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,51 +89,50 @@ impl LintLevels {
         Some(self.set.iter().find(|(c, _)| *c == code).map_or(Level::Warn, |&(_, level)| level))
     }
 
-    /// Reads the `lints:` mapping of `site.yaml` (`text`, at `path`).
-    pub fn parse(path: &Path, text: &str, value: &serde_yaml::Value) -> Result<Self, Diagnostic> {
-        let lints_at = text.find("lints:").unwrap_or(0);
-        let at = |needle: &str| {
-            let start = text[lints_at..].find(needle).map_or(lints_at, |i| lints_at + i);
-            Location::from_range(path, text, start..start + needle.len())
-        };
-        let Some(map) = value.as_mapping() else {
-            return Err(Diagnostic::error(Code::InvalidValue, "`lints` must map lint names to levels")
-                .at(at("lints"))
-                .with_hint("for example `lints: {unused_alias: allow, possible_mention: deny}`"));
-        };
+    /// Reads the `lints:` mapping of `site.yaml`, reporting an unknown lint
+    /// at its name and a wrong level at the level.
+    pub(crate) fn parse(report: &mut Report, lints: Node) -> Self {
         let mut levels = LintLevels::default();
-        for (key, value) in map {
-            let name = key.as_str().unwrap_or_default();
+        let Some(entries) = lints.entries() else {
+            report.error(
+                Code::InvalidValue,
+                lints.span(),
+                "`lints` must map lint names to levels".into(),
+                Some("for example `lints: {unused_alias: allow, possible_mention: deny}`".into()),
+            );
+            return levels;
+        };
+        for (key, value) in entries {
+            let name = key.text().unwrap_or_default();
             let Some(lint) = LINTS.iter().find(|l| l.name == name) else {
-                let hint = match did_you_mean(name, LINTS.iter().map(|l| l.name)) {
+                let hint = match did_you_mean(&name, LINTS.iter().map(|l| l.name)) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => {
                         let lints: Vec<String> = LINTS.iter().map(|l| format!("{} ({})", l.name, l.about)).collect();
                         format!("the lints are: {}", lints.join("; "))
                     }
                 };
-                return Err(Diagnostic::error(Code::UnknownField, format!("there is no lint `{name}`"))
-                    .at(at(name))
-                    .with_hint(hint));
+                report.error(Code::UnknownField, key.span(), format!("there is no lint `{name}`"), Some(hint));
+                continue;
             };
-            let level = match value.as_str() {
+            let level = match value.value().as_str() {
                 Some("allow") => Level::Allow,
                 Some("warn") => Level::Warn,
                 Some("deny") => Level::Deny,
                 _ => {
-                    let written = serde_yaml::to_string(value).unwrap_or_default();
-                    return Err(Diagnostic::error(
+                    let written = serde_yaml::to_string(value.value()).unwrap_or_default();
+                    report.error(
                         Code::InvalidValue,
+                        value.span(),
                         format!("the level of `{name}` must be allow, warn or deny, not `{}`", written.trim()),
-                    )
-                    .at(at(name))
-                    .with_hint(format!("for example `{name}: allow`")));
+                        Some(format!("for example `{name}: allow`")),
+                    );
+                    continue;
                 }
             };
-            levels.set.retain(|(code, _)| *code != lint.code);
             levels.set.push((lint.code, level));
         }
-        Ok(levels)
+        levels
     }
 
     /// Applies the levels to a run's findings: allowed ones are dropped,
@@ -176,12 +174,14 @@ impl LintLevels {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::diagnostic::{Diagnostic, Location};
 
     fn levels(yaml: &str) -> Result<LintLevels, Diagnostic> {
         let text = format!("title: T\nlints:\n{yaml}");
-        let value: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
-        LintLevels::parse(Path::new("content/site.yaml"), &text, &value)
+        crate::parse::parse_site_config(Path::new("content/site.yaml"), &text).map(|config| config.lints)
     }
 
     fn finding(code: Code, line: usize) -> Diagnostic {
@@ -216,6 +216,17 @@ mod tests {
         let error = levels("  unused_alias: off\n").unwrap_err();
         assert_eq!(error.code, Code::InvalidValue);
         assert!(error.message.contains("allow, warn or deny"), "{}", error.message);
+        // At the level, not at the lint's name.
+        assert_eq!(error.location.as_ref().map(|l| (l.line, l.column)), Some((3, 17)));
+        let error = levels("  raw_html: allow\n").and(levels("  - raw_html\n")).unwrap_err();
+        assert_eq!((error.code, error.location.map(|l| (l.line, l.column))), (Code::InvalidValue, Some((3, 3))));
+    }
+
+    #[test]
+    fn a_lint_set_twice_is_an_error_at_the_second() {
+        let error = levels("  raw_html: allow\n  unused_alias: deny\n  raw_html: deny\n").unwrap_err();
+        assert_eq!(error.code, Code::YamlSyntax);
+        assert_eq!(error.location.as_ref().map(|l| (l.line, l.column)), Some((5, 3)));
     }
 
     #[test]

@@ -1,22 +1,27 @@
-//! Parsing: front matter and YAML into the typed content model.
+//! Parsing: front matter and `site.yaml` into the typed content model.
 //!
-//! Pure functions over `&str`; the only module that touches YAML. Every value
-//! keeps the byte range it came from, so any later stage can point at the
-//! exact line and column in the original file (front matter included).
+//! Pure functions over `&str`. The YAML itself is read by the `yaml` module,
+//! whose nodes know where they are written; this module says which fields
+//! each file has and what they must hold, in one style for every file.
+//! Every value keeps the byte range it came from, so any later stage can
+//! point at the exact line and column in the original file (front matter
+//! included).
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde::Deserialize;
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::lint::LintLevels;
 use crate::load::SiteSources;
 use crate::model::{is_slug, ArticleDoc, EntityDoc, FactDef, FactType, FactValue, Kind, Role, SiteConfig, Spanned};
+use crate::yaml::{Document, Fields, Node, Report};
 
 /// The kinds every site has unless `site.yaml` declares its own.
 pub const DEFAULT_KINDS: &str = include_str!("kinds.yaml");
@@ -63,250 +68,32 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         .with_hint("add a line `---` after the last YAML field, before the text"))
 }
 
-/// The top-level keys of a YAML block mapping with their byte ranges (in the
-/// YAML text). Used only to point diagnostics at the right line.
-fn top_level_keys(yaml: &str) -> Vec<(String, Range<usize>)> {
-    let mut keys = Vec::new();
-    let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        let starts_key = line.chars().next().is_some_and(|c| !c.is_whitespace() && !matches!(c, '#' | '-' | '[' | '{'));
-        if starts_key {
-            if let Some(colon) = line.find(':') {
-                let key = line[..colon].trim().trim_matches(['"', '\'']);
-                keys.push((key.to_string(), offset..offset + colon));
-            }
-        }
-        offset += line.len();
-    }
-    keys
+/// The front matter of a file, as YAML.
+fn front_matter(report: &Report, split: &Split) -> Result<Document, Diagnostic> {
+    let yaml = split.yaml_offset..split.yaml_offset + split.yaml.len();
+    Document::parse(report.path, report.text, yaml, "front matter")
 }
 
-/// Reads typed fields from one front matter mapping, collecting diagnostics.
-struct Fields<'a> {
-    path: &'a Path,
-    text: &'a str,
-    yaml_offset: usize,
-    yaml_end: usize,
-    map: Mapping,
-    keys: Vec<(String, Range<usize>)>,
-    diagnostics: Vec<Diagnostic>,
+/// The fields of a front matter's top mapping.
+fn top_fields<'d>(doc: &'d Document, report: &Report) -> Result<Fields<'d>, Diagnostic> {
+    Fields::of(doc.root()).ok_or_else(|| {
+        Diagnostic::error(Code::InvalidValue, "front matter must be a list of `field: value` lines")
+            .at(Location::from_range(report.path, report.text, doc.root().span()))
+    })
 }
 
-impl<'a> Fields<'a> {
-    /// Parses `split.yaml` into a mapping; `None` (with diagnostics) if it is
-    /// not a mapping.
-    fn parse(path: &'a Path, text: &'a str, split: &Split<'a>) -> Result<Self, Diagnostic> {
-        let value: Value = if split.yaml.trim().is_empty() {
-            Value::Mapping(Mapping::new())
-        } else {
-            serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(path, text, split.yaml_offset, &e))?
-        };
-        let map = match value {
-            Value::Mapping(map) => map,
-            Value::Null => Mapping::new(),
-            _ => {
-                return Err(Diagnostic::error(
-                    Code::InvalidValue,
-                    "front matter must be a list of `field: value` lines",
-                )
-                .at(Location::from_range(path, text, split.yaml_offset..split.yaml_offset + 1)))
-            }
-        };
-        Ok(Fields {
-            path,
-            text,
-            yaml_offset: split.yaml_offset,
-            yaml_end: split.yaml_offset + split.yaml.len(),
-            map,
-            keys: top_level_keys(split.yaml),
-            diagnostics: Vec::new(),
-        })
-    }
-
-    /// Byte range (in the file) of a top-level key, or the start of the YAML.
-    fn key_span(&self, key: &str) -> Range<usize> {
-        self.keys
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, r)| r.start + self.yaml_offset..r.end + self.yaml_offset)
-            .unwrap_or(self.yaml_offset..self.yaml_offset)
-    }
-
-    /// Byte range of the value text of `key`: from the key to the next
-    /// top-level key.
-    fn value_region(&self, key: &str) -> Range<usize> {
-        let start = self.key_span(key).start;
-        let end =
-            self.keys.iter().map(|(_, r)| r.start + self.yaml_offset).find(|&s| s > start).unwrap_or(self.yaml_end);
-        start..end
-    }
-
-    /// Byte range of `needle` inside the value of `key` (or of its first
-    /// word, when the value is folded over lines in the source), or of the
-    /// key itself.
-    fn span_of(&self, key: &str, needle: &str) -> Range<usize> {
-        let region = self.value_region(key);
-        let region_text = &self.text[region.clone()];
-        let skip = region_text.find(':').map_or(0, |i| i + 1);
-        let first_word = needle.split_whitespace().next().unwrap_or("");
-        for needle in [needle, first_word] {
-            if let Some(i) = region_text[skip..].find(needle).filter(|_| !needle.is_empty()) {
-                let s = region.start + skip + i;
-                return s..s + needle.len();
-            }
-        }
-        self.key_span(key)
-    }
-
-    fn error(&mut self, code: Code, span: Range<usize>, message: String, hint: Option<String>) {
-        let mut d = Diagnostic::error(code, message).at(Location::from_range(self.path, self.text, span));
-        d.hint = hint;
-        self.diagnostics.push(d);
-    }
-
-    fn wrong_type(&mut self, key: &str, expected: &str, example: &str) {
-        let span = self.key_span(key);
-        self.error(
+/// Authority and source links must be web addresses: anything else
+/// (`javascript:`, `data:`, a bare word) is refused.
+fn check_web_url(report: &mut Report, key: &str, url: &Spanned<String>) {
+    let lower = url.value.trim().to_ascii_lowercase();
+    if crate::model::is_dangerous_url(&url.value) || !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        report.error(
             Code::InvalidValue,
-            span,
-            format!("`{key}` must be {expected}"),
-            Some(format!("write it like `{example}`")),
+            url.span.clone(),
+            format!("`{key}` must hold web addresses (http:// or https://), not `{}`", url.value),
+            Some("write the full address, e.g. https://www.wikidata.org/wiki/Q10665".into()),
         );
     }
-
-    /// Authority and source links must be web addresses: anything else
-    /// (`javascript:`, `data:`, a bare word) is refused.
-    fn check_web_url(&mut self, key: &str, url: &Spanned<String>) {
-        let lower = url.value.trim().to_ascii_lowercase();
-        if crate::model::is_dangerous_url(&url.value)
-            || !(lower.starts_with("https://") || lower.starts_with("http://"))
-        {
-            self.error(
-                Code::InvalidValue,
-                url.span.clone(),
-                format!("`{key}` must hold web addresses (http:// or https://), not `{}`", url.value),
-                Some("write the full address, e.g. https://www.wikidata.org/wiki/Q10665".into()),
-            );
-        }
-    }
-
-    /// Reports every key not in `known`, with a did-you-mean.
-    fn reject_unknown(&mut self, known: &[&str], what: &str) {
-        let unknown: Vec<String> = self
-            .map
-            .keys()
-            .map(|k| scalar_text(k).unwrap_or_else(|| "?".into()))
-            .filter(|k| !known.contains(&k.as_str()))
-            .collect();
-        for key in unknown {
-            let hint = match did_you_mean(&key, known.iter().copied()) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("the fields of {what} are: {}", known.join(", ")),
-            };
-            let span = self.key_span(&key);
-            self.error(Code::UnknownField, span, format!("unknown field `{key}` in {what}"), Some(hint));
-        }
-    }
-
-    fn take(&mut self, key: &str) -> Option<Value> {
-        match self.map.remove(key) {
-            // An empty value or list is as good as absent: new files have them.
-            Some(Value::Null) | None => None,
-            Some(Value::Sequence(items)) if items.is_empty() => None,
-            Some(v) => Some(v),
-        }
-    }
-
-    fn text_field(&mut self, key: &str) -> Option<String> {
-        let value = self.take(key)?;
-        match scalar_text(&value) {
-            Some(s) => Some(s),
-            None => {
-                self.wrong_type(key, "text", &format!("{key}: some text"));
-                None
-            }
-        }
-    }
-
-    fn spanned_text(&mut self, key: &str) -> Option<Spanned<String>> {
-        let value = self.text_field(key)?;
-        let span = self.span_of(key, value.lines().next().unwrap_or(""));
-        Some(Spanned { value, span })
-    }
-
-    fn list_field(&mut self, key: &str) -> Vec<Spanned<String>> {
-        let Some(value) = self.take(key) else { return Vec::new() };
-        let items = match value {
-            Value::Sequence(items) => items,
-            _ => {
-                self.wrong_type(key, "a list", &format!("{key}: [first, second]"));
-                return Vec::new();
-            }
-        };
-        let mut out = Vec::new();
-        for item in items {
-            match scalar_text(&item) {
-                Some(s) => {
-                    let span = self.span_of(key, s.lines().next().unwrap_or(""));
-                    out.push(Spanned { value: s, span });
-                }
-                None => self.wrong_type(key, "a list of texts", &format!("{key}: [first, second]")),
-            }
-        }
-        out
-    }
-}
-
-/// Text of a scalar (strings, numbers, booleans); `None` for lists and maps.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// A YAML syntax error, located in the original file.
-fn yaml_error(path: &Path, text: &str, yaml_offset: usize, e: &serde_yaml::Error) -> Diagnostic {
-    let message = e.to_string();
-    // The library appends " at line L column C": the location is shown anyway.
-    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    let diagnostic = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {message}"))
-        .with_hint("check indentation, and quote text that contains `: ` or starts with a special character");
-    let Some(loc) = e.location() else {
-        return diagnostic.in_file(path);
-    };
-    let yaml = yaml_text(text, yaml_offset);
-    if loc.line() > yaml.lines().count() {
-        // The parser ran off the end of the front matter: something opened
-        // on the last line (a bracket, a quote) was never closed. Point there.
-        let content_end = yaml_offset + yaml.trim_end().len();
-        return Diagnostic {
-            message: format!("{} (the front matter ends before it is closed)", diagnostic.message),
-            ..diagnostic
-        }
-        .at(Location::from_range(path, text, content_end..content_end));
-    }
-    let first_line = text[..yaml_offset].matches('\n').count();
-    diagnostic.at(Location::from_line_col(path, text, first_line + loc.line(), loc.column()))
-}
-
-/// The YAML part of `text` starting at `yaml_offset`: up to the closing
-/// `---`, or all of it for `site.yaml`.
-fn yaml_text(text: &str, yaml_offset: usize) -> &str {
-    let rest = &text[yaml_offset..];
-    if yaml_offset == 0 {
-        return rest;
-    }
-    let mut end = 0;
-    for line in rest.split_inclusive('\n') {
-        if matches!(line.trim_end(), "---" | "...") {
-            break;
-        }
-        end += line.len();
-    }
-    &rest[..end]
 }
 
 const ARTICLE_FIELDS: &[&str] = &[
@@ -327,21 +114,23 @@ const ARTICLE_FIELDS: &[&str] = &[
 /// Parses an article file (`content/articles/<slug>.md`).
 pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnostic>> {
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
-    let mut f = Fields::parse(path, text, &split).map_err(|d| vec![d])?;
-    f.reject_unknown(ARTICLE_FIELDS, "an article");
-    let title = f.spanned_text("title");
-    if title.is_none() && !f.diagnostics.iter().any(|d| d.code == Code::InvalidValue) {
-        f.error(
+    let mut report = Report::new(path, text);
+    let doc = front_matter(&report, &split).map_err(|d| vec![d])?;
+    let f = top_fields(&doc, &report).map_err(|d| vec![d])?;
+    f.reject_unknown(&mut report, ARTICLE_FIELDS, "an article");
+    let title = f.text(&mut report, "title");
+    if title.is_none() && !report.has(Code::InvalidValue) {
+        report.error(
             Code::MissingField,
-            f.yaml_offset..f.yaml_offset,
+            split.yaml_offset..split.yaml_offset,
             "this article has no `title`".into(),
             Some("add a line `title: ...` to the front matter".into()),
         );
     }
-    let date = f.spanned_text("date");
+    let date = f.text(&mut report, "date");
     if let Some(date) = &date {
         if !is_iso_date(&date.value) {
-            f.error(
+            report.error(
                 Code::InvalidValue,
                 date.span.clone(),
                 format!("`date` must be a date written YYYY-MM-DD, not `{}`", date.value),
@@ -349,23 +138,22 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
             );
         }
     }
-    let subtitle = f.spanned_text("subtitle");
-    let dateline = f.text_field("dateline");
-    let byline = f.text_field("byline");
-    let source = f.text_field("source");
-    let source_url = f.spanned_text("source_url");
+    let subtitle = f.text(&mut report, "subtitle");
+    let mut text_of = |key: &str| f.text(&mut report, key).map(|t| t.value);
+    let (dateline, byline, source) = (text_of("dateline"), text_of("byline"), text_of("source"));
+    let source_url = f.text(&mut report, "source_url");
     if let Some(url) = &source_url {
-        f.check_web_url("source_url", url);
+        check_web_url(&mut report, "source_url", url);
     }
     let source_url = source_url.map(|u| u.value);
-    let summary = f.text_field("summary");
-    let intro = f.spanned_text("intro");
-    let notes = f.list_field("notes");
-    let tags = f.list_field("tags").into_iter().map(|t| t.value).collect();
-    let route = f.list_field("route");
+    let summary = f.text(&mut report, "summary").map(|t| t.value);
+    let intro = f.text(&mut report, "intro");
+    let notes = f.list(&mut report, "notes");
+    let tags = f.list(&mut report, "tags").into_iter().map(|t| t.value).collect();
+    let route = f.list(&mut report, "route");
     if split.body.trim().is_empty() {
         let end = text.len();
-        f.error(
+        report.error(
             Code::EmptyArticle,
             split.body_offset.min(end)..end,
             "this article has no text after its front matter".into(),
@@ -373,8 +161,8 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
         );
     }
     let slug = file_stem(path);
-    if !f.diagnostics.is_empty() {
-        return Err(f.diagnostics);
+    if !report.diagnostics.is_empty() {
+        return Err(report.diagnostics);
     }
     Ok(ArticleDoc {
         slug,
@@ -407,39 +195,45 @@ const ENTITY_FIELDS: &[&str] = &["name", "sort_as", "aliases", "summary", "same_
 /// Parses an entity file of kind `kinds[kind]`.
 pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Result<EntityDoc, Vec<Diagnostic>> {
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
-    let mut f = Fields::parse(path, text, &split).map_err(|d| vec![d])?;
+    let mut report = Report::new(path, text);
+    let doc = front_matter(&report, &split).map_err(|d| vec![d])?;
+    let f = top_fields(&doc, &report).map_err(|d| vec![d])?;
     let kind_def = &kinds[kind];
     let known: Vec<&str> = ENTITY_FIELDS.iter().copied().chain(kind_def.facts.iter().map(|d| d.key.as_str())).collect();
-    f.reject_unknown(&known, &format!("a {} entity", kind_def.id));
-    let name = f.spanned_text("name");
-    if name.is_none() && !f.diagnostics.iter().any(|d| d.code == Code::InvalidValue) {
-        f.error(
+    f.reject_unknown(&mut report, &known, &format!("a {} entity", kind_def.id));
+    let name = f.text(&mut report, "name");
+    if name.is_none() && !report.has(Code::InvalidValue) {
+        report.error(
             Code::MissingField,
-            f.yaml_offset..f.yaml_offset,
+            split.yaml_offset..split.yaml_offset,
             "this entity has no `name`".into(),
             Some("add a line `name: ...` with the full name to the front matter".into()),
         );
     }
-    let sort_as = f.text_field("sort_as").filter(|s| !s.trim().is_empty());
-    let aliases = f.list_field("aliases");
-    let summary = f.text_field("summary");
-    let same_as = f.list_field("same_as");
+    let sort_as = f.text(&mut report, "sort_as").map(|s| s.value).filter(|s| !s.trim().is_empty());
+    let aliases = f.list(&mut report, "aliases");
+    let summary = f.text(&mut report, "summary").map(|s| s.value);
+    let same_as = f.list(&mut report, "same_as");
     for url in &same_as {
-        f.check_web_url("same_as", url);
+        check_web_url(&mut report, "same_as", url);
     }
     let same_as: Vec<String> = same_as.into_iter().map(|s| s.value).collect();
-    let related = f.list_field("related");
+    let related = f.list(&mut report, "related");
     let mut facts = Vec::new();
     for (i, def) in kind_def.facts.iter().enumerate() {
-        if let Some(value) = f.take(&def.key) {
-            if let Some(fact) = parse_fact(&mut f, def, value) {
-                facts.push((i, fact));
+        let Some(node) = f.get(&def.key) else { continue };
+        match fact_value(&mut report, def, node) {
+            Ok(value) => facts.push((i, Spanned { value, span: node.span() })),
+            Err(Some(at)) => {
+                let (expected, example) = fact_expectation(def);
+                report.wrong_type(&def.key, at, expected, &example);
             }
+            Err(None) => {}
         }
     }
     let id = file_stem(path);
     if !is_slug(&id) {
-        f.error(
+        report.error(
             Code::InvalidId,
             0..0,
             format!("the file name `{id}` is not a valid id"),
@@ -449,8 +243,8 @@ pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Res
             )),
         );
     }
-    if !f.diagnostics.is_empty() {
-        return Err(f.diagnostics);
+    if !report.diagnostics.is_empty() {
+        return Err(report.diagnostics);
     }
     Ok(EntityDoc {
         id,
@@ -467,101 +261,124 @@ pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Res
     })
 }
 
-/// Checks one fact value against its declared type.
-fn parse_fact(f: &mut Fields, def: &FactDef, value: Value) -> Option<Spanned<FactValue>> {
-    let key = def.key.as_str();
-    let span = f.key_span(key);
-    let parsed = match def.ty {
-        FactType::Text => scalar_text(&value).map(FactValue::Text),
-        FactType::Year => match &value {
-            Value::Number(n) => n.as_i64().map(FactValue::Year),
-            Value::String(s) => Some(FactValue::Text(s.clone())),
-            _ => None,
+/// What a fact of type `def.ty` must be, and an example.
+fn fact_expectation(def: &FactDef) -> (&'static str, String) {
+    let key = &def.key;
+    match def.ty {
+        FactType::Text => ("text", format!("{key}: some text")),
+        FactType::Year => ("a year, or text when sources disagree", format!("{key}: 1942")),
+        FactType::Entity => ("the id of an entity", format!("{key}: russia")),
+        FactType::List => ("a list of texts", format!("{key}: [first, second]")),
+        FactType::Roles => {
+            ("a list of roles", format!("{key}: [{{title: Minister of Railways, from: 1998, to: 2003}}]"))
+        }
+        FactType::Coordinates => ("a [latitude, longitude] pair", format!("{key}: [43.12, 131.89]")),
+    }
+}
+
+/// Checks one fact value against its declared type. `Err(Some(node))`:
+/// `node` (the value or one of its items) is not what the type needs;
+/// `Err(None)`: what is wrong is reported.
+fn fact_value<'d>(report: &mut Report, def: &FactDef, node: Node<'d>) -> Result<FactValue, Option<Node<'d>>> {
+    let wrong = Err(Some(node));
+    match def.ty {
+        FactType::Text => node.text().map(FactValue::Text).ok_or(Some(node)),
+        FactType::Year => match node.value() {
+            Value::Number(n) => n.as_i64().map(FactValue::Year).ok_or(Some(node)),
+            Value::String(s) => Ok(FactValue::Text(s.clone())),
+            _ => wrong,
         },
-        FactType::Entity => match &value {
-            Value::String(s) => Some(FactValue::Entity(s.clone())),
-            _ => None,
+        FactType::Entity => match node.value() {
+            Value::String(s) => Ok(FactValue::Entity(s.clone())),
+            _ => wrong,
         },
-        FactType::List => match &value {
-            Value::Sequence(items) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>().map(FactValue::List),
-            _ => None,
-        },
-        FactType::Roles => match &value {
-            Value::Sequence(items) => items.iter().map(parse_role).collect::<Option<Vec<_>>>().map(FactValue::Roles),
-            _ => None,
-        },
-        FactType::Coordinates => {
-            let pair = value.as_sequence().filter(|s| s.len() == 2);
-            match pair.and_then(|s| Some((s[0].as_f64()?, s[1].as_f64()?))) {
-                Some((lat, lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
-                    Some(FactValue::Coordinates { lat, lon })
+        FactType::List => {
+            let items = node.items().ok_or(Some(node))?;
+            let mut list = Vec::new();
+            let mut failed = false;
+            for item in items {
+                match item.text() {
+                    Some(text) => list.push(text),
+                    None => {
+                        let (expected, example) = fact_expectation(def);
+                        report.wrong_type(&def.key, item, expected, &example);
+                        failed = true;
+                    }
                 }
-                Some((lat, lon)) => {
-                    f.error(
-                        Code::InvalidValue,
-                        span,
-                        format!("coordinates [{lat}, {lon}] are out of range"),
-                        Some("latitude comes first and lies between -90 and 90; longitude between -180 and 180".into()),
-                    );
-                    return None;
-                }
-                None => None,
+            }
+            if failed {
+                Err(None)
+            } else {
+                Ok(FactValue::List(list))
             }
         }
-    };
-    match parsed {
-        Some(value) => Some(Spanned { value, span }),
-        None => {
-            let (expected, example) = match def.ty {
-                FactType::Text => ("text", format!("{key}: some text")),
-                FactType::Year => ("a year, or text when sources disagree", format!("{key}: 1942")),
-                FactType::Entity => ("the id of an entity", format!("{key}: russia")),
-                FactType::List => ("a list of texts", format!("{key}: [first, second]")),
-                FactType::Roles => {
-                    ("a list of roles", format!("{key}: [{{title: Minister of Railways, from: 1998, to: 2003}}]"))
+        FactType::Roles => {
+            let items = node.items().ok_or(Some(node))?;
+            let mut roles = Vec::new();
+            let mut failed = false;
+            for item in items {
+                match parse_role(report, item) {
+                    Ok(role) => roles.push(role),
+                    Err(at) => {
+                        if let Some(at) = at {
+                            let (expected, example) = fact_expectation(def);
+                            report.wrong_type(&def.key, at, expected, &example);
+                        }
+                        failed = true;
+                    }
                 }
-                FactType::Coordinates => ("a [latitude, longitude] pair", format!("{key}: [43.12, 131.89]")),
+            }
+            if failed {
+                Err(None)
+            } else {
+                Ok(FactValue::Roles(roles))
+            }
+        }
+        FactType::Coordinates => {
+            let pair: Vec<Node> = node.items().ok_or(Some(node))?.collect();
+            let [lat_at, lon_at] = pair[..] else { return wrong };
+            let lat = lat_at.value().as_f64().ok_or(Some(lat_at))?;
+            let lon = lon_at.value().as_f64().ok_or(Some(lon_at))?;
+            let out = if !(-90.0..=90.0).contains(&lat) {
+                lat_at
+            } else if !(-180.0..=180.0).contains(&lon) {
+                lon_at
+            } else {
+                return Ok(FactValue::Coordinates { lat, lon });
             };
-            f.wrong_type(key, expected, &example);
-            None
+            report.error(
+                Code::InvalidValue,
+                out.span(),
+                format!("coordinates [{lat}, {lon}] are out of range"),
+                Some("latitude comes first and lies between -90 and 90; longitude between -180 and 180".into()),
+            );
+            Err(None)
         }
     }
 }
 
-/// A role is a plain string or `{title, from, to}`.
-fn parse_role(value: &Value) -> Option<Role> {
-    if let Some(title) = scalar_text(value) {
-        return Some(Role { title, from: None, to: None });
-    }
-    let map = value.as_mapping()?;
-    let mut role = Role { title: String::new(), from: None, to: None };
-    for (k, v) in map {
-        match k.as_str()? {
-            "title" => role.title = scalar_text(v)?,
-            "from" => role.from = Some(scalar_text(v)?),
-            "to" => role.to = Some(scalar_text(v)?),
-            _ => return None,
-        }
-    }
-    (!role.title.is_empty()).then_some(role)
-}
+const ROLE_FIELDS: &[&str] = &["title", "from", "to"];
 
-/// `content/site.yaml`, as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SiteSpec {
-    title: String,
-    #[serde(default = "default_language")]
-    language: String,
-    base_url: Option<String>,
-    #[serde(default)]
-    allow_html: bool,
-    /// Checked after parsing, for a clearer message than serde's.
-    paginate_by: Option<serde_yaml::Value>,
-    paginate_mentions_by: Option<serde_yaml::Value>,
-    kinds: Option<Vec<KindSpec>>,
-    /// Checked by [`LintLevels::parse`], which locates its mistakes.
-    lints: Option<serde_yaml::Value>,
+/// A role is a plain string or `{title, from, to}`. `Err(Some(item))`: it
+/// is neither; `Err(None)`: what is wrong is reported.
+fn parse_role<'d>(report: &mut Report, item: Node<'d>) -> Result<Role, Option<Node<'d>>> {
+    if let Some(title) = item.text() {
+        return Ok(Role { title, from: None, to: None });
+    }
+    let Value::Mapping(_) = item.value() else { return Err(Some(item)) };
+    let fields = Fields::of(item).ok_or(Some(item))?;
+    let before = report.diagnostics.len();
+    fields.reject_unknown(report, ROLE_FIELDS, "a role");
+    let title = fields.required_text(report, "title", "this role");
+    let from = fields.text(report, "from").map(|t| t.value);
+    let to = fields.text(report, "to").map(|t| t.value);
+    if report.diagnostics.len() > before {
+        return Err(None);
+    }
+    match title {
+        Some(title) if !title.value.trim().is_empty() => Ok(Role { title: title.value, from, to }),
+        _ => Err(Some(item)),
+    }
 }
 
 fn default_language() -> String {
@@ -575,36 +392,189 @@ const DEFAULT_PAGINATE_BY: usize = 50;
 /// (a few hundred kilobytes a page).
 const DEFAULT_PAGINATE_MENTIONS_BY: usize = 200;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KindSpec {
-    id: String,
-    folder: String,
-    title: String,
-    singular: String,
-    #[serde(default = "default_schema")]
-    schema: String,
-    #[serde(default)]
-    facts: Vec<FactSpec>,
+const SITE_FIELDS: &[&str] =
+    &["title", "language", "base_url", "allow_html", "paginate_by", "paginate_mentions_by", "kinds", "lints"];
+
+/// Parses `content/site.yaml`; kinds default to [`DEFAULT_KINDS`]. Of
+/// several mistakes, the first in the file is reported.
+pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let doc = Document::parse(path, text, start..text.len(), "site.yaml")?;
+    let mut report = Report::new(path, text);
+    let config = site_config(&mut report, doc.root());
+    let first = report.diagnostics.into_iter().min_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+    match (first, config) {
+        (Some(error), _) | (None, Err(error)) => Err(error),
+        (None, Ok(config)) => Ok(config),
+    }
 }
 
-fn default_schema() -> String {
-    "Thing".into()
+fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic> {
+    let Some(f) = Fields::of(root) else {
+        return Err(Diagnostic::error(Code::InvalidValue, "site.yaml must be a list of `field: value` lines")
+            .at(Location::from_range(report.path, report.text, root.span()))
+            .with_hint("for example `title: My edition`"));
+    };
+    f.reject_unknown(report, SITE_FIELDS, "site.yaml");
+    let title = f.required_text(report, "title", "site.yaml");
+    let language = f.text(report, "language");
+    let is_tag_part = |p: &str| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric());
+    if let Some(language) = &language {
+        let tag = &language.value;
+        if !tag.split('-').all(is_tag_part) || !tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            report.error(
+                Code::InvalidValue,
+                language.span.clone(),
+                format!("`language` must be a language tag such as `en` or `pt-BR`, not `{tag}`"),
+                None,
+            );
+        }
+    }
+    let base_url = f.text(report, "base_url");
+    if let Some(url) = &base_url {
+        let value = &url.value;
+        let lower = value.to_ascii_lowercase();
+        let web = lower.starts_with("https://") || lower.starts_with("http://");
+        if !web || value.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\'' | '`')) {
+            report.error(
+                Code::InvalidValue,
+                url.span.clone(),
+                format!("`base_url` must be a web address, not `{value}`"),
+                Some("for example `base_url: https://example.org/editions/kim`".into()),
+            );
+        }
+    }
+    let allow_html = f.get("allow_html").is_some_and(|node| {
+        bool::deserialize(node.value()).unwrap_or_else(|_| {
+            report.wrong_type("allow_html", node, "true or false", "allow_html: true");
+            false
+        })
+    });
+    let paginate_by = page_size(report, &f, "paginate_by", DEFAULT_PAGINATE_BY, "home page");
+    let paginate_mentions_by =
+        page_size(report, &f, "paginate_mentions_by", DEFAULT_PAGINATE_MENTIONS_BY, "page of an entity's mentions");
+    let kinds = match f.raw("kinds").filter(|node| !node.value().is_null()) {
+        Some(node) => parse_kinds(report, node),
+        None => DEFAULT_KIND_LIST.clone(),
+    };
+    let lints = f.get("lints").map_or_else(LintLevels::default, |node| LintLevels::parse(report, node));
+    Ok(SiteConfig {
+        lints,
+        title: title.map(|t| t.value).unwrap_or_default(),
+        language: language.map_or_else(default_language, |l| l.value),
+        base_url: base_url.map(|u| u.value.trim_end_matches('/').to_string()),
+        allow_html,
+        paginate_by,
+        paginate_mentions_by,
+        kinds,
+    })
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FactSpec {
-    key: String,
-    label: String,
-    #[serde(rename = "type")]
-    ty: FactType,
+/// A page size: a whole number, 0 for one page.
+fn page_size(report: &mut Report, f: &Fields, key: &str, default: usize, what: &str) -> usize {
+    let Some(node) = f.raw(key).filter(|node| !node.value().is_null()) else { return default };
+    match node.value().as_u64().and_then(|n| usize::try_from(n).ok()) {
+        Some(n) => n,
+        None => {
+            let written = serde_yaml::to_string(node.value()).unwrap_or_default();
+            report.error(
+                Code::InvalidValue,
+                node.span(),
+                format!("`{key}` must be a whole number of articles per {what}, not `{}`", written.trim()),
+                Some(format!("for example `{key}: {default}`; `{key}: 0` puts them all on one page")),
+            );
+            default
+        }
+    }
 }
 
-impl<'de> Deserialize<'de> for FactType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Ok(match s.as_str() {
+/// The kinds [`DEFAULT_KINDS`] declares.
+static DEFAULT_KIND_LIST: LazyLock<Vec<Kind>> = LazyLock::new(|| {
+    let path = Path::new("src/kinds.yaml");
+    let doc = Document::parse(path, DEFAULT_KINDS, 0..DEFAULT_KINDS.len(), "kinds.yaml").expect("kinds.yaml parses");
+    let mut report = Report::new(path, DEFAULT_KINDS);
+    let kinds = parse_kinds(&mut report, doc.root());
+    assert!(report.diagnostics.is_empty(), "the built-in kinds.yaml is valid: {:?}", report.diagnostics);
+    kinds
+});
+
+const KIND_FIELDS: &[&str] = &["id", "folder", "title", "singular", "schema", "facts"];
+
+/// Reads a list of kinds: each with an id and a folder no other kind has.
+fn parse_kinds(report: &mut Report, node: Node) -> Vec<Kind> {
+    let example = "kinds: [{id: ship, folder: ships, title: Ships, singular: Ship}]";
+    let Some(items) = node.items() else {
+        report.wrong_type("kinds", node, "a list of kinds", example);
+        return Vec::new();
+    };
+    let mut kinds: Vec<Kind> = Vec::new();
+    // Where each kind's id and folder are written.
+    let mut declared: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for item in items {
+        let Some(f) = Fields::of(item).filter(|_| !item.value().is_null()) else {
+            report.wrong_type("kinds", item, "a list of kinds", example);
+            continue;
+        };
+        f.reject_unknown(report, KIND_FIELDS, "a kind");
+        let [id, folder, title, singular] =
+            ["id", "folder", "title", "singular"].map(|key| f.required_text(report, key, "this kind"));
+        let schema = f.text(report, "schema").map_or_else(|| "Thing".to_string(), |s| s.value);
+        let facts = f.get("facts").map(|facts| parse_fact_defs(report, facts)).unwrap_or_default();
+        let (Some(id), Some(folder), Some(title), Some(singular)) = (id, folder, title, singular) else { continue };
+        let first = |span: &Range<usize>| {
+            let line = report.text[..span.start].matches('\n').count() + 1;
+            Some(format!("it is first declared on line {line}"))
+        };
+        let twice = format!("kind `{}` (folder `{}`) is declared twice", id.value, folder.value);
+        let problem = if !is_slug(&folder.value) || folder.value == "articles" {
+            let message = format!(
+                "kind `{}` has folder `{}`: a folder must be a slug other than `articles`",
+                id.value, folder.value
+            );
+            Some((folder.span.clone(), message, None))
+        } else if let Some(i) = kinds.iter().position(|k| k.id == id.value) {
+            Some((id.span.clone(), twice, first(&declared[i].0)))
+        } else if let Some(i) = kinds.iter().position(|k| k.folder == folder.value) {
+            Some((folder.span.clone(), twice, first(&declared[i].1)))
+        } else {
+            None
+        };
+        if let Some((span, message, hint)) = problem {
+            report.error(Code::InvalidValue, span, message, hint);
+            continue;
+        }
+        declared.push((id.span, folder.span));
+        kinds.push(Kind {
+            id: id.value,
+            folder: folder.value,
+            title: title.value,
+            singular: singular.value,
+            schema,
+            facts,
+        });
+    }
+    kinds
+}
+
+const FACT_FIELDS: &[&str] = &["key", "label", "type"];
+
+/// Reads a kind's list of facts.
+fn parse_fact_defs(report: &mut Report, node: Node) -> Vec<FactDef> {
+    let example = "facts: [{key: launched, label: Launched, type: year}]";
+    let Some(items) = node.items() else {
+        report.wrong_type("facts", node, "a list of facts", example);
+        return Vec::new();
+    };
+    let mut facts = Vec::new();
+    for item in items {
+        let Some(f) = Fields::of(item).filter(|_| !item.value().is_null()) else {
+            report.wrong_type("facts", item, "a list of facts", example);
+            continue;
+        };
+        f.reject_unknown(report, FACT_FIELDS, "a fact");
+        let [key, label, ty] = ["key", "label", "type"].map(|key| f.required_text(report, key, "this fact"));
+        let (Some(key), Some(label), Some(ty)) = (key, label, ty) else { continue };
+        let ty = match ty.value.as_str() {
             "text" => FactType::Text,
             "year" => FactType::Year,
             "roles" => FactType::Roles,
@@ -612,113 +582,20 @@ impl<'de> Deserialize<'de> for FactType {
             "entity" => FactType::Entity,
             "list" => FactType::List,
             other => {
-                return Err(serde::de::Error::custom(format!(
-                    "unknown fact type `{other}`, expected one of text, year, roles, coordinates, entity, list"
-                )))
+                report.error(
+                    Code::InvalidValue,
+                    ty.span,
+                    format!(
+                        "unknown fact type `{other}`, expected one of text, year, roles, coordinates, entity, list"
+                    ),
+                    None,
+                );
+                continue;
             }
-        })
-    }
-}
-
-/// Parses `content/site.yaml`; kinds default to [`DEFAULT_KINDS`].
-pub fn parse_site_config(path: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
-    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let spec: SiteSpec = serde_yaml::from_str(text_no_bom).map_err(|e| yaml_error(path, text, 0, &e))?;
-    let kinds = match spec.kinds {
-        Some(kinds) => kinds,
-        None => default_kind_specs(),
-    };
-    let kinds: Vec<Kind> = kinds
-        .into_iter()
-        .map(|k| Kind {
-            id: k.id,
-            folder: k.folder,
-            title: k.title,
-            singular: k.singular,
-            schema: k.schema,
-            facts: k.facts.into_iter().map(|f| FactDef { key: f.key, label: f.label, ty: f.ty }).collect(),
-        })
-        .collect();
-    for (i, kind) in kinds.iter().enumerate() {
-        let problem = if !is_slug(&kind.folder) || kind.folder == "articles" {
-            Some(format!(
-                "kind `{}` has folder `{}`: a folder must be a slug other than `articles`",
-                kind.id, kind.folder
-            ))
-        } else if kinds[..i].iter().any(|k| k.folder == kind.folder || k.id == kind.id) {
-            Some(format!("kind `{}` (folder `{}`) is declared twice", kind.id, kind.folder))
-        } else {
-            None
         };
-        if let Some(message) = problem {
-            let at = text.find(&format!("folder: {}", kind.folder)).unwrap_or(0);
-            return Err(Diagnostic::error(Code::InvalidValue, message).at(Location::from_range(path, text, at..at)));
-        }
+        facts.push(FactDef { key: key.value, label: label.value, ty });
     }
-    let at_key = |key: &str| {
-        let at = text.find(&format!("{key}:")).unwrap_or(0);
-        Location::from_range(path, text, at..at + key.len())
-    };
-    if let Some(url) = &spec.base_url {
-        let lower = url.to_ascii_lowercase();
-        let web = lower.starts_with("https://") || lower.starts_with("http://");
-        if !web || url.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\'' | '`')) {
-            return Err(Diagnostic::error(
-                Code::InvalidValue,
-                format!("`base_url` must be a web address, not `{url}`"),
-            )
-            .at(at_key("base_url"))
-            .with_hint("for example `base_url: https://example.org/editions/kim`"));
-        }
-    }
-    let is_tag_part = |p: &str| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric());
-    if !spec.language.split('-').all(is_tag_part) || !spec.language.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(Diagnostic::error(
-            Code::InvalidValue,
-            format!("`language` must be a language tag such as `en` or `pt-BR`, not `{}`", spec.language),
-        )
-        .at(at_key("language")));
-    }
-    // A page size: a whole number, 0 for one page.
-    let page_size = |key: &str, value: &Option<serde_yaml::Value>, default: usize, what: &str| match value {
-        None => Ok(default),
-        Some(value) => value.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| {
-            let written = serde_yaml::to_string(value).unwrap_or_default();
-            let after_key = text.find(&format!("{key}:")).map_or(0, |at| at + key.len() + 1);
-            let at = after_key + text[after_key..].len() - text[after_key..].trim_start_matches([' ', '\t']).len();
-            Diagnostic::error(
-                Code::InvalidValue,
-                format!("`{key}` must be a whole number of articles per {what}, not `{}`", written.trim()),
-            )
-            .at(Location::from_range(path, text, at..at))
-            .with_hint(format!("for example `{key}: {default}`; `{key}: 0` puts them all on one page"))
-        }),
-    };
-    let paginate_by = page_size("paginate_by", &spec.paginate_by, DEFAULT_PAGINATE_BY, "home page")?;
-    let paginate_mentions_by = page_size(
-        "paginate_mentions_by",
-        &spec.paginate_mentions_by,
-        DEFAULT_PAGINATE_MENTIONS_BY,
-        "page of an entity's mentions",
-    )?;
-    let lints = match &spec.lints {
-        Some(value) => LintLevels::parse(path, text, value)?,
-        None => LintLevels::default(),
-    };
-    Ok(SiteConfig {
-        lints,
-        title: spec.title,
-        language: spec.language,
-        base_url: spec.base_url.map(|u| u.trim_end_matches('/').to_string()),
-        allow_html: spec.allow_html,
-        paginate_by,
-        paginate_mentions_by,
-        kinds,
-    })
-}
-
-fn default_kind_specs() -> Vec<KindSpec> {
-    serde_yaml::from_str(DEFAULT_KINDS).expect("the built-in kinds.yaml is valid")
+    facts
 }
 
 /// The id of a content file: its file name without `.md`.
@@ -887,7 +764,80 @@ mod tests {
             parse_entity(Path::new("places/x.md"), "---\nname: X\ncoordinates: [131.9, 43.1]\n---\n", &kinds, place)
                 .unwrap_err();
         assert_eq!(errs[0].code, Code::InvalidValue);
-        assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
+        // At the number out of range: the latitude.
+        assert_eq!(at(&errs[0]), (3, 15));
+        let errs =
+            parse_entity(Path::new("places/x.md"), "---\nname: X\ncoordinates: [43.1, -181]\n---\n", &kinds, place)
+                .unwrap_err();
+        assert_eq!(at(&errs[0]), (3, 21));
+        let errs =
+            parse_entity(Path::new("places/x.md"), "---\nname: X\ncoordinates: [43.1, east]\n---\n", &kinds, place)
+                .unwrap_err();
+        assert_eq!((errs[0].code, at(&errs[0])), (Code::InvalidValue, (3, 21)));
+    }
+
+    fn at(d: &Diagnostic) -> (usize, usize) {
+        let location = d.location.as_ref().expect("located");
+        (location.line, location.column)
+    }
+
+    #[test]
+    fn each_alias_spans_its_own_text() {
+        let text = "---\nname: Kim Jong-il\naliases: [Kim Jong-Il, Kim, \"the Dear Leader\"]\n---\n";
+        let e = entity(text).unwrap();
+        let spans: Vec<&str> = e.aliases.iter().map(|a| &text[a.span.clone()]).collect();
+        assert_eq!(spans, ["Kim Jong-Il", "Kim", "\"the Dear Leader\""]);
+        assert_eq!(&text[e.name.span.clone()], "Kim Jong-il");
+    }
+
+    #[test]
+    fn errors_inside_lists_and_mappings_are_at_their_node() {
+        // An unknown key of a role, with a did-you-mean.
+        let errs = entity("---\nname: Kim\nroles: [{title: X, form: 1994}]\n---\n").unwrap_err();
+        assert_eq!((errs[0].code, at(&errs[0])), (Code::UnknownField, (3, 20)));
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `from`?"));
+        // A role that is a list; a role without a title.
+        let errs = entity("---\nname: Kim\nroles:\n  - Leader\n  - [x]\n  - {from: 1994}\n---\n").unwrap_err();
+        let found: Vec<(Code, (usize, usize))> = errs.iter().map(|d| (d.code, at(d))).collect();
+        assert_eq!(found, [(Code::InvalidValue, (5, 5)), (Code::MissingField, (6, 5))]);
+        // An item of a list of texts that is no text.
+        let errs = entity("---\nname: Kim\naliases: [Kim, {a: b}]\n---\n").unwrap_err();
+        assert_eq!((errs[0].code, at(&errs[0])), (Code::InvalidValue, (3, 16)));
+        assert_eq!(errs[0].message, "`aliases` must be a list of texts");
+    }
+
+    #[test]
+    fn article_text_spans_start_at_or_before_their_first_word() {
+        let text = "---\ntitle: \"All aboard!\"\nsubtitle: Plain words\nintro: |\n  The editor\n  writes.\nnotes:\n  - >\n    A folded\n    note.\n---\nBody.\n";
+        let a = parse_article(Path::new("articles/a.md"), text).unwrap();
+        assert_eq!(&text[a.title.span.clone()], "\"All aboard!\"");
+        assert_eq!(&text[a.subtitle.unwrap().span], "Plain words");
+        assert_eq!(&text[a.intro.unwrap().span], "The editor\n  writes.");
+        assert_eq!(&text[a.notes[0].span.clone()], "A folded\n    note.");
+    }
+
+    /// 1 MB of one long anchored text repeated by alias: refused where the
+    /// anchor stands, before anything expands it.
+    #[test]
+    fn an_alias_bomb_in_front_matter_is_refused() {
+        let mut text = format!("---\ntitle: T\ns: &s \"{}\"\ntags: [", "x".repeat(4096));
+        while text.len() < 1 << 20 {
+            text.push_str("*s, ");
+        }
+        text.push_str("*s]\n---\nBody.\n");
+        let errs = parse_article(Path::new("articles/a.md"), &text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].code, at(&errs[0])), (Code::YamlSyntax, (3, 4)));
+        assert!(errs[0].message.contains("anchors and aliases are not supported in front matter"));
+    }
+
+    /// 200 KB of `[`: refused at the first list too deep.
+    #[test]
+    fn a_nesting_bomb_in_front_matter_is_refused() {
+        let text = format!("---\ntitle: T\ntags: {}\n---\nBody.\n", "[".repeat(200_000));
+        let errs = parse_article(Path::new("articles/a.md"), &text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].code, at(&errs[0])), (Code::YamlSyntax, (3, "tags: ".len() + 64)));
     }
 
     #[test]
@@ -926,6 +876,44 @@ mod tests {
             let location = error.location.as_ref().expect("located");
             assert_eq!((location.line, location.column), (2, 14), "{bad}: {}", error.message);
         }
+    }
+
+    #[test]
+    fn site_yaml_reads_like_front_matter() {
+        let site = |text: &str| parse_site_config(Path::new("content/site.yaml"), text).map(|_| ()).unwrap_err();
+        let error = site("title: T\nlanguag: en\n");
+        assert_eq!((error.code, at(&error)), (Code::UnknownField, (2, 1)));
+        assert_eq!(error.hint.as_deref(), Some("did you mean `language`?"));
+        let error = site("title: T\nallow_html: yes\n");
+        assert_eq!((error.code, at(&error)), (Code::InvalidValue, (2, 13)));
+        let error = site("language: en\n");
+        assert_eq!(error.code, Code::MissingField);
+        let error = site("title: T\ntitle: U\n");
+        assert_eq!((error.code, at(&error)), (Code::YamlSyntax, (2, 1)));
+        let error = site("title: T\nkinds: [{id: ship, folder: ships, title: Ships, singular: Ship, schema: [x]}]\n");
+        assert_eq!((error.code, at(&error)), (Code::InvalidValue, (2, 73)));
+        let error = site("title: T\nkinds:\n  - id: ship\n    folder: ships\n    title: Ships\n    singular: Ship\n    facts:\n      - {key: launched, label: Launched, type: date}\n");
+        assert_eq!((error.code, at(&error)), (Code::InvalidValue, (8, 48)));
+        assert!(error.message.contains("unknown fact type `date`"), "{}", error.message);
+        let error = site("title: T\nkinds:\n  - {id: ship, title: Ships, singular: Ship}\n");
+        assert_eq!((error.code, at(&error)), (Code::MissingField, (3, 5)));
+        assert_eq!(site("\u{feff}title: T\ntitle: U\n").code, Code::YamlSyntax);
+    }
+
+    #[test]
+    fn a_kind_declared_twice_is_reported_at_the_second() {
+        let site = |kinds: &str| {
+            let text = format!("title: T\nkinds:\n  - {{id: ship, folder: ships, title: S, singular: S}}\n{kinds}");
+            parse_site_config(Path::new("content/site.yaml"), &text).map(|_| ()).unwrap_err()
+        };
+        let same_id = site("  - {id: ship, folder: boats, title: B, singular: B}\n");
+        assert_eq!((same_id.code, at(&same_id)), (Code::InvalidValue, (4, 10)));
+        assert_eq!(same_id.hint.as_deref(), Some("it is first declared on line 3"));
+        let same_folder = site("  - {id: boat, folder: ships, title: B, singular: B}\n");
+        assert_eq!(at(&same_folder), (4, 24));
+        let articles = site("  - {id: boat, folder: articles, title: B, singular: B}\n");
+        assert_eq!(at(&articles), (4, 24));
+        assert!(articles.message.contains("a folder must be a slug other than `articles`"));
     }
 
     #[test]

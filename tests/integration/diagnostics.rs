@@ -52,12 +52,58 @@ fn missing_name() {
 
 #[test]
 fn aliases_given_as_a_number() {
-    expect_one("wrong-type", Code::InvalidValue, "content/people/kim-jong-il.md", 3, 1);
+    // At the number, not at the key.
+    expect_one("wrong-type", Code::InvalidValue, "content/people/kim-jong-il.md", 3, 10);
 }
 
 #[test]
 fn coordinates_out_of_range() {
-    expect_one("coordinates-out-of-range", Code::InvalidValue, "content/places/vladivostok.md", 4, 1);
+    // At the latitude out of range, `[131.89, 43.12]`, not at the key.
+    expect_one("coordinates-out-of-range", Code::InvalidValue, "content/places/vladivostok.md", 4, 15);
+}
+
+#[test]
+fn longitude_out_of_range() {
+    expect_one("longitude-out-of-range", Code::InvalidValue, "content/places/vladivostok.md", 4, 22);
+}
+
+#[test]
+fn an_item_that_repeats_text_of_the_one_before_is_located_itself() {
+    // `related: [vladimir-putin, putin]`: at the second item, not inside the first.
+    let e = expect_one("related-repeats-text", Code::UnknownEntity, "content/people/kim-jong-il.md", 5, 27);
+    assert_eq!(e.location.unwrap().span_chars, "putin".len());
+}
+
+#[test]
+fn unknown_field_inside_a_role() {
+    let e = expect_one("unknown-role-field", Code::UnknownField, "content/people/kim-jong-il.md", 6, 58);
+    assert_eq!(e.hint.as_deref(), Some("did you mean `from`?"));
+}
+
+#[test]
+fn a_key_given_twice_is_reported_at_the_second() {
+    let e = expect_one("duplicate-key", Code::YamlSyntax, "content/people/kim-jong-il.md", 5, 1);
+    assert!(e.message.contains("`aliases` is given twice"), "{e}");
+    assert_eq!(e.hint.as_deref(), Some("it is first given on line 3: keep one of them"));
+}
+
+#[test]
+fn a_kind_declared_twice_is_reported_at_the_second() {
+    let e = expect_one("duplicate-kind", Code::InvalidValue, "content/site.yaml", 5, 10);
+    assert!(e.message.contains("declared twice"), "{e}");
+}
+
+#[test]
+fn unknown_lint_in_site_yaml() {
+    let e = expect_one("unknown-lint", Code::UnknownField, "content/site.yaml", 4, 3);
+    assert_eq!(e.hint.as_deref(), Some("did you mean `missing_summary`?"));
+}
+
+#[test]
+fn bad_lint_level_in_site_yaml() {
+    // At the level, not at the lint's name.
+    let e = expect_one("bad-lint-level", Code::InvalidValue, "content/site.yaml", 4, 20);
+    assert!(e.message.contains("not `off`"), "{e}");
 }
 
 #[test]
