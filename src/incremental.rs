@@ -162,7 +162,7 @@ impl Site {
         // references feed resolution: a change to any needs the whole site.
         let references = |d: &crate::model::EntityDoc| -> Vec<String> {
             let facts = d.facts.iter().filter_map(|(_, f)| match &f.value {
-                crate::model::FactValue::Entity(id) => Some(id.clone()),
+                crate::model::FactValue::Entity(reference) => Some(reference.id.clone()),
                 _ => None,
             });
             d.related.iter().map(|r| r.value.clone()).chain(facts).collect()

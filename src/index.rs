@@ -131,7 +131,12 @@ impl SiteIndex {
     /// index on every save. Gives the same index as [`SiteIndex::build`].
     /// Returns the entities whose entry (mentions, relations, forms)
     /// changed, sorted: found by comparing each before and after.
-    pub(crate) fn replace_article(&mut self, a: usize, old: &AnnotatedArticle, articles: &[AnnotatedArticle]) -> Vec<usize> {
+    pub(crate) fn replace_article(
+        &mut self,
+        a: usize,
+        old: &AnnotatedArticle,
+        articles: &[AnnotatedArticle],
+    ) -> Vec<usize> {
         let new = &articles[a];
         let (cast, pairs) = cast_and_pairs(new);
         let (old_cast, old_pairs) = cast_and_pairs(old);

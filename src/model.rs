@@ -53,6 +53,40 @@ pub struct FactDef {
     pub key: String,
     pub label: String,
     pub ty: FactType,
+    /// What the fact is, for structured data and previews; none for facts
+    /// that are only listed.
+    pub role: Option<FactRole>,
+}
+
+/// What a fact says of its entity, whatever the kind calls it: a person's
+/// `born` and a ship's `launched` are both beginnings. Structured data and
+/// previews read facts by role, never by key, so a site's own kinds get
+/// both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactRole {
+    /// When a person was born (schema.org `birthDate`).
+    Birth,
+    /// When a person died (`deathDate`).
+    Death,
+    /// When something was founded, built or launched (`foundingDate`).
+    Founding,
+    /// The place it is in: an entity (`containedInPlace` for a place,
+    /// `location` for anything else).
+    Location,
+    /// What sort of thing it is ("port city", "news agency").
+    Type,
+}
+
+impl FactRole {
+    /// Every role, by the name `kinds.yaml` gives it.
+    pub const ALL: [(&'static str, FactRole); 5] = [
+        ("birth", FactRole::Birth),
+        ("death", FactRole::Death),
+        ("founding", FactRole::Founding),
+        ("location", FactRole::Location),
+        ("type", FactRole::Type),
+    ];
 }
 
 /// How a fact's value is checked and shown.
@@ -80,8 +114,18 @@ pub enum FactValue {
     Year(i64),
     Roles(Vec<Role>),
     Coordinates { lat: f64, lon: f64 },
-    Entity(String),
+    Entity(EntityRef),
     List(Vec<String>),
+}
+
+/// A reference to another entity, by id as written; resolution finds the
+/// entity once, for every later stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRef {
+    pub id: String,
+    /// The entity it names: set by resolution, and never `None` in a site
+    /// that builds (an unknown id is an error).
+    pub entity: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -17,10 +17,12 @@ use serde_yaml::Value;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
 use crate::lint::LintLevels;
 use crate::load::SiteSources;
-use crate::model::{is_slug, ArticleDoc, EntityDoc, FactDef, FactType, FactValue, Kind, Role, SiteConfig, Spanned};
+use crate::model::{
+    is_slug, ArticleDoc, EntityDoc, EntityRef, FactDef, FactRole, FactType, FactValue, Kind, Role, SiteConfig, Spanned,
+};
 use crate::yaml::{Document, Fields, Node, Report};
 
 /// The kinds every site has unless `site.yaml` declares its own.
@@ -289,7 +291,7 @@ fn fact_value<'d>(report: &mut Report, def: &FactDef, node: Node<'d>) -> Result<
             _ => wrong,
         },
         FactType::Entity => match node.value() {
-            Value::String(s) => Ok(FactValue::Entity(s.clone())),
+            Value::String(s) => Ok(FactValue::Entity(EntityRef { id: s.clone(), entity: None })),
             _ => wrong,
         },
         FactType::List => {
@@ -556,7 +558,7 @@ fn parse_kinds(report: &mut Report, node: Node) -> Vec<Kind> {
     kinds
 }
 
-const FACT_FIELDS: &[&str] = &["key", "label", "type"];
+const FACT_FIELDS: &[&str] = &["key", "label", "type", "role"];
 
 /// Reads a kind's list of facts.
 fn parse_fact_defs(report: &mut Report, node: Node) -> Vec<FactDef> {
@@ -593,7 +595,30 @@ fn parse_fact_defs(report: &mut Report, node: Node) -> Vec<FactDef> {
                 continue;
             }
         };
-        facts.push(FactDef { key: key.value, label: label.value, ty });
+        let role = match f.text(report, "role") {
+            None => None,
+            Some(role) => match FactRole::ALL.iter().find(|(name, _)| *name == role.value) {
+                Some(&(_, role)) => Some(role),
+                None => {
+                    let names: Vec<&str> = FactRole::ALL.iter().map(|(name, _)| *name).collect();
+                    let hint = match did_you_mean(&role.value, names.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!(
+                            "a role is one of {}; leave it out for a fact that is only listed",
+                            names.join(", ")
+                        ),
+                    };
+                    report.error(
+                        Code::InvalidValue,
+                        role.span,
+                        format!("unknown fact role `{}`", role.value),
+                        Some(hint),
+                    );
+                    continue;
+                }
+            },
+        };
+        facts.push(FactDef { key: key.value, label: label.value, ty, role });
     }
     facts
 }
@@ -895,6 +920,9 @@ mod tests {
         let error = site("title: T\nkinds:\n  - id: ship\n    folder: ships\n    title: Ships\n    singular: Ship\n    facts:\n      - {key: launched, label: Launched, type: date}\n");
         assert_eq!((error.code, at(&error)), (Code::InvalidValue, (8, 48)));
         assert!(error.message.contains("unknown fact type `date`"), "{}", error.message);
+        let error = site("title: T\nkinds:\n  - id: ship\n    folder: ships\n    title: Ships\n    singular: Ship\n    facts:\n      - {key: launched, label: Launched, type: year, role: brith}\n");
+        assert_eq!((error.code, at(&error)), (Code::InvalidValue, (8, 60)));
+        assert_eq!(error.hint.as_deref(), Some("did you mean `birth`?"));
         let error = site("title: T\nkinds:\n  - {id: ship, title: Ships, singular: Ship}\n");
         assert_eq!((error.code, at(&error)), (Code::MissingField, (3, 5)));
         assert_eq!(site("\u{feff}title: T\ntitle: U\n").code, Code::YamlSyntax);

@@ -24,6 +24,8 @@ pub struct Registry {
     pub matcher: AliasMatcher,
     /// Resolved `related` lists, per entity.
     pub related: Vec<Vec<usize>>,
+    /// Resolved `route` lists, per article: the places of its journey.
+    pub routes: Vec<Vec<usize>>,
     /// Ids of entity files that failed to parse (already reported).
     broken_ids: HashSet<String>,
 }
@@ -154,7 +156,8 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
     });
     let matcher = AliasMatcher::new(aliases, first_names);
 
-    let mut registry = Registry { config, entities, articles, ids, matcher, related: Vec::new(), broken_ids };
+    let mut registry =
+        Registry { config, entities, articles, ids, matcher, related: Vec::new(), routes: Vec::new(), broken_ids };
 
     let check = |reference: &Spanned<String>, path: &std::path::Path, diagnostics: &mut Diagnostics| {
         let mut found = Vec::new();
@@ -163,22 +166,30 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
         entity
     };
     let mut related = Vec::with_capacity(registry.entities.len());
-    for entity in &registry.entities {
+    // (entity, fact) → the entity the fact names.
+    let mut fact_targets = Vec::new();
+    for (e, entity) in registry.entities.iter().enumerate() {
         let mut list: Vec<usize> = entity.related.iter().filter_map(|r| check(r, &entity.path, diagnostics)).collect();
         list.dedup();
         related.push(list);
-        for (_, fact) in &entity.facts {
-            if let FactValue::Entity(id) = &fact.value {
-                let reference = Spanned { value: id.clone(), span: fact.span.clone() };
-                check(&reference, &entity.path, diagnostics);
+        for (f, (_, fact)) in entity.facts.iter().enumerate() {
+            if let FactValue::Entity(reference) = &fact.value {
+                let written = Spanned { value: reference.id.clone(), span: fact.span.clone() };
+                fact_targets.push((e, f, check(&written, &entity.path, diagnostics)));
             }
         }
     }
-    for article in &registry.articles {
-        for stop in &article.route {
-            check(stop, &article.path, diagnostics);
+    let routes = registry
+        .articles
+        .iter()
+        .map(|article| article.route.iter().filter_map(|stop| check(stop, &article.path, diagnostics)).collect())
+        .collect();
+    for (e, f, target) in fact_targets {
+        if let FactValue::Entity(reference) = &mut registry.entities[e].facts[f].1.value {
+            reference.entity = target;
         }
     }
     registry.related = related;
+    registry.routes = routes;
     registry
 }

@@ -24,8 +24,8 @@ use crate::model::{ArticleDoc, Spanned};
 use crate::resolve::Registry;
 use mentions::Mentions;
 pub use mentions::{How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
-use notes::Notes;
 pub use notes::Footnote;
+use notes::Notes;
 pub(crate) use notes::{fill as fill_notes, NoteRef};
 use text::{align, Blocks, Run};
 

@@ -123,9 +123,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
 /// The places an article's map shows, in order: its `route` if declared,
 /// else every place with coordinates in order of first mention.
 fn map_places(input: &Input, a: usize) -> Vec<usize> {
-    let (doc, _) = input.article(a);
-    let route: Vec<usize> = doc.route.iter().filter_map(|r| input.lookup(&r.value)).collect();
-    let candidates = if route.is_empty() { input.cast(a).iter().map(|m| m.entity).collect() } else { route };
+    let route = input.route(a);
+    let candidates = if route.is_empty() { input.cast(a).iter().map(|m| m.entity).collect() } else { route.to_vec() };
     candidates.into_iter().filter(|&e| coordinates(input, e).is_some()).collect()
 }
 

@@ -180,13 +180,13 @@ fn fact_items(renderer: &Renderer, input: &Input, value: &FactValue) -> Vec<Fact
             })
             .collect(),
         FactValue::Coordinates { lat, lon } => vec![plain(format_coordinates(strings, *lat, *lon))],
-        FactValue::Entity(id) => {
-            let target = input.lookup(id).expect("checked by resolve");
-            vec![FactItem {
-                text: input.name(target).to_string(),
-                url: Some(format!("../{}", input.entity_path(target))),
-            }]
-        }
+        FactValue::Entity(reference) => match reference.entity {
+            Some(target) => {
+                let url = Some(format!("../{}", input.entity_path(target)));
+                vec![FactItem { text: input.name(target).to_string(), url }]
+            }
+            None => vec![plain(reference.id.clone())],
+        },
     }
 }
 

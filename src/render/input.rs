@@ -100,11 +100,6 @@ impl<'a> Input<'a> {
         (0..entities.len()).filter(move |&e| entities[e].kind == k)
     }
 
-    /// The entity with this id.
-    pub fn lookup(&self, id: &str) -> Option<usize> {
-        self.data.registry.lookup(id)
-    }
-
     /// An entity's name: a change to it is a full build.
     pub fn name(&self, e: usize) -> &'a str {
         &self.data.registry.entities[e].name.value
@@ -160,6 +155,12 @@ impl<'a> Input<'a> {
     pub fn article(&self, a: usize) -> (&'a ArticleDoc, &'a AnnotatedArticle) {
         self.note(Dep::Article(a));
         (&self.data.registry.articles[a], &self.data.articles[a])
+    }
+
+    /// The places of article `a`'s declared journey, in order.
+    pub fn route(&self, a: usize) -> &'a [usize] {
+        self.note(Dep::Article(a));
+        &self.data.registry.routes[a]
     }
 
     /// Who appears in article `a`.

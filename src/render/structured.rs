@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use super::input::Input;
-use crate::model::FactValue;
+use crate::model::{EntityRef, FactRole, FactValue};
 use crate::routes;
 use crate::strings::Strings;
 
@@ -91,21 +91,28 @@ pub fn entity_data(input: &Input, entity: usize) -> Value {
         data.insert("url".into(), json!(url));
     }
     for (i, fact) in &e.facts {
-        let key = kind.facts[*i].key.as_str();
         let text = match &fact.value {
             FactValue::Year(y) => Some(y.to_string()),
             FactValue::Text(t) => Some(t.clone()),
             _ => None,
         };
-        match (key, &fact.value, text) {
-            ("born", _, Some(t)) => {
+        match (kind.facts[*i].role, &fact.value, text) {
+            (Some(FactRole::Birth), _, Some(t)) => {
                 data.insert("birthDate".into(), json!(t));
             }
-            ("died", _, Some(t)) => {
+            (Some(FactRole::Death), _, Some(t)) => {
                 data.insert("deathDate".into(), json!(t));
             }
-            ("founded", _, Some(t)) => {
+            (Some(FactRole::Founding), _, Some(t)) => {
                 data.insert("foundingDate".into(), json!(t));
+            }
+            (Some(FactRole::Location), FactValue::Entity(EntityRef { entity: Some(place), .. }), _) => {
+                let key = if kind.schema == "Place" { "containedInPlace" } else { "location" };
+                let mut place_data = json!({"@type": "Place", "name": input.name(*place)});
+                if let Some(url) = input.absolute(&input.entity_path(*place)) {
+                    place_data["url"] = json!(url);
+                }
+                data.insert(key.into(), place_data);
             }
             (_, FactValue::Coordinates { lat, lon }, _) => {
                 data.insert("geo".into(), json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}));
@@ -253,32 +260,33 @@ pub fn website_ld(input: &Input, title: &str) -> String {
     script_json(&data)
 }
 
-/// The fact a preview shows: a person's life span, a place's type and
-/// country, else the first fact there is.
+/// The fact a preview shows: a life span, a type and where it is or when
+/// it was founded, else the first fact there is. Facts are found by their
+/// role (see `kinds.yaml`), whatever a kind calls them.
 pub fn key_fact(strings: &Strings, input: &Input, entity: usize) -> Option<String> {
     let e = input.entity(entity);
     let kind = input.kind(e.kind);
-    let text = |key: &str| {
-        e.facts.iter().find(|(i, _)| kind.facts[*i].key == key).and_then(|(_, f)| match &f.value {
+    let text = |role: FactRole| {
+        e.facts.iter().find(|(i, _)| kind.facts[*i].role == Some(role)).and_then(|(_, f)| match &f.value {
             FactValue::Year(y) => Some(y.to_string()),
             FactValue::Text(t) => Some(t.clone()),
-            FactValue::Entity(id) => input.lookup(id).map(|t| input.name(t).to_string()),
+            FactValue::Entity(reference) => reference.entity.map(|t| input.name(t).to_string()),
             _ => None,
         })
     };
-    match (text("born"), text("died")) {
+    match (text(FactRole::Birth), text(FactRole::Death)) {
         (Some(born), Some(died)) => return Some(strings.fill("life_span", &[("born", &born), ("died", &died)])),
         (Some(born), None) => return Some(strings.fill("born", &[("born", &born)])),
         _ => {}
     }
-    if let Some(ty) = text("type") {
+    if let Some(ty) = text(FactRole::Type) {
         let mut ty = ty;
         if let Some(upper) = ty.get(..1).map(str::to_uppercase) {
             ty.replace_range(..1, &upper);
         }
-        return Some(match text("country") {
-            Some(country) => strings.fill("type_in_country", &[("type", &ty), ("country", &country)]),
-            None => match text("founded") {
+        return Some(match text(FactRole::Location) {
+            Some(place) => strings.fill("type_in_place", &[("type", &ty), ("place", &place)]),
+            None => match text(FactRole::Founding) {
                 Some(year) => strings.fill("type_founded", &[("type", &ty), ("year", &year)]),
                 None => ty,
             },

@@ -352,3 +352,30 @@ fn an_entity_in_more_articles_than_a_page_holds_gets_more_pages() {
     assert!(!pages.pages.contains_key("people/vladimir-putin.page-2.html"));
     assert_eq!(pages.broken_links(), Vec::<String>::new());
 }
+
+#[test]
+fn a_sites_own_kind_gets_previews_and_structured_data_from_its_fact_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "content/site.yaml",
+        "title: Fleet\nkinds:\n  - id: ship\n    folder: ships\n    title: Ships\n    singular: Ship\n    schema: Vehicle\n    facts:\n      - {key: class, label: Class, type: text, role: type}\n      - {key: launched, label: Launched, type: year, role: founding}\n      - {key: home_port, label: Home port, type: entity, role: location}\n  - id: port\n    folder: ports\n    title: Ports\n    singular: Port\n    schema: Place\n    facts:\n      - {key: coordinates, label: Coordinates, type: coordinates}\n",
+    );
+    write("content/ships/admiral.md", "---\nname: Admiral Vinogradov\nsummary: A destroyer.\nclass: destroyer\nlaunched: 1987\nhome_port: vladivostok\n---\nA ship.\n");
+    write(
+        "content/ports/vladivostok.md",
+        "---\nname: Vladivostok\nsummary: A port.\ncoordinates: [43.1, 131.9]\n---\nA port.\n",
+    );
+    write("content/articles/a.md", "---\ntitle: Visit\n---\nThe Admiral Vinogradov sailed from Vladivostok.\n");
+    let site = render(dir.path());
+    let page = |path: &str| site.pages.iter().find(|p| p.path == path).unwrap().html.clone();
+    let ship = page("ships/admiral.html");
+    assert!(ship.contains(r#""foundingDate":"1987""#), "{ship}");
+    assert!(ship.contains(r#""location":{"@type":"Place","name":"Vladivostok"}"#), "{ship}");
+    // The preview card says what the ship is and where it belongs.
+    assert!(page("articles/a.html").contains(r#""fact":"Destroyer in Vladivostok""#));
+}

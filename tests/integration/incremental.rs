@@ -3,8 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gloss::Update;
 use gloss::Page;
+use gloss::Update;
 use proptest::prelude::*;
 
 use crate::support::{copy_dir, fixture, fixture_with, render};
