@@ -22,8 +22,12 @@ for i in $(seq "$RUNS"); do
         bin=$OLD
         [[ $which == new ]] && bin=$NEW
         sync
-        line=$(/usr/bin/time -f "%e %U %S %M" "$bin" build --root "$SITE" --output "$OUT/$which-$i" 2>&1 >/dev/null | tail -1)
-        read -r e u s m <<<"$line"
+        line=$(/usr/bin/time -f "%e %U %S %M %x" "$bin" build --root "$SITE" --output "$OUT/$which-$i" 2>&1 >/dev/null | tail -1)
+        read -r e u s m status <<<"$line"
+        if [[ $status != 0 ]]; then
+            echo "$bin failed (exit $status); is $OUT's file system full?" >&2
+            exit 1
+        fi
         wall[$which]+="$e "
         cpu[$which]+="$(echo "$u + $s" | bc) "
         mem[$which]+="$m "

@@ -26,7 +26,7 @@ use mentions::Mentions;
 pub use mentions::{How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
 pub use notes::Footnote;
 use notes::Notes;
-pub(crate) use notes::{fill as fill_notes, NoteRef};
+pub(crate) use notes::{fill as fill_notes, has_notes, NoteRef};
 use text::{align, Blocks, Run};
 
 /// An article after annotation.
@@ -79,7 +79,11 @@ pub(crate) fn annotate_article(
     let mut body = Annotator::new(origin, Mode::Text);
     let title_html = strip_paragraph(&body.render_scalar(&article.title));
     let subtitle_html = article.subtitle.as_ref().map(|s| strip_paragraph(&body.render_scalar(s)));
-    let body_html = body.render(article.body(file_text), article.body_offset);
+    // Copied to its exact size: it is held until every page is rendered,
+    // and an archive's worth of growth slack is tens of megabytes
+    // (`shrink_to_fit` would not do: mimalloc keeps a block that shrinks by
+    // less than half where it is).
+    let body_html = body.render(article.body(file_text), article.body_offset).as_str().to_owned();
     let footnotes = body.notes.take(origin.path, file_text, &mut body.diagnostics);
     let mentions = body.mentions.finish(&body.blocks.text);
 

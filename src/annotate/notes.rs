@@ -52,6 +52,11 @@ pub(crate) struct NoteRef<'a> {
     pub sidenote: Option<String>,
 }
 
+/// Does `html` refer to a note?
+pub(crate) fn has_notes(html: &str) -> bool {
+    memchr::memmem::find(html.as_bytes(), MARK.as_bytes()).is_some()
+}
+
 /// Replaces every note marker in `html` by `write(reference)`; markers of
 /// notes that do not exist are dropped.
 pub(crate) fn fill(html: &str, notes: &[Footnote], write: &mut dyn FnMut(&NoteRef) -> String) -> String {

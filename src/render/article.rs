@@ -1,6 +1,8 @@
 //! The article page: the annotated text, its notes, who and what appears in
 //! it, the preview cards of its cast and the map of its places.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::context::{link_with, KindContext, Meta};
@@ -27,10 +29,10 @@ struct ArticlePage<'a> {
 struct ArticleContext<'a> {
     slug: &'a str,
     title: &'a str,
-    title_html: String,
+    title_html: Cow<'a, str>,
     subtitle: Option<&'a str>,
     /// The subtitle with its mentions marked.
-    subtitle_html: Option<String>,
+    subtitle_html: Option<Cow<'a, str>>,
     date: Option<&'a str>,
     /// The date for readers: `20 August 2002`.
     date_display: Option<String>,
@@ -39,9 +41,9 @@ struct ArticleContext<'a> {
     source: Option<&'a str>,
     source_url: Option<&'a str>,
     summary: Option<&'a str>,
-    intro_html: Option<String>,
-    notes_html: Vec<String>,
-    body_html: String,
+    intro_html: Option<Cow<'a, str>>,
+    notes_html: Vec<Cow<'a, str>>,
+    body_html: Cow<'a, str>,
     footnotes: Vec<notes::Note<'a>>,
     tags: &'a [String],
     mention_count: usize,
@@ -64,7 +66,7 @@ struct CastGroup<'a> {
 pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Page, Diagnostic> {
     let (doc, annotated) = input.article(a);
     let cast = input.cast(a);
-    let with_notes = |html: &str| notes::fill(renderer, html, &annotated.footnotes);
+    let footnotes = &annotated.footnotes;
     let mut groups: Vec<CastGroup> = Vec::new();
     for k in 0..input.config().kinds.len() {
         let members: Vec<tera::Value> = cast
@@ -83,9 +85,13 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
     let article = ArticleContext {
         slug: &doc.slug,
         title: &doc.title.value,
-        title_html: with_notes(&annotated.title_html)?,
+        title_html: notes::fill(renderer, &annotated.title_html, footnotes)?,
         subtitle: doc.subtitle.as_ref().map(|s| s.value.as_str()),
-        subtitle_html: annotated.subtitle_html.as_deref().map(with_notes).transpose()?,
+        subtitle_html: annotated
+            .subtitle_html
+            .as_deref()
+            .map(|html| notes::fill(renderer, html, footnotes))
+            .transpose()?,
         date: doc.date.as_deref(),
         date_display: doc.date.as_deref().map(|d| display_date(renderer.strings, d)),
         dateline: doc.dateline.as_deref(),
@@ -93,10 +99,14 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
         source: doc.source.as_deref(),
         source_url: doc.source_url.as_deref(),
         summary: doc.summary.as_deref(),
-        intro_html: annotated.intro_html.as_deref().map(with_notes).transpose()?,
-        notes_html: annotated.notes_html.iter().map(|html| with_notes(html)).collect::<Result<_, _>>()?,
-        body_html: with_notes(&annotated.body_html)?,
-        footnotes: notes::list(renderer, &annotated.footnotes)?,
+        intro_html: annotated.intro_html.as_deref().map(|html| notes::fill(renderer, html, footnotes)).transpose()?,
+        notes_html: annotated
+            .notes_html
+            .iter()
+            .map(|html| notes::fill(renderer, html, footnotes))
+            .collect::<Result<_, _>>()?,
+        body_html: notes::fill(renderer, &annotated.body_html, footnotes)?,
+        footnotes: notes::list(renderer, footnotes)?,
         tags: &doc.tags,
         mention_count: annotated.mentions.len(),
         route_declared: !doc.route.is_empty(),

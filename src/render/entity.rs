@@ -42,7 +42,7 @@ struct EntityContext<'a> {
     /// `count`).
     forms: &'a [Form],
     summary: Option<&'a str>,
-    description_html: String,
+    description_html: Cow<'a, str>,
     /// The description's notes: `id`, `number`, `html`, `referenced`.
     notes: Vec<notes::Note<'a>>,
     facts: Vec<FactContext>,

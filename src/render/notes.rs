@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use super::{templates, Renderer};
-use crate::annotate::{fill_notes, Footnote, NoteRef};
+use std::borrow::Cow;
+
+use crate::annotate::{fill_notes, has_notes, Footnote, NoteRef};
 use crate::diagnostic::Diagnostic;
 
 /// `note` in `note-ref.html`.
@@ -15,8 +17,12 @@ struct NoteContext<'a> {
     number: usize,
 }
 
-/// `html` with each note marker replaced by `note-ref.html`.
-pub(super) fn fill(renderer: &Renderer, html: &str, notes: &[Footnote]) -> Result<String, Diagnostic> {
+/// `html` with each note marker replaced by `note-ref.html`; borrowed when
+/// it has none (most texts: it is not copied again for every page).
+pub(super) fn fill<'h>(renderer: &Renderer, html: &'h str, notes: &[Footnote]) -> Result<Cow<'h, str>, Diagnostic> {
+    if !has_notes(html) {
+        return Ok(Cow::Borrowed(html));
+    }
     let mut failure = None;
     let filled = fill_notes(html, notes, &mut |reference: &NoteRef| {
         let mut context = tera::Context::new();
@@ -33,7 +39,7 @@ pub(super) fn fill(renderer: &Renderer, html: &str, notes: &[Footnote]) -> Resul
     });
     match failure {
         Some(failure) => Err(failure),
-        None => Ok(filled),
+        None => Ok(Cow::Owned(filled)),
     }
 }
 
@@ -43,7 +49,7 @@ pub(super) struct Note<'a> {
     id: &'a str,
     number: usize,
     /// Its text, its own references to other notes filled in.
-    html: String,
+    html: Cow<'a, str>,
     /// Also shown beside the text on wide screens.
     sidenote: bool,
     /// The text refers to it, so it can link back.
