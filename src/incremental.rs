@@ -19,6 +19,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{ArticleId, EntityId};
 use crate::render::input::Dep;
 use crate::routes::{self, PageId};
 use crate::{annotate, load, parse, render_site, Site};
@@ -44,12 +45,12 @@ struct Edit {
 
 enum Change {
     Article {
-        index: usize,
+        index: ArticleId,
         doc: Box<crate::model::ArticleDoc>,
         annotated: Box<annotate::AnnotatedArticle>,
     },
     Entity {
-        index: usize,
+        index: EntityId,
         doc: Box<crate::model::EntityDoc>,
         description: annotate::Description,
         warnings: Vec<Diagnostic>,
@@ -140,7 +141,7 @@ impl Site {
         }
         let registry = &self.registry;
         let fail = |d: Vec<Diagnostic>| Diagnostics(d);
-        if let Some(a) = registry.articles.iter().position(|a| a.path == file) {
+        if let Some(a) = registry.articles.iter_enumerated().find(|(_, a)| a.path == file).map(|(id, _)| id) {
             let doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
             let old = &registry.articles[a];
             // The slug names the page, the date orders the articles, the
@@ -155,7 +156,9 @@ impl Site {
             let change = Change::Article { index: a, doc: Box::new(doc), annotated: Box::new(annotated) };
             return Ok(Some(Some(Edit { slot, file: fresh, change })));
         }
-        let Some(e) = registry.entities.iter().position(|x| x.path == file) else { return Ok(None) };
+        let Some(e) = registry.entities.iter_enumerated().find(|(_, x)| x.path == file).map(|(id, _)| id) else {
+            return Ok(None);
+        };
         let old = &registry.entities[e];
         let doc = parse::parse_entity(file, &fresh.text, &registry.config.kinds, old.kind).map_err(fail)?;
         // Names and aliases feed the matcher, `sort_as` orders the indexes,

@@ -8,21 +8,25 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use typed_index_collections::{TiSlice, TiVec};
+
 use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::model::{ArticleId, EntityId};
 use crate::resolve::Registry;
 
 /// A mention seen from an entity: which article, which mention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MentionRef {
-    pub article: usize,
+    pub article: ArticleId,
+    /// Its place in the article's [`AnnotatedArticle::mentions`].
     pub mention: usize,
 }
 
 /// Another entity related to one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Relation {
-    pub entity: usize,
+    pub entity: EntityId,
     /// Declared in either entity's `related` list.
     pub declared: bool,
     /// Paragraphs in which both are mentioned.
@@ -32,7 +36,7 @@ pub struct Relation {
 /// Who appears in an article, in order of first appearance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CastMember {
-    pub entity: usize,
+    pub entity: EntityId,
     pub mentions: usize,
     /// Index of the first mention in [`AnnotatedArticle::mentions`].
     pub first_mention: usize,
@@ -49,25 +53,25 @@ pub struct Form {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SiteIndex {
     /// Per entity: every mention, in article order, then text order.
-    pub mentions_of: Vec<Vec<MentionRef>>,
+    pub mentions_of: TiVec<EntityId, Vec<MentionRef>>,
     /// Per entity: the forms the articles use for it, most used first.
-    pub forms: Vec<Vec<Form>>,
+    pub forms: TiVec<EntityId, Vec<Form>>,
     /// Per entity: related entities, most related first.
-    pub related: Vec<Vec<Relation>>,
+    pub related: TiVec<EntityId, Vec<Relation>>,
     /// Per article: its cast.
-    pub cast: Vec<Vec<CastMember>>,
+    pub cast: TiVec<ArticleId, Vec<CastMember>>,
     /// Per entity: its place in alphabetical order of names, which breaks
     /// ties between equally related entities.
-    name_rank: Vec<usize>,
+    name_rank: TiVec<EntityId, usize>,
 }
 
-/// Two entities mentioned in the same paragraph, lower index first.
-type Pair = (u32, u32);
+/// Two entities mentioned in the same paragraph, lower id first.
+type Pair = (EntityId, EntityId);
 
 impl SiteIndex {
     /// How many articles mention entity `e` (its mentions come article by
     /// article).
-    pub fn articles_mentioning(&self, e: usize) -> usize {
+    pub fn articles_mentioning(&self, e: EntityId) -> usize {
         let mentions = &self.mentions_of[e];
         mentions.iter().enumerate().filter(|(i, r)| *i == 0 || mentions[i - 1].article != r.article).count()
     }
@@ -75,13 +79,13 @@ impl SiteIndex {
     /// Builds the index. Per-article work runs in parallel; co-mentions are
     /// counted by sorting pairs rather than hashing them, which stays fast
     /// at hundreds of thousands of mentions.
-    pub(crate) fn build(registry: &Registry, articles: &[AnnotatedArticle]) -> SiteIndex {
+    pub(crate) fn build(registry: &Registry, articles: &TiSlice<ArticleId, AnnotatedArticle>) -> SiteIndex {
         let n = registry.entities.len();
         // Per article: its cast and the entity pairs of each paragraph.
-        let per_article: Vec<(Vec<CastMember>, Vec<Pair>)> = articles.par_iter().map(cast_and_pairs).collect();
+        let per_article: Vec<(Vec<CastMember>, Vec<Pair>)> = articles.raw.par_iter().map(cast_and_pairs).collect();
 
-        let mut mentions_of = vec![Vec::new(); n];
-        for (a, article) in articles.iter().enumerate() {
+        let mut mentions_of: TiVec<EntityId, Vec<MentionRef>> = vec![Vec::new(); n].into();
+        for (a, article) in articles.iter_enumerated() {
             for (m, mention) in article.mentions.iter().enumerate() {
                 for &entity in &mention.entities {
                     mentions_of[entity].push(MentionRef { article: a, mention: m });
@@ -90,15 +94,16 @@ impl SiteIndex {
         }
         let mut pairs: Vec<Pair> = per_article.iter().flat_map(|(_, p)| p.iter().copied()).collect();
         pairs.par_sort_unstable();
-        let cast = per_article.into_iter().map(|(order, _)| order).collect();
+        let cast: Vec<Vec<CastMember>> = per_article.into_iter().map(|(order, _)| order).collect();
+        let cast = cast.into();
 
-        let mut related: Vec<Vec<Relation>> = vec![Vec::new(); n];
+        let mut related: TiVec<EntityId, Vec<Relation>> = vec![Vec::new(); n].into();
         for run in pairs.chunk_by(|a, b| a == b) {
-            let (x, y) = (run[0].0 as usize, run[0].1 as usize);
+            let (x, y) = run[0];
             related[x].push(Relation { entity: y, declared: false, co_mentions: run.len() });
             related[y].push(Relation { entity: x, declared: false, co_mentions: run.len() });
         }
-        for (x, list) in registry.related.iter().enumerate() {
+        for (x, list) in registry.related.iter_enumerated() {
             for &y in list.iter().filter(|&&y| y != x) {
                 for (from, to) in [(x, y), (y, x)] {
                     match related[from].iter_mut().find(|r| r.entity == to) {
@@ -110,16 +115,16 @@ impl SiteIndex {
         }
         // Most related first; ties by name as it sorts, through a
         // precomputed rank.
-        let mut by_name: Vec<usize> = (0..n).collect();
+        let mut by_name: Vec<EntityId> = registry.entities.keys().collect();
         by_name.sort_by(|&a, &b| registry.entities[a].sort_name().cmp(registry.entities[b].sort_name()));
-        let mut name_rank = vec![0; n];
+        let mut name_rank: TiVec<EntityId, usize> = vec![0; n].into();
         for (rank, &e) in by_name.iter().enumerate() {
             name_rank[e] = rank;
         }
-        let forms = mentions_of.par_iter().map(|mentions| forms_of(mentions, articles)).collect();
-        let mut index = SiteIndex { mentions_of, forms, related, cast, name_rank };
+        let forms: Vec<Vec<Form>> = mentions_of.raw.par_iter().map(|mentions| forms_of(mentions, articles)).collect();
+        let mut index = SiteIndex { mentions_of, forms: forms.into(), related, cast, name_rank };
         let mut lists = std::mem::take(&mut index.related);
-        lists.par_iter_mut().for_each(|list| index.sort_relations(list));
+        lists.raw.par_iter_mut().for_each(|list| index.sort_relations(list));
         index.related = lists;
         index
     }
@@ -133,14 +138,14 @@ impl SiteIndex {
     /// changed, sorted: found by comparing each before and after.
     pub(crate) fn replace_article(
         &mut self,
-        a: usize,
+        a: ArticleId,
         old: &AnnotatedArticle,
-        articles: &[AnnotatedArticle],
-    ) -> Vec<usize> {
+        articles: &TiSlice<ArticleId, AnnotatedArticle>,
+    ) -> Vec<EntityId> {
         let new = &articles[a];
         let (cast, pairs) = cast_and_pairs(new);
         let (old_cast, old_pairs) = cast_and_pairs(old);
-        let mut touched: Vec<usize> = old_cast.iter().chain(&cast).map(|m| m.entity).collect();
+        let mut touched: Vec<EntityId> = old_cast.iter().chain(&cast).map(|m| m.entity).collect();
         touched.sort_unstable();
         touched.dedup();
         // Co-mentions: the new article's pairs counted in, the old one's out.
@@ -152,10 +157,10 @@ impl SiteIndex {
         }
         delta.retain(|_, d| *d != 0);
         let mut candidates = touched.clone();
-        candidates.extend(delta.keys().flat_map(|&(x, y)| [x as usize, y as usize]));
+        candidates.extend(delta.keys().flat_map(|&(x, y)| [x, y]));
         candidates.sort_unstable();
         candidates.dedup();
-        let entry = |index: &SiteIndex, e: usize| {
+        let entry = |index: &SiteIndex, e: EntityId| {
             (index.mentions_of[e].clone(), index.related[e].clone(), index.forms[e].clone())
         };
         let before: Vec<_> = candidates.iter().map(|&e| entry(self, e)).collect();
@@ -171,9 +176,8 @@ impl SiteIndex {
             self.forms[e] = forms_of(&self.mentions_of[e], articles);
         }
         self.cast[a] = cast;
-        let mut relinked: Vec<usize> = Vec::new();
+        let mut relinked: Vec<EntityId> = Vec::new();
         for ((x, y), delta) in delta {
-            let (x, y) = (x as usize, y as usize);
             for (from, to) in [(x, y), (y, x)] {
                 let list = &mut self.related[from];
                 match list.iter().position(|r| r.entity == to) {
@@ -203,7 +207,7 @@ impl SiteIndex {
 
 /// The forms of an entity's `mentions`: each distinct text, most used
 /// first, then alphabetically.
-fn forms_of(mentions: &[MentionRef], articles: &[AnnotatedArticle]) -> Vec<Form> {
+fn forms_of(mentions: &[MentionRef], articles: &TiSlice<ArticleId, AnnotatedArticle>) -> Vec<Form> {
     let mut counted: rustc_hash::FxHashMap<std::borrow::Cow<str>, usize> = Default::default();
     for r in mentions {
         let article = &articles[r.article];
@@ -235,8 +239,8 @@ fn single_spaced(text: &str) -> std::borrow::Cow<'_, str> {
 /// each of its paragraphs.
 fn cast_and_pairs(article: &AnnotatedArticle) -> (Vec<CastMember>, Vec<Pair>) {
     let mut order: Vec<CastMember> = Vec::new();
-    let mut position: HashMap<usize, usize> = HashMap::new();
-    let mut by_block: Vec<(usize, usize)> = Vec::new();
+    let mut position: HashMap<EntityId, usize> = HashMap::new();
+    let mut by_block: Vec<(usize, EntityId)> = Vec::new();
     for (m, mention) in article.mentions.iter().enumerate() {
         for &entity in &mention.entities {
             by_block.push((mention.block, entity));
@@ -255,7 +259,7 @@ fn cast_and_pairs(article: &AnnotatedArticle) -> (Vec<CastMember>, Vec<Pair>) {
     for block in by_block.chunk_by(|a, b| a.0 == b.0) {
         for (i, &(_, x)) in block.iter().enumerate() {
             for &(_, y) in &block[i + 1..] {
-                pairs.push((x as u32, y as u32));
+                pairs.push((x, y));
             }
         }
     }
@@ -266,12 +270,12 @@ fn cast_and_pairs(article: &AnnotatedArticle) -> (Vec<CastMember>, Vec<Pair>) {
 /// never match, entities without a summary.
 pub(crate) fn lint(
     registry: &Registry,
-    articles: &[AnnotatedArticle],
+    articles: &TiSlice<ArticleId, AnnotatedArticle>,
     index: &SiteIndex,
-    texts: &[&str],
+    texts: &TiSlice<EntityId, &str>,
 ) -> Vec<Diagnostic> {
     let matcher = &registry.matcher;
-    let mut used: Vec<Vec<bool>> = registry.entities.iter().map(|e| vec![false; e.aliases.len()]).collect();
+    let mut used: TiVec<EntityId, Vec<bool>> = registry.entities.iter().map(|e| vec![false; e.aliases.len()]).collect();
     let mut mark = |pattern: usize| {
         for owner in &matcher.patterns[pattern].owners {
             if let Some(a) = owner.alias {
@@ -292,7 +296,7 @@ pub(crate) fn lint(
         }
     }
     let mut warnings = Vec::new();
-    for (e, entity) in registry.entities.iter().enumerate() {
+    for (e, entity) in registry.entities.iter_enumerated() {
         let at = |span: std::ops::Range<usize>| Location::from_range(&entity.path, texts[e], span);
         if index.mentions_of[e].is_empty() && !registry.articles.is_empty() {
             warnings.push(

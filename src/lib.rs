@@ -55,18 +55,20 @@ use rayon::prelude::*;
 use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
+use crate::model::{ArticleId, EntityId};
 use crate::render::input::{Dep, RenderInput};
 use crate::render::Rendered;
 use crate::resolve::Registry;
+use typed_index_collections::TiVec;
 
 /// A site built in memory: every page, and what was learnt on the way.
 pub struct Site {
     /// What the site was built from (kept so it can be rebuilt in part).
     pub sources: load::SiteSources,
     pub registry: Registry,
-    pub articles: Vec<AnnotatedArticle>,
+    pub articles: TiVec<ArticleId, AnnotatedArticle>,
     /// Each entity's description, rendered.
-    pub descriptions: Vec<annotate::Description>,
+    pub descriptions: TiVec<EntityId, annotate::Description>,
     pub index: SiteIndex,
     /// Every output file, map tiles included, in the order rendered.
     pub pages: Vec<Page>,
@@ -85,7 +87,7 @@ pub struct Site {
     /// Warnings of parsing, and of each entity's description: kept so an
     /// incremental update can put the site's warnings together again.
     parse_warnings: Vec<Diagnostic>,
-    description_warnings: Vec<Vec<Diagnostic>>,
+    description_warnings: TiVec<EntityId, Vec<Diagnostic>>,
 }
 
 impl Site {
@@ -94,7 +96,7 @@ impl Site {
     fn collect_warnings(&mut self) {
         let texts: HashMap<&Path, &str> =
             self.sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
-        let entity_texts: Vec<&str> =
+        let entity_texts: TiVec<EntityId, &str> =
             self.registry.entities.iter().map(|e| texts.get(e.path.as_path()).copied().unwrap_or("")).collect();
         let mut warnings: Vec<Diagnostic> = self.parse_warnings.clone();
         warnings.extend(self.description_warnings.iter().flatten().cloned());
@@ -155,7 +157,7 @@ impl Site {
     pub fn describe(&self) -> String {
         let articles = self.registry.articles.len();
         let mut parts = vec![format!("{articles} article{}", if articles == 1 { "" } else { "s" })];
-        for (k, kind) in self.registry.config.kinds.iter().enumerate() {
+        for (k, kind) in self.registry.config.kinds.iter_enumerated() {
             let n = self.registry.entities.iter().filter(|e| e.kind == k).count();
             if n > 0 {
                 let label = if n == 1 { &kind.singular } else { &kind.title };
@@ -207,14 +209,15 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
     let entity_texts: Vec<&str> = registry.entities.iter().map(|e| text_of(&e.path)).collect();
     let rendered: Vec<(annotate::Description, Vec<Diagnostic>)> = registry
         .entities
+        .raw
         .par_iter()
         .zip(&entity_texts)
         .map(|(entity, text)| {
             annotate::render_description(&registry, &entity.path, text, entity.body(text), entity.body_offset)
         })
         .collect();
-    let mut descriptions = Vec::with_capacity(rendered.len());
-    let mut description_warnings = Vec::with_capacity(rendered.len());
+    let mut descriptions = TiVec::with_capacity(rendered.len());
+    let mut description_warnings = TiVec::with_capacity(rendered.len());
     for (html, problems) in rendered {
         descriptions.push(html);
         description_warnings.push(problems.iter().filter(|d| !d.is_error()).cloned().collect());
@@ -253,14 +256,16 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
 }
 
 /// Annotates every article of the registry, in parallel.
-fn annotate_articles(registry: &Registry, sources: &load::SiteSources) -> Vec<AnnotatedArticle> {
+fn annotate_articles(registry: &Registry, sources: &load::SiteSources) -> TiVec<ArticleId, AnnotatedArticle> {
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
-    registry
+    let articles: Vec<AnnotatedArticle> = registry
         .articles
+        .raw
         .par_iter()
         .map(|article| annotate::annotate_article(registry, article, text_of(&article.path), "../"))
-        .collect()
+        .collect();
+    articles.into()
 }
 
 /// A site loaded, resolved and annotated, and nothing more: what `gloss
@@ -269,7 +274,7 @@ pub struct AnnotatedSite {
     pub sources: load::SiteSources,
     pub registry: Registry,
     /// In the order of [`Registry::articles`].
-    pub articles: Vec<AnnotatedArticle>,
+    pub articles: TiVec<ArticleId, AnnotatedArticle>,
     /// Errors of every stage so far (a shared alias nothing settles among
     /// them), and lint findings at their levels.
     pub diagnostics: Diagnostics,

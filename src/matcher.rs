@@ -23,6 +23,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
+
+use crate::model::EntityId;
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -30,7 +32,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Owner {
-    pub entity: usize,
+    pub entity: EntityId,
     pub alias: Option<usize>,
 }
 
@@ -45,7 +47,7 @@ pub struct Pattern {
     pub owners: Vec<Owner>,
     /// The distinct entities of `owners`, in id order (see
     /// [`Pattern::entities`]).
-    entities: Vec<usize>,
+    entities: Vec<EntityId>,
     /// A probe, not a name: its matches are possible mentions, never links.
     pub probe: bool,
 }
@@ -56,7 +58,7 @@ impl Pattern {
     }
 
     /// The distinct entities claiming this pattern, in id order.
-    pub fn entities(&self) -> &[usize] {
+    pub fn entities(&self) -> &[EntityId] {
         &self.entities
     }
 }
@@ -431,11 +433,12 @@ mod tests {
     use super::*;
 
     fn matcher(aliases: &[(&str, usize)]) -> AliasMatcher {
-        AliasMatcher::new(aliases.iter().map(|&(a, e)| (a, Owner { entity: e, alias: None })), [])
+        AliasMatcher::new(aliases.iter().map(|&(a, e)| (a, Owner { entity: e.into(), alias: None })), [])
     }
 
     fn found<'t>(m: &AliasMatcher, text: &'t str) -> Vec<(&'t str, usize)> {
-        m.find(text).into_iter().map(|f| (&text[f.start..f.end], m.patterns[f.pattern].owners[0].entity)).collect()
+        let owner = |f: &Found| m.patterns[f.pattern].owners[0].entity.index();
+        m.find(text).into_iter().map(|f| (&text[f.start..f.end], owner(&f))).collect()
     }
 
     #[test]
@@ -519,7 +522,7 @@ mod tests {
 
     #[test]
     fn probes_report_only_where_no_name_matches() {
-        let owner = Owner { entity: 0, alias: None };
+        let owner = Owner { entity: 0.into(), alias: None };
         let m = AliasMatcher::new([("Angela Merkel", owner), ("Merkel", owner)], [("Angela", owner)]);
         let matches = m.find_all("Angela said so; Angela Merkel agreed. angela");
         let probes: Vec<(usize, usize)> = matches.probes.iter().map(|f| (f.start, f.end)).collect();
@@ -534,7 +537,7 @@ mod tests {
     #[test]
     fn shared_aliases_keep_every_owner() {
         let m = matcher(&[("Kim", 0), ("Kim", 1)]);
-        assert_eq!(m.patterns[0].entities(), [0, 1]);
+        assert_eq!(m.patterns[0].entities(), [EntityId::from(0), EntityId::from(1)]);
     }
 
     /// The definition, by brute force: white space collapsed to single
@@ -596,7 +599,7 @@ mod tests {
             ),
         ) {
             let text = pieces.concat();
-            let owner = |i: usize| Owner { entity: i, alias: None };
+            let owner = |i: usize| Owner { entity: i.into(), alias: None };
             let m = AliasMatcher::new(
                 aliases.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),
                 probes.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),

@@ -9,6 +9,53 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use serde::Serialize;
+use typed_index_collections::TiVec;
+
+/// Typed indices: an entity, an article and a kind are each named by their
+/// place in the registry's list of them, with a type of its own so that one
+/// can never be taken for another. Four bytes each: an archive keeps
+/// millions of them.
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u32);
+
+        impl From<usize> for $name {
+            fn from(index: usize) -> Self {
+                $name(u32::try_from(index).expect("fewer than 4 billion of them"))
+            }
+        }
+
+        impl From<$name> for usize {
+            fn from(id: $name) -> usize {
+                id.0 as usize
+            }
+        }
+
+        impl $name {
+            /// The place in its list.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// An entity: its place in [`crate::resolve::Registry::entities`] (sorted
+    /// by kind, then id).
+    EntityId
+);
+typed_id!(
+    /// An article: its place in [`crate::resolve::Registry::articles`]
+    /// (newest first).
+    ArticleId
+);
+typed_id!(
+    /// A kind: its place in [`SiteConfig::kinds`].
+    KindId
+);
 
 /// Settings from `content/site.yaml`.
 #[derive(Debug, Clone)]
@@ -25,7 +72,7 @@ pub struct SiteConfig {
     pub paginate_by: usize,
     /// Articles per page of an entity's mentions; 0 lists them all on one.
     pub paginate_mentions_by: usize,
-    pub kinds: Vec<Kind>,
+    pub kinds: TiVec<KindId, Kind>,
     /// How much each lint matters (`lints:`).
     pub lints: crate::lint::LintLevels,
 }
@@ -125,7 +172,7 @@ pub struct EntityRef {
     pub id: String,
     /// The entity it names: set by resolution, and never `None` in a site
     /// that builds (an unknown id is an error).
-    pub entity: Option<usize>,
+    pub entity: Option<EntityId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -148,8 +195,7 @@ pub struct Spanned<T> {
 pub struct EntityDoc {
     /// The file stem.
     pub id: String,
-    /// Index into [`SiteConfig::kinds`].
-    pub kind: usize,
+    pub kind: KindId,
     pub path: PathBuf,
     pub name: Spanned<String>,
     /// How the name sorts in indexes ("Merkel, Angela"), when not as written.

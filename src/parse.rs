@@ -20,8 +20,11 @@ use rayon::prelude::*;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
 use crate::lint::LintLevels;
 use crate::load::SiteSources;
+use typed_index_collections::TiSlice;
+
 use crate::model::{
-    is_slug, ArticleDoc, EntityDoc, EntityRef, FactDef, FactRole, FactType, FactValue, Kind, Role, SiteConfig, Spanned,
+    is_slug, ArticleDoc, EntityDoc, EntityRef, FactDef, FactRole, FactType, FactValue, Kind, KindId, Role, SiteConfig,
+    Spanned,
 };
 use crate::yaml::{Document, Fields, Node, Report};
 
@@ -195,7 +198,12 @@ fn is_iso_date(s: &str) -> bool {
 const ENTITY_FIELDS: &[&str] = &["name", "sort_as", "aliases", "summary", "same_as", "related"];
 
 /// Parses an entity file of kind `kinds[kind]`.
-pub fn parse_entity(path: &Path, text: &str, kinds: &[Kind], kind: usize) -> Result<EntityDoc, Vec<Diagnostic>> {
+pub fn parse_entity(
+    path: &Path,
+    text: &str,
+    kinds: &TiSlice<KindId, Kind>,
+    kind: KindId,
+) -> Result<EntityDoc, Vec<Diagnostic>> {
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
     let mut report = Report::new(path, text);
     let doc = front_matter(&report, &split).map_err(|d| vec![d])?;
@@ -468,7 +476,7 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
         allow_html,
         paginate_by,
         paginate_mentions_by,
-        kinds,
+        kinds: kinds.into(),
     })
 }
 
@@ -668,7 +676,7 @@ pub fn parse_site(sources: &SiteSources) -> ParsedSite {
             if folder == "articles" {
                 return Some(parse_article(&file.path, &file.text).map(Parsed::Article));
             }
-            match config.kinds.iter().position(|k| k.folder == folder) {
+            match config.kinds.iter_enumerated().find(|(_, k)| k.folder == folder).map(|(id, _)| id) {
                 Some(kind) => Some(parse_entity(&file.path, &file.text, &config.kinds, kind).map(Parsed::Entity)),
                 None => Some(Err(vec![Diagnostic::warning(
                     Code::UnknownFolder,
@@ -711,13 +719,14 @@ fn content_folder(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use typed_index_collections::TiVec;
 
-    fn kinds() -> Vec<Kind> {
+    fn kinds() -> TiVec<KindId, Kind> {
         parse_site_config(Path::new("site.yaml"), "title: T").unwrap().kinds
     }
 
     fn entity(text: &str) -> Result<EntityDoc, Vec<Diagnostic>> {
-        parse_entity(Path::new("people/kim-jong-il.md"), text, &kinds(), 0)
+        parse_entity(Path::new("people/kim-jong-il.md"), text, &kinds(), KindId::from(0))
     }
 
     #[test]
@@ -784,7 +793,7 @@ mod tests {
     #[test]
     fn coordinates_out_of_range() {
         let kinds = kinds();
-        let place = kinds.iter().position(|k| k.id == "place").unwrap();
+        let place = kinds.iter_enumerated().find(|(_, k)| k.id == "place").unwrap().0;
         let errs =
             parse_entity(Path::new("places/x.md"), "---\nname: X\ncoordinates: [131.9, 43.1]\n---\n", &kinds, place)
                 .unwrap_err();
@@ -867,7 +876,8 @@ mod tests {
 
     #[test]
     fn ids_must_be_slugs() {
-        let errs = parse_entity(Path::new("people/Kim Jong.md"), "---\nname: Kim\n---\n", &kinds(), 0).unwrap_err();
+        let errs =
+            parse_entity(Path::new("people/Kim Jong.md"), "---\nname: Kim\n---\n", &kinds(), 0.into()).unwrap_err();
         assert_eq!(errs[0].code, Code::InvalidId);
     }
 

@@ -9,7 +9,9 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
 use crate::load::SiteSources;
 use crate::matcher::{AliasMatcher, Owner};
-use crate::model::{ArticleDoc, EntityDoc, FactValue, SiteConfig, Spanned};
+use typed_index_collections::TiVec;
+
+use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId, FactValue, SiteConfig, Spanned};
 use crate::parse::ParsedSite;
 
 /// Every entity and article of the site, resolved.
@@ -17,22 +19,22 @@ use crate::parse::ParsedSite;
 pub struct Registry {
     pub config: SiteConfig,
     /// Sorted by kind, then id.
-    pub entities: Vec<EntityDoc>,
+    pub entities: TiVec<EntityId, EntityDoc>,
     /// Sorted by date (newest first), then slug.
-    pub articles: Vec<ArticleDoc>,
-    ids: HashMap<String, usize>,
+    pub articles: TiVec<ArticleId, ArticleDoc>,
+    ids: HashMap<String, EntityId>,
     pub matcher: AliasMatcher,
     /// Resolved `related` lists, per entity.
-    pub related: Vec<Vec<usize>>,
+    pub related: TiVec<EntityId, Vec<EntityId>>,
     /// Resolved `route` lists, per article: the places of its journey.
-    pub routes: Vec<Vec<usize>>,
+    pub routes: TiVec<ArticleId, Vec<EntityId>>,
     /// Ids of entity files that failed to parse (already reported).
     broken_ids: HashSet<String>,
 }
 
 impl Registry {
     /// The entity with this id.
-    pub fn lookup(&self, id: &str) -> Option<usize> {
+    pub fn lookup(&self, id: &str) -> Option<EntityId> {
         self.ids.get(id).copied()
     }
 
@@ -61,7 +63,7 @@ impl Registry {
         text: &str,
         span: std::ops::Range<usize>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<usize> {
+    ) -> Option<EntityId> {
         let found = self.lookup(id);
         if found.is_none() && !self.broken_ids.contains(id) {
             diagnostics.push(self.unknown_entity(id, path, text, span));
@@ -105,8 +107,10 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
     entities.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    for (i, entity) in entities.iter().enumerate() {
+    let entities: TiVec<EntityId, EntityDoc> = entities.into();
+    let articles: TiVec<ArticleId, ArticleDoc> = articles.into();
+    let mut ids: HashMap<String, EntityId> = HashMap::new();
+    for (i, entity) in entities.iter_enumerated() {
         if let Some(&first) = ids.get(&entity.id) {
             let other = &entities[first];
             diagnostics.push(
@@ -142,7 +146,7 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
         }
     }
 
-    let aliases = entities.iter().enumerate().flat_map(|(i, e)| {
+    let aliases = entities.iter_enumerated().flat_map(|(i, e)| {
         std::iter::once((e.name.value.as_str(), Owner { entity: i, alias: None })).chain(
             e.aliases
                 .iter()
@@ -150,14 +154,14 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
                 .map(move |(a, alias)| (alias.value.as_str(), Owner { entity: i, alias: Some(a) })),
         )
     });
-    let first_names = entities.iter().enumerate().filter_map(|(i, e)| {
+    let first_names = entities.iter_enumerated().filter_map(|(i, e)| {
         let person = config.kinds[e.kind].schema == "Person";
         person.then(|| first_name(&e.name.value)).flatten().map(|first| (first, Owner { entity: i, alias: None }))
     });
     let matcher = AliasMatcher::new(aliases, first_names);
 
     let mut registry =
-        Registry { config, entities, articles, ids, matcher, related: Vec::new(), routes: Vec::new(), broken_ids };
+        Registry { config, entities, articles, ids, matcher, related: TiVec::new(), routes: TiVec::new(), broken_ids };
 
     let check = |reference: &Spanned<String>, path: &std::path::Path, diagnostics: &mut Diagnostics| {
         let mut found = Vec::new();
@@ -165,11 +169,12 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
         diagnostics.extend(found);
         entity
     };
-    let mut related = Vec::with_capacity(registry.entities.len());
+    let mut related = TiVec::with_capacity(registry.entities.len());
     // (entity, fact) → the entity the fact names.
     let mut fact_targets = Vec::new();
-    for (e, entity) in registry.entities.iter().enumerate() {
-        let mut list: Vec<usize> = entity.related.iter().filter_map(|r| check(r, &entity.path, diagnostics)).collect();
+    for (e, entity) in registry.entities.iter_enumerated() {
+        let mut list: Vec<EntityId> =
+            entity.related.iter().filter_map(|r| check(r, &entity.path, diagnostics)).collect();
         list.dedup();
         related.push(list);
         for (f, (_, fact)) in entity.facts.iter().enumerate() {

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::annotate::{How, Reason, ANTECEDENT_REACH};
 use crate::diagnostic::LineIndex;
+use crate::model::{ArticleId, EntityId};
 use crate::AnnotatedSite;
 
 /// One line of the review.
@@ -52,7 +53,7 @@ pub struct Filter {
 /// text order.
 pub fn rows(site: &AnnotatedSite, filter: &Filter) -> Vec<Row> {
     let AnnotatedSite { sources, registry, articles, .. } = site;
-    let mut order: Vec<usize> = (0..articles.len()).collect();
+    let mut order: Vec<ArticleId> = articles.keys().collect();
     order.sort_by(|&a, &b| registry.articles[a].path.cmp(&registry.articles[b].path));
     let texts: std::collections::HashMap<&std::path::Path, &str> =
         sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
@@ -66,8 +67,9 @@ pub fn rows(site: &AnnotatedSite, filter: &Filter) -> Vec<Row> {
         let lines = LineIndex::new(text);
         let annotated = &articles[a];
         let mut article_rows: Vec<(usize, Row)> = Vec::new();
-        let ids =
-            |entities: &[usize]| -> Vec<String> { entities.iter().map(|&e| registry.entities[e].id.clone()).collect() };
+        let ids = |entities: &[EntityId]| -> Vec<String> {
+            entities.iter().map(|&e| registry.entities[e].id.clone()).collect()
+        };
         for mention in &annotated.mentions {
             let (line, column) = lines.line_column(mention.source);
             let (note, review) = match mention.how {

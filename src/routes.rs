@@ -8,6 +8,7 @@
 //! site root), so the output works under any sub-path and from disk.
 
 use crate::index::SiteIndex;
+use crate::model::{ArticleId, EntityId, KindId};
 use crate::resolve::Registry;
 
 /// One output file of the site.
@@ -16,12 +17,12 @@ pub enum PageId {
     /// One of the home pages (by index from 0; see [`home_page_count`]).
     Home(usize),
     NotFound,
-    Article(usize),
-    /// The A–Z index of a kind (by index into the kinds).
-    Kind(usize),
+    Article(ArticleId),
+    /// The A–Z index of a kind.
+    Kind(KindId),
     /// Page `n` (from 0) of an entity: its page, then more of its mentions
     /// (see [`entity_page_count`]).
-    Entity(usize, usize),
+    Entity(EntityId, usize),
     /// The search index: names, titles and the text's words.
     SearchIndex,
     /// A chunk of the search index's text (see [`search_chunk_count`]).
@@ -74,11 +75,11 @@ pub const TILES: &str = "maps/";
 pub fn all_pages(registry: &Registry, index: &SiteIndex) -> Vec<PageId> {
     let mut ids: Vec<PageId> = (0..home_page_count(registry)).map(PageId::Home).collect();
     ids.push(PageId::NotFound);
-    ids.extend((0..registry.articles.len()).map(PageId::Article));
+    ids.extend(registry.articles.keys().map(PageId::Article));
     ids.extend(
-        (0..registry.config.kinds.len()).filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
+        registry.config.kinds.keys().filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
     );
-    ids.extend((0..registry.entities.len()).flat_map(|e| entity_pages(registry, index, e)));
+    ids.extend(registry.entities.keys().flat_map(|e| entity_pages(registry, index, e)));
     ids.push(PageId::SearchIndex);
     ids.extend((0..search_chunk_count(registry)).map(PageId::SearchText));
     if registry.config.base_url.is_some() {
@@ -114,12 +115,12 @@ pub fn article_path(slug: &str) -> String {
 }
 
 /// `<folder>/index.html`: the A–Z index of kind `k`.
-pub fn kind_path(registry: &Registry, k: usize) -> String {
+pub fn kind_path(registry: &Registry, k: KindId) -> String {
     format!("{}/index.html", registry.config.kinds[k].folder)
 }
 
 /// `<folder>/<id>.html`: an entity's page.
-pub fn entity_path(registry: &Registry, entity: usize) -> String {
+pub fn entity_path(registry: &Registry, entity: EntityId) -> String {
     let mut path = String::new();
     push_entity_path(registry, &mut path, entity);
     path
@@ -127,7 +128,7 @@ pub fn entity_path(registry: &Registry, entity: usize) -> String {
 
 /// [`entity_path`], appended to `out`: annotation writes one for every
 /// mention of the site.
-pub fn push_entity_path(registry: &Registry, out: &mut String, entity: usize) {
+pub fn push_entity_path(registry: &Registry, out: &mut String, entity: EntityId) {
     let e = &registry.entities[entity];
     out.push_str(&registry.config.kinds[e.kind].folder);
     out.push('/');
@@ -137,7 +138,7 @@ pub fn push_entity_path(registry: &Registry, out: &mut String, entity: usize) {
 
 /// How many pages list an entity's mentions: those of
 /// `paginate_mentions_by` articles each, at least one.
-pub fn entity_page_count(registry: &Registry, index: &SiteIndex, e: usize) -> usize {
+pub fn entity_page_count(registry: &Registry, index: &SiteIndex, e: EntityId) -> usize {
     match registry.config.paginate_mentions_by {
         0 => 1,
         per_page => index.articles_mentioning(e).div_ceil(per_page).max(1),
@@ -145,13 +146,13 @@ pub fn entity_page_count(registry: &Registry, index: &SiteIndex, e: usize) -> us
 }
 
 /// Every page of entity `e`.
-pub fn entity_pages(registry: &Registry, index: &SiteIndex, e: usize) -> impl Iterator<Item = PageId> {
+pub fn entity_pages(registry: &Registry, index: &SiteIndex, e: EntityId) -> impl Iterator<Item = PageId> {
     (0..entity_page_count(registry, index, e)).map(move |n| PageId::Entity(e, n))
 }
 
 /// `<folder>/<id>.html`, then `<folder>/<id>.page-2.html`, … in the same
 /// folder (no id has a dot), so every link on them is the same.
-pub fn entity_page_path(registry: &Registry, e: usize, n: usize) -> String {
+pub fn entity_page_path(registry: &Registry, e: EntityId, n: usize) -> String {
     let path = entity_path(registry, e);
     match n {
         0 => path,
@@ -168,8 +169,8 @@ pub fn home_page_count(registry: &Registry) -> usize {
 }
 
 /// The home page that lists article `a`.
-pub fn home_page_of(registry: &Registry, a: usize) -> usize {
-    a.checked_div(registry.config.paginate_by).unwrap_or(0)
+pub fn home_page_of(registry: &Registry, a: ArticleId) -> usize {
+    a.index().checked_div(registry.config.paginate_by).unwrap_or(0)
 }
 
 /// `index.html`, then `page/2/index.html`, `page/3/index.html`, …
@@ -186,9 +187,10 @@ pub fn search_chunk_count(registry: &Registry) -> usize {
 }
 
 /// The articles in chunk `n` of the search index's text.
-pub fn search_chunk_articles(registry: &Registry, n: usize) -> std::ops::Range<usize> {
+pub fn search_chunk_articles(registry: &Registry, n: usize) -> impl Iterator<Item = ArticleId> {
     let start = n * ARTICLES_PER_SEARCH_CHUNK;
-    start.min(registry.articles.len())..(start + ARTICLES_PER_SEARCH_CHUNK).min(registry.articles.len())
+    let end = (start + ARTICLES_PER_SEARCH_CHUNK).min(registry.articles.len());
+    (start.min(end)..end).map(ArticleId::from)
 }
 
 /// The way back to the site root from the file at `path` (from the root):

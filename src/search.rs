@@ -22,7 +22,13 @@ use serde::Serialize;
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
+use typed_index_collections::TiSlice;
+
 use crate::annotate::AnnotatedArticle;
+use crate::model::{ArticleId, EntityId};
+
+/// The annotated articles, by id.
+type Articles = TiSlice<ArticleId, AnnotatedArticle>;
 use crate::render::structured::write_script_json;
 use crate::resolve::Registry;
 use crate::routes::{self, article_path};
@@ -54,13 +60,13 @@ struct Paragraph<'a> {
 /// (`c`), the text's words in order (`v`) with, for each, the chunks that
 /// hold it (`m`, a bit mask in hexadecimal, chunk 0 the lowest bit), and the
 /// strings the search shows (`t`, from the strings table).
-pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle], strings: &Strings) -> String {
+pub fn search_index(registry: &Registry, articles: &Articles, strings: &Strings) -> String {
     let mut out = Vec::with_capacity(registry.entities.len() * 300 + articles.len() * 300);
     out.extend_from_slice(b"window.glossSearch = {\"e\": [");
     let mut count = 0;
     // Entities as the indexes file them, so results that score alike come
     // in that order.
-    let mut filed: Vec<usize> = (0..registry.entities.len()).collect();
+    let mut filed: Vec<EntityId> = registry.entities.keys().collect();
     filed.sort_by_cached_key(|&e| crate::render::format::sort_key(registry.entities[e].sort_name()));
     for e in filed {
         let entity = &registry.entities[e];
@@ -107,21 +113,22 @@ pub fn search_index(registry: &Registry, articles: &[AnnotatedArticle], strings:
 
 /// The contents of chunk `n` of the text: its articles' paragraphs, each
 /// linked to its first mention when it has one.
-pub fn search_text(registry: &Registry, articles: &[AnnotatedArticle], n: usize) -> String {
-    let range = routes::search_chunk_articles(registry, n);
-    let texts: usize = articles[range.clone()].iter().flat_map(|a| &a.blocks).map(|b| b.len() + 40).sum();
+pub fn search_text(registry: &Registry, articles: &Articles, n: usize) -> String {
+    let texts: usize =
+        routes::search_chunk_articles(registry, n).flat_map(|a| &articles[a].blocks).map(|b| b.len() + 40).sum();
     let mut out = Vec::with_capacity(texts + 100);
     out.extend_from_slice(format!("(window.glossSearchText = window.glossSearchText || [])[{n}] = [").as_bytes());
     let mut count = 0;
     let mut anchors: Vec<Option<String>> = Vec::new();
-    for a in range {
+    for a in routes::search_chunk_articles(registry, n) {
         let annotated = &articles[a];
         anchors.clear();
         anchors.resize(annotated.blocks.len(), None);
         for mention in &annotated.mentions {
             anchors[mention.block].get_or_insert_with(|| mention.anchor(registry));
         }
-        let entry = registry.entities.len() + a;
+        // Articles follow the entities in the index's entries.
+        let entry = registry.entities.len() + a.index();
         for (block, text) in paragraphs(annotated) {
             push(&mut out, &mut count, &Paragraph { s: text, p: entry, h: anchors[block].as_deref() });
         }
@@ -138,7 +145,7 @@ fn paragraphs(article: &AnnotatedArticle) -> impl Iterator<Item = (usize, &str)>
 
 /// Every word of the text (paragraphs with their article's title, as the
 /// search script matches them) and the chunks it occurs in.
-fn chunk_words(registry: &Registry, articles: &[AnnotatedArticle], chunks: usize) -> HashMap<String, Vec<u64>> {
+fn chunk_words(registry: &Registry, articles: &Articles, chunks: usize) -> HashMap<String, Vec<u64>> {
     let per_chunk: Vec<FxHashSet<String>> = (0..chunks)
         .into_par_iter()
         .map(|n| {

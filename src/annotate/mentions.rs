@@ -18,13 +18,14 @@ use super::Origin;
 use crate::context::{Quote, Sentences};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::matcher::Found;
+use crate::model::EntityId;
 use crate::resolve::Registry;
 
 /// One mention of one or more entities in an article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
     /// The entities referred to (several for `[the two Koreas](@a,b)`).
-    pub entities: Vec<usize>,
+    pub entities: Vec<EntityId>,
     /// Which mention of its first entity it is, from 1: with that entity's
     /// id, it makes the fragment id ([`Mention::anchor`]).
     pub number: u32,
@@ -75,7 +76,7 @@ pub struct Unlinked {
     pub source: Range<usize>,
     pub text: String,
     /// The entities it may mean.
-    pub candidates: Vec<usize>,
+    pub candidates: Vec<EntityId>,
     pub reason: Reason,
 }
 
@@ -127,7 +128,7 @@ fn anchor(entity_id: &str, number: u32) -> String {
 /// A mention while annotating: offsets into its block's plain text.
 #[derive(Debug)]
 struct RawMention {
-    entities: Vec<usize>,
+    entities: Vec<EntityId>,
     number: u32,
     block: usize,
     range: Range<usize>,
@@ -140,12 +141,12 @@ struct RawMention {
 pub(super) struct Mentions {
     raw: Vec<RawMention>,
     /// Mentions so far per entity: the number in each anchor.
-    counters: HashMap<usize, u32>,
+    counters: HashMap<EntityId, u32>,
     /// Patterns of the alias matcher that matched at least once.
     pub matched_patterns: HashSet<usize>,
     /// Per entity, its last mention that names it unambiguously (by name,
     /// own alias or explicit link): the antecedent for a shared alias.
-    last_named: rustc_hash::FxHashMap<usize, u32>,
+    last_named: rustc_hash::FxHashMap<EntityId, u32>,
     pub unlinked: Vec<Unlinked>,
 }
 
@@ -157,7 +158,7 @@ impl Mentions {
         &mut self,
         origin: Origin,
         out: &mut Vec<Event<'static>>,
-        entities: Vec<usize>,
+        entities: Vec<EntityId>,
         block: usize,
         start: usize,
         source: usize,
@@ -186,7 +187,7 @@ impl Mentions {
         &mut self,
         origin: Origin,
         out: &mut Vec<Event<'static>>,
-        entities: Vec<usize>,
+        entities: Vec<EntityId>,
         block: usize,
         range: Range<usize>,
         how: How,
@@ -298,7 +299,7 @@ impl Mentions {
     }
 
     /// The candidate named unambiguously most recently, and that mention.
-    fn antecedent(&self, candidates: &[usize]) -> Option<(usize, u32)> {
+    fn antecedent(&self, candidates: &[EntityId]) -> Option<(EntityId, u32)> {
         candidates.iter().filter_map(|&e| Some((e, *self.last_named.get(&e)?))).max_by_key(|&(_, mention)| mention)
     }
 
@@ -318,7 +319,7 @@ impl Mentions {
         let candidates = pattern.entities().to_vec();
         let range = run.file_range(found);
         let entities = &origin.registry.entities;
-        let named = |e: usize| format!("`{}` ({})", entities[e].name.value, entities[e].id);
+        let named = |e: EntityId| format!("`{}` ({})", entities[e].name.value, entities[e].id);
         let links = candidates.iter().map(|&e| format!("`[{text}](@{})`", entities[e].id)).collect::<Vec<_>>();
         let diagnostic = match reason {
             Reason::CaseDiffers => Diagnostic::warning(
@@ -368,10 +369,10 @@ impl Mentions {
         run: &Run,
         diagnostics: &mut Vec<Diagnostic>,
         found: &Found,
-        entity: usize,
+        entity: EntityId,
         antecedent: usize,
         back: usize,
-        candidates: &[usize],
+        candidates: &[EntityId],
     ) {
         let text = shown(&run.text[found.start..found.end]);
         let entities = &origin.registry.entities;

@@ -10,6 +10,7 @@ use super::format::display_date;
 use super::input::Input;
 use super::{coordinates, map, notes, Page, Renderer};
 use crate::diagnostic::Diagnostic;
+use crate::model::{ArticleId, EntityId};
 use crate::routes::PageId;
 
 #[derive(Serialize)]
@@ -63,12 +64,12 @@ struct CastGroup<'a> {
 }
 
 /// The page of article `a`.
-pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Page, Diagnostic> {
+pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result<Page, Diagnostic> {
     let (doc, annotated) = input.article(a);
     let cast = input.cast(a);
     let footnotes = &annotated.footnotes;
     let mut groups: Vec<CastGroup> = Vec::new();
-    for k in 0..input.config().kinds.len() {
+    for k in input.config().kinds.keys() {
         let members: Vec<tera::Value> = cast
             .iter()
             .filter(|m| input.kind_of(m.entity) == k)
@@ -132,7 +133,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: usize) -> Result<Pag
 
 /// The places an article's map shows, in order: its `route` if declared,
 /// else every place with coordinates in order of first mention.
-fn map_places(input: &Input, a: usize) -> Vec<usize> {
+fn map_places(input: &Input, a: ArticleId) -> Vec<EntityId> {
     let route = input.route(a);
     let candidates = if route.is_empty() { input.cast(a).iter().map(|m| m.entity).collect() } else { route.to_vec() };
     candidates.into_iter().filter(|&e| coordinates(input, e).is_some()).collect()
@@ -140,7 +141,7 @@ fn map_places(input: &Input, a: usize) -> Vec<usize> {
 
 /// The SVG map of an article's places, numbered in order, joined by the
 /// route line when the article declares its journey.
-fn route_map(renderer: &Renderer, input: &Input, a: usize, places: &[usize]) -> Option<String> {
+fn route_map(renderer: &Renderer, input: &Input, a: ArticleId, places: &[EntityId]) -> Option<String> {
     if places.is_empty() {
         return None;
     }

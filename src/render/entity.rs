@@ -13,7 +13,7 @@ use super::pagination::Paginator;
 use super::{notes, structured, Page, Renderer, MAX_RELATED};
 use crate::diagnostic::Diagnostic;
 use crate::index::Form;
-use crate::model::FactValue;
+use crate::model::{EntityId, FactValue};
 use crate::routes::{self, PageId};
 
 #[derive(Serialize)]
@@ -87,7 +87,7 @@ struct MentionContext<'a> {
 }
 
 /// Page `n` (from 0) of entity `e`.
-pub(super) fn render(renderer: &Renderer, input: &Input, e: usize, n: usize) -> Result<Page, Diagnostic> {
+pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) -> Result<Page, Diagnostic> {
     let doc = input.entity(e);
     let kind = input.kind(doc.kind);
     let mut coordinates = None;
@@ -192,7 +192,7 @@ fn fact_items(renderer: &Renderer, input: &Input, value: &FactValue) -> Vec<Fact
 
 /// The articles page `n` of entity `e` lists (`paginate_mentions_by` of
 /// them), each with its mentions of `e` in their sentences.
-fn appearances<'a>(input: &Input<'a>, e: usize, n: usize) -> Vec<Appearance<'a>> {
+fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'a>> {
     let per_page = match input.config().paginate_mentions_by {
         0 => usize::MAX,
         per_page => per_page,

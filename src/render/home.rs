@@ -37,7 +37,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, n: usize) -> Result<Pag
     let path = input.path(id);
     let count = input.home_page_count();
     let total = input.article_count();
-    let articles: Vec<ArticleLink> = (0..total)
+    let articles: Vec<ArticleLink> = input
+        .article_ids()
         .filter(|&a| input.home_page_of(a) == n)
         .map(|a| {
             let (doc, annotated) = input.article(a);

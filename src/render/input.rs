@@ -14,28 +14,30 @@ use std::cell::RefCell;
 
 use crate::annotate::{AnnotatedArticle, Description, Mention};
 use crate::index::{CastMember, Form, MentionRef, Relation, SiteIndex};
-use crate::model::{ArticleDoc, EntityDoc, Kind, SiteConfig};
+use typed_index_collections::TiSlice;
+
+use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId, Kind, KindId, SiteConfig};
 use crate::resolve::Registry;
 use crate::routes::{self, PageId};
 
 /// Everything the renderer reads.
 pub struct RenderInput<'a> {
     pub registry: &'a Registry,
-    pub articles: &'a [AnnotatedArticle],
+    pub articles: &'a TiSlice<ArticleId, AnnotatedArticle>,
     pub index: &'a SiteIndex,
     /// Each entity's description, rendered to HTML.
-    pub descriptions: &'a [Description],
+    pub descriptions: &'a TiSlice<EntityId, Description>,
 }
 
 /// One part of the model a page read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dep {
     /// An article's front matter and its annotated text (mentions, cast).
-    Article(usize),
+    Article(ArticleId),
     /// An entity's file: summary, facts, authority links, description.
-    Entity(usize),
+    Entity(EntityId),
     /// What the index says of an entity: its mentions, forms and relations.
-    Index(usize),
+    Index(EntityId),
     /// The list of pages itself (the sitemap lists them).
     PageList,
     /// All of the model: a change to anything is a change to it.
@@ -81,12 +83,12 @@ impl<'a> Input<'a> {
         &self.data.registry.config
     }
 
-    pub fn kind(&self, k: usize) -> &'a Kind {
+    pub fn kind(&self, k: KindId) -> &'a Kind {
         &self.data.registry.config.kinds[k]
     }
 
     /// The kind of entity `e`.
-    pub fn kind_of(&self, e: usize) -> usize {
+    pub fn kind_of(&self, e: EntityId) -> KindId {
         self.data.registry.entities[e].kind
     }
 
@@ -95,23 +97,27 @@ impl<'a> Input<'a> {
     }
 
     /// The entities of kind `k`, in id order.
-    pub fn entities_of_kind(&self, k: usize) -> impl Iterator<Item = usize> + 'a {
-        let entities = &self.data.registry.entities;
-        (0..entities.len()).filter(move |&e| entities[e].kind == k)
+    pub fn entities_of_kind(&self, k: KindId) -> impl Iterator<Item = EntityId> + 'a {
+        self.data.registry.entities.iter_enumerated().filter(move |(_, e)| e.kind == k).map(|(id, _)| id)
+    }
+
+    /// Every article, newest first.
+    pub fn article_ids(&self) -> impl Iterator<Item = ArticleId> + 'a {
+        self.data.registry.articles.keys()
     }
 
     /// An entity's name: a change to it is a full build.
-    pub fn name(&self, e: usize) -> &'a str {
+    pub fn name(&self, e: EntityId) -> &'a str {
         &self.data.registry.entities[e].name.value
     }
 
     /// The name as indexes file it.
-    pub fn sort_name(&self, e: usize) -> &'a str {
+    pub fn sort_name(&self, e: EntityId) -> &'a str {
         self.data.registry.entities[e].sort_name()
     }
 
     /// The id of entity `e`.
-    pub fn id(&self, e: usize) -> &'a str {
+    pub fn id(&self, e: EntityId) -> &'a str {
         &self.data.registry.entities[e].id
     }
 
@@ -126,12 +132,12 @@ impl<'a> Input<'a> {
     }
 
     /// Where entity `e`'s page is.
-    pub fn entity_path(&self, e: usize) -> String {
+    pub fn entity_path(&self, e: EntityId) -> String {
         routes::entity_path(self.data.registry, e)
     }
 
     /// Where article `a` is.
-    pub fn article_path(&self, a: usize) -> String {
+    pub fn article_path(&self, a: ArticleId) -> String {
         routes::article_path(&self.data.registry.articles[a].slug)
     }
 
@@ -141,7 +147,7 @@ impl<'a> Input<'a> {
     }
 
     /// The home page that lists article `a`.
-    pub fn home_page_of(&self, a: usize) -> usize {
+    pub fn home_page_of(&self, a: ArticleId) -> usize {
         routes::home_page_of(self.data.registry, a)
     }
 
@@ -152,61 +158,61 @@ impl<'a> Input<'a> {
     // Content: recorded.
 
     /// An article's front matter and annotated text.
-    pub fn article(&self, a: usize) -> (&'a ArticleDoc, &'a AnnotatedArticle) {
+    pub fn article(&self, a: ArticleId) -> (&'a ArticleDoc, &'a AnnotatedArticle) {
         self.note(Dep::Article(a));
         (&self.data.registry.articles[a], &self.data.articles[a])
     }
 
     /// The places of article `a`'s declared journey, in order.
-    pub fn route(&self, a: usize) -> &'a [usize] {
+    pub fn route(&self, a: ArticleId) -> &'a [EntityId] {
         self.note(Dep::Article(a));
         &self.data.registry.routes[a]
     }
 
     /// Who appears in article `a`.
-    pub fn cast(&self, a: usize) -> &'a [CastMember] {
+    pub fn cast(&self, a: ArticleId) -> &'a [CastMember] {
         self.note(Dep::Article(a));
         &self.data.index.cast[a]
     }
 
     /// An entity's file.
-    pub fn entity(&self, e: usize) -> &'a EntityDoc {
+    pub fn entity(&self, e: EntityId) -> &'a EntityDoc {
         self.note(Dep::Entity(e));
         &self.data.registry.entities[e]
     }
 
     /// An entity's description.
-    pub fn description(&self, e: usize) -> &'a Description {
+    pub fn description(&self, e: EntityId) -> &'a Description {
         self.note(Dep::Entity(e));
         &self.data.descriptions[e]
     }
 
     /// Every mention of entity `e`, article by article.
-    pub fn mentions_of(&self, e: usize) -> &'a [MentionRef] {
+    pub fn mentions_of(&self, e: EntityId) -> &'a [MentionRef] {
         self.note(Dep::Index(e));
         &self.data.index.mentions_of[e]
     }
 
     /// How many articles mention entity `e`.
-    pub fn articles_mentioning(&self, e: usize) -> usize {
+    pub fn articles_mentioning(&self, e: EntityId) -> usize {
         self.note(Dep::Index(e));
         self.data.index.articles_mentioning(e)
     }
 
     /// The forms the articles use for entity `e`.
-    pub fn forms(&self, e: usize) -> &'a [Form] {
+    pub fn forms(&self, e: EntityId) -> &'a [Form] {
         self.note(Dep::Index(e));
         &self.data.index.forms[e]
     }
 
     /// Entity `e`'s relations, most related first.
-    pub fn related(&self, e: usize) -> &'a [Relation] {
+    pub fn related(&self, e: EntityId) -> &'a [Relation] {
         self.note(Dep::Index(e));
         &self.data.index.related[e]
     }
 
     /// How many pages list entity `e`'s mentions.
-    pub fn entity_page_count(&self, e: usize) -> usize {
+    pub fn entity_page_count(&self, e: EntityId) -> usize {
         self.note(Dep::Index(e));
         routes::entity_page_count(self.data.registry, self.data.index, e)
     }
@@ -219,7 +225,7 @@ impl<'a> Input<'a> {
 
     /// The whole model, for the pages that read all of it (the search
     /// index): they are drawn again on any change.
-    pub fn everything(&self) -> (&'a Registry, &'a [AnnotatedArticle]) {
+    pub fn everything(&self) -> (&'a Registry, &'a TiSlice<ArticleId, AnnotatedArticle>) {
         self.note(Dep::All);
         (self.data.registry, self.data.articles)
     }

@@ -10,7 +10,7 @@ use super::input::Input;
 use super::{structured, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::graph;
-use crate::model::Kind;
+use crate::model::{EntityId, Kind, KindId};
 use crate::routes::PageId;
 
 /// How many entities the network shows: the most mentioned.
@@ -44,9 +44,9 @@ struct Network {
 }
 
 /// The index of kind `k`.
-pub(super) fn render(renderer: &Renderer, input: &Input, k: usize) -> Result<Page, Diagnostic> {
+pub(super) fn render(renderer: &Renderer, input: &Input, k: KindId) -> Result<Page, Diagnostic> {
     let kind = input.kind(k);
-    let mut members: Vec<usize> = input.entities_of_kind(k).collect();
+    let mut members: Vec<EntityId> = input.entities_of_kind(k).collect();
     members.sort_by_cached_key(|&e| sort_key(input.sort_name(e)));
     let mut letters: Vec<Letter> = Vec::new();
     for &e in &members {
@@ -71,18 +71,18 @@ pub(super) fn render(renderer: &Renderer, input: &Input, k: usize) -> Result<Pag
 }
 
 /// An entity's link with its number of mentions.
-fn counted_link(renderer: &Renderer, input: &Input, e: usize) -> tera::Value {
+fn counted_link(renderer: &Renderer, input: &Input, e: EntityId) -> tera::Value {
     link_with(renderer.entity_link(input, e), [("mentions", input.mentions_of(e).len().into())])
 }
 
 /// Who appears with whom among `members` (of one kind): the most
 /// mentioned, up to [`NETWORK_SIZE`], joined by co-mentions in the same
 /// paragraph.
-fn network(renderer: &Renderer, input: &Input, members: &[usize], kind: &Kind) -> Option<Network> {
-    let mut nodes: Vec<usize> = members.iter().copied().filter(|&e| !input.mentions_of(e).is_empty()).collect();
+fn network(renderer: &Renderer, input: &Input, members: &[EntityId], kind: &Kind) -> Option<Network> {
+    let mut nodes: Vec<EntityId> = members.iter().copied().filter(|&e| !input.mentions_of(e).is_empty()).collect();
     nodes.sort_by_key(|&e| std::cmp::Reverse(input.mentions_of(e).len()));
     nodes.truncate(NETWORK_SIZE);
-    let position: HashMap<usize, usize> = nodes.iter().enumerate().map(|(i, &e)| (e, i)).collect();
+    let position: HashMap<EntityId, usize> = nodes.iter().enumerate().map(|(i, &e)| (e, i)).collect();
     let mut counts = vec![vec![0; nodes.len()]; nodes.len()];
     let mut edges = Vec::new();
     for (i, &e) in nodes.iter().enumerate() {

@@ -25,9 +25,10 @@ use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use typed_index_collections::TiVec;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::FactValue;
+use crate::model::{EntityId, FactValue, KindId};
 use crate::routes::{self, PageId};
 use crate::strings::Strings;
 use crate::{map, search};
@@ -86,7 +87,7 @@ pub fn render_each(
 ) -> Result<(), Diagnostics> {
     let registry = data.registry;
     let config = &registry.config;
-    let mut per_kind = vec![0; config.kinds.len()];
+    let mut per_kind: TiVec<KindId, usize> = vec![0; config.kinds.len()].into();
     for entity in &registry.entities {
         per_kind[entity.kind] += 1;
     }
@@ -96,8 +97,7 @@ pub fn render_each(
         base_url: config.base_url.as_deref(),
         kinds: config
             .kinds
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .zip(&per_kind)
             .filter(|(_, &count)| count > 0)
             .map(|((k, kind), &count)| NavKind {
@@ -177,10 +177,10 @@ struct Renderer<'a> {
     site_value: tera::Value,
     entity_json: structured::EntityJson<'a>,
     /// [`Renderer::entity_link`] of each entity, made when first needed.
-    entity_links: Vec<OnceLock<tera::Value>>,
+    entity_links: TiVec<EntityId, OnceLock<tera::Value>>,
     /// Each entity's locator map, made when first needed: every page of
     /// its mentions shows it.
-    locator_maps: Vec<OnceLock<Option<map::Map>>>,
+    locator_maps: TiVec<EntityId, OnceLock<Option<map::Map>>>,
     /// The map tiles the pages rendered so far show.
     tiles: Mutex<BTreeSet<map::Tile>>,
 }
@@ -245,7 +245,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// An entity's link, for a page one folder down.
-    fn entity_link(&self, input: &Input, entity: usize) -> tera::Value {
+    fn entity_link(&self, input: &Input, entity: EntityId) -> tera::Value {
         let e = input.entity(entity);
         let link = self.entity_links[entity].get_or_init(|| {
             tera::Value::from_serializable(&EntityLink {
@@ -260,7 +260,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// A locator map for a place with coordinates.
-    fn locator_map(&self, input: &Input, entity: usize) -> Option<String> {
+    fn locator_map(&self, input: &Input, entity: EntityId) -> Option<String> {
         let map = self.locator_maps[entity].get_or_init(|| {
             coordinates(input, entity)?;
             let own_page = format!("{}.html", input.id(entity));
@@ -282,7 +282,7 @@ impl<'a> Renderer<'a> {
         map.svg.clone()
     }
 
-    fn pin(&self, input: &Input, entity: usize, number: Option<usize>, href: String) -> map::Pin {
+    fn pin(&self, input: &Input, entity: EntityId, number: Option<usize>, href: String) -> map::Pin {
         let (lat, lon) = coordinates(input, entity).unwrap_or((f64::NAN, f64::NAN));
         map::Pin { number, name: input.name(entity).to_string(), lat, lon, href }
     }
@@ -293,7 +293,7 @@ impl<'a> Renderer<'a> {
 struct NotFound {}
 
 /// An entity's coordinates, if it has any.
-fn coordinates(input: &Input, entity: usize) -> Option<(f64, f64)> {
+fn coordinates(input: &Input, entity: EntityId) -> Option<(f64, f64)> {
     input.entity(entity).facts.iter().find_map(|(_, fact)| match fact.value {
         FactValue::Coordinates { lat, lon } => Some((lat, lon)),
         _ => None,

@@ -11,9 +11,10 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
+use typed_index_collections::TiVec;
 
 use super::input::Input;
-use crate::model::{EntityRef, FactRole, FactValue};
+use crate::model::{ArticleId, EntityId, EntityRef, FactRole, FactValue};
 use crate::routes;
 use crate::strings::Strings;
 
@@ -72,7 +73,7 @@ impl std::io::Write for ScriptSafe<'_> {
 }
 
 /// schema.org data for one entity (without `@context`).
-pub fn entity_data(input: &Input, entity: usize) -> Value {
+pub fn entity_data(input: &Input, entity: EntityId) -> Value {
     let e = input.entity(entity);
     let kind = input.kind(e.kind);
     let mut data = Map::new();
@@ -124,7 +125,7 @@ pub fn entity_data(input: &Input, entity: usize) -> Value {
 }
 
 /// JSON-LD of an entity page.
-pub fn entity_ld(input: &Input, entity: usize) -> String {
+pub fn entity_ld(input: &Input, entity: EntityId) -> String {
     let mut data = entity_data(input, entity);
     data["@context"] = json!("https://schema.org");
     script_json(&data)
@@ -134,8 +135,8 @@ pub fn entity_ld(input: &Input, entity: usize) -> String {
 /// needed: an archive's articles name the same entities thousands of times.
 pub struct EntityJson<'a> {
     strings: &'a Strings,
-    references: Vec<OnceLock<Box<RawValue>>>,
-    cards: Vec<OnceLock<Box<RawValue>>>,
+    references: TiVec<EntityId, OnceLock<Box<RawValue>>>,
+    cards: TiVec<EntityId, OnceLock<Box<RawValue>>>,
 }
 
 impl<'a> EntityJson<'a> {
@@ -149,7 +150,7 @@ impl<'a> EntityJson<'a> {
     /// authority links (and address, with a `base_url`), as script-safe
     /// JSON. The rest of [`entity_data`] is on the entity's own page; an
     /// article naming forty entities does not repeat it.
-    fn reference(&self, input: &Input, entity: usize) -> &RawValue {
+    fn reference(&self, input: &Input, entity: EntityId) -> &RawValue {
         // Read on every use, so each page that shows it records it.
         let e = input.entity(entity);
         self.references[entity].get_or_init(|| {
@@ -167,7 +168,7 @@ impl<'a> EntityJson<'a> {
     }
 
     /// The preview card of an entity, linked from a page one folder down.
-    fn card(&self, input: &Input, entity: usize) -> &RawValue {
+    fn card(&self, input: &Input, entity: EntityId) -> &RawValue {
         let e = input.entity(entity);
         self.cards[entity].get_or_init(|| {
             let kind = input.kind(e.kind);
@@ -183,7 +184,7 @@ impl<'a> EntityJson<'a> {
     }
 
     /// JSON-LD of an article page: a `NewsArticle` with everyone it mentions.
-    pub fn article_ld(&self, input: &Input, article: usize, cast: impl Iterator<Item = usize>) -> String {
+    pub fn article_ld(&self, input: &Input, article: ArticleId, cast: impl Iterator<Item = EntityId>) -> String {
         /// Fields in alphabetical order, as in every other JSON-LD object.
         #[derive(Serialize)]
         struct NewsArticle<'a> {
@@ -227,7 +228,7 @@ impl<'a> EntityJson<'a> {
 
     /// The preview cards of an article's cast, by entity id: name, kind,
     /// summary and one key fact, for the hover and focus previews.
-    pub fn cards_json(&self, input: &Input, cast: impl Iterator<Item = usize>) -> String {
+    pub fn cards_json(&self, input: &Input, cast: impl Iterator<Item = EntityId>) -> String {
         let cards: BTreeMap<&str, &RawValue> = cast.map(|e| (input.id(e), self.card(input, e))).collect();
         script_json(&cards)
     }
@@ -263,7 +264,7 @@ pub fn website_ld(input: &Input, title: &str) -> String {
 /// The fact a preview shows: a life span, a type and where it is or when
 /// it was founded, else the first fact there is. Facts are found by their
 /// role (see `kinds.yaml`), whatever a kind calls them.
-pub fn key_fact(strings: &Strings, input: &Input, entity: usize) -> Option<String> {
+pub fn key_fact(strings: &Strings, input: &Input, entity: EntityId) -> Option<String> {
     let e = input.entity(entity);
     let kind = input.kind(e.kind);
     let text = |role: FactRole| {

@@ -70,7 +70,7 @@ fn every_repair_carries_an_editorial_note() {
 #[test]
 fn every_entity_is_mentioned_and_documented() {
     let site = render(&default_site());
-    for (e, entity) in site.registry.entities.iter().enumerate() {
+    for (e, entity) in site.registry.entities.iter_enumerated() {
         assert!(!site.index.mentions_of[e].is_empty(), "{} is never mentioned", entity.id);
         assert!(entity.summary.is_some(), "{} has no summary", entity.id);
         let text = &site.sources.content.iter().find(|f| f.path == entity.path).unwrap().text;
