@@ -77,6 +77,46 @@ pub enum Code {
     RawHtml,
 }
 
+/// One lint: its name in `site.yaml`, the findings it covers, and what it
+/// reports (as the README's table of lints says it; a test keeps the two
+/// the same).
+#[derive(Debug)]
+pub struct Lint {
+    pub name: &'static str,
+    pub code: Code,
+    pub about: &'static str,
+}
+
+/// Every lint, in the order the README lists them.
+pub const LINTS: &[Lint] = &[
+    Lint {
+        name: "possible_mention",
+        code: Code::PossibleMention,
+        about: "text equal to a name or alias but for case, left unlinked",
+    },
+    Lint {
+        name: "first_name_alone",
+        code: Code::FirstNameAlone,
+        about: "a person's first name standing alone (`Angela` for Angela Merkel), left unlinked",
+    },
+    Lint {
+        name: "distant_antecedent",
+        code: Code::DistantAntecedent,
+        about: "a shared alias settled by a name more than three paragraphs before it",
+    },
+    Lint { name: "unused_alias", code: Code::UnusedAlias, about: "an alias no article uses" },
+    Lint { name: "unmentioned_entity", code: Code::NeverMentioned, about: "an entity no article mentions" },
+    Lint { name: "missing_summary", code: Code::MissingSummary, about: "an entity without a summary" },
+    Lint { name: "raw_html", code: Code::RawHtml, about: "raw HTML shown as text (see `allow_html`)" },
+    Lint { name: "duplicate_footnote", code: Code::DuplicateFootnote, about: "a footnote defined twice" },
+    Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in `content/` that is no kind's" },
+];
+
+/// The lint a finding belongs to, if it is one.
+pub fn lint_of(code: Code) -> Option<&'static Lint> {
+    LINTS.iter().find(|l| l.code == code)
+}
+
 /// A position in a source file, ready to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -219,7 +259,7 @@ impl Diagnostic {
             Severity::Error => (Level::ERROR, "error"),
             Severity::Warning => (Level::WARNING, "warning"),
         };
-        let title = match crate::lint::lint_of(self.code) {
+        let title = match lint_of(self.code) {
             Some(lint) => format!("{severity}[{}]", lint.name),
             None => severity.to_string(),
         };

@@ -214,7 +214,8 @@ impl Site {
     /// appeared; drops the pages and tiles no longer part of the site.
     /// The search index, which reads everything, is only marked stale.
     fn render_changed(&mut self, changed: &HashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
-        let wanted: Vec<PageId> = routes::all_pages(&self.registry, &self.index);
+        let index = &self.index;
+        let wanted: Vec<PageId> = routes::all_pages(&self.registry, |e| index.articles_mentioning(e));
         let wanted_set: HashSet<PageId> = wanted.iter().copied().collect();
         let held: HashSet<PageId> = self.records.keys().copied().collect();
         let gone: Vec<PageId> = held.difference(&wanted_set).copied().collect();

@@ -32,7 +32,6 @@ pub mod resolve;
 pub mod review;
 mod routes;
 mod scaffold;
-mod search;
 mod serve;
 mod strings;
 mod write;
@@ -186,7 +185,7 @@ pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
 /// target and property tests do), adding to the diagnostics of loading.
 pub fn render_sources(sources: load::SiteSources, diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
     let mut site = prepare(sources, diagnostics)?;
-    let ids = routes::all_pages(&site.registry, &site.index);
+    let ids = routes::all_pages(&site.registry, |e| site.index.articles_mentioning(e));
     let rendered = site.render(&ids)?;
     site.store(rendered);
     Ok(site)
@@ -373,7 +372,7 @@ pub fn build_with_progress(
     let staging = write::Staging::create(&options.root, &output, options.force).map_err(one)?;
     // Each page is written as soon as it is rendered, in parallel, so a
     // large site is never held in memory whole.
-    let ids = routes::all_pages(&site.registry, &site.index);
+    let ids = routes::all_pages(&site.registry, |e| site.index.articles_mentioning(e));
     progress(Progress::Rendering { pages: ids.len() });
     render::render_each(&site.templates, &site.input(), &ids, |rendered| {
         staging.write(&rendered.page)?;

@@ -14,8 +14,7 @@
 //! Stages report findings as warnings with their [`Code`]; the levels are
 //! applied once, to the whole site's findings ([`LintLevels::apply`]).
 
-use crate::diagnostic::{did_you_mean, Code, Diagnostics, Severity};
-use crate::yaml::{Node, Report};
+use crate::diagnostic::{lint_of, Code, Diagnostics, Severity};
 
 /// How much a lint matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,46 +34,6 @@ impl Level {
     }
 }
 
-/// One lint: its name in `site.yaml`, the findings it covers, and what it
-/// reports (as the README's table of lints says it; a test keeps the two
-/// the same).
-#[derive(Debug)]
-pub struct Lint {
-    pub name: &'static str,
-    pub code: Code,
-    pub about: &'static str,
-}
-
-/// Every lint, in the order the README lists them.
-pub const LINTS: &[Lint] = &[
-    Lint {
-        name: "possible_mention",
-        code: Code::PossibleMention,
-        about: "text equal to a name or alias but for case, left unlinked",
-    },
-    Lint {
-        name: "first_name_alone",
-        code: Code::FirstNameAlone,
-        about: "a person's first name standing alone (`Angela` for Angela Merkel), left unlinked",
-    },
-    Lint {
-        name: "distant_antecedent",
-        code: Code::DistantAntecedent,
-        about: "a shared alias settled by a name more than three paragraphs before it",
-    },
-    Lint { name: "unused_alias", code: Code::UnusedAlias, about: "an alias no article uses" },
-    Lint { name: "unmentioned_entity", code: Code::NeverMentioned, about: "an entity no article mentions" },
-    Lint { name: "missing_summary", code: Code::MissingSummary, about: "an entity without a summary" },
-    Lint { name: "raw_html", code: Code::RawHtml, about: "raw HTML shown as text (see `allow_html`)" },
-    Lint { name: "duplicate_footnote", code: Code::DuplicateFootnote, about: "a footnote defined twice" },
-    Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in `content/` that is no kind's" },
-];
-
-/// The lint a finding belongs to, if it is one.
-pub fn lint_of(code: Code) -> Option<&'static Lint> {
-    LINTS.iter().find(|l| l.code == code)
-}
-
 /// The levels a site sets; every other lint is `warn`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LintLevels {
@@ -89,67 +48,24 @@ impl LintLevels {
         Some(self.set.iter().find(|(c, _)| *c == code).map_or(Level::Warn, |&(_, level)| level))
     }
 
-    /// Reads the `lints:` mapping of `site.yaml`, reporting an unknown lint
-    /// at its name and a wrong level at the level.
-    pub(crate) fn parse(report: &mut Report, lints: Node) -> Self {
-        let mut levels = LintLevels::default();
-        let Some(entries) = lints.entries() else {
-            report.error(
-                Code::InvalidValue,
-                lints.span(),
-                "`lints` must map lint names to levels".into(),
-                Some("for example `lints: {unused_alias: allow, possible_mention: deny}`".into()),
-            );
-            return levels;
-        };
-        for (key, value) in entries {
-            let name = key.text().unwrap_or_default();
-            let Some(lint) = LINTS.iter().find(|l| l.name == name) else {
-                let hint = match did_you_mean(&name, LINTS.iter().map(|l| l.name)) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => {
-                        let lints: Vec<String> = LINTS.iter().map(|l| format!("{} ({})", l.name, l.about)).collect();
-                        format!("the lints are: {}", lints.join("; "))
-                    }
-                };
-                report.error(Code::UnknownField, key.span(), format!("there is no lint `{name}`"), Some(hint));
-                continue;
-            };
-            let level = match value.value().as_str() {
-                Some("allow") => Level::Allow,
-                Some("warn") => Level::Warn,
-                Some("deny") => Level::Deny,
-                _ => {
-                    let written = serde_yaml::to_string(value.value()).unwrap_or_default();
-                    report.error(
-                        Code::InvalidValue,
-                        value.span(),
-                        format!("the level of `{name}` must be allow, warn or deny, not `{}`", written.trim()),
-                        Some(format!("for example `{name}: allow`")),
-                    );
-                    continue;
-                }
-            };
-            levels.set.push((lint.code, level));
-        }
-        levels
+    /// Sets the level of the lint for findings with `code`.
+    pub fn set(&mut self, code: Code, level: Level) {
+        self.set.retain(|(c, _)| *c != code);
+        self.set.push((code, level));
     }
 
     /// Applies the levels to a run's findings: allowed ones are dropped,
     /// denied ones become errors. Sorts them, and notes on the first
     /// finding of each lint which lint it is and how to change its level.
     pub fn apply(&self, diagnostics: &mut Diagnostics) {
-        diagnostics.0.retain_mut(|d| match self.level(d.code) {
-            Some(Level::Allow) => false,
-            Some(Level::Warn) => {
-                d.severity = Severity::Warning;
-                true
+        diagnostics.0.retain_mut(|d| {
+            let Some(level) = self.level(d.code) else { return true };
+            match level {
+                Level::Allow => return false,
+                Level::Warn => d.severity = Severity::Warning,
+                Level::Deny => d.severity = Severity::Error,
             }
-            Some(Level::Deny) => {
-                d.severity = Severity::Error;
-                true
-            }
-            None => true,
+            true
         });
         diagnostics.sort();
         let mut noted: Vec<Code> = Vec::new();
@@ -192,7 +108,7 @@ mod tests {
     #[test]
     fn the_readme_lists_every_lint() {
         let readme = include_str!("../README.md");
-        for lint in LINTS {
+        for lint in crate::diagnostic::LINTS {
             let row = format!("| `{}` | {} |", lint.name, lint.about);
             assert!(readme.contains(&row), "README.md has no row {row}");
         }

@@ -17,8 +17,8 @@ use serde_yaml::Value;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
-use crate::lint::LintLevels;
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location, LINTS};
+use crate::lint::{Level, LintLevels};
 use crate::load::SiteSources;
 use typed_index_collections::TiSlice;
 
@@ -467,7 +467,7 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
         Some(node) => parse_kinds(report, node),
         None => DEFAULT_KIND_LIST.clone(),
     };
-    let lints = f.get("lints").map_or_else(LintLevels::default, |node| LintLevels::parse(report, node));
+    let lints = f.get("lints").map_or_else(LintLevels::default, |node| parse_lints(report, node));
     Ok(SiteConfig {
         lints,
         title: title.map(|t| t.value).unwrap_or_default(),
@@ -478,6 +478,52 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
         paginate_mentions_by,
         kinds: kinds.into(),
     })
+}
+
+/// Reads the `lints:` mapping of `site.yaml`, reporting an unknown lint
+/// at its name and a wrong level at the level.
+fn parse_lints(report: &mut Report, lints: Node) -> LintLevels {
+    let mut levels = LintLevels::default();
+    let Some(entries) = lints.entries() else {
+        report.error(
+            Code::InvalidValue,
+            lints.span(),
+            "`lints` must map lint names to levels".into(),
+            Some("for example `lints: {unused_alias: allow, possible_mention: deny}`".into()),
+        );
+        return levels;
+    };
+    for (key, value) in entries {
+        let name = key.text().unwrap_or_default();
+        let Some(lint) = LINTS.iter().find(|l| l.name == name) else {
+            let hint = match did_you_mean(&name, LINTS.iter().map(|l| l.name)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => {
+                    let lints: Vec<String> = LINTS.iter().map(|l| format!("{} ({})", l.name, l.about)).collect();
+                    format!("the lints are: {}", lints.join("; "))
+                }
+            };
+            report.error(Code::UnknownField, key.span(), format!("there is no lint `{name}`"), Some(hint));
+            continue;
+        };
+        let level = match value.value().as_str() {
+            Some("allow") => Level::Allow,
+            Some("warn") => Level::Warn,
+            Some("deny") => Level::Deny,
+            _ => {
+                let written = serde_yaml::to_string(value.value()).unwrap_or_default();
+                report.error(
+                    Code::InvalidValue,
+                    value.span(),
+                    format!("the level of `{name}` must be allow, warn or deny, not `{}`", written.trim()),
+                    Some(format!("for example `{name}: allow`")),
+                );
+                continue;
+            }
+        };
+        levels.set(lint.code, level);
+    }
+    levels
 }
 
 /// A page size: a whole number, 0 for one page.

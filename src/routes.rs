@@ -7,7 +7,6 @@
 //! path. Links are always relative (`root` leads from a page back to the
 //! site root), so the output works under any sub-path and from disk.
 
-use crate::index::SiteIndex;
 use crate::model::{ArticleId, EntityId, KindId};
 use crate::resolve::Registry;
 
@@ -71,15 +70,16 @@ pub const ARTICLES_PER_SEARCH_CHUNK: usize = 200;
 pub const TILES: &str = "maps/";
 
 /// Every output file of the site but the map tiles (which the maps name as
-/// they are drawn), in a fixed order.
-pub fn all_pages(registry: &Registry, index: &SiteIndex) -> Vec<PageId> {
+/// they are drawn), in a fixed order; `mentioning(e)` says how many
+/// articles mention entity `e` (each page of its mentions lists so many).
+pub fn all_pages(registry: &Registry, mentioning: impl Fn(EntityId) -> usize) -> Vec<PageId> {
     let mut ids: Vec<PageId> = (0..home_page_count(registry)).map(PageId::Home).collect();
     ids.push(PageId::NotFound);
     ids.extend(registry.articles.keys().map(PageId::Article));
     ids.extend(
         registry.config.kinds.keys().filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
     );
-    ids.extend(registry.entities.keys().flat_map(|e| entity_pages(registry, index, e)));
+    ids.extend(registry.entities.keys().flat_map(|e| entity_pages(registry, e, mentioning(e))));
     ids.push(PageId::SearchIndex);
     ids.extend((0..search_chunk_count(registry)).map(PageId::SearchText));
     if registry.config.base_url.is_some() {
@@ -136,18 +136,18 @@ pub fn push_entity_path(registry: &Registry, out: &mut String, entity: EntityId)
     out.push_str(".html");
 }
 
-/// How many pages list an entity's mentions: those of
+/// How many pages list the mentions of an entity in `articles` articles:
 /// `paginate_mentions_by` articles each, at least one.
-pub fn entity_page_count(registry: &Registry, index: &SiteIndex, e: EntityId) -> usize {
+pub fn entity_page_count(registry: &Registry, articles: usize) -> usize {
     match registry.config.paginate_mentions_by {
         0 => 1,
-        per_page => index.articles_mentioning(e).div_ceil(per_page).max(1),
+        per_page => articles.div_ceil(per_page).max(1),
     }
 }
 
-/// Every page of entity `e`.
-pub fn entity_pages(registry: &Registry, index: &SiteIndex, e: EntityId) -> impl Iterator<Item = PageId> {
-    (0..entity_page_count(registry, index, e)).map(move |n| PageId::Entity(e, n))
+/// Every page of entity `e`, mentioned in `articles` articles.
+fn entity_pages(registry: &Registry, e: EntityId, articles: usize) -> impl Iterator<Item = PageId> {
+    (0..entity_page_count(registry, articles)).map(move |n| PageId::Entity(e, n))
 }
 
 /// `<folder>/<id>.html`, then `<folder>/<id>.page-2.html`, … in the same

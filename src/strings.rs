@@ -103,7 +103,7 @@ mod tests {
             include_str!("render/format.rs"),
             include_str!("render/structured.rs"),
             include_str!("render/notes.rs"),
-            include_str!("search.rs"),
+            include_str!("render/search.rs"),
         ];
         let strings = Strings::english();
         let mut used = 0;

@@ -214,13 +214,14 @@ impl<'a> Input<'a> {
     /// How many pages list entity `e`'s mentions.
     pub fn entity_page_count(&self, e: EntityId) -> usize {
         self.note(Dep::Index(e));
-        routes::entity_page_count(self.data.registry, self.data.index, e)
+        routes::entity_page_count(self.data.registry, self.data.index.articles_mentioning(e))
     }
 
     /// Every page of the site but the tiles.
     pub fn all_pages(&self) -> Vec<PageId> {
         self.note(Dep::PageList);
-        routes::all_pages(self.data.registry, self.data.index)
+        let index = self.data.index;
+        routes::all_pages(self.data.registry, |e| index.articles_mentioning(e))
     }
 
     /// The whole model, for the pages that read all of it (the search

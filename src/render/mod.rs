@@ -17,6 +17,7 @@ pub mod input;
 mod kind;
 mod notes;
 mod pagination;
+mod search;
 pub mod structured;
 mod templates;
 
@@ -28,10 +29,10 @@ use serde::Serialize;
 use typed_index_collections::TiVec;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::map;
 use crate::model::{EntityId, FactValue, KindId};
 use crate::routes::{self, PageId};
 use crate::strings::Strings;
-use crate::{map, search};
 use context::{Common, EntityLink, Meta, NavKind, SiteContext};
 use input::{Dep, Input, RenderInput};
 pub use templates::{load_templates, Templates, DEFAULT_TEMPLATES};

@@ -1,6 +1,7 @@
 //! Integration tests: build fixture sites (and the default site) and check
 //! what a reader would see in the output.
 
+mod architecture;
 mod awkward;
 mod build;
 mod diagnostics;

@@ -29,7 +29,7 @@ use crate::model::{ArticleId, EntityId};
 
 /// The annotated articles, by id.
 type Articles = TiSlice<ArticleId, AnnotatedArticle>;
-use crate::render::structured::write_script_json;
+use super::structured::write_script_json;
 use crate::resolve::Registry;
 use crate::routes::{self, article_path};
 use crate::strings::Strings;
@@ -67,7 +67,7 @@ pub fn search_index(registry: &Registry, articles: &Articles, strings: &Strings)
     // Entities as the indexes file them, so results that score alike come
     // in that order.
     let mut filed: Vec<EntityId> = registry.entities.keys().collect();
-    filed.sort_by_cached_key(|&e| crate::render::format::sort_key(registry.entities[e].sort_name()));
+    filed.sort_by_cached_key(|&e| super::format::sort_key(registry.entities[e].sort_name()));
     for e in filed {
         let entity = &registry.entities[e];
         let aliases = entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ");
