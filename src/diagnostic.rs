@@ -126,41 +126,87 @@ pub struct Location {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
-    /// The full text of the line, for showing the span underlined.
+    /// The line, for showing the span underlined: all of it, or (on a long
+    /// line) [`CONTEXT_CHARS`] characters either side of the span, cut with
+    /// an ellipsis.
     pub line_text: String,
+    /// 1-based column of the span in `line_text`.
+    pub text_column: usize,
     /// Length of the underlined span, in characters (at least 1).
     pub span_chars: usize,
 }
 
+/// How much of a line a diagnostic shows on either side of its span, in
+/// characters: a pasted or generated line may run to megabytes, and a
+/// thousand diagnostics on it must not copy it a thousand times.
+pub const CONTEXT_CHARS: usize = 80;
+
 impl Location {
-    /// Locates a byte range of `text` (the whole file at `path`).
+    /// Locates a byte range of `text` (the whole file at `path`). Counts the
+    /// lines before it: to locate many ranges in one file, build a
+    /// [`LineIndex`] once and use [`Location::from_index`].
     pub fn from_range(path: &Path, text: &str, range: Range<usize>) -> Self {
         let start = floor_char_boundary(text, range.start.min(text.len()));
-        let end = floor_char_boundary(text, range.end.clamp(start, text.len()));
+        let line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1;
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[..start].matches('\n').count() + 1;
+        Self::on_line(path, text, line, line_start, range)
+    }
+
+    /// Locates a byte range of the text `index` was built on, in time
+    /// logarithmic in the number of lines.
+    pub fn from_index(path: &Path, index: &LineIndex, range: Range<usize>) -> Self {
+        let start = floor_char_boundary(index.text, range.start.min(index.text.len()));
+        let line = index.starts.partition_point(|&s| s <= start);
+        Self::on_line(path, index.text, line, index.starts[line - 1], range)
+    }
+
+    /// Locates `range` on the line `line` (1-based), which starts at byte
+    /// `line_start` of `text`.
+    fn on_line(path: &Path, text: &str, line: usize, line_start: usize, range: Range<usize>) -> Self {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let end = floor_char_boundary(text, range.end.clamp(start, text.len()));
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
         let column = text[line_start..start].chars().count() + 1;
-        let span_chars = text[start..end.min(line_end).max(start)].chars().count();
-        Location {
-            path: path.to_path_buf(),
-            line,
-            column,
-            line_text: text[line_start..line_end].trim_end_matches('\r').to_string(),
-            span_chars: span_chars.max(1),
-        }
+        let span_chars = text[start..end.min(line_start + line_text.len()).max(start)].chars().count().max(1);
+        Self::shown(path, line, line_text, column, span_chars)
     }
 
     /// Locates a 1-based line and column given by a parser (YAML, Tera).
     pub fn from_line_col(path: &Path, text: &str, line: usize, column: usize) -> Self {
         let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-        Location {
+        Self::shown(path, line, line_text, column.max(1), 1)
+    }
+
+    /// The location, with as much of its line as a reader needs.
+    fn shown(path: &Path, line: usize, line_text: &str, column: usize, span_chars: usize) -> Self {
+        let location = |line_text: String, text_column: usize, span_chars: usize| Location {
             path: path.to_path_buf(),
             line,
-            column: column.max(1),
-            line_text: line_text.to_string(),
-            span_chars: 1,
+            column,
+            line_text,
+            text_column,
+            span_chars,
+        };
+        // Most lines are short enough to show whole, in bytes and so in
+        // characters.
+        if line_text.len() <= 2 * CONTEXT_CHARS + span_chars {
+            return location(line_text.to_string(), column, span_chars);
         }
+        let from = (column - 1).saturating_sub(CONTEXT_CHARS);
+        let span_chars = span_chars.min(CONTEXT_CHARS);
+        let to = column - 1 + span_chars + CONTEXT_CHARS;
+        let byte = |chars: usize| line_text.char_indices().nth(chars).map_or(line_text.len(), |(i, _)| i);
+        let (start, end) = (byte(from), byte(to));
+        let mut shown = String::with_capacity(end - start + 8);
+        if start > 0 {
+            shown.push('…');
+        }
+        shown.push_str(&line_text[start..end]);
+        if end < line_text.len() {
+            shown.push('…');
+        }
+        location(shown, column - from + usize::from(start > 0), span_chars)
     }
 }
 
@@ -280,8 +326,8 @@ impl Diagnostic {
         };
         let mut group = Group::with_level(level.clone());
         if let Some(loc) = &self.location {
-            let start = char_to_byte(&loc.line_text, loc.column - 1);
-            let end = char_to_byte(&loc.line_text, loc.column - 1 + loc.span_chars).max(start);
+            let start = char_to_byte(&loc.line_text, loc.text_column - 1);
+            let end = char_to_byte(&loc.line_text, loc.text_column - 1 + loc.span_chars).max(start);
             group = group.element(
                 Snippet::source(loc.line_text.as_str())
                     .line_start(loc.line)
@@ -399,6 +445,28 @@ mod tests {
             let loc = Location::from_range(Path::new("a.md"), text, at..at);
             assert_eq!(index.line_column(at), (loc.line, loc.column), "at {at}");
         }
+    }
+
+    #[test]
+    fn a_line_index_gives_the_locations_counting_gives() {
+        let long = format!("{}é X{}", "a ".repeat(200), " b".repeat(200));
+        let text = format!("---\nname: Kim\n\n{long}\nend\n");
+        let index = LineIndex::new(&text);
+        for at in [0, 4, 9, text.find('X').unwrap(), text.find("end").unwrap(), text.len()] {
+            let path = Path::new("a.md");
+            assert_eq!(Location::from_index(path, &index, at..at + 1), Location::from_range(path, &text, at..at + 1));
+        }
+    }
+
+    #[test]
+    fn long_lines_show_the_span_in_its_neighbourhood() {
+        let line = format!("{}Kim{}", "x".repeat(5000), "y".repeat(5000));
+        let loc = Location::from_range(Path::new("a.md"), &line, 5000..5003);
+        assert_eq!((loc.line, loc.column, loc.span_chars), (1, 5001, 3));
+        assert_eq!(loc.line_text.chars().count(), 2 * CONTEXT_CHARS + 3 + 2);
+        let shown: String = loc.line_text.chars().skip(loc.text_column - 1).take(3).collect();
+        assert_eq!(shown, "Kim");
+        assert!(Diagnostic::error(Code::PossibleMention, "m").at(loc).to_string().contains("^^^"));
     }
 
     #[test]

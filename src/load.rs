@@ -151,8 +151,7 @@ fn read_text(path: &Path, relative: PathBuf, diagnostics: &mut Diagnostics) -> O
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-            let mut location = Location::from_range(&relative, &prefix, valid..valid);
-            location.column = prefix[prefix.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+            let location = Location::from_range(&relative, &prefix, valid..valid);
             diagnostics.push(
                 Diagnostic::error(Code::NotUtf8, format!("this file is not UTF-8 text (byte {valid})"))
                     .at(location)

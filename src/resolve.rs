@@ -53,33 +53,29 @@ impl Registry {
         })
     }
 
-    /// Looks up a reference written at `span` of the file `path` (text
-    /// `text`). An unknown id is reported, unless its file exists but failed
-    /// to parse (that error is reported already).
+    /// Looks up a reference to `id`, written where `at` says. An unknown
+    /// id is reported, unless its file exists but failed to parse (that
+    /// error is reported already).
     pub(crate) fn reference(
         &self,
         id: &str,
-        path: &std::path::Path,
-        text: &str,
-        span: std::ops::Range<usize>,
+        at: impl FnOnce() -> Location,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<EntityId> {
         let found = self.lookup(id);
         if found.is_none() && !self.broken_ids.contains(id) {
-            diagnostics.push(self.unknown_entity(id, path, text, span));
+            diagnostics.push(self.unknown_entity(id, at()));
         }
         found
     }
 
-    /// An "unknown entity" error for `id`, located at `span` of `text`.
-    fn unknown_entity(&self, id: &str, path: &std::path::Path, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
+    /// An "unknown entity" error for `id`, located at `at`.
+    fn unknown_entity(&self, id: &str, at: Location) -> Diagnostic {
         let hint = match self.suggest(id) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("ids are entity file names: create content/<kind>/{id}.md or correct the id"),
         };
-        Diagnostic::error(Code::UnknownEntity, format!("there is no entity with id `{id}`"))
-            .at(Location::from_range(path, text, span))
-            .with_hint(hint)
+        Diagnostic::error(Code::UnknownEntity, format!("there is no entity with id `{id}`")).at(at).with_hint(hint)
     }
 }
 
@@ -165,7 +161,8 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
 
     let check = |reference: &Spanned<String>, path: &std::path::Path, diagnostics: &mut Diagnostics| {
         let mut found = Vec::new();
-        let entity = registry.reference(&reference.value, path, text_of(path), reference.span.clone(), &mut found);
+        let at = || Location::from_range(path, text_of(path), reference.span.clone());
+        let entity = registry.reference(&reference.value, at, &mut found);
         diagnostics.extend(found);
         entity
     };

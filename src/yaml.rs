@@ -24,7 +24,7 @@ use libyaml_rs as sys;
 use rustc_hash::FxHashMap;
 use serde_yaml::Value;
 
-use crate::diagnostic::{did_you_mean, Code, Diagnostic, Location};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, LineIndex, Location};
 use crate::model::Spanned;
 
 /// The deepest nesting of lists and mappings accepted: far more than any
@@ -162,15 +162,19 @@ pub(crate) struct Report<'t> {
     pub(crate) path: &'t Path,
     pub(crate) text: &'t str,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The file's lines, indexed at the first error: a front matter may
+    /// hold thousands of wrong items, each located in log time.
+    lines: std::cell::OnceCell<LineIndex<'t>>,
 }
 
 impl<'t> Report<'t> {
     pub(crate) fn new(path: &'t Path, text: &'t str) -> Self {
-        Report { path, text, diagnostics: Vec::new() }
+        Report { path, text, diagnostics: Vec::new(), lines: std::cell::OnceCell::new() }
     }
 
     pub(crate) fn error(&mut self, code: Code, span: Range<usize>, message: String, hint: Option<String>) {
-        let mut d = Diagnostic::error(code, message).at(Location::from_range(self.path, self.text, span));
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+        let mut d = Diagnostic::error(code, message).at(Location::from_index(self.path, lines, span));
         d.hint = hint;
         self.diagnostics.push(d);
     }

@@ -16,7 +16,7 @@ use pulldown_cmark::{CowStr, Event};
 use super::text::{shown, Run};
 use super::Origin;
 use crate::context::{Quote, Sentences};
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::matcher::Found;
 use crate::model::EntityId;
 use crate::resolve::Registry;
@@ -356,7 +356,7 @@ impl Mentions {
                 ))
             }
         };
-        diagnostics.push(diagnostic.at(Location::from_range(origin.path, origin.file_text, range.clone())));
+        diagnostics.push(diagnostic.at(origin.locate(range.clone())));
         self.unlinked.push(Unlinked { source: range, text, candidates, reason });
     }
 
@@ -377,11 +377,7 @@ impl Mentions {
         let text = shown(&run.text[found.start..found.end]);
         let entities = &origin.registry.entities;
         let meant = &entities[entity];
-        let at = Location::from_range(
-            origin.path,
-            origin.file_text,
-            self.raw[antecedent].source..self.raw[antecedent].source,
-        );
+        let at = origin.locate(self.raw[antecedent].source..self.raw[antecedent].source);
         let others: Vec<String> =
             candidates.iter().filter(|&&e| e != entity).map(|&e| format!("`{}`", entities[e].id)).collect();
         diagnostics.push(
@@ -395,7 +391,7 @@ impl Mentions {
                     if others.len() == 1 { "shares" } else { "share" }
                 ),
             )
-            .at(Location::from_range(origin.path, origin.file_text, run.file_range(found)))
+            .at(origin.locate(run.file_range(found)))
             .with_hint(format!("confirm it with `[{text}](@{})`, or name {} again nearer", meant.id, meant.name.value)),
         );
     }

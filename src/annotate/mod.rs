@@ -19,7 +19,9 @@ use std::path::Path;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+use std::cell::OnceCell;
+
+use crate::diagnostic::{Code, Diagnostic, LineIndex, Location};
 use crate::model::{ArticleDoc, Spanned};
 use crate::resolve::Registry;
 use mentions::Mentions;
@@ -75,7 +77,8 @@ pub(crate) fn annotate_article(
     file_text: &str,
     href_prefix: &str,
 ) -> AnnotatedArticle {
-    let origin = Origin { registry, path: &article.path, file_text, href_prefix };
+    let lines = OnceCell::new();
+    let origin = Origin { registry, path: &article.path, file_text, href_prefix, lines: &lines };
     let mut body = Annotator::new(origin, Mode::Text);
     let title_html = strip_paragraph(&body.render_scalar(&article.title));
     let subtitle_html = article.subtitle.as_ref().map(|s| strip_paragraph(&body.render_scalar(s)));
@@ -121,7 +124,8 @@ pub(crate) fn render_description(
     markdown: &str,
     offset: usize,
 ) -> (Description, Vec<Diagnostic>) {
-    let origin = Origin { registry, path, file_text, href_prefix: "../" };
+    let lines = OnceCell::new();
+    let origin = Origin { registry, path, file_text, href_prefix: "../", lines: &lines };
     let mut annotator = Annotator::new(origin, Mode::Editorial);
     let html = annotator.render(markdown, offset);
     let notes = annotator.notes.take(path, file_text, &mut annotator.diagnostics);
@@ -145,6 +149,16 @@ struct Origin<'r> {
     file_text: &'r str,
     /// From the page the text is shown on to the site root.
     href_prefix: &'r str,
+    /// The file's lines, indexed when the first diagnostic needs them: a
+    /// large article may have thousands, each located in log time.
+    lines: &'r OnceCell<LineIndex<'r>>,
+}
+
+impl Origin<'_> {
+    /// Where `range` of the file is, for a diagnostic.
+    fn locate(&self, range: Range<usize>) -> Location {
+        Location::from_index(self.path, self.lines.get_or_init(|| LineIndex::new(self.file_text)), range)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,7 +321,7 @@ impl<'r> Annotator<'r> {
         let shown = html.trim().chars().take(40).collect::<String>();
         self.diagnostics.push(
             Diagnostic::warning(Code::RawHtml, format!("raw HTML `{shown}` is shown as text, not as markup"))
-                .at(Location::from_range(self.origin.path, self.origin.file_text, source))
+                .at(self.origin.locate(source))
                 .with_hint("write it in Markdown instead, or set `allow_html: true` in content/site.yaml if you trust every author"),
         );
     }
@@ -323,7 +337,7 @@ impl<'r> Annotator<'r> {
             Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } if crate::model::is_dangerous_url(dest_url) => {
                 self.diagnostics.push(
                     Diagnostic::error(Code::InvalidValue, format!("links to `{}` are not allowed", scheme_of(dest_url)))
-                        .at(Location::from_range(self.origin.path, self.origin.file_text, source.clone()))
+                        .at(self.origin.locate(source.clone()))
                         .with_hint("javascript:, vbscript: and data: addresses can run code in readers' browsers; link to a web page instead"),
                 );
                 self.no_scan += 1;
@@ -402,14 +416,15 @@ impl<'r> Annotator<'r> {
     /// Opens `[text](@ids)`: an explicit mention, a glossary link in
     /// editorial text, or (with no ids) a span that is never a mention.
     fn open_entity_link(&mut self, ids: &str, source: Range<usize>) -> OpenLink {
-        let Origin { registry, path, file_text, href_prefix } = self.origin;
+        let origin = self.origin;
+        let Origin { registry, file_text, href_prefix, .. } = origin;
         let mut entities = Vec::new();
         for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
             let at = file_text
                 .get(source.clone())
                 .and_then(|s| s.find(id))
                 .map_or(source.clone(), |i| source.start + i..source.start + i + id.len());
-            let found = registry.reference(id, path, file_text, at, &mut self.diagnostics);
+            let found = registry.reference(id, || origin.locate(at), &mut self.diagnostics);
             if let Some(e) = found.filter(|e| !entities.contains(e)) {
                 entities.push(e);
             }

@@ -134,3 +134,33 @@ fn a_note_referenced_only_from_inside_a_note_has_no_back_link_to_nowhere() {
     );
     assert!(!page.html.contains("href=\"#note-ref-n\""), "nothing in the text refers to note n: no back link");
 }
+
+#[test]
+fn a_large_article_with_thousands_of_warnings_locates_each_one() {
+    // 4,000 paragraphs, each naming Kim and, in lower case, "kim": a
+    // possible mention each. Each warning used to count the lines of the
+    // whole file again.
+    let paragraphs: Vec<String> = (0..4000).map(|i| format!("Paragraph {i}: Kim spoke, and kim listened.")).collect();
+    let sources = site_with(&paragraphs.join("\n\n"), kim());
+    let site = gloss::render_sources(sources, Diagnostics::default()).expect("builds");
+    let possible: Vec<_> =
+        site.warnings.0.iter().filter(|d| d.code == gloss::diagnostic::Code::PossibleMention).collect();
+    assert_eq!(possible.len(), 4000);
+    // The last paragraph is on line 4 + 2 × 3999 (front matter first).
+    let last = possible.last().unwrap().location.as_ref().unwrap();
+    assert_eq!((last.line, last.column), (4 + 2 * 3999, "Paragraph 3999: Kim spoke, and ".len() + 1));
+}
+
+#[test]
+fn a_diagnostic_on_a_very_long_line_shows_only_its_neighbourhood() {
+    // A megabyte of prose on one line, with a possible mention at its end.
+    let line = format!("{} and then kim left.", "Nothing happened. ".repeat(60_000));
+    let sources = site_with(&format!("Kim arrived.\n\n{line}"), kim());
+    let site = gloss::render_sources(sources, Diagnostics::default()).expect("builds");
+    let warning = site.warnings.0.iter().find(|d| d.code == gloss::diagnostic::Code::PossibleMention).unwrap();
+    let at = warning.location.as_ref().unwrap();
+    assert_eq!(at.column, line.find("kim").unwrap() + 1);
+    let shown = warning.to_string();
+    assert!(shown.len() < 1000, "the message shows a window of the line, not all of it: {} bytes", shown.len());
+    assert!(shown.contains("| …") && shown.contains("and then kim left."), "{shown}");
+}
