@@ -12,6 +12,9 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// A text file of the site, with its path relative to the site root.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -140,6 +143,10 @@ fn walk_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
 /// Reads a file as UTF-8, reporting where the first invalid byte is.
 fn read_text(path: &Path, relative: PathBuf, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
     let bytes = match fs::read(path) {
+        // A byte-order mark some editors write is no part of the text: a
+        // template would print it before `<!DOCTYPE>`, and a column on the
+        // first line would count it.
+        Ok(bytes) if bytes.starts_with(BOM) => bytes[BOM.len()..].to_vec(),
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(Diagnostic::error(Code::Io, format!("cannot read this file: {e}")).in_file(&relative));

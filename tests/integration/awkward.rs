@@ -164,3 +164,24 @@ fn a_diagnostic_on_a_very_long_line_shows_only_its_neighbourhood() {
     assert!(shown.len() < 1000, "the message shows a window of the line, not all of it: {} bytes", shown.len());
     assert!(shown.contains("| …") && shown.contains("and then kim left."), "{shown}");
 }
+
+#[test]
+fn a_byte_order_mark_is_no_part_of_any_file() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let bom = |path: &str, text: &str| fs::write(dir.path().join(path), format!("\u{feff}{text}")).unwrap();
+    let read = |path: &str| fs::read_to_string(dir.path().join(path)).unwrap();
+    for file in ["content/site.yaml", "content/articles/arrival.md", "content/people/kim-jong-il.md"] {
+        bom(file, &read(file));
+    }
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    bom("templates/home.html", include_str!("../../templates/home.html"));
+    let site = crate::support::render(dir.path());
+    let home = &site.pages.iter().find(|p| p.path == "index.html").unwrap().html;
+    assert!(home.starts_with("<!DOCTYPE html>"), "{:?}", &home[..20]);
+    // Columns on the first line count from its first character, not the mark.
+    bom("content/site.yaml", "titel: T\n");
+    let errors = gloss::render_site(dir.path()).err().expect("an unknown field");
+    let at = errors.0[0].location.as_ref().unwrap();
+    assert_eq!((at.line, at.column), (1, 1));
+}
