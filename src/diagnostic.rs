@@ -55,6 +55,9 @@ pub enum Code {
     Template,
     /// An output folder that would overwrite the site or something else.
     OutputPath,
+    /// A swap into the output failed and the previous output could not be
+    /// put back whole.
+    OutputNotRestored,
     /// An entity that no article mentions.
     NeverMentioned,
     /// An alias that matches nowhere.

@@ -207,7 +207,15 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(diagnostics) => fail(&diagnostics, "the site was not built; the previous output is untouched"),
+                Err(diagnostics) => {
+                    let untouched = !diagnostics.0.iter().any(|d| d.code == Code::OutputNotRestored);
+                    let what = if untouched {
+                        "the site was not built; the previous output is untouched"
+                    } else {
+                        "the site was not built, and the previous output is not as it was (see above)"
+                    };
+                    fail(&diagnostics, what)
+                }
             }
         }
     }

@@ -81,24 +81,39 @@ pub fn check_output_path(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     }
 }
 
-/// A staging folder beside the output, filled page by page (so a large
-/// site never has to be held in memory whole) and swapped into place by
-/// [`Staging::finish`]. Dropped unfinished, it removes itself: the previous
-/// output is never touched.
+/// A staging folder, filled page by page (so a large site never has to be
+/// held in memory whole) and swapped into place by [`Staging::finish`].
+/// Dropped unfinished, it removes itself: the previous output is never
+/// touched.
+///
+/// An output that is a symbolic link is written where the link points; the
+/// link stays. The staging folder is made beside the output and renamed
+/// into its place, unless the output cannot be renamed (a mount point, such
+/// as a container's volume, or a folder whose parent gloss may not write
+/// in): then the staging folder is made inside it and its entries are
+/// swapped in one by one, and put back as they were if any fails.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     /// The output gloss wrote last time, whose unchanged files are reused.
     previous: Option<PathBuf>,
+    /// Where the previous output goes while the new one is moved in.
     old: PathBuf,
+    in_place: bool,
     finished: bool,
 }
+
+/// The names of the staging and set-aside folders inside an output filled in
+/// place; never part of the site.
+const IN_PLACE_STAGING: &str = ".gloss-staging";
+const IN_PLACE_OLD: &str = ".gloss-old";
 
 impl Staging {
     /// Checks the output folder and creates an empty staging folder.
     pub fn create(root: &Path, output: &Path, force: bool) -> Result<Staging, Diagnostic> {
         check_output_path(root, output)?;
-        let output = absolute(output);
+        let output = follow_link(&absolute(output));
+        check_output_path(root, &output)?;
         if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(&output) && !force {
             return Err(Diagnostic::error(
                 Code::OutputPath,
@@ -106,15 +121,18 @@ impl Staging {
             )
             .with_hint("pick another --output, empty that folder, or pass --force to replace it"));
         }
+        let previous = output.join(MARKER).is_file().then(|| output.clone());
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let dir = parent.join(format!(".{name}.gloss-staging"));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, "remove the leftover", e))?;
-        }
-        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "create", e))?;
-        let previous = output.join(MARKER).is_file().then(|| output.clone());
-        Ok(Staging { dir, old: parent.join(format!(".{name}.gloss-old")), output, previous, finished: false })
+        let beside = parent.join(format!(".{name}.gloss-staging"));
+        let in_place = output.is_dir() && (is_mount_point(&output) || fresh_dir(&beside).is_err());
+        let (dir, old) = if in_place {
+            (output.join(IN_PLACE_STAGING), output.join(IN_PLACE_OLD))
+        } else {
+            (beside, parent.join(format!(".{name}.gloss-old")))
+        };
+        fresh_dir(&dir)?;
+        Ok(Staging { dir, old, output, previous, in_place, finished: false })
     }
 
     /// Writes one page (creating its folder when needed).
@@ -172,7 +190,11 @@ impl Staging {
             self.put(&self.dir.join(file), unchanged, &action, |to| fs::copy(&from, to).map(drop))?;
         }
         self.write_bytes(Path::new(MARKER), b"This folder is written by `gloss build` and replaced on every build.\n")?;
-        swap(&self.dir, &self.output, &self.old)?;
+        if self.in_place {
+            swap_entries(&self.dir, &self.output, &self.old)?;
+        } else {
+            swap(&self.dir, &self.output, &self.old)?;
+        }
         self.finished = true;
         Ok(())
     }
@@ -184,6 +206,44 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Where a symbolic link at `path` leads, links followed to the end (the
+/// target need not exist yet); `path` itself when it is no link.
+fn follow_link(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    // A cycle of links is given up on, and fails when written to.
+    for _ in 0..40 {
+        match fs::read_link(&path) {
+            Ok(target) => path = absolute(&path.parent().unwrap_or(Path::new("/")).join(target)),
+            Err(_) => break,
+        }
+    }
+    path
+}
+
+/// Is `path` a mount point, on another device than its parent? Such a
+/// folder cannot be renamed.
+fn is_mount_point(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let parent = path.parent().unwrap_or(Path::new("/"));
+        matches!((fs::metadata(path), fs::metadata(parent)), (Ok(a), Ok(b)) if a.dev() != b.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Makes an empty folder at `dir`, removing one left by an interrupted run.
+fn fresh_dir(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(|e| io_error(dir, "remove the leftover", e))?;
+    }
+    fs::create_dir_all(dir).map_err(|e| io_error(dir, "create", e))
 }
 
 fn is_empty_dir(path: &Path) -> bool {
@@ -249,15 +309,93 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), Diagnostic> {
         fs::rename(output, old).map_err(|e| io_error(output, "move aside", e))?;
     }
     if let Err(e) = fs::rename(staging, output) {
-        if had_output {
-            let _ = fs::rename(old, output);
+        let failure = io_error(output, "move the new site into", e);
+        if had_output && fs::rename(old, output).is_err() {
+            return Err(Diagnostic::error(
+                Code::OutputNotRestored,
+                format!("{}; and the previous output could not be put back", failure.message),
+            )
+            .with_hint(format!(
+                "the previous output is in {}; move it back to {}",
+                old.display(),
+                output.display()
+            )));
         }
-        return Err(io_error(output, "move the new site into", e));
+        return Err(failure);
     }
     if had_output {
         remove_tree(old).map_err(|e| io_error(old, "remove the previous site at", e))?;
     }
     Ok(())
+}
+
+/// Swaps the finished staging folder's entries into `output` one by one:
+/// every entry of the previous output is set aside in `old`, then every new
+/// one moved in. If any move fails, what was moved is put back, so the
+/// previous output is as it was (the error says so only when it is true).
+fn swap_entries(staging: &Path, output: &Path, old: &Path) -> Result<(), Diagnostic> {
+    let entries = |dir: &Path| -> io::Result<Vec<std::ffi::OsString>> {
+        let mut names = Vec::new();
+        for entry in fs::read_dir(dir)? {
+            let name = entry?.file_name();
+            if name != IN_PLACE_STAGING && name != IN_PLACE_OLD {
+                names.push(name);
+            }
+        }
+        Ok(names)
+    };
+    fresh_dir(old)?;
+    let previous = entries(output).map_err(|e| io_error(output, "list", e))?;
+    let new = entries(staging).map_err(|e| io_error(staging, "list", e))?;
+    let mut set_aside = Vec::new();
+    let mut moved_in = Vec::new();
+    let mut failure = None;
+    for name in &previous {
+        match fs::rename(output.join(name), old.join(name)) {
+            Ok(()) => set_aside.push(name),
+            Err(e) => {
+                failure = Some(io_error(&output.join(name), "move aside", e));
+                break;
+            }
+        }
+    }
+    if failure.is_none() {
+        for name in &new {
+            match fs::rename(staging.join(name), output.join(name)) {
+                Ok(()) => moved_in.push(name),
+                Err(e) => {
+                    failure = Some(io_error(&output.join(name), "move the new site into", e));
+                    break;
+                }
+            }
+        }
+    }
+    let Some(failure) = failure else {
+        let _ = fs::remove_dir(staging);
+        return remove_tree(old).map_err(|e| io_error(old, "remove the previous site at", e));
+    };
+    // Put everything back as it was.
+    let mut restored = true;
+    for name in moved_in {
+        restored &= fs::rename(output.join(name), staging.join(name)).is_ok();
+    }
+    for name in set_aside {
+        restored &= fs::rename(old.join(name), output.join(name)).is_ok();
+    }
+    if restored {
+        let _ = fs::remove_dir_all(old);
+        Err(failure)
+    } else {
+        Err(Diagnostic::error(
+            Code::OutputNotRestored,
+            format!("{}; and the previous output could not all be put back", failure.message),
+        )
+        .with_hint(format!(
+            "what was set aside is in {}; move it back into {}",
+            old.display(),
+            output.display()
+        )))
+    }
 }
 
 /// Removes a folder gloss wrote: its files in parallel (a large site has

@@ -379,3 +379,70 @@ fn a_sites_own_kind_gets_previews_and_structured_data_from_its_fact_roles() {
     // The preview card says what the ship is and where it belongs.
     assert!(page("articles/a.html").contains(r#""fact":"Destroyer in Vladivostok""#));
 }
+
+/// Builds `site` into `output` with the `gloss` binary; its exit status and
+/// error output.
+fn build_into(site: &std::path::Path, output: &std::path::Path) -> (Option<i32>, String) {
+    let out = gloss().args(["build", "--root"]).arg(site).arg("--output").arg(output).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn an_output_that_is_a_symbolic_link_is_written_where_it_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let www = dir.path().join("www");
+    fs::create_dir(&www).unwrap();
+    let public = dir.path().join("public");
+    std::os::unix::fs::symlink(&www, &public).unwrap();
+    for _ in 0..2 {
+        let (status, stderr) = build_into(&fixture("two-articles"), &public);
+        assert_eq!(status, Some(0), "{stderr}");
+        assert!(fs::symlink_metadata(&public).unwrap().file_type().is_symlink(), "the link stays a link");
+        assert!(www.join("index.html").is_file() && www.join(".gloss-output").is_file());
+    }
+    // No staging or set-aside folder is left anywhere.
+    let names: Vec<String> =
+        fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn an_output_that_is_a_mount_point_is_filled_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let volume = dir.path().join("volume");
+    fs::create_dir(&volume).unwrap();
+    // A mount point, as a container's volume is; where this machine does
+    // not let the test mount one, there is nothing to test.
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "gloss-test", volume.to_str().unwrap()]).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&volume);
+    let site = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&fixture("two-articles"), site.path());
+    let (status, stderr) = build_into(site.path(), &volume);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(volume.join("articles/arrival.html").is_file());
+    // A second build replaces the first whole: a page that goes, goes.
+    fs::remove_file(site.path().join("content/articles/departure.md")).unwrap();
+    let (status, stderr) = build_into(site.path(), &volume);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(!volume.join("articles/departure.html").exists());
+    let names: Vec<String> =
+        fs::read_dir(&volume).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(!names.iter().any(|n| n.starts_with(".gloss-") && n != ".gloss-output"), "{names:?}");
+    // A failed build leaves it as it was.
+    fs::write(site.path().join("content/articles/arrival.md"), "no front matter").unwrap();
+    let before = fs::read(volume.join("index.html")).unwrap();
+    let (status, stderr) = build_into(site.path(), &volume);
+    assert_eq!(status, Some(1));
+    assert!(stderr.contains("the previous output is untouched"), "{stderr}");
+    assert_eq!(fs::read(volume.join("index.html")).unwrap(), before);
+}
