@@ -19,10 +19,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{ArticleId, EntityId};
+use crate::model::{ArticleDoc, ArticleId, EntityId};
 use crate::render::input::Dep;
 use crate::routes::{self, PageId};
-use crate::{annotate, load, parse, render_site, Site};
+use crate::{annotate, load, parse, render_site_with, resolve, Site};
 
 /// What an update did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +126,7 @@ impl Site {
     }
 
     fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {
-        *self = render_site(root)?;
+        *self = render_site_with(root, &self.options)?;
         Ok(Update::Full)
     }
 
@@ -144,9 +144,19 @@ impl Site {
         if let Some(a) = registry.articles.iter_enumerated().find(|(_, a)| a.path == file).map(|(id, _)| id) {
             let doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
             let old = &registry.articles[a];
-            // The slug names the page, the date orders the articles, the
-            // route places are references.
-            if doc.slug != old.slug || doc.date != old.date || doc.route != old.route {
+            // The slug names the page, the route places and the tags are
+            // references, and a draft is no page; the date, weight and
+            // title order the articles, and the article must keep its place.
+            let tags = |d: &ArticleDoc| d.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>();
+            let sort_by = registry.config.sort_by;
+            let after = |prev: &ArticleDoc| resolve::article_order(sort_by, prev, &doc) == std::cmp::Ordering::Less;
+            let before = |next: &ArticleDoc| resolve::article_order(sort_by, &doc, next) == std::cmp::Ordering::Less;
+            let keeps_place = a.index().checked_sub(1).is_none_or(|p| after(&registry.articles[ArticleId::from(p)]))
+                && registry.articles.get(ArticleId::from(a.index() + 1)).is_none_or(before);
+            if doc.slug != old.slug || doc.route != old.route || tags(&doc) != tags(old) || doc.draft != old.draft {
+                return Ok(None);
+            }
+            if !keeps_place {
                 return Ok(None);
             }
             let annotated = annotate::annotate_article(registry, &doc, &fresh.text, "../");

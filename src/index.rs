@@ -267,10 +267,13 @@ fn cast_and_pairs(article: &AnnotatedArticle) -> (Vec<CastMember>, Vec<Pair>) {
 }
 
 /// Warnings that need the whole site: entities never mentioned, aliases that
-/// never match, entities without a summary.
+/// never match, entities without a summary. What `drafts` (articles left out
+/// of the site) mention or match counts too: an entity only a draft names
+/// is about to be mentioned, not forgotten.
 pub(crate) fn lint(
     registry: &Registry,
     articles: &TiSlice<ArticleId, AnnotatedArticle>,
+    drafts: &[AnnotatedArticle],
     index: &SiteIndex,
     texts: &TiSlice<EntityId, &str>,
 ) -> Vec<Diagnostic> {
@@ -283,7 +286,11 @@ pub(crate) fn lint(
             }
         }
     };
-    for article in articles {
+    let mut in_drafts: std::collections::HashSet<EntityId> = std::collections::HashSet::new();
+    for draft in drafts {
+        in_drafts.extend(draft.mentions.iter().flat_map(|m| m.entities.iter().copied()));
+    }
+    for article in articles.iter().chain(drafts) {
         article.matched_patterns.iter().for_each(|&p| mark(p));
         // An alias written inside an explicit link counts as used too.
         for mention in article.mentions.iter().filter(|m| m.explicit()) {
@@ -298,7 +305,7 @@ pub(crate) fn lint(
     let mut warnings = Vec::new();
     for (e, entity) in registry.entities.iter_enumerated() {
         let at = |span: std::ops::Range<usize>| Location::from_range(&entity.path, texts[e], span);
-        if index.mentions_of[e].is_empty() && !registry.articles.is_empty() {
+        if index.mentions_of[e].is_empty() && !in_drafts.contains(&e) && !registry.articles.is_empty() {
             warnings.push(
                 Diagnostic::warning(
                     Code::NeverMentioned,

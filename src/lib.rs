@@ -52,7 +52,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::annotate::AnnotatedArticle;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
 use crate::model::{ArticleId, EntityId};
 use crate::render::input::{Dep, RenderInput};
@@ -62,10 +62,15 @@ use typed_index_collections::TiVec;
 
 /// A site built in memory: every page, and what was learnt on the way.
 pub struct Site {
+    /// What the run overrides of the site's settings (kept for rebuilds).
+    pub options: SiteOptions,
     /// What the site was built from (kept so it can be rebuilt in part).
     pub sources: load::SiteSources,
     pub registry: Registry,
     pub articles: TiVec<ArticleId, AnnotatedArticle>,
+    /// Drafts left out of the site, annotated: what they mention counts as
+    /// mentioned.
+    pub drafts: Vec<AnnotatedArticle>,
     /// Each entity's description, rendered.
     pub descriptions: TiVec<EntityId, annotate::Description>,
     pub index: SiteIndex,
@@ -99,8 +104,9 @@ impl Site {
             self.registry.entities.iter().map(|e| texts.get(e.path.as_path()).copied().unwrap_or("")).collect();
         let mut warnings: Vec<Diagnostic> = self.parse_warnings.clone();
         warnings.extend(self.description_warnings.iter().flatten().cloned());
-        warnings.extend(self.articles.iter().flat_map(|a| a.diagnostics.iter().filter(|d| !d.is_error()).cloned()));
-        warnings.extend(index::lint(&self.registry, &self.articles, &self.index, &entity_texts));
+        let annotated = self.articles.iter().chain(&self.drafts);
+        warnings.extend(annotated.flat_map(|a| a.diagnostics.iter().filter(|d| !d.is_error()).cloned()));
+        warnings.extend(index::lint(&self.registry, &self.articles, &self.drafts, &self.index, &entity_texts));
         self.warnings = Diagnostics(warnings);
         self.registry.config.lints.apply(&mut self.warnings);
     }
@@ -177,14 +183,28 @@ struct Record {
 /// Runs the whole pipeline except writing. Errors from every file are
 /// reported together.
 pub fn render_site(root: &Path) -> Result<Site, Diagnostics> {
+    render_site_with(root, &SiteOptions::default())
+}
+
+/// [`render_site`], with `options` overriding the site's settings.
+pub fn render_site_with(root: &Path, options: &SiteOptions) -> Result<Site, Diagnostics> {
     let (sources, diagnostics) = load::load(root)?;
-    render_sources(sources, diagnostics)
+    render_sources_with(sources, diagnostics, options)
 }
 
 /// Runs every stage after loading on a site held in memory (as the fuzz
 /// target and property tests do), adding to the diagnostics of loading.
 pub fn render_sources(sources: load::SiteSources, diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
-    let mut site = prepare(sources, diagnostics)?;
+    render_sources_with(sources, diagnostics, &SiteOptions::default())
+}
+
+/// [`render_sources`], with `options` overriding the site's settings.
+fn render_sources_with(
+    sources: load::SiteSources,
+    diagnostics: Diagnostics,
+    options: &SiteOptions,
+) -> Result<Site, Diagnostics> {
+    let mut site = prepare(sources, diagnostics, options)?;
     let ids = routes::all_pages(&site.registry, |e| site.index.articles_mentioning(e));
     let rendered = site.render(&ids)?;
     site.store(rendered);
@@ -192,9 +212,33 @@ pub fn render_sources(sources: load::SiteSources, diagnostics: Diagnostics) -> R
 }
 
 /// Every stage up to rendering: the site with everything but its pages.
-fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<Site, Diagnostics> {
+fn prepare(
+    sources: load::SiteSources,
+    mut diagnostics: Diagnostics,
+    options: &SiteOptions,
+) -> Result<Site, Diagnostics> {
     let templates = render::load_templates(&sources.templates);
-    let parsed = parse::parse_site(&sources);
+    let mut parsed = parse::parse_site(&sources);
+    if let Some(url) = &options.base_url {
+        match parse::check_base_url("`--base-url`", url) {
+            Ok(()) => parsed.config.base_url = Some(url.trim_end_matches('/').to_string()),
+            Err(message) => diagnostics.push(
+                Diagnostic::error(Code::InvalidValue, message)
+                    .with_hint("for example `--base-url https://preview.example.org/kim`"),
+            ),
+        }
+    }
+    // Drafts are left out of the site, but read and annotated all the same:
+    // their mistakes are reported, and what they mention counts as
+    // mentioned.
+    let drafts: Vec<model::ArticleDoc> = match options.drafts {
+        true => Vec::new(),
+        false => {
+            let (drafts, published) = std::mem::take(&mut parsed.articles).into_iter().partition(|a| a.draft);
+            parsed.articles = published;
+            drafts
+        }
+    };
     diagnostics.extend(parsed.diagnostics.0.iter().cloned());
     let parse_warnings: Vec<Diagnostic> = parsed.diagnostics.0.iter().filter(|d| !d.is_error()).cloned().collect();
     let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
@@ -202,7 +246,11 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
     let articles = annotate_articles(&registry, &sources);
-    for article in &articles {
+    let drafts: Vec<AnnotatedArticle> = drafts
+        .par_iter()
+        .map(|draft| annotate::annotate_article(&registry, draft, text_of(&draft.path), "../"))
+        .collect();
+    for article in articles.iter().chain(&drafts) {
         diagnostics.extend(article.diagnostics.iter().cloned());
     }
     let entity_texts: Vec<&str> = registry.entities.iter().map(|e| text_of(&e.path)).collect();
@@ -236,9 +284,11 @@ fn prepare(sources: load::SiteSources, mut diagnostics: Diagnostics) -> Result<S
     let index = SiteIndex::build(&registry, &articles);
     drop(texts);
     let mut site = Site {
+        options: options.clone(),
         sources,
         registry,
         articles,
+        drafts,
         descriptions,
         index,
         pages: Vec::new(),
@@ -306,8 +356,8 @@ pub struct CheckReport {
 
 /// Runs the whole pipeline without writing anything, then checks the
 /// rendered pages: links, anchors, unique ids, reachability.
-pub fn check_site(root: &Path) -> Result<CheckReport, Diagnostics> {
-    let site = render_site(root)?;
+pub fn check_site(root: &Path, options: &SiteOptions) -> Result<CheckReport, Diagnostics> {
+    let site = render_site_with(root, options)?;
     let (problems, counts) = site.check();
     let mut diagnostics = site.warnings.clone();
     diagnostics.extend(problems);
@@ -322,6 +372,17 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Replace an existing output folder that gloss did not create.
     pub force: bool,
+    pub site: SiteOptions,
+}
+
+/// What a run may override of a site's settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteOptions {
+    /// Publish drafts too (`--drafts`; `gloss serve` always shows them).
+    pub drafts: bool,
+    /// This base URL instead of `site.yaml`'s (`--base-url`), for a preview
+    /// deploy.
+    pub base_url: Option<String>,
 }
 
 /// What a successful build did.
@@ -360,7 +421,7 @@ pub fn build_with_progress(
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let (sources, diagnostics) = load::load(&options.root)?;
-    let mut site = prepare(sources, diagnostics)?;
+    let mut site = prepare(sources, diagnostics, &options.site)?;
     // A denied lint fails a build, as an error does.
     if site.warnings.has_errors() {
         return Err(site.warnings);

@@ -57,6 +57,8 @@ enum Command {
         /// Replace an output folder that gloss did not create.
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Build the site in memory, serve it, and rebuild and reload on every change.
     Serve {
@@ -114,7 +116,26 @@ enum Command {
         /// Fail on warnings too, not only on errors and denied lints.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
+}
+
+/// What `build`, `check` and `serve` may override of the site's settings.
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Publish drafts (articles with `draft: true`) too.
+    #[arg(long)]
+    drafts: bool,
+    /// Use this base URL instead of site.yaml's, e.g. for a preview deploy.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+impl From<SiteArgs> for gloss::SiteOptions {
+    fn from(args: SiteArgs) -> Self {
+        gloss::SiteOptions { drafts: args.drafts, base_url: args.base_url }
+    }
 }
 
 /// Output formats of `gloss mentions`.
@@ -161,7 +182,7 @@ fn main() -> ExitCode {
             }
             Err(d) => fail(&Diagnostics(vec![d]), "nothing was created"),
         },
-        Command::Check { root, strict } => match gloss::check_site(&root) {
+        Command::Check { root, strict, site } => match gloss::check_site(&root, &site.into()) {
             Ok(report) => {
                 print_diagnostics(&report.diagnostics);
                 let c = report.counts;
@@ -184,9 +205,9 @@ fn main() -> ExitCode {
             }
             Err(diagnostics) => fail(&diagnostics, "the site does not build"),
         },
-        Command::Build { root, output, strict, force } => {
+        Command::Build { root, output, strict, force, site } => {
             keep_freed_memory();
-            let options = gloss::BuildOptions { root, output, force };
+            let options = gloss::BuildOptions { root, output, force, site: site.into() };
             let bar = PageBar::new();
             let built = gloss::build_with_progress(&options, &|p| bar.update(p));
             bar.finish();

@@ -72,9 +72,26 @@ pub struct SiteConfig {
     pub paginate_by: usize,
     /// Articles per page of an entity's mentions; 0 lists them all on one.
     pub paginate_mentions_by: usize,
+    /// How articles are ordered on the home pages and in feeds.
+    pub sort_by: SortBy,
+    /// Articles in each feed, newest first; 0 puts them all in.
+    pub feed_limit: usize,
     pub kinds: TiVec<KindId, Kind>,
     /// How much each lint matters (`lints:`).
     pub lints: crate::lint::LintLevels,
+}
+
+/// How articles are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Newest first; then by `weight`, then by title.
+    #[default]
+    Date,
+    /// By `weight`, lowest first (articles without one last); then newest
+    /// first, then by title.
+    Weight,
+    /// By title, A to Z.
+    Title,
 }
 
 /// One kind of entity: where its files live and which facts it has.
@@ -241,9 +258,15 @@ pub struct ArticleDoc {
     pub intro: Option<Spanned<String>>,
     /// Editorial notes on the piece as a whole (Markdown).
     pub notes: Vec<Spanned<String>>,
-    pub tags: Vec<String>,
+    /// As written; pages list them by [`crate::resolve::Registry::tags`].
+    pub tags: Vec<Spanned<String>>,
     /// Places in the order of a journey, for maps.
     pub route: Vec<Spanned<String>>,
+    /// Not published: left out of a build unless drafts are asked for.
+    pub draft: bool,
+    /// Orders articles of the same date (lower first), or all of them with
+    /// `sort_by: weight`.
+    pub weight: Option<i64>,
     /// Where the Markdown body starts in the file (see [`ArticleDoc::body`];
     /// an archive's text is not copied).
     pub body_offset: usize,

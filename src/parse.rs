@@ -24,7 +24,7 @@ use typed_index_collections::TiSlice;
 
 use crate::model::{
     is_slug, ArticleDoc, EntityDoc, EntityRef, FactDef, FactRole, FactType, FactValue, Kind, KindId, Role, SiteConfig,
-    Spanned,
+    SortBy, Spanned,
 };
 use crate::yaml::{Document, Fields, Node, Report};
 
@@ -114,6 +114,8 @@ const ARTICLE_FIELDS: &[&str] = &[
     "notes",
     "tags",
     "route",
+    "draft",
+    "weight",
 ];
 
 /// Parses an article file (`content/articles/<slug>.md`).
@@ -154,8 +156,21 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
     let summary = f.text(&mut report, "summary").map(|t| t.value);
     let intro = f.text(&mut report, "intro");
     let notes = f.list(&mut report, "notes");
-    let tags = f.list(&mut report, "tags").into_iter().map(|t| t.value).collect();
+    let tags = f.list(&mut report, "tags");
     let route = f.list(&mut report, "route");
+    let draft = f.get("draft").is_some_and(|node| {
+        bool::deserialize(node.value()).unwrap_or_else(|_| {
+            report.wrong_type("draft", node, "true or false", "draft: true");
+            false
+        })
+    });
+    let weight = f.get("weight").and_then(|node| {
+        let weight = node.value().as_i64();
+        if weight.is_none() {
+            report.wrong_type("weight", node, "a whole number", "weight: 10");
+        }
+        weight
+    });
     if split.body.trim().is_empty() {
         let end = text.len();
         report.error(
@@ -184,6 +199,8 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
         notes,
         tags,
         route,
+        draft,
+        weight,
         body_offset: split.body_offset,
     })
 }
@@ -402,8 +419,22 @@ const DEFAULT_PAGINATE_BY: usize = 50;
 /// (a few hundred kilobytes a page).
 const DEFAULT_PAGINATE_MENTIONS_BY: usize = 200;
 
-const SITE_FIELDS: &[&str] =
-    &["title", "language", "base_url", "allow_html", "paginate_by", "paginate_mentions_by", "kinds", "lints"];
+const SITE_FIELDS: &[&str] = &[
+    "title",
+    "language",
+    "base_url",
+    "allow_html",
+    "paginate_by",
+    "paginate_mentions_by",
+    "sort_by",
+    "feed_limit",
+    "kinds",
+    "lints",
+];
+
+/// Articles in a feed unless `feed_limit` says otherwise: a reader's feed
+/// needs the latest, not an archive.
+const DEFAULT_FEED_LIMIT: usize = 20;
 
 /// Parses `content/site.yaml`; kinds default to [`DEFAULT_KINDS`]. Of
 /// several mistakes, the first in the file is reported.
@@ -442,14 +473,11 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
     }
     let base_url = f.text(report, "base_url");
     if let Some(url) = &base_url {
-        let value = &url.value;
-        let lower = value.to_ascii_lowercase();
-        let web = lower.starts_with("https://") || lower.starts_with("http://");
-        if !web || value.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\'' | '`')) {
+        if let Err(message) = check_base_url("`base_url`", &url.value) {
             report.error(
                 Code::InvalidValue,
                 url.span.clone(),
-                format!("`base_url` must be a web address, not `{value}`"),
+                message,
                 Some("for example `base_url: https://example.org/editions/kim`".into()),
             );
         }
@@ -463,6 +491,24 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
     let paginate_by = page_size(report, &f, "paginate_by", DEFAULT_PAGINATE_BY, "home page");
     let paginate_mentions_by =
         page_size(report, &f, "paginate_mentions_by", DEFAULT_PAGINATE_MENTIONS_BY, "page of an entity's mentions");
+    let sort_by = match f.text(report, "sort_by") {
+        None => SortBy::Date,
+        Some(order) => match order.value.as_str() {
+            "date" => SortBy::Date,
+            "weight" => SortBy::Weight,
+            "title" => SortBy::Title,
+            other => {
+                report.error(
+                    Code::InvalidValue,
+                    order.span.clone(),
+                    format!("`sort_by` must be date, weight or title, not `{other}`"),
+                    Some("for example `sort_by: date` (newest first, the default)".into()),
+                );
+                SortBy::Date
+            }
+        },
+    };
+    let feed_limit = page_size(report, &f, "feed_limit", DEFAULT_FEED_LIMIT, "feed");
     let kinds = match f.raw("kinds").filter(|node| !node.value().is_null()) {
         Some(node) => parse_kinds(report, node),
         None => DEFAULT_KIND_LIST.clone(),
@@ -476,6 +522,8 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
         allow_html,
         paginate_by,
         paginate_mentions_by,
+        sort_by,
+        feed_limit,
         kinds: kinds.into(),
     })
 }
@@ -524,6 +572,17 @@ fn parse_lints(report: &mut Report, lints: Node) -> LintLevels {
         levels.set(lint.code, level);
     }
     levels
+}
+
+/// Checks a base URL (`what` names where it was given): a web address with
+/// nothing a page could not carry in an attribute.
+pub(crate) fn check_base_url(what: &str, value: &str) -> Result<(), String> {
+    let lower = value.to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    if !web || value.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\'' | '`')) {
+        return Err(format!("{what} must be a web address, not `{value}`"));
+    }
+    Ok(())
 }
 
 /// A page size: a whole number, 0 for one page.

@@ -11,7 +11,7 @@ use crate::load::SiteSources;
 use crate::matcher::{AliasMatcher, Owner};
 use typed_index_collections::TiVec;
 
-use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId, FactValue, SiteConfig, Spanned};
+use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId, FactValue, SiteConfig, SortBy, Spanned};
 use crate::parse::ParsedSite;
 
 /// Every entity and article of the site, resolved.
@@ -79,6 +79,22 @@ impl Registry {
     }
 }
 
+/// How two articles are ordered on the home pages and in feeds: by
+/// `sort_by`, then the other keys, then by slug (so the order never depends
+/// on the order files were read in).
+pub(crate) fn article_order(sort_by: SortBy, a: &ArticleDoc, b: &ArticleDoc) -> std::cmp::Ordering {
+    // Articles without a weight come after those with one.
+    let weight = |d: &ArticleDoc| (d.weight.is_none(), d.weight);
+    let date = || b.date.cmp(&a.date);
+    let title = || a.title.value.to_lowercase().cmp(&b.title.value.to_lowercase());
+    let by = match sort_by {
+        SortBy::Date => date().then_with(|| weight(a).cmp(&weight(b))).then_with(title),
+        SortBy::Weight => weight(a).cmp(&weight(b)).then_with(date).then_with(title),
+        SortBy::Title => title().then_with(date),
+    };
+    by.then_with(|| a.slug.cmp(&b.slug))
+}
+
 /// The first name of a person's name of two words or more, when it looks
 /// like one (capitalised, two letters or more): standing alone in the text,
 /// it is a possible mention. "Angela" of "Angela Merkel".
@@ -101,7 +117,7 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
     let text_of = |path: &std::path::Path| texts.get(path).copied().unwrap_or("");
 
     entities.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    articles.sort_by(|a, b| article_order(config.sort_by, a, b));
 
     let entities: TiVec<EntityId, EntityDoc> = entities.into();
     let articles: TiVec<ArticleId, ArticleDoc> = articles.into();

@@ -46,11 +46,13 @@ struct ArticleContext<'a> {
     notes_html: Vec<Cow<'a, str>>,
     body_html: Cow<'a, str>,
     footnotes: Vec<notes::Note<'a>>,
-    tags: &'a [String],
+    tags: Vec<&'a str>,
     mention_count: usize,
     /// Whether the front matter declares a `route` (else the map follows
     /// the order of first mention).
     route_declared: bool,
+    /// A draft, shown because drafts were asked for.
+    draft: bool,
     /// Every footnote is also a sidenote (so wide screens can hide the list).
     all_sidenotes: bool,
 }
@@ -108,9 +110,10 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             .collect::<Result<_, _>>()?,
         body_html: notes::fill(renderer, &annotated.body_html, footnotes)?,
         footnotes: notes::list(renderer, footnotes)?,
-        tags: &doc.tags,
+        tags: doc.tags.iter().map(|t| t.value.as_str()).collect(),
         mention_count: annotated.mentions.len(),
         route_declared: !doc.route.is_empty(),
+        draft: doc.draft,
         all_sidenotes: annotated.footnotes.iter().all(|f| f.is_sidenote()),
     };
     let title = renderer.title(&doc.title.value);

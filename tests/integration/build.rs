@@ -274,7 +274,12 @@ fn the_allocator_option_gloss_sets_is_the_purge_delay() {
 fn the_progress_bar_ends_at_the_number_of_pages_it_announced() {
     use std::sync::Mutex;
     let dir = tempfile::tempdir().unwrap();
-    let options = gloss::BuildOptions { root: default_site(), output: Some(dir.path().join("out")), force: false };
+    let options = gloss::BuildOptions {
+        root: default_site(),
+        output: Some(dir.path().join("out")),
+        force: false,
+        site: Default::default(),
+    };
     let (announced, written) = (Mutex::new(0), Mutex::new(0));
     let report = gloss::build_with_progress(&options, &|p| match p {
         gloss::Progress::Rendering { pages } => *announced.lock().unwrap() = pages,

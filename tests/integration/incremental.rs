@@ -51,7 +51,12 @@ fn an_edit_sends_no_map_tile_the_site_already_has_and_counts_pages_as_build_does
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
     let mut site = render(dir.path());
-    let options = gloss::BuildOptions { root: dir.path().into(), output: Some(dir.path().join("out")), force: false };
+    let options = gloss::BuildOptions {
+        root: dir.path().into(),
+        output: Some(dir.path().join("out")),
+        force: false,
+        site: Default::default(),
+    };
     let built = gloss::build(&options).unwrap();
     assert_eq!(site.page_count(), built.pages, "serve and build count the same pages");
     let tiles_before: Vec<String> = site.pages.iter().filter(|p| p.id.is_tile()).map(|p| p.path.clone()).collect();

@@ -9,6 +9,7 @@ mod edition;
 mod incremental;
 mod mentions;
 mod properties;
+mod publishing;
 mod security;
 mod serve;
 mod support;
