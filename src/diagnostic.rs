@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use annotate_snippets::renderer::{Style, DEFAULT_ERROR_STYLE, DEFAULT_WARNING_STYLE};
+use annotate_snippets::renderer::{Style, DEFAULT_ERROR_STYLE, DEFAULT_NOTE_STYLE, DEFAULT_WARNING_STYLE};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// Not a problem: something a run left out, and why (no feed without a
+    /// `base_url`). Never fails a build, even with `--strict`.
+    Note,
 }
 
 /// What kind of problem a diagnostic describes. Tests match on this, not on
@@ -74,6 +77,10 @@ pub enum Code {
     DuplicateFootnote,
     /// A folder under `content/` that is no kind's.
     UnknownFolder,
+    /// A tag written two ways (`Far East`, `far east`).
+    TagSpelling,
+    /// An output a run leaves out (a feed without a `base_url`).
+    LeftOut,
     /// A link or anchor in the rendered site that leads nowhere.
     BrokenLink,
     /// Raw HTML in Markdown, shown as text because the site does not allow it.
@@ -113,6 +120,7 @@ pub const LINTS: &[Lint] = &[
     Lint { name: "raw_html", code: Code::RawHtml, about: "raw HTML shown as text (see `allow_html`)" },
     Lint { name: "duplicate_footnote", code: Code::DuplicateFootnote, about: "a footnote defined twice" },
     Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in `content/` that is no kind's" },
+    Lint { name: "tag_spelling", code: Code::TagSpelling, about: "a tag written two ways (`Far East`, `far east`)" },
 ];
 
 /// The lint a finding belongs to, if it is one.
@@ -277,6 +285,10 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
+    pub fn note(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(code, message) }
+    }
+
     pub fn at(mut self, location: Location) -> Self {
         self.path = Some(location.path.clone());
         self.location = Some(Box::new(location));
@@ -307,6 +319,7 @@ impl Diagnostic {
         let (level, severity) = match self.severity {
             Severity::Error => (Level::ERROR, "error"),
             Severity::Warning => (Level::WARNING, "warning"),
+            Severity::Note => (Level::NOTE, "note"),
         };
         let title = match lint_of(self.code) {
             Some(lint) => format!("{severity}[{}]", lint.name),
@@ -321,6 +334,7 @@ impl Diagnostic {
             let style = match self.severity {
                 Severity::Error => DEFAULT_ERROR_STYLE,
                 Severity::Warning => DEFAULT_WARNING_STYLE,
+                Severity::Note => DEFAULT_NOTE_STYLE,
             };
             let bold = Style::new().bold();
             format!("{bold}{place}{bold:#}{style}{title}:{style:#} {bold}{}{bold:#}", self.message)
@@ -387,7 +401,7 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
     /// Sorts by file and position so output does not depend on thread timing.

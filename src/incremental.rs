@@ -145,15 +145,22 @@ impl Site {
             let doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
             let old = &registry.articles[a];
             // The slug names the page, the route places and the tags are
-            // references, and a draft is no page; the date, weight and
-            // title order the articles, and the article must keep its place.
+            // references, a draft is no page, and the dates place the
+            // article in feeds; the weight and title order the articles, and
+            // the article must keep its place.
             let tags = |d: &ArticleDoc| d.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>();
             let sort_by = registry.config.sort_by;
             let after = |prev: &ArticleDoc| resolve::article_order(sort_by, prev, &doc) == std::cmp::Ordering::Less;
             let before = |next: &ArticleDoc| resolve::article_order(sort_by, &doc, next) == std::cmp::Ordering::Less;
             let keeps_place = a.index().checked_sub(1).is_none_or(|p| after(&registry.articles[ArticleId::from(p)]))
                 && registry.articles.get(ArticleId::from(a.index() + 1)).is_none_or(before);
-            if doc.slug != old.slug || doc.route != old.route || tags(&doc) != tags(old) || doc.draft != old.draft {
+            let dates = |d: &ArticleDoc| (d.date.clone(), d.updated.clone());
+            if doc.slug != old.slug
+                || doc.route != old.route
+                || tags(&doc) != tags(old)
+                || doc.draft != old.draft
+                || dates(&doc) != dates(old)
+            {
                 return Ok(None);
             }
             if !keeps_place {

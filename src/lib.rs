@@ -83,6 +83,8 @@ pub struct Site {
     /// and errors for denied lints, which fail `build` and `check` but not
     /// a preview.
     pub warnings: Diagnostics,
+    /// What the site leaves out and why (see [`publishing_notes`]).
+    pub notes: Diagnostics,
     templates: render::Templates,
     /// Set by an incremental update: the search index page is out of date.
     search_stale: bool,
@@ -239,9 +241,13 @@ fn prepare(
             drafts
         }
     };
-    diagnostics.extend(parsed.diagnostics.0.iter().cloned());
-    let parse_warnings: Vec<Diagnostic> = parsed.diagnostics.0.iter().filter(|d| !d.is_error()).cloned().collect();
+    let parse_diagnostics = parsed.diagnostics.0.clone();
+    diagnostics.extend(parse_diagnostics.iter().cloned());
+    let resolved_from = diagnostics.0.len();
     let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
+    // Warnings of reading and resolving the files: kept until a full build.
+    let parse_warnings: Vec<Diagnostic> =
+        diagnostics.0[resolved_from..].iter().chain(&parse_diagnostics).filter(|d| !d.is_error()).cloned().collect();
 
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
     let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
@@ -283,6 +289,7 @@ fn prepare(
     };
     let index = SiteIndex::build(&registry, &articles);
     drop(texts);
+    let notes = publishing_notes(&registry);
     let mut site = Site {
         options: options.clone(),
         sources,
@@ -294,6 +301,7 @@ fn prepare(
         pages: Vec::new(),
         records: HashMap::new(),
         warnings: Diagnostics::default(),
+        notes,
         templates,
         search_stale: false,
         needs_full_build: false,
@@ -302,6 +310,66 @@ fn prepare(
     };
     site.collect_warnings();
     Ok(site)
+}
+
+/// What a build of `registry` leaves out that a publisher would look for,
+/// and why: each said once.
+fn publishing_notes(registry: &Registry) -> Diagnostics {
+    let mut notes = Diagnostics::default();
+    let site_yaml = Path::new("content/site.yaml");
+    match registry.config.base_url.as_deref() {
+        None if !registry.articles.is_empty() => notes.push(
+            Diagnostic::note(
+                Code::LeftOut,
+                "no feed is written: a feed needs absolute links, and the site has no `base_url`",
+            )
+            .in_file(site_yaml)
+            .with_hint("set `base_url: https://…` in content/site.yaml, or pass `--base-url`"),
+        ),
+        None => {}
+        Some(url) => {
+            if !routes::robots_apply(registry) {
+                notes.push(
+                    Diagnostic::note(
+                        Code::LeftOut,
+                        format!(
+                            "no robots.txt is written: crawlers read it only at the root of a host, not under `{url}`"
+                        ),
+                    )
+                    .in_file(site_yaml)
+                    .with_hint("to guide crawlers, put a robots.txt at the host's root naming this site's sitemap.xml"),
+                );
+            }
+            let undated: Vec<&str> =
+                registry.articles.iter().filter(|a| a.date.is_none()).map(|a| a.slug.as_str()).collect();
+            if !undated.is_empty() {
+                notes.push(
+                    Diagnostic::note(
+                        Code::LeftOut,
+                        format!(
+                            "{} left out of the feeds, which order articles by date: {}",
+                            match undated.len() {
+                                1 => "1 article without a `date` is".to_string(),
+                                n => format!("{n} articles without a `date` are"),
+                            },
+                            list_some(&undated)
+                        ),
+                    )
+                    .with_hint("give each a `date: YYYY-MM-DD`"),
+                );
+            }
+        }
+    }
+    notes
+}
+
+/// `a, b, c, d, e and 7 more`: a list said in a line.
+fn list_some(items: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    match items.len() {
+        n if n > SHOWN => format!("{} and {} more", items[..SHOWN].join(", "), n - SHOWN),
+        _ => items.join(", "),
+    }
 }
 
 /// Annotates every article of the registry, in parallel.
@@ -361,6 +429,7 @@ pub fn check_site(root: &Path, options: &SiteOptions) -> Result<CheckReport, Dia
     let (problems, counts) = site.check();
     let mut diagnostics = site.warnings.clone();
     diagnostics.extend(problems);
+    diagnostics.extend(site.notes.0.iter().cloned());
     Ok(CheckReport { site, diagnostics, counts })
 }
 
@@ -390,6 +459,7 @@ pub struct BuildReport {
     /// What the site holds ("1 article, 6 people, …"; see [`Site::describe`]).
     pub summary: String,
     pub mentions: usize,
+    /// The site's warnings, then its notes.
     pub warnings: Diagnostics,
     /// Pages written.
     pub pages: usize,
@@ -447,7 +517,7 @@ pub fn build_with_progress(
     Ok(BuildReport {
         summary: site.describe(),
         mentions: site.mention_count(),
-        warnings: site.warnings,
+        warnings: Diagnostics(site.warnings.0.into_iter().chain(site.notes.0).collect()),
         pages: ids.len(),
         output,
         elapsed: started.elapsed(),

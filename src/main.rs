@@ -222,7 +222,7 @@ fn main() -> ExitCode {
                         report.elapsed.as_millis(),
                         report.output.display()
                     );
-                    if strict && !report.warnings.0.is_empty() {
+                    if strict && report.warnings.warning_count() > 0 {
                         eprintln!("error: --strict fails on warnings: {}", counted(&report.warnings));
                         return ExitCode::from(1);
                     }

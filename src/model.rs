@@ -56,6 +56,22 @@ typed_id!(
     /// A kind: its place in [`SiteConfig::kinds`].
     KindId
 );
+typed_id!(
+    /// A tag: its place in [`crate::resolve::Registry::tags`] (A to Z).
+    TagId
+);
+
+/// A tag of the site: the articles that carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// As first written (in article order); spellings with the same slug
+    /// are one tag.
+    pub name: String,
+    /// Names its page: `tags/<slug>.html`.
+    pub slug: String,
+    /// In article order.
+    pub articles: Vec<ArticleId>,
+}
 
 /// Settings from `content/site.yaml`.
 #[derive(Debug, Clone)]
@@ -249,6 +265,8 @@ pub struct ArticleDoc {
     pub title: Spanned<String>,
     pub subtitle: Option<Spanned<String>>,
     pub date: Option<String>,
+    /// When it was last revised (`YYYY-MM-DD`), for feeds.
+    pub updated: Option<String>,
     pub dateline: Option<String>,
     pub byline: Option<String>,
     pub source: Option<String>,

@@ -116,6 +116,7 @@ const ARTICLE_FIELDS: &[&str] = &[
     "route",
     "draft",
     "weight",
+    "updated",
 ];
 
 /// Parses an article file (`content/articles/<slug>.md`).
@@ -134,17 +135,19 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
             Some("add a line `title: ...` to the front matter".into()),
         );
     }
-    let date = f.text(&mut report, "date");
-    if let Some(date) = &date {
+    let mut iso_date = |key: &str| {
+        let date = f.text(&mut report, key)?;
         if !is_iso_date(&date.value) {
             report.error(
                 Code::InvalidValue,
                 date.span.clone(),
-                format!("`date` must be a date written YYYY-MM-DD, not `{}`", date.value),
-                Some("for example `date: 2002-08-20`".into()),
+                format!("`{key}` must be a date written YYYY-MM-DD, not `{}`", date.value),
+                Some(format!("for example `{key}: 2002-08-20`")),
             );
         }
-    }
+        Some(date.value)
+    };
+    let (date, updated) = (iso_date("date"), iso_date("updated"));
     let subtitle = f.text(&mut report, "subtitle");
     let mut text_of = |key: &str| f.text(&mut report, key).map(|t| t.value);
     let (dateline, byline, source) = (text_of("dateline"), text_of("byline"), text_of("source"));
@@ -189,7 +192,8 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
         path: path.to_path_buf(),
         title: title.expect("checked above"),
         subtitle,
-        date: date.map(|d| d.value),
+        date,
+        updated,
         dateline,
         byline,
         source,
@@ -613,6 +617,10 @@ static DEFAULT_KIND_LIST: LazyLock<Vec<Kind>> = LazyLock::new(|| {
     kinds
 });
 
+/// Folders of the output that are not a kind's: the articles, the tags,
+/// the home pages after the first, the map tiles and the search index.
+const RESERVED_FOLDERS: &[&str] = &["articles", "tags", "page", "maps", "search"];
+
 const KIND_FIELDS: &[&str] = &["id", "folder", "title", "singular", "schema", "facts"];
 
 /// Reads a list of kinds: each with an id and a folder no other kind has.
@@ -641,10 +649,12 @@ fn parse_kinds(report: &mut Report, node: Node) -> Vec<Kind> {
             Some(format!("it is first declared on line {line}"))
         };
         let twice = format!("kind `{}` (folder `{}`) is declared twice", id.value, folder.value);
-        let problem = if !is_slug(&folder.value) || folder.value == "articles" {
+        let problem = if !is_slug(&folder.value) || RESERVED_FOLDERS.contains(&folder.value.as_str()) {
             let message = format!(
-                "kind `{}` has folder `{}`: a folder must be a slug other than `articles`",
-                id.value, folder.value
+                "kind `{}` has folder `{}`: a folder must be a slug other than {}",
+                id.value,
+                folder.value,
+                RESERVED_FOLDERS.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
             );
             Some((folder.span.clone(), message, None))
         } else if let Some(i) = kinds.iter().position(|k| k.id == id.value) {
@@ -1056,7 +1066,9 @@ mod tests {
         assert_eq!(at(&same_folder), (4, 24));
         let articles = site("  - {id: boat, folder: articles, title: B, singular: B}\n");
         assert_eq!(at(&articles), (4, 24));
-        assert!(articles.message.contains("a folder must be a slug other than `articles`"));
+        assert!(articles.message.contains("a folder must be a slug other than `articles`, `tags`"));
+        let tags = site("  - {id: label, folder: tags, title: B, singular: B}\n");
+        assert_eq!((tags.code, at(&tags)), (Code::InvalidValue, (4, 25)));
     }
 
     #[test]

@@ -4,14 +4,16 @@
 //! (`related`, entity facts, routes) pointing at an entity that exists. The
 //! result, [`Registry`], is what every later stage looks entities up in.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics, Location};
 use crate::load::SiteSources;
 use crate::matcher::{AliasMatcher, Owner};
-use typed_index_collections::TiVec;
+use typed_index_collections::{TiSlice, TiVec};
 
-use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId, FactValue, SiteConfig, SortBy, Spanned};
+use crate::model::{
+    slugify, ArticleDoc, ArticleId, EntityDoc, EntityId, FactValue, SiteConfig, SortBy, Spanned, Tag, TagId,
+};
 use crate::parse::ParsedSite;
 
 /// Every entity and article of the site, resolved.
@@ -28,6 +30,10 @@ pub struct Registry {
     pub related: TiVec<EntityId, Vec<EntityId>>,
     /// Resolved `route` lists, per article: the places of its journey.
     pub routes: TiVec<ArticleId, Vec<EntityId>>,
+    /// Every tag of the published articles, A to Z by slug.
+    pub tags: TiVec<TagId, Tag>,
+    /// Each article's tags, as it lists them (each once).
+    pub article_tags: TiVec<ArticleId, Vec<TagId>>,
     /// Ids of entity files that failed to parse (already reported).
     broken_ids: HashSet<String>,
 }
@@ -172,8 +178,19 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
     });
     let matcher = AliasMatcher::new(aliases, first_names);
 
-    let mut registry =
-        Registry { config, entities, articles, ids, matcher, related: TiVec::new(), routes: TiVec::new(), broken_ids };
+    let (tags, article_tags) = collect_tags(&articles, &texts, diagnostics);
+    let mut registry = Registry {
+        config,
+        entities,
+        articles,
+        ids,
+        matcher,
+        related: TiVec::new(),
+        routes: TiVec::new(),
+        tags,
+        article_tags,
+        broken_ids,
+    };
 
     let check = |reference: &Spanned<String>, path: &std::path::Path, diagnostics: &mut Diagnostics| {
         let mut found = Vec::new();
@@ -210,4 +227,74 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
     registry.related = related;
     registry.routes = routes;
     registry
+}
+
+/// The tags of `articles`, A to Z, and each article's. Spellings with one
+/// slug are one tag (`Far East`, `far east`), named as first written; the
+/// others are reported, so the edition spells each tag one way. A tag with
+/// no letter or digit to name its page is an error.
+fn collect_tags(
+    articles: &TiSlice<ArticleId, ArticleDoc>,
+    texts: &HashMap<&std::path::Path, &str>,
+    diagnostics: &mut Diagnostics,
+) -> (TiVec<TagId, Tag>, TiVec<ArticleId, Vec<TagId>>) {
+    let text_of = |path: &std::path::Path| texts.get(path).copied().unwrap_or("");
+    // slug → (the tag, where it was first written)
+    let mut by_slug: BTreeMap<String, (Tag, &ArticleDoc, &Spanned<String>)> = BTreeMap::new();
+    for (a, article) in articles.iter_enumerated() {
+        for written in &article.tags {
+            let at = || Location::from_range(&article.path, text_of(&article.path), written.span.clone());
+            let slug = slugify(&written.value);
+            if slug.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("the tag `{}` has no letter or digit to name its page", written.value),
+                    )
+                    .at(at())
+                    .with_hint("write the tag in words, for example `tags: [Diplomacy]`"),
+                );
+                continue;
+            }
+            let (tag, first, first_written) = by_slug
+                .entry(slug.clone())
+                .or_insert_with(|| (Tag { name: written.value.clone(), slug, articles: Vec::new() }, article, written));
+            if tag.articles.last() != Some(&a) {
+                tag.articles.push(a);
+            }
+            if written.value != tag.name {
+                let first_at = Location::from_range(&first.path, text_of(&first.path), first_written.span.clone());
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Code::TagSpelling,
+                        format!(
+                            "the tag `{}` is written `{}` elsewhere: both are listed as `{}`",
+                            written.value, tag.name, tag.name
+                        ),
+                    )
+                    .at(at())
+                    .with_hint(format!(
+                        "write it `{}` as at {}:{}:{}, or the same way everywhere",
+                        tag.name,
+                        first_at.path.display(),
+                        first_at.line,
+                        first_at.column
+                    )),
+                );
+            }
+        }
+    }
+    let tags: TiVec<TagId, Tag> = by_slug.into_values().map(|(tag, ..)| tag).collect();
+    let mut article_tags: TiVec<ArticleId, Vec<TagId>> = articles.iter().map(|_| Vec::new()).collect();
+    for (t, tag) in tags.iter_enumerated() {
+        for &a in &tag.articles {
+            article_tags[a].push(t);
+        }
+    }
+    // Each article's tags in the order it lists them.
+    for (a, article) in articles.iter_enumerated() {
+        let place = |t: &TagId| article.tags.iter().position(|w| slugify(&w.value) == tags[*t].slug);
+        article_tags[a].sort_by_key(place);
+    }
+    (tags, article_tags)
 }

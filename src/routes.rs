@@ -7,7 +7,7 @@
 //! path. Links are always relative (`root` leads from a page back to the
 //! site root), so the output works under any sub-path and from disk.
 
-use crate::model::{ArticleId, EntityId, KindId};
+use crate::model::{ArticleId, EntityId, KindId, TagId};
 use crate::resolve::Registry;
 
 /// One output file of the site.
@@ -22,6 +22,14 @@ pub enum PageId {
     /// Page `n` (from 0) of an entity: its page, then more of its mentions
     /// (see [`entity_page_count`]).
     Entity(EntityId, usize),
+    /// The list of tags.
+    Tags,
+    /// Page `n` (from 0) of the articles of a tag (see [`tag_page_count`]).
+    Tag(TagId, usize),
+    /// The Atom feed of the articles.
+    Feed,
+    /// The Atom feed of the articles of a tag.
+    TagFeed(TagId),
     /// The search index: names, titles and the text's words.
     SearchIndex,
     /// A chunk of the search index's text (see [`search_chunk_count`]).
@@ -49,7 +57,15 @@ impl PageId {
 
     /// Is it a page readers visit, listed in the sitemap?
     pub fn is_listed(self) -> bool {
-        matches!(self, PageId::Home(_) | PageId::Article(_) | PageId::Kind(_) | PageId::Entity(..))
+        matches!(
+            self,
+            PageId::Home(_)
+                | PageId::Article(_)
+                | PageId::Kind(_)
+                | PageId::Entity(..)
+                | PageId::Tags
+                | PageId::Tag(..)
+        )
     }
 }
 
@@ -69,6 +85,12 @@ pub const ARTICLES_PER_SEARCH_CHUNK: usize = 200;
 /// The folder of the map tiles.
 pub const TILES: &str = "maps/";
 
+/// The list of tags.
+pub const TAGS: &str = "tags/index.html";
+
+/// The feed of the articles.
+pub const FEED: &str = "atom.xml";
+
 /// Every output file of the site but the map tiles (which the maps name as
 /// they are drawn), in a fixed order; `mentioning(e)` says how many
 /// articles mention entity `e` (each page of its mentions lists so many).
@@ -80,10 +102,18 @@ pub fn all_pages(registry: &Registry, mentioning: impl Fn(EntityId) -> usize) ->
         registry.config.kinds.keys().filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
     );
     ids.extend(registry.entities.keys().flat_map(|e| entity_pages(registry, e, mentioning(e))));
+    if !registry.tags.is_empty() {
+        ids.push(PageId::Tags);
+        ids.extend(registry.tags.keys().flat_map(|t| (0..tag_page_count(registry, t)).map(move |n| PageId::Tag(t, n))));
+    }
     ids.push(PageId::SearchIndex);
     ids.extend((0..search_chunk_count(registry)).map(PageId::SearchText));
     if registry.config.base_url.is_some() {
-        ids.extend([PageId::Sitemap, PageId::Robots]);
+        ids.extend([PageId::Sitemap, PageId::Feed]);
+        ids.extend(registry.tags.keys().map(PageId::TagFeed));
+        if robots_apply(registry) {
+            ids.push(PageId::Robots);
+        }
     }
     ids
 }
@@ -96,6 +126,10 @@ pub fn path(registry: &Registry, id: PageId) -> String {
         PageId::Article(a) => article_path(&registry.articles[a].slug),
         PageId::Kind(k) => kind_path(registry, k),
         PageId::Entity(e, n) => entity_page_path(registry, e, n),
+        PageId::Tags => TAGS.into(),
+        PageId::Tag(t, n) => tag_path(registry, t, n),
+        PageId::Feed => FEED.into(),
+        PageId::TagFeed(t) => format!("tags/{}.xml", registry.tags[t].slug),
         PageId::SearchIndex => SEARCH_INDEX.into(),
         PageId::SearchText(n) => format!("search/text-{n}.js"),
         PageId::Sitemap => "sitemap.xml".into(),
@@ -139,10 +173,7 @@ pub fn push_entity_path(registry: &Registry, out: &mut String, entity: EntityId)
 /// How many pages list the mentions of an entity in `articles` articles:
 /// `paginate_mentions_by` articles each, at least one.
 pub fn entity_page_count(registry: &Registry, articles: usize) -> usize {
-    match registry.config.paginate_mentions_by {
-        0 => 1,
-        per_page => articles.div_ceil(per_page).max(1),
-    }
+    page_count(articles, registry.config.paginate_mentions_by)
 }
 
 /// Every page of entity `e`, mentioned in `articles` articles.
@@ -160,12 +191,42 @@ pub fn entity_page_path(registry: &Registry, e: EntityId, n: usize) -> String {
     }
 }
 
+/// `tags/<slug>.html`, then `tags/<slug>.page-2.html`, …: page `n` of
+/// the articles of tag `t`.
+pub fn tag_path(registry: &Registry, t: TagId, n: usize) -> String {
+    let slug = &registry.tags[t].slug;
+    match n {
+        0 => format!("tags/{slug}.html"),
+        n => format!("tags/{slug}.page-{}.html", n + 1),
+    }
+}
+
+/// How many pages list the articles of tag `t`: `paginate_by` each.
+pub fn tag_page_count(registry: &Registry, t: TagId) -> usize {
+    page_count(registry.tags[t].articles.len(), registry.config.paginate_by)
+}
+
+/// Does `robots.txt` apply? Crawlers read it only at the root of a host:
+/// under a sub-path (`https://example.org/kim`) it would be ignored.
+pub fn robots_apply(registry: &Registry) -> bool {
+    registry.config.base_url.as_deref().is_some_and(|url| {
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        !after_scheme.trim_end_matches('/').contains('/')
+    })
+}
+
+/// How many pages list `items` things, `per_page` each (0: all on one), at
+/// least one.
+fn page_count(items: usize, per_page: usize) -> usize {
+    match per_page {
+        0 => 1,
+        per_page => items.div_ceil(per_page).max(1),
+    }
+}
+
 /// How many home pages list the articles: `paginate_by` each, at least one.
 pub fn home_page_count(registry: &Registry) -> usize {
-    match registry.config.paginate_by {
-        0 => 1,
-        per_page => registry.articles.len().div_ceil(per_page).max(1),
-    }
+    page_count(registry.articles.len(), registry.config.paginate_by)
 }
 
 /// The home page that lists article `a`.
@@ -200,10 +261,20 @@ pub fn root(path: &str) -> String {
 }
 
 /// A relative link from the page at `from` to the file at `to` (both from
-/// the site root).
+/// the site root): up to the folder they share, then down (`tags/a.html` to
+/// `tags/b.html` is `b.html`).
 pub fn link(from: &str, to: &str) -> String {
-    let mut link = root(from);
-    link.push_str(to);
+    let folder = |path: &str| path.rfind('/').map_or(0, |i| i + 1);
+    let (from_folder, to_folder) = (&from[..folder(from)], &to[..folder(to)]);
+    // The longest common prefix of whole folders.
+    let shared = from_folder
+        .match_indices('/')
+        .map(|(i, _)| i + 1)
+        .take_while(|&end| to_folder.len() >= end && from_folder[..end] == to_folder[..end])
+        .last()
+        .unwrap_or(0);
+    let mut link = root(&from[shared..]);
+    link.push_str(&to[shared..]);
     link
 }
 
@@ -227,5 +298,10 @@ mod tests {
         assert_eq!(root("people/kim.html"), "../");
         assert_eq!(root("page/2/index.html"), "../../");
         assert_eq!(link("articles/a.html", "people/kim.html"), "../people/kim.html");
+        assert_eq!(link("tags/a.html", "tags/b.html"), "b.html");
+        assert_eq!(link("page/2/index.html", "page/3/index.html"), "../3/index.html");
+        assert_eq!(link("page/2/index.html", "index.html"), "../../index.html");
+        assert_eq!(link("index.html", "tags/b.html"), "tags/b.html");
+        assert_eq!(link("tags/index.html", "tagsx/b.html"), "../tagsx/b.html");
     }
 }

@@ -104,6 +104,8 @@ mod tests {
             include_str!("render/structured.rs"),
             include_str!("render/notes.rs"),
             include_str!("render/search.rs"),
+            include_str!("render/tags.rs"),
+            include_str!("render/feed.rs"),
         ];
         let strings = Strings::english();
         let mut used = 0;

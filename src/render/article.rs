@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::context::{link_with, KindContext, Meta};
 use super::format::display_date;
 use super::input::Input;
+use super::tags::TagLink;
 use super::{coordinates, map, notes, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ArticleId, EntityId};
@@ -46,7 +47,8 @@ struct ArticleContext<'a> {
     notes_html: Vec<Cow<'a, str>>,
     body_html: Cow<'a, str>,
     footnotes: Vec<notes::Note<'a>>,
-    tags: Vec<&'a str>,
+    /// Its tags, linked to their pages.
+    tags: Vec<TagLink<'a>>,
     mention_count: usize,
     /// Whether the front matter declares a `route` (else the map follows
     /// the order of first mention).
@@ -110,7 +112,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             .collect::<Result<_, _>>()?,
         body_html: notes::fill(renderer, &annotated.body_html, footnotes)?,
         footnotes: notes::list(renderer, footnotes)?,
-        tags: doc.tags.iter().map(|t| t.value.as_str()).collect(),
+        tags: input.article_tags(a).iter().map(|&t| TagLink::new(input, &input.path(PageId::Article(a)), t)).collect(),
         mention_count: annotated.mentions.len(),
         route_declared: !doc.route.is_empty(),
         draft: doc.draft,

@@ -16,6 +16,10 @@ pub(super) struct SiteContext<'a> {
     pub kinds: Vec<NavKind<'a>>,
     /// The home page (relative to the root).
     pub home: &'static str,
+    /// The list of tags (relative to the root), when articles have tags.
+    pub tags: Option<&'static str>,
+    /// The feed of the articles (relative to the root), when there is one.
+    pub feed: Option<&'static str>,
 }
 
 #[derive(Serialize)]

@@ -9,6 +9,7 @@ use super::input::Input;
 use super::pagination::Paginator;
 use super::{structured, Page, Renderer};
 use crate::diagnostic::Diagnostic;
+use crate::model::ArticleId;
 use crate::routes::{self, PageId};
 
 #[derive(Serialize)]
@@ -20,8 +21,9 @@ struct HomePage<'a> {
     paginator: Paginator,
 }
 
+/// An article in a list of them (the home pages, a tag's pages).
 #[derive(Serialize)]
-struct ArticleLink<'a> {
+pub(super) struct ArticleLink<'a> {
     title: &'a str,
     url: String,
     date: Option<&'a str>,
@@ -40,18 +42,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, n: usize) -> Result<Pag
     let articles: Vec<ArticleLink> = input
         .article_ids()
         .filter(|&a| input.home_page_of(a) == n)
-        .map(|a| {
-            let (doc, annotated) = input.article(a);
-            ArticleLink {
-                title: &doc.title.value,
-                url: routes::link(&path, &input.article_path(a)),
-                date: doc.date.as_deref(),
-                date_display: doc.date.as_deref().map(|d| display_date(renderer.strings, d)),
-                byline: doc.byline.as_deref(),
-                summary: doc.summary.as_deref(),
-                mentions: annotated.mentions.len(),
-            }
-        })
+        .map(|a| article_link(renderer, input, &path, a))
         .collect();
     let redirect = (total == 1).then(|| articles[0].url.clone());
     let paginator = Paginator::new(n, count, total, |page| routes::link(&path, &routes::home_path(page)));
@@ -67,4 +58,18 @@ pub(super) fn render(renderer: &Renderer, input: &Input, n: usize) -> Result<Pag
         jsonld: structured::website_ld(input, &title),
     };
     renderer.page("home.html", id, input, title, meta, HomePage { articles, redirect, paginator })
+}
+
+/// Article `a` as a list on the page at `path` shows it.
+pub(super) fn article_link<'a>(renderer: &Renderer, input: &Input<'a>, path: &str, a: ArticleId) -> ArticleLink<'a> {
+    let (doc, annotated) = input.article(a);
+    ArticleLink {
+        title: &doc.title.value,
+        url: routes::link(path, &input.article_path(a)),
+        date: doc.date.as_deref(),
+        date_display: doc.date.as_deref().map(|d| display_date(renderer.strings, d)),
+        byline: doc.byline.as_deref(),
+        summary: doc.summary.as_deref(),
+        mentions: annotated.mentions.len(),
+    }
 }

@@ -16,7 +16,7 @@ use crate::annotate::{AnnotatedArticle, Description, Mention};
 use crate::index::{CastMember, Form, MentionRef, Relation, SiteIndex};
 use typed_index_collections::TiSlice;
 
-use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId, Kind, KindId, SiteConfig};
+use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId, Kind, KindId, SiteConfig, Tag, TagId};
 use crate::resolve::Registry;
 use crate::routes::{self, PageId};
 
@@ -104,6 +104,39 @@ impl<'a> Input<'a> {
     /// Every article, newest first.
     pub fn article_ids(&self) -> impl Iterator<Item = ArticleId> + 'a {
         self.data.registry.articles.keys()
+    }
+
+    /// Every tag, A to Z (which articles carry which tags is structure: a
+    /// change to it is a full build).
+    pub fn tags(&self) -> &'a TiSlice<TagId, Tag> {
+        &self.data.registry.tags
+    }
+
+    /// Article `a`'s tags, as it lists them.
+    pub fn article_tags(&self, a: ArticleId) -> &'a [TagId] {
+        &self.data.registry.article_tags[a]
+    }
+
+    /// How many pages list the articles of tag `t`.
+    pub fn tag_page_count(&self, t: TagId) -> usize {
+        routes::tag_page_count(self.data.registry, t)
+    }
+
+    /// Article `a`'s date: a change to it is a full build.
+    pub fn date(&self, a: ArticleId) -> Option<&'a str> {
+        self.data.registry.articles[a].date.as_deref()
+    }
+
+    /// When article `a` was last revised, if it says: a change to it is a
+    /// full build.
+    pub fn updated(&self, a: ArticleId) -> Option<&'a str> {
+        self.data.registry.articles[a].updated.as_deref()
+    }
+
+    /// Are feeds written? Only with a `base_url`: a feed's links are
+    /// absolute.
+    pub fn has_feeds(&self) -> bool {
+        self.data.registry.config.base_url.is_some()
     }
 
     /// An entity's name: a change to it is a full build.

@@ -11,6 +11,7 @@
 mod article;
 mod context;
 mod entity;
+mod feed;
 pub mod format;
 mod home;
 pub mod input;
@@ -19,6 +20,7 @@ mod notes;
 mod pagination;
 mod search;
 pub mod structured;
+mod tags;
 mod templates;
 
 use std::collections::{BTreeSet, HashMap};
@@ -109,6 +111,8 @@ pub fn render_each(
             })
             .collect(),
         home: routes::HOME,
+        tags: (!registry.tags.is_empty()).then_some(routes::TAGS),
+        feed: config.base_url.is_some().then_some(routes::FEED),
     };
     let renderer = Renderer {
         templates,
@@ -120,6 +124,7 @@ pub fn render_each(
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
+        feed_clock: OnceLock::new(),
     };
     // The few pages that cover the whole site (the search index, the home
     // page, the kind indexes) are the largest: start them first, so they
@@ -184,6 +189,8 @@ struct Renderer<'a> {
     locator_maps: TiVec<EntityId, OnceLock<Option<map::Map>>>,
     /// The map tiles the pages rendered so far show.
     tiles: Mutex<BTreeSet<map::Tile>>,
+    /// The times feeds give articles, made when the first feed is.
+    feed_clock: OnceLock<feed::FeedClock>,
 }
 
 impl<'a> Renderer<'a> {
@@ -213,6 +220,9 @@ impl<'a> Renderer<'a> {
             }
             PageId::Article(a) => article::render(self, input, a),
             PageId::Kind(k) => kind::render(self, input, k),
+            PageId::Tags => tags::render_index(self, input),
+            PageId::Tag(t, n) => tags::render(self, input, t, n),
+            PageId::Feed | PageId::TagFeed(_) => feed::render(self, input, id),
             PageId::Entity(e, n) => entity::render(self, input, e, n),
             PageId::Tile { .. } => unreachable!("tiles are drawn by the maps that show them"),
         }

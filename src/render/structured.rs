@@ -194,6 +194,8 @@ impl<'a> EntityJson<'a> {
             kind: &'a str,
             #[serde(skip_serializing_if = "Option::is_none")]
             author: Option<Value>,
+            #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+            date_modified: Option<&'a str>,
             #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
             date_published: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -203,6 +205,9 @@ impl<'a> EntityJson<'a> {
             in_language: &'a str,
             #[serde(rename = "isBasedOn", skip_serializing_if = "Option::is_none")]
             is_based_on: Option<&'a str>,
+            /// The tags.
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            keywords: Vec<&'a str>,
             mentions: Vec<&'a RawValue>,
             #[serde(skip_serializing_if = "Option::is_none")]
             publisher: Option<Value>,
@@ -215,11 +220,13 @@ impl<'a> EntityJson<'a> {
             context: "https://schema.org",
             kind: "NewsArticle",
             author: doc.byline.as_ref().map(organisation),
+            date_modified: doc.updated.as_deref(),
             date_published: doc.date.as_deref(),
             description: doc.summary.as_deref(),
             headline: &doc.title.value,
             in_language: &input.config().language,
             is_based_on: doc.source_url.as_deref(),
+            keywords: input.article_tags(article).iter().map(|&t| input.tags()[t].name.as_str()).collect(),
             mentions: cast.map(|e| self.reference(input, e)).collect(),
             publisher: doc.source.as_ref().map(organisation),
             url: input.absolute(&input.article_path(article)),

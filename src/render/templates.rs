@@ -20,6 +20,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("pagination.html", include_str!("../../templates/pagination.html")),
     ("note-ref.html", include_str!("../../templates/note-ref.html")),
+    ("article-list.html", include_str!("../../templates/article-list.html")),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
 ];
 
 /// The compiled templates, with their sources for locating errors.

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use gloss::SiteOptions;
 
-use crate::support::{fixture, render, text, Pages};
+use crate::support::{fixture, fixture_with, text, Pages};
 
 fn gloss() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gloss"))
@@ -83,5 +83,175 @@ fn build_publishes_drafts_only_with_the_flag() {
     };
     assert!(!build(false));
     assert!(build(true));
-    let _ = render;
+}
+
+#[test]
+fn tags_have_pages_that_list_their_articles() {
+    let site = site(&SiteOptions::default());
+    let pages = Pages::of(&site);
+    let tags: Vec<String> = pages.select("tags/index.html", ".tag-cloud a").iter().map(text).collect();
+    assert_eq!(tags, ["APEC", "Дальний Восток", "Diplomacy", "Infrastructure", "Vladivostok"]);
+    // Any script names a page by its slug, transliterated.
+    let far_east = pages.select("tags/index.html", ".tag-cloud a")[1].value().attr("href").unwrap().to_string();
+    assert_eq!(far_east, "dalnii-vostok.html");
+    let listed: Vec<String> = pages.select("tags/vladivostok.html", ".article-list h2 a").iter().map(text).collect();
+    assert_eq!(
+        listed,
+        [
+            "Summit week begins in Vladivostok",
+            "Harbour notes",
+            "“A bridge to the island”: Russky Bridge opens to traffic"
+        ]
+    );
+    // An article links to its tags, in its order; JSON-LD has them as keywords.
+    let linked: Vec<(String, String)> = pages
+        .select("articles/summit-week.html", ".tags a")
+        .iter()
+        .map(|a| (text(a), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        linked,
+        [
+            ("APEC".to_string(), "../tags/apec.html".to_string()),
+            ("Vladivostok".into(), "../tags/vladivostok.html".into()),
+            ("Diplomacy".into(), "../tags/diplomacy.html".into())
+        ]
+    );
+    let ld = text(&pages.select("articles/summit-week.html", "script[type='application/ld+json']")[0]);
+    assert!(ld.contains(r#""keywords":["APEC","Vladivostok","Diplomacy"]"#), "{ld}");
+    // The navigation leads to them, and nothing links nowhere.
+    assert_eq!(pages.select("index.html", "nav a[href='tags/index.html']").len(), 1);
+    assert_eq!(pages.broken_links(), Vec::<String>::new());
+}
+
+#[test]
+fn tag_pages_are_paginated_like_the_home_page() {
+    let dir = fixture_with("publishing", "paginate_by: 2\n");
+    let site = gloss::render_site(dir.path()).unwrap();
+    let pages = Pages::of(&site);
+    let first: Vec<String> = pages.select("tags/vladivostok.html", ".article-list h2 a").iter().map(text).collect();
+    let second: Vec<String> =
+        pages.select("tags/vladivostok.page-2.html", ".article-list h2 a").iter().map(text).collect();
+    assert_eq!((first.len(), second.len()), (2, 1));
+    assert_eq!(second, ["“A bridge to the island”: Russky Bridge opens to traffic"]);
+    let next = pages.select("tags/vladivostok.html", ".pagination a[rel=next]");
+    assert_eq!(next[0].value().attr("href"), Some("vladivostok.page-2.html"));
+    assert_eq!(pages.broken_links(), Vec::<String>::new());
+}
+
+#[test]
+fn a_tag_spelt_two_ways_is_one_tag_and_a_warning() {
+    let dir = fixture_with("publishing", "");
+    let path = dir.path().join("content/articles/harbour-notes.md");
+    let text = std::fs::read_to_string(&path).unwrap().replace("tags: [Vladivostok,", "tags: [vladivostok,");
+    std::fs::write(&path, text).unwrap();
+    let site = gloss::render_site(dir.path()).unwrap();
+    let warnings: Vec<String> = site
+        .warnings
+        .0
+        .iter()
+        .filter(|d| d.code == gloss::diagnostic::Code::TagSpelling)
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("content/articles/harbour-notes.md:6:8: warning[tag_spelling]"), "{}", warnings[0]);
+    let pages = Pages::of(&site);
+    assert_eq!(pages.select("tags/vladivostok.html", ".article-list li").len(), 3);
+}
+
+#[test]
+fn a_tag_without_letters_is_an_error_at_the_tag() {
+    let dir = fixture_with("publishing", "");
+    let path = dir.path().join("content/articles/harbour-notes.md");
+    let text = std::fs::read_to_string(&path).unwrap().replace("tags: [Vladivostok,", "tags: [\"🙂\",");
+    std::fs::write(&path, text).unwrap();
+    let errors = gloss::render_site(dir.path()).err().expect("the build fails");
+    let error = errors.0.iter().find(|d| d.is_error()).unwrap().to_string();
+    assert!(error.starts_with("content/articles/harbour-notes.md:6:8: error: the tag `🙂` has no letter"), "{error}");
+}
+
+/// The feed at `path`, parsed by feed-rs (as feed readers do).
+fn feed(site: &gloss::Site, path: &str) -> feed_rs::model::Feed {
+    let page = site.pages.iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no {path}"));
+    feed_rs::parser::parse(page.html.as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_feed_has_the_newest_articles_with_their_whole_text_and_absolute_links() {
+    let site = site(&SiteOptions::default());
+    let feed = feed(&site, "atom.xml");
+    let base = "https://ledger.example.org/vladivostok";
+    assert_eq!(feed.title.as_ref().unwrap().content, "The Harbour Ledger");
+    assert!(feed.links.iter().any(|l| l.rel.as_deref() == Some("self") && l.href == format!("{base}/atom.xml")));
+    let entries: Vec<(&str, String)> =
+        feed.entries.iter().map(|e| (e.id.as_str(), e.updated.unwrap().to_rfc3339())).collect();
+    assert_eq!(
+        entries,
+        [
+            (format!("{base}/articles/summit-week.html").as_str(), "2012-09-08T00:00:01+00:00".to_string()),
+            (&format!("{base}/articles/harbour-notes.html"), "2012-09-08T00:00:00+00:00".into()),
+            (&format!("{base}/articles/bridge-opens.html"), "2012-07-02T00:00:00+00:00".into()),
+        ]
+    );
+    let summit = &feed.entries[0];
+    assert_eq!(summit.title.as_ref().unwrap().content, "Summit week begins in Vladivostok");
+    assert_eq!(summit.authors[0].name, "Ledger staff");
+    assert_eq!(
+        summit.summary.as_ref().unwrap().content,
+        "Leaders of the Asia-Pacific gather for APEC on Russky Island's new campus."
+    );
+    let categories: Vec<&str> = summit.categories.iter().map(|c| c.term.as_str()).collect();
+    assert_eq!(categories, ["APEC", "Vladivostok", "Diplomacy"]);
+    let content = summit.content.as_ref().unwrap().body.as_deref().unwrap();
+    assert!(content.contains(&format!(r#"href="{base}/people/vladimir-putin.html""#)), "{content}");
+    assert!(content.contains("in the week the city has been rebuilt for."), "{content}");
+    let html = scraper::Html::parse_fragment(content);
+    for link in html.select(&scraper::Selector::parse("a").unwrap()) {
+        let href = link.value().attr("href").unwrap();
+        assert!(href.starts_with("https://"), "a relative link in the feed: {href}");
+    }
+    // Every page announces it; the draft is not in it.
+    let pages = Pages::of(&site);
+    let alternate = pages.select("articles/harbour-notes.html", "link[rel=alternate][type='application/atom+xml']");
+    assert_eq!(alternate[0].value().attr("href"), Some("../atom.xml"));
+    assert!(!site.pages.iter().filter(|p| p.path.ends_with(".xml")).any(|p| p.html.contains("island-campus")));
+}
+
+#[test]
+fn each_tag_has_a_feed() {
+    let site = site(&SiteOptions::default());
+    let feed = feed(&site, "tags/infrastructure.xml");
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["https://ledger.example.org/vladivostok/articles/bridge-opens.html"]);
+    let pages = Pages::of(&site);
+    let alternate = pages.select("tags/infrastructure.html", "link[rel=alternate][type='application/atom+xml']");
+    let hrefs: Vec<&str> = alternate.iter().filter_map(|l| l.value().attr("href")).collect();
+    assert_eq!(hrefs, ["../atom.xml", "infrastructure.xml"]);
+}
+
+#[test]
+fn feed_limit_keeps_the_newest() {
+    let dir = fixture_with("publishing", "feed_limit: 1\n");
+    let site = gloss::render_site(dir.path()).unwrap();
+    let ids: Vec<String> = feed(&site, "atom.xml").entries.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, ["https://ledger.example.org/vladivostok/articles/summit-week.html"]);
+}
+
+#[test]
+fn without_a_base_url_there_is_no_feed_and_the_build_says_why() {
+    let dir = fixture_with("publishing", "");
+    let yaml = dir.path().join("content/site.yaml");
+    let text =
+        std::fs::read_to_string(&yaml).unwrap().replace("base_url: https://ledger.example.org/vladivostok\n", "");
+    std::fs::write(&yaml, text).unwrap();
+    let out = gloss().args(["build", "--root"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("no feed").count(), 1, "{stderr}");
+    assert!(stderr.contains("base_url"), "{stderr}");
+    assert!(!dir.path().join("public/atom.xml").exists());
+    assert!(!dir.path().join("public/tags/vladivostok.xml").exists());
+    assert!(dir.path().join("public/tags/vladivostok.html").exists());
+    let home = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    assert!(!home.contains("application/atom+xml"));
 }
