@@ -1,8 +1,9 @@
 //! The event stream open pages listen to (the reload script injected into
 //! served pages opens it): `failed` with the diagnostics while the site
 //! does not build, at once for a page opened then; `reload` after every
-//! good build. It follows the published snapshots, so it says where the
-//! site stands, not every step that led there.
+//! good build, or at once for a page served from an earlier build. It
+//! follows the published snapshots, so it says where the site stands, not
+//! every step that led there.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -24,9 +25,9 @@ pub(super) const PATH: &str = "/__gloss/events";
 /// closing the stream, and a client that stopped reading is found out.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// Opens a stream (only its head for HEAD); at most `max_streams` are
-/// open at once, so that pages can always be served.
-pub(super) fn open(shared: &Arc<Shared>, head: bool) -> Response<Body> {
+/// Opens a stream (only its head for HEAD) for a page of build `since`; at
+/// most `max_streams` are open at once, so that pages can always be served.
+pub(super) fn open(shared: &Arc<Shared>, since: Option<u64>, head: bool) -> Response<Body> {
     let response = || {
         Response::builder()
             .header(header::CONTENT_TYPE, "text/event-stream")
@@ -47,7 +48,11 @@ pub(super) fn open(shared: &Arc<Shared>, head: bool) -> Response<Body> {
         let _open = open;
         let mut seen = site.borrow_and_update().clone();
         let mut first = String::from("retry: 500\n\n");
-        if let Some(report) = &seen.error {
+        if since.is_some_and(|since| since != seen.generation) {
+            // Built again since the page was served, or while its stream
+            // was away.
+            first.push_str(&sse_message("reload", ""));
+        } else if let Some(report) = &seen.error {
             first.push_str(&sse_message("failed", report));
         }
         if sender.send(Bytes::from(first)).await.is_err() {

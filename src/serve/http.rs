@@ -206,9 +206,9 @@ async fn serve_connection(
     let linger = {
         let io = TokioIo::new(Tracked { stream: &mut stream, state: &state });
         tokio::select! {
-            // Parse errors were answered (400, 414, 431): let the client
-            // read the answer.
-            outcome = http.serve_connection(io, service) => outcome.is_err_and(|e| e.is_parse() || e.is_parse_too_large()),
+            // A request that could not be parsed was answered (400, 431):
+            // let the client read the answer.
+            outcome = http.serve_connection(io, service) => outcome.is_err_and(|e| e.is_parse()),
             () = watchdog(&state) => false,
         }
     };

@@ -25,7 +25,7 @@ mod respond;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{mpsc, Arc};
@@ -138,7 +138,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         .spawn(move || builder.run(watcher, &inbox))
         .map_err(|e| io("cannot start the thread that rebuilds the site", e))?;
 
-    let url = format!("http://{}/", display_address(address));
+    let url = format!("http://{address}/");
     eprintln!("Serving {} at {url} (Ctrl-C to stop)", root.display());
     if !options.bind.is_loopback() {
         eprintln!("warning: listening on {}: anyone on your network can read this site", options.bind);
@@ -148,14 +148,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     }
     runtime.block_on(http::run(listener, shared, limit));
     Ok(())
-}
-
-/// `127.0.0.1:1111`, `[::1]:1111`: an address as a URL or `Host` names it.
-fn display_address(address: SocketAddr) -> String {
-    match address.ip() {
-        IpAddr::V4(ip) => format!("{ip}:{}", address.port()),
-        IpAddr::V6(ip) => format!("[{ip}]:{}", address.port()),
-    }
 }
 
 /// Opens `url` in the default browser, if the platform has a way.

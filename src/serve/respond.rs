@@ -59,7 +59,8 @@ pub(super) async fn respond(request: Request<Incoming>, shared: &Arc<Shared>, lo
         return refusal;
     }
     if uri.path() == events::PATH {
-        return events::open(shared, head);
+        let since = uri.query().and_then(|q| q.strip_prefix("since=")).and_then(|n| n.parse().ok());
+        return events::open(shared, since, head);
     }
     let Some(path) = site_path(target) else {
         return plain(StatusCode::FORBIDDEN, "This path leaves the site.", head);
@@ -191,10 +192,10 @@ async fn lookup(shared: &Shared, path: &str) -> Found {
         snapshot = shared.site.borrow().clone();
     }
     if let Some(page) = snapshot.files.pages.get(path) {
-        return Found::Bytes(served_page(page));
+        return Found::Bytes(served_page(page, snapshot.generation));
     }
     match DEFAULT_STATIC.iter().find(|(name, _)| *name == path) {
-        Some((_, bytes)) => Found::Bytes((Bytes::from_static(bytes), entity_tag(&[bytes]))),
+        Some((_, bytes)) => Found::Bytes((Bytes::from_static(bytes), entity_tag(bytes))),
         None => Found::Missing(snapshot),
     }
 }
@@ -202,27 +203,28 @@ async fn lookup(shared: &Shared, path: &str) -> Found {
 /// A page as served, with its entity tag: HTML pages get the reload
 /// script; the search index and the map tiles are served as they are (a
 /// script after them would break them).
-fn served_page(page: &Page) -> (Bytes, String) {
+fn served_page(page: &Page, generation: u64) -> (Bytes, String) {
     if page.path.ends_with(".html") {
-        let tag = entity_tag(&[RELOAD_SCRIPT.as_bytes(), page.html.as_bytes()]);
-        (Bytes::from(inject_reload(&page.html)), tag)
+        let html = inject_reload(&page.html, generation);
+        let tag = entity_tag(html.as_bytes());
+        (Bytes::from(html), tag)
     } else {
-        (Bytes::from(page.html.clone()), entity_tag(&[page.html.as_bytes()]))
+        (Bytes::from(page.html.clone()), entity_tag(page.html.as_bytes()))
     }
 }
 
 /// A strong entity tag for bytes: a hash of them.
-fn entity_tag(parts: &[&[u8]]) -> String {
+fn entity_tag(bytes: &[u8]) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for part in parts {
-        part.hash(&mut hasher);
-    }
+    bytes.hash(&mut hasher);
     format!("\"{:016x}\"", hasher.finish())
 }
 
-/// Inserts the reload script before the last `</body>`.
-fn inject_reload(html: &str) -> String {
-    let script = format!("<script>{RELOAD_SCRIPT}</script>\n");
+/// Inserts the reload script, told which build the page is from, before
+/// the last `</body>`.
+fn inject_reload(html: &str, generation: u64) -> String {
+    let script = RELOAD_SCRIPT.replacen("var built = 0;", &format!("var built = {generation};"), 1);
+    let script = format!("<script>{script}</script>\n");
     match html.rfind("</body>") {
         Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
         None => format!("{html}{script}"),
@@ -395,9 +397,10 @@ fn byte_range(range: &HeaderValue, length: u64) -> Result<Option<(u64, u64)>, ()
 fn not_found(snapshot: &Snapshot, head: bool) -> Response<Body> {
     let html = match snapshot.files.pages.get("404.html") {
         // Served at any depth: its relative links must start from the root.
-        Some(page) => inject_reload(&page.html).replacen("<head>", "<head>\n<base href=\"/\">", 1),
+        Some(page) => inject_reload(&page.html, snapshot.generation).replacen("<head>", "<head>\n<base href=\"/\">", 1),
         None => inject_reload(
             "<!DOCTYPE html><title>Not found</title><h1>Not found</h1><p><a href=\"/\">Home</a></p></body>",
+            snapshot.generation,
         ),
     };
     let response = Response::builder()
@@ -548,8 +551,9 @@ mod tests {
 
     #[test]
     fn reload_script_goes_before_the_body_end() {
-        let html = inject_reload("<html><body><p>x</p></body></html>");
+        let html = inject_reload("<html><body><p>x</p></body></html>", 7);
         assert!(html.contains("</script>\n</body>"));
+        assert!(html.contains("var built = 7;"), "the page knows its build");
     }
 
     #[test]
