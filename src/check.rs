@@ -5,6 +5,7 @@
 //! paths, folder URLs), every id must be unique on its page, and every page
 //! must be reachable from the home page.
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 
@@ -29,7 +30,9 @@ struct PageRefs {
 
 /// Checks links, anchors and reachability across `pages`; `files` are the
 /// other files of the output (static files), which links may point at.
-pub fn check_pages(pages: &[Page], files: &[String]) -> (Vec<Diagnostic>, CheckCounts) {
+/// Pages may be shared (`Arc<Page>`, as a site holds them) or owned.
+pub fn check_pages<P: Borrow<Page>>(pages: &[P], files: &[String]) -> (Vec<Diagnostic>, CheckCounts) {
+    let pages: Vec<&Page> = pages.iter().map(Borrow::borrow).collect();
     let refs: HashMap<&str, PageRefs> =
         pages.iter().filter(|p| p.path.ends_with(".html")).map(|p| (p.path.as_str(), scan(&p.html))).collect();
     let ids: HashMap<&str, HashSet<&str>> =

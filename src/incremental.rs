@@ -110,7 +110,7 @@ impl Site {
 
     /// The page (or map tile, or search index) at `path` from the root.
     pub fn page(&self, path: &str) -> Option<&crate::render::Page> {
-        self.pages.iter().find(|p| p.path == path)
+        self.pages.iter().find(|p| p.path == path).map(|p| &**p)
     }
 
     /// Renders the search index and its chunks of text again if an update

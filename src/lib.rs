@@ -47,6 +47,7 @@ pub use serve::{serve, ServeOptions};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -74,8 +75,9 @@ pub struct Site {
     /// Each entity's description, rendered.
     pub descriptions: TiVec<EntityId, annotate::Description>,
     pub index: SiteIndex,
-    /// Every output file, map tiles included, in the order rendered.
-    pub pages: Vec<Page>,
+    /// Every output file, map tiles included, in the order rendered;
+    /// shared, so `gloss serve` can publish them without copying.
+    pub pages: Vec<Arc<Page>>,
     /// What each page (not tile) read and the tiles it shows: how an update
     /// knows which pages it changes.
     records: HashMap<PageId, Record>,
@@ -136,8 +138,8 @@ impl Site {
                 self.records.insert(page.id, Record { deps, tiles });
             }
             match positions.get(&page.id) {
-                Some(&i) => self.pages[i] = page,
-                None => self.pages.push(page),
+                Some(&i) => self.pages[i] = Arc::new(page),
+                None => self.pages.push(Arc::new(page)),
             }
         }
     }

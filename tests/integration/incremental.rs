@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gloss::Page;
 use gloss::Update;
@@ -11,12 +12,12 @@ use crate::support::{copy_dir, fixture, fixture_with, render};
 
 /// The site's pages, map tiles included, after bringing the search index
 /// up to date.
-fn current(site: &mut gloss::Site) -> Vec<Page> {
+fn current(site: &mut gloss::Site) -> Vec<Arc<Page>> {
     site.refresh_search_index();
     sorted(site.pages.clone())
 }
 
-fn sorted(mut pages: Vec<Page>) -> Vec<Page> {
+fn sorted(mut pages: Vec<Arc<Page>>) -> Vec<Arc<Page>> {
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages
 }

@@ -2,6 +2,9 @@
 // site is rebuilt (keeping the scroll position) and shows the diagnostics
 // while the site does not build.
 (function () {
+  // The build this page is from (set as the page is served): a page that
+  // missed a rebuild is told at once.
+  var built = 0;
   var key = "gloss-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(key);
   if (saved !== null) {
@@ -21,7 +24,7 @@
     }
     overlay.textContent = "gloss: the site does not build; showing the last good version.\n\n" + report;
   }
-  var events = new EventSource("/__gloss/events");
+  var events = new EventSource("/__gloss/events?since=" + built);
   events.addEventListener("reload", function () {
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();

@@ -1,0 +1,298 @@
+//! The build thread: owns the [`Site`], watches its sources, brings it up
+//! to date on every change and publishes a [`Snapshot`] after each update.
+//!
+//! It recovers from anything the folders go through:
+//!
+//! - After a failed update the files that failed are read again with the
+//!   next change, so saving the last good text again clears the error (an
+//!   update that finds nothing changed would otherwise say nothing).
+//! - A source folder deleted and created again, or replaced, is watched
+//!   again and the site built whole; the terminal says so. The site root is
+//!   watched too (not recursively) to see a folder come back, and the
+//!   folders are checked every two seconds in case an event was missed.
+//! - Symbolic links inside the folders are not followed by the watcher, so
+//!   a link to `/usr` adds no watches, and a folder that cannot be watched
+//!   is reported, not fatal.
+//! - Events lost to a full queue build the site whole.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, NoCache};
+use tokio::sync::{oneshot, watch};
+
+use super::{Files, Snapshot};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::incremental::Update;
+use crate::Site;
+
+/// What the build thread is asked to do.
+pub(super) enum Message {
+    /// A debounced batch of changed paths; `rescan` when events may have
+    /// been lost.
+    Changed { at: Instant, paths: Vec<PathBuf>, rescan: bool },
+    /// A search file was asked for while the search index is stale: bring
+    /// it up to date, then answer.
+    RefreshSearch(oneshot::Sender<()>),
+}
+
+/// The folders gloss reads.
+const FOLDERS: [&str; 3] = ["content", "templates", "static"];
+
+/// How often the folders are looked at without an event.
+const CHECK_EVERY: Duration = Duration::from_secs(2);
+
+/// The watches on the site's folders.
+pub(super) struct Watcher {
+    debouncer: Debouncer<RecommendedWatcher, NoCache>,
+    root: PathBuf,
+    /// For each of [`FOLDERS`]: the directory watched there, if any, and
+    /// whether one was ever there.
+    watched: [(Option<Identity>, bool); 3],
+}
+
+impl Watcher {
+    /// Watches the site's folders; every debounced batch of changes is sent
+    /// as one message.
+    pub(super) fn start(root: &Path, messages: Sender<Message>) -> Result<Watcher, Diagnostic> {
+        let handler = move |result: DebounceEventResult| {
+            let message = match result {
+                // Reading the site to rebuild it shows up as access events:
+                // only changes count, or every build would trigger the next.
+                Ok(events) => {
+                    let paths: Vec<PathBuf> = events
+                        .iter()
+                        .filter(|e| {
+                            matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_))
+                        })
+                        .flat_map(|e| e.paths.iter().cloned())
+                        .collect();
+                    let rescan = events.iter().any(|e| e.need_rescan());
+                    if paths.is_empty() && !rescan {
+                        return;
+                    }
+                    Message::Changed { at: Instant::now(), paths, rescan }
+                }
+                Err(errors) => {
+                    for error in errors {
+                        eprintln!("warning: watching the site: {error}");
+                    }
+                    Message::Changed { at: Instant::now(), paths: Vec::new(), rescan: true }
+                }
+            };
+            let _ = messages.send(message);
+        };
+        // No file-id cache: it only pairs renames, and it walks folders
+        // following links.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut debouncer = new_debouncer_opt(Duration::from_millis(30), None, handler, NoCache, config)
+            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot watch the site for changes: {e}")))?;
+        if let Err(e) = debouncer.watch(root, RecursiveMode::NonRecursive) {
+            eprintln!(
+                "warning: cannot watch {}: {e}; a source folder deleted and made again is only seen within {} s",
+                root.display(),
+                CHECK_EVERY.as_secs()
+            );
+        }
+        let mut watcher = Watcher { debouncer, root: root.to_path_buf(), watched: [(None, false); 3] };
+        watcher.check();
+        Ok(watcher)
+    }
+
+    /// Watches again every folder that appeared, came back or was replaced
+    /// since it was last watched. True if any did, or went: the site must
+    /// then be built whole.
+    fn check(&mut self) -> bool {
+        let mut moved = false;
+        for (folder, (watched, seen)) in FOLDERS.iter().zip(self.watched.iter_mut()) {
+            let path = self.root.join(folder);
+            let now = Identity::of(&path);
+            if now == *watched {
+                continue;
+            }
+            moved = true;
+            if watched.is_some() {
+                // Gone with its folder, or watching what was renamed away.
+                let _ = self.debouncer.unwatch(&path);
+            }
+            match now {
+                None => eprintln!("{folder}/ is gone; it will be watched again when it is back."),
+                Some(_) => {
+                    if *seen {
+                        eprintln!("{folder}/ is back: watching it again.");
+                    }
+                    if let Err(e) = self.debouncer.watch(&path, RecursiveMode::Recursive) {
+                        eprintln!("warning: cannot watch {folder}/: {e}; changes in it may go unseen");
+                    }
+                    *seen = true;
+                }
+            }
+            *watched = now;
+        }
+        moved
+    }
+}
+
+/// Which directory is at a path: a folder deleted and made again is
+/// another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity(u64, u64);
+
+impl Identity {
+    fn of(path: &Path) -> Option<Identity> {
+        let metadata = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Identity(metadata.dev(), metadata.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let created = metadata.created().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            Some(Identity(created.map_or(0, |d| d.as_secs()), created.map_or(0, |d| d.subsec_nanos().into())))
+        }
+    }
+}
+
+/// The site and what was last published of it.
+pub(super) struct Builder {
+    root: PathBuf,
+    /// Builds run here, on threads made before serving.
+    pool: rayon::ThreadPool,
+    /// The last good build, if there was one.
+    site: Option<Site>,
+    /// Files of failed updates: read again with the next change.
+    failed: Vec<PathBuf>,
+    generation: u64,
+    error: Option<Arc<str>>,
+    files: Arc<Files>,
+    publish: watch::Sender<Arc<Snapshot>>,
+}
+
+impl Builder {
+    /// Builds the site whole and publishes it (or its errors).
+    pub(super) fn start(root: PathBuf, pool: rayon::ThreadPool) -> (Builder, watch::Receiver<Arc<Snapshot>>) {
+        let empty = Snapshot { generation: 0, error: None, search_stale: false, files: Arc::default() };
+        let (publish, site) = watch::channel(Arc::new(empty));
+        let mut builder = Builder {
+            root,
+            pool,
+            site: None,
+            failed: Vec::new(),
+            generation: 0,
+            error: None,
+            files: Arc::default(),
+            publish,
+        };
+        builder.rebuild(Vec::new(), true);
+        (builder, site)
+    }
+
+    /// Rebuilds on every change until the server is gone.
+    pub(super) fn run(mut self, mut watcher: Watcher, inbox: &Receiver<Message>) {
+        loop {
+            let first = match inbox.recv_timeout(CHECK_EVERY) {
+                Ok(message) => Some(message),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            // Everything that arrived while the last build ran is one batch.
+            let (mut changed, mut since, mut rescan, mut waiting) = (Vec::new(), None, false, Vec::new());
+            for message in first.into_iter().chain(std::iter::from_fn(|| inbox.try_recv().ok())) {
+                match message {
+                    Message::Changed { at, paths, rescan: lost } => {
+                        since = Some(since.map_or(at, |s: Instant| s.min(at)));
+                        changed.extend(paths);
+                        rescan |= lost;
+                    }
+                    Message::RefreshSearch(reply) => waiting.push(reply),
+                }
+            }
+            let moved = watcher.check();
+            if since.is_some() || moved || rescan {
+                self.rebuild(changed, moved || rescan);
+                if let Some(since) = since {
+                    eprintln!("  done {} ms after the change", since.elapsed().as_millis());
+                }
+            }
+            if !waiting.is_empty() {
+                self.refresh_search();
+                for reply in waiting {
+                    let _ = reply.send(());
+                }
+            }
+        }
+    }
+
+    /// Brings the site up to date: only the pages that depend on the
+    /// changed files when that is possible, else the whole site
+    /// (`whole`, or no good build yet). Publishes the outcome.
+    fn rebuild(&mut self, changed: Vec<PathBuf>, whole: bool) {
+        let started = Instant::now();
+        let mut paths = std::mem::take(&mut self.failed);
+        paths.extend(changed);
+        paths.sort();
+        paths.dedup();
+        let root = &self.root;
+        let outcome = match self.site.as_mut() {
+            Some(site) if !whole => self.pool.install(|| site.update(root, &paths)),
+            _ => self.pool.install(|| crate::render_site(root)).map(|site| {
+                self.site = Some(site);
+                Update::Full
+            }),
+        };
+        match outcome {
+            // Nothing gloss reads has changed, and nothing was wrong.
+            Ok(Update::Pages(pages)) if pages.is_empty() && self.error.is_none() => {}
+            Ok(update) => {
+                let Some(site) = self.site.as_ref() else { return };
+                let rendered = match update {
+                    Update::Pages(paths) => format!("{} of {} pages", paths.len(), site.page_count()),
+                    Update::Full => format!("{} pages", site.page_count()),
+                };
+                for warning in &site.warnings.0 {
+                    eprintln!("{}\n", warning.render(false));
+                }
+                eprintln!("Built {}: {rendered} in {} ms", site.describe(), started.elapsed().as_millis());
+                self.files = Arc::new(Files::of(site));
+                self.error = None;
+                self.generation += 1;
+                self.publish();
+            }
+            Err(diagnostics) => {
+                self.failed = paths;
+                let report = report(&diagnostics);
+                eprintln!("{report}\nThe last good version of the site is still being served.");
+                self.error = Some(report.into());
+                self.publish();
+            }
+        }
+    }
+
+    /// Renders the search index again if an update made it stale.
+    fn refresh_search(&mut self) {
+        let Some(site) = self.site.as_mut().filter(|site| site.search_index_is_stale()) else { return };
+        self.pool.install(|| site.refresh_search_index());
+        self.files = Arc::new(Files::of(site));
+        self.publish();
+    }
+
+    fn publish(&self) {
+        let search_stale = self.site.as_ref().is_some_and(Site::search_index_is_stale);
+        self.publish.send_replace(Arc::new(Snapshot {
+            generation: self.generation,
+            error: self.error.clone(),
+            search_stale,
+            files: Arc::clone(&self.files),
+        }));
+    }
+}
+
+fn report(diagnostics: &Diagnostics) -> String {
+    let mut text: Vec<String> = diagnostics.0.iter().map(|d| d.render(false)).collect();
+    text.push(format!("{} error(s): the site was not rebuilt", diagnostics.error_count()));
+    text.join("\n\n")
+}

@@ -1,0 +1,165 @@
+//! `gloss serve`: build in memory, serve, watch, rebuild, reload.
+//!
+//! The site is built into memory (never onto disk, so it cannot clobber a
+//! `gloss build` output). Three parts, one module each:
+//!
+//! - `build`: one thread owns the [`Site`]. It watches `content/`,
+//!   `templates/` and `static/`, brings the site up to date on every change
+//!   and publishes an immutable [`Snapshot`] of what is to be served.
+//! - `http`: the connections, on hyper over a single-threaded tokio
+//!   runtime: a bounded number of them, with timeouts, keep-alive and
+//!   pipelining.
+//! - `respond`: what a request gets, read from the latest snapshot, so a
+//!   request never waits on a rebuild; `events`, the stream that reloads
+//!   open pages; `body`, the bodies sent.
+//!
+//! Open pages reload over server-sent events, keeping their scroll
+//! position, and show an overlay with the diagnostics while the site does
+//! not build.
+
+mod body;
+mod build;
+mod events;
+mod http;
+mod respond;
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{mpsc, Arc};
+
+use tokio::sync::watch;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::render::Page;
+use crate::Site;
+
+/// Options of `gloss serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks any free port.
+    pub port: u16,
+    pub open: bool,
+}
+
+/// What is served, as of one build: published by the build thread after
+/// every update, read by every request. Never changed once published.
+struct Snapshot {
+    /// Counts good builds: a change tells open pages to reload.
+    generation: u64,
+    /// The diagnostics of the last build, if it failed (the pages are then
+    /// those of the last good build).
+    error: Option<Arc<str>>,
+    /// Whether the search index among the pages predates the last update
+    /// (it is brought up to date when asked for).
+    search_stale: bool,
+    files: Arc<Files>,
+}
+
+/// The files of a good build.
+#[derive(Default)]
+struct Files {
+    /// Every page, map tile and search file, by path from the root.
+    pages: HashMap<String, Arc<Page>>,
+    /// The files listed under `static/`, by path from `static/`.
+    statics: HashSet<String>,
+}
+
+impl Files {
+    fn of(site: &Site) -> Files {
+        Files {
+            pages: site.pages.iter().map(|page| (page.path.clone(), Arc::clone(page))).collect(),
+            statics: site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect(),
+        }
+    }
+}
+
+/// What every connection shares.
+struct Shared {
+    /// The site folder, canonical: static files are opened below it.
+    root: PathBuf,
+    /// The latest snapshot.
+    site: watch::Receiver<Arc<Snapshot>>,
+    /// Asks the build thread to bring the search index up to date.
+    builder: mpsc::Sender<build::Message>,
+    /// The port served, and the address `--bind` names: what a request's
+    /// `Host` may name.
+    port: u16,
+    bind: IpAddr,
+    /// Open event streams, and how many may be open: the other
+    /// connections always keep room.
+    streams: AtomicUsize,
+    max_streams: usize,
+}
+
+/// Builds, serves and watches until the process is stopped.
+pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
+    let io = |what: &str, e: std::io::Error| Diagnostic::error(Code::Io, format!("{what}: {e}"));
+    let root = fs::canonicalize(&options.root)
+        .map_err(|e| io(&format!("cannot open the site folder {}", options.root.display()), e))?;
+    // Every thread is made here, before serving; none is made per
+    // connection or per request, so none can be missing later.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("gloss-render-{i}"))
+        .build()
+        .map_err(|e| Diagnostic::error(Code::Io, format!("cannot start the threads that build the site: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| io("cannot start the server", e))?;
+
+    // Watch before the first build, so that no change is missed between.
+    let (messages, inbox) = mpsc::channel();
+    let watcher = build::Watcher::start(&root, messages.clone())?;
+    let (builder, site) = build::Builder::start(root.clone(), pool);
+
+    let listener = {
+        let _entered = runtime.enter();
+        http::bind(options.bind, options.port)?
+    };
+    let address = listener.local_addr().map_err(|e| io("cannot listen", e))?;
+    let limit = http::connection_limit();
+    let shared = Arc::new(Shared {
+        root: root.clone(),
+        site,
+        builder: messages,
+        port: address.port(),
+        bind: options.bind,
+        streams: AtomicUsize::new(0),
+        max_streams: (limit / 2).max(1),
+    });
+    std::thread::Builder::new()
+        .name("gloss-build".into())
+        .spawn(move || builder.run(watcher, &inbox))
+        .map_err(|e| io("cannot start the thread that rebuilds the site", e))?;
+
+    let url = format!("http://{address}/");
+    eprintln!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+    if !options.bind.is_loopback() {
+        eprintln!("warning: listening on {}: anyone on your network can read this site", options.bind);
+    }
+    if options.open {
+        open_browser(&url);
+    }
+    runtime.block_on(http::run(listener, shared, limit));
+    Ok(())
+}
+
+/// Opens `url` in the default browser, if the platform has a way.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(command).arg(url).spawn().is_err() {
+        eprintln!("Could not open a browser; open {url} yourself.");
+    }
+}
