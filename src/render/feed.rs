@@ -215,23 +215,21 @@ fn absolute_links(html: &str, base: &Url) -> String {
 }
 
 /// The next ` href="`, ` src="` or ` srcset="` in `html`: where it starts
-/// (after the space) and the attribute's name.
+/// (after the space) and the attribute's name. One pass over `html`, from
+/// one `="` to the next, so a whole document is linear.
 fn next_attribute(html: &str) -> Option<(usize, &'static str)> {
-    ["href", "src", "srcset"]
-        .into_iter()
-        .filter_map(|name| {
-            let mut from = 0;
-            loop {
-                let at = from + html[from..].find(name)?;
-                let after = &html[at + name.len()..];
-                let spaced = at > 0 && html.as_bytes()[at - 1].is_ascii_whitespace();
-                if spaced && after.starts_with("=\"") {
-                    return Some((at, name));
-                }
-                from = at + name.len();
-            }
-        })
-        .min_by_key(|&(at, _)| at)
+    let mut from = 0;
+    loop {
+        let equals = from + html[from..].find("=\"")?;
+        let before = &html[..equals];
+        let found = ["href", "src", "srcset"].into_iter().find(|name| {
+            before.ends_with(name) && before[..before.len() - name.len()].ends_with(|c: char| c.is_ascii_whitespace())
+        });
+        if let Some(name) = found {
+            return Some((equals - name.len(), name));
+        }
+        from = equals + 2;
+    }
 }
 
 /// A link (HTML-escaped, as in an attribute) resolved against `base`.
