@@ -74,6 +74,9 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// The base URL feeds link to (by default the server's own address).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Create an entity file: gloss new person "Kim Jong-il".
     New {
@@ -148,8 +151,8 @@ enum Format {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { root, port, bind, open } => {
-            match gloss::serve(&gloss::ServeOptions { root, bind, port, open }) {
+        Command::Serve { root, port, bind, open, base_url } => {
+            match gloss::serve(&gloss::ServeOptions { root, bind, port, open, base_url }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(d) => fail(&Diagnostics(vec![d]), "cannot serve the site"),
             }

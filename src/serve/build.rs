@@ -27,7 +27,7 @@ use tokio::sync::{oneshot, watch};
 use super::{Files, Snapshot};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::incremental::Update;
-use crate::Site;
+use crate::{Site, SiteOptions};
 
 /// What the build thread is asked to do.
 pub(super) enum Message {
@@ -160,6 +160,7 @@ impl Identity {
 /// The site and what was last published of it.
 pub(super) struct Builder {
     root: PathBuf,
+    options: SiteOptions,
     /// Builds run here, on threads made before serving.
     pool: rayon::ThreadPool,
     /// The last good build, if there was one.
@@ -174,11 +175,16 @@ pub(super) struct Builder {
 
 impl Builder {
     /// Builds the site whole and publishes it (or its errors).
-    pub(super) fn start(root: PathBuf, pool: rayon::ThreadPool) -> (Builder, watch::Receiver<Arc<Snapshot>>) {
+    pub(super) fn start(
+        root: PathBuf,
+        pool: rayon::ThreadPool,
+        options: SiteOptions,
+    ) -> (Builder, watch::Receiver<Arc<Snapshot>>) {
         let empty = Snapshot { generation: 0, error: None, search_stale: false, files: Arc::default() };
         let (publish, site) = watch::channel(Arc::new(empty));
         let mut builder = Builder {
             root,
+            options,
             pool,
             site: None,
             failed: Vec::new(),
@@ -236,10 +242,10 @@ impl Builder {
         paths.extend(changed);
         paths.sort();
         paths.dedup();
-        let root = &self.root;
+        let (root, options) = (&self.root, &self.options);
         let outcome = match self.site.as_mut() {
             Some(site) if !whole => self.pool.install(|| site.update(root, &paths)),
-            _ => self.pool.install(|| crate::render_site(root)).map(|site| {
+            _ => self.pool.install(|| crate::render_site_with(root, options)).map(|site| {
                 self.site = Some(site);
                 Update::Full
             }),

@@ -44,6 +44,9 @@ pub struct ServeOptions {
     /// 0 picks any free port.
     pub port: u16,
     pub open: bool,
+    /// The base URL feeds link to; by default the server's own address, so
+    /// the feeds served work as they are.
+    pub base_url: Option<String>,
 }
 
 /// What is served, as of one build: published by the build thread after
@@ -116,13 +119,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     // Watch before the first build, so that no change is missed between.
     let (messages, inbox) = mpsc::channel();
     let watcher = build::Watcher::start(&root, messages.clone())?;
-    let (builder, site) = build::Builder::start(root.clone(), pool);
-
     let listener = {
         let _entered = runtime.enter();
         http::bind(options.bind, options.port)?
     };
     let address = listener.local_addr().map_err(|e| io("cannot listen", e))?;
+    let url = format!("http://{address}/");
+    // Drafts are shown (with their banner) while writing.
+    let site_options =
+        crate::SiteOptions { drafts: true, base_url: Some(options.base_url.clone().unwrap_or(url.clone())) };
+    let (builder, site) = build::Builder::start(root.clone(), pool, site_options);
     let limit = http::connection_limit();
     let shared = Arc::new(Shared {
         root: root.clone(),
@@ -138,7 +144,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         .spawn(move || builder.run(watcher, &inbox))
         .map_err(|e| io("cannot start the thread that rebuilds the site", e))?;
 
-    let url = format!("http://{address}/");
     eprintln!("Serving {} at {url} (Ctrl-C to stop)", root.display());
     if !options.bind.is_loopback() {
         eprintln!("warning: listening on {}: anyone on your network can read this site", options.bind);

@@ -29,7 +29,7 @@ use super::body::Body;
 use super::build::Message;
 use super::events;
 use super::http::out_of_files;
-use super::{Shared, Snapshot};
+use super::{Files, Shared, Snapshot};
 use crate::render::Page;
 use crate::write::DEFAULT_STATIC;
 
@@ -64,6 +64,11 @@ pub(super) async fn respond(request: Request<Incoming>, shared: &Arc<Shared>, lo
     }
     let Some(path) = site_path(target) else {
         return plain(StatusCode::FORBIDDEN, "This path leaves the site.", head);
+    };
+    let path = match pretty(&shared.site.borrow().files, &path) {
+        Some(Pretty::Page(page)) => page,
+        Some(Pretty::Moved(to)) => return redirect(&to, head),
+        None => path,
     };
     match lookup(shared, &path).await {
         Found::Missing(snapshot) => not_found(&snapshot, head),
@@ -141,6 +146,50 @@ fn site_path(target: &str) -> Option<String> {
         return Some(format!("{decoded}index.html"));
     }
     Some(decoded)
+}
+
+/// Where an address without its `.html` leads, as static hosts answer
+/// them: `articles/x` is `articles/x.html` itself (same folder, so its
+/// relative links hold); `articles/x/` and `people` move to
+/// `articles/x.html` and `people/` (their links would not hold there).
+enum Pretty {
+    Page(String),
+    Moved(String),
+}
+
+/// The [`Pretty`] reading of `path` when it names nothing as it is.
+fn pretty(files: &Files, path: &str) -> Option<Pretty> {
+    let exists = |path: &str| {
+        files.pages.contains_key(path) || files.statics.contains(path) || DEFAULT_STATIC.iter().any(|(n, _)| *n == path)
+    };
+    if exists(path) {
+        return None;
+    }
+    if let Some(folder) = path.strip_suffix("/index.html") {
+        let page = format!("{folder}.html");
+        return exists(&page).then_some(Pretty::Moved(page));
+    }
+    let page = format!("{path}.html");
+    if exists(&page) {
+        return Some(Pretty::Page(page));
+    }
+    let index = format!("{path}/index.html");
+    exists(&index).then(|| Pretty::Moved(format!("{path}/")))
+}
+
+/// Characters percent-encoded in a `Location`: all but unreserved and `/`.
+const LOCATION: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A temporary redirect to the site path `to` (temporary: what a path
+/// names changes as the site is edited).
+fn redirect(to: &str, head: bool) -> Response<Body> {
+    let location = format!("/{}", percent_encoding::utf8_percent_encode(to, LOCATION));
+    let mut response = plain(StatusCode::FOUND, &format!("Moved to {location}"), head);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 fn percent_decode(s: &str) -> Option<String> {

@@ -854,3 +854,36 @@ fn init_creates_a_site_that_builds_from_any_folder() {
     let again = Command::new(env!("CARGO_BIN_EXE_gloss")).arg("init").arg(&site).output().unwrap();
     assert_eq!(again.status.code(), Some(1), "never initialises over existing files");
 }
+
+#[test]
+fn drafts_feeds_and_addresses_without_html_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("publishing"), dir.path());
+    let server = start(dir.path());
+    let port = server.port;
+
+    // Drafts are shown while writing, under their banner.
+    let (status, _, draft) = get(port, "/articles/island-campus.html");
+    assert_eq!(status, 200);
+    assert!(draft.contains("class=\"draft-banner\""));
+    // The feed links to the server itself, not to site.yaml's base_url.
+    let (status, head, feed) = get(port, "/atom.xml");
+    assert_eq!(status, 200, "{feed}");
+    assert!(head.contains("Content-Type: application/xml"), "{head}");
+    assert!(feed.contains(&format!("http://127.0.0.1:{port}/articles/harbour-notes.html")), "{feed}");
+    assert!(!feed.contains("ledger.example.org"));
+
+    // An address without .html is the page itself; a folder-like one
+    // moves where the page's relative links hold.
+    let (_, _, page) = get(port, "/articles/harbour-notes.html");
+    let (status, _, same) = get(port, "/articles/harbour-notes");
+    assert_eq!(status, 200);
+    assert_eq!(same, page);
+    let response = send(port, &format!("GET /articles/harbour-notes/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
+    assert_eq!(response.status, 302);
+    assert_eq!(response.header("Location"), Some("/articles/harbour-notes.html"));
+    let response = send(port, &format!("GET /tags HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
+    assert_eq!(response.status, 302);
+    assert_eq!(response.header("Location"), Some("/tags/"));
+    assert_eq!(get(port, "/articles/nothing-here").0, 404);
+}
