@@ -85,6 +85,10 @@ pub enum Code {
     BrokenLink,
     /// Raw HTML in Markdown, shown as text because the site does not allow it.
     RawHtml,
+    /// An image that is not where the text says.
+    MissingImage,
+    /// An image without alternative text.
+    MissingAlt,
 }
 
 /// One lint: its name in `site.yaml`, the findings it covers, and what it
@@ -121,6 +125,7 @@ pub const LINTS: &[Lint] = &[
     Lint { name: "duplicate_footnote", code: Code::DuplicateFootnote, about: "a footnote defined twice" },
     Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in `content/` that is no kind's" },
     Lint { name: "tag_spelling", code: Code::TagSpelling, about: "a tag written two ways (`Far East`, `far east`)" },
+    Lint { name: "missing_alt", code: Code::MissingAlt, about: "an image without alternative text (`![](photo.jpg)`)" },
 ];
 
 /// The lint a finding belongs to, if it is one.

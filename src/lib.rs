@@ -19,6 +19,7 @@ mod check;
 mod context;
 pub mod diagnostic;
 mod graph;
+mod images;
 mod incremental;
 pub mod index;
 mod lint;
@@ -99,6 +100,19 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every file the output holds as it is, `(path in the output, file)`:
+    /// `static/`, the files of article folders, and copies of large
+    /// images (made now, unless the cache has them).
+    pub(crate) fn copies(&self) -> Result<Vec<(PathBuf, PathBuf)>, Diagnostic> {
+        let root = &self.sources.root;
+        let statics = self.sources.static_files.iter().map(|f| (f.clone(), root.join("static").join(f)));
+        let bundled = self.registry.images.bundled().map(|(from, to)| (PathBuf::from(to), root.join(from)));
+        let shown =
+            self.articles.iter().flat_map(|a| &a.images).chain(self.descriptions.iter().flat_map(|d| &d.images));
+        let resized = images::make_copies(root, shown)?.into_iter().map(|(to, from)| (PathBuf::from(to), from));
+        Ok(statics.chain(bundled).chain(resized).collect())
+    }
+
     /// Puts together every warning of the site: parsing, descriptions,
     /// articles, and the checks that need the whole site.
     fn collect_warnings(&mut self) {
@@ -515,7 +529,8 @@ pub fn build_with_progress(
         }
         Ok(())
     })?;
-    staging.finish(&options.root, &site.sources.static_files).map_err(one)?;
+    let copies = site.copies().map_err(one)?;
+    staging.finish(&copies).map_err(one)?;
     Ok(BuildReport {
         summary: site.describe(),
         mentions: site.mention_count(),

@@ -25,6 +25,8 @@ pub struct SourceFile {
 /// Everything gloss reads from a site folder.
 #[derive(Debug, Default)]
 pub struct SiteSources {
+    /// The site folder (empty for a site held only in memory).
+    pub root: PathBuf,
     pub site_yaml: Option<SourceFile>,
     /// Every `.md` file under `content/`, sorted by path.
     pub content: Vec<SourceFile>,
@@ -32,6 +34,9 @@ pub struct SiteSources {
     pub templates: Vec<SourceFile>,
     /// Files under `static/`, relative to `static/`.
     pub static_files: Vec<PathBuf>,
+    /// Files under `content/` other than text (an article folder's images),
+    /// relative to the site root; listed, not read.
+    pub content_files: Vec<PathBuf>,
 }
 
 /// Reads the site at `root`. Every unreadable file is reported, not just the
@@ -39,7 +44,7 @@ pub struct SiteSources {
 /// later stages can check them too. Fails outright only without `content/`.
 pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let mut sources = SiteSources::default();
+    let mut sources = SiteSources { root: root.to_path_buf(), ..SiteSources::default() };
     let content = root.join("content");
     if !content.is_dir() {
         diagnostics.push(
@@ -52,8 +57,11 @@ pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
         path.parent() == Some(content.as_path())
             && matches!(path.file_name().and_then(|n| n.to_str()), Some("site.yaml" | "site.yml"))
     };
-    let wanted: Vec<PathBuf> =
-        walk_files(&content, &mut diagnostics).into_iter().filter(|path| is_source(&relative_to(root, path))).collect();
+    let (wanted, others): (Vec<PathBuf>, Vec<PathBuf>) = walk_files(&content, &mut diagnostics)
+        .into_iter()
+        .filter(|path| is_source(&relative_to(root, path)))
+        .partition(|path| is_text(&relative_to(root, path)));
+    sources.content_files = others.iter().map(|path| relative_to(root, path)).collect();
     // Read in parallel, keep the sorted order.
     let read: Vec<(PathBuf, Option<SourceFile>, Diagnostics)> = wanted
         .into_par_iter()
@@ -89,10 +97,11 @@ pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
 }
 
 /// Is this path (relative to the site root) one that gloss reads? A `.md`
-/// file or `site.yaml` under `content/`, or any file under `templates/` or
-/// `static/`, but never a hidden file or an editor's backup (`x.md~`,
-/// `.x.md.swp`): saving in an editor must not look like a change to the
-/// site.
+/// file or `site.yaml` under `content/` (or another file with an
+/// extension, such as an article folder's image), or any file under
+/// `templates/` or `static/`, but never a hidden file or an editor's backup
+/// (`x.md~`, `.x.md.swp`, vim's test file `4913`): saving in an editor must
+/// not look like a change to the site.
 pub fn is_source(relative: &Path) -> bool {
     let mut parts = relative.components().map(|c| c.as_os_str().to_string_lossy());
     let Some(top) = parts.next() else { return false };
@@ -102,10 +111,19 @@ pub fn is_source(relative: &Path) -> bool {
         return false;
     }
     match top.as_ref() {
-        "content" => name.ends_with(".md") || (rest.len() == 1 && (name == "site.yaml" || name == "site.yml")),
+        "content" => name.contains('.'),
         "templates" | "static" => true,
         _ => false,
     }
+}
+
+/// Is this file under `content/` (relative to the site root) text that
+/// gloss parses, Markdown or `content/site.yaml`, not a file listed for
+/// copying?
+pub fn is_text(relative: &Path) -> bool {
+    relative.extension().is_some_and(|e| e == "md")
+        || relative == Path::new("content/site.yaml")
+        || relative == Path::new("content/site.yml")
 }
 
 /// Reads one site file again (for incremental rebuilds). `None` when it is
@@ -180,16 +198,17 @@ mod tests {
 
     #[test]
     fn sources_are_what_gloss_reads() {
-        for yes in ["content/site.yaml", "content/people/kim.md", "templates/base.html", "static/img/map.png"] {
+        for yes in [
+            "content/site.yaml",
+            "content/people/kim.md",
+            "content/articles/trip/photo.jpg",
+            "templates/base.html",
+            "static/img/map.png",
+        ] {
             assert!(is_source(Path::new(yes)), "{yes}");
         }
-        for no in [
-            "content/people/.kim.md.swp",
-            "content/people/kim.md~",
-            "content/articles/4913",
-            "public/index.html",
-            "content/people/site.yaml",
-        ] {
+        for no in ["content/people/.kim.md.swp", "content/people/kim.md~", "content/articles/4913", "public/index.html"]
+        {
             assert!(!is_source(Path::new(no)), "{no}");
         }
     }

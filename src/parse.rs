@@ -183,7 +183,7 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
             Some("write the article's Markdown after the closing `---`".into()),
         );
     }
-    let slug = file_stem(path);
+    let slug = article_slug(path);
     if !report.diagnostics.is_empty() {
         return Err(report.diagnostics);
     }
@@ -749,6 +749,16 @@ fn parse_fact_defs(report: &mut Report, node: Node) -> Vec<FactDef> {
 /// The id of a content file: its file name without `.md`.
 pub fn file_stem(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// An article's slug: its file name without `.md`, or, for an article that
+/// is a folder (`articles/<slug>/index.md`, with its images beside it), the
+/// folder's name.
+pub fn article_slug(path: &Path) -> String {
+    match path.parent().and_then(Path::file_name) {
+        Some(folder) if path.file_name().is_some_and(|n| n == "index.md") => folder.to_string_lossy().into_owned(),
+        _ => file_stem(path),
+    }
 }
 
 /// Every parsed file of a site, before resolution.

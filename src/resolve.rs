@@ -36,6 +36,8 @@ pub struct Registry {
     pub article_tags: TiVec<ArticleId, Vec<TagId>>,
     /// Ids of entity files that failed to parse (already reported).
     broken_ids: HashSet<String>,
+    /// The images texts may show.
+    pub images: crate::images::Library,
 }
 
 impl Registry {
@@ -190,6 +192,7 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
         tags,
         article_tags,
         broken_ids,
+        images: crate::images::Library::new(sources),
     };
 
     let check = |reference: &Spanned<String>, path: &std::path::Path, diagnostics: &mut Diagnostics| {

@@ -175,19 +175,19 @@ impl Staging {
         }
     }
 
-    /// Copies the static files, writes the marker and swaps the staging
-    /// folder into place of the output.
-    pub fn finish(mut self, root: &Path, static_files: &[PathBuf]) -> Result<(), Diagnostic> {
+    /// Copies files as they are (`static/`, article folders' files, copies
+    /// of images: `(path in the output, file)` pairs), writes the marker
+    /// and swaps the staging folder into place of the output.
+    pub fn finish(mut self, copies: &[(PathBuf, PathBuf)]) -> Result<(), Diagnostic> {
         for (name, bytes) in DEFAULT_STATIC {
-            if !static_files.iter().any(|f| f == Path::new(name)) {
+            if !copies.iter().any(|(to, _)| to == Path::new(name)) {
                 self.write_bytes(Path::new(name), bytes)?;
             }
         }
-        for file in static_files {
-            let from = root.join("static").join(file);
-            let unchanged = self.unchanged(file, |previous| holds_file(previous, &from));
+        for (file, from) in copies {
+            let unchanged = self.unchanged(file, |previous| holds_file(previous, from));
             let action = format!("copy {} to", from.display());
-            self.put(&self.dir.join(file), unchanged, &action, |to| fs::copy(&from, to).map(drop))?;
+            self.put(&self.dir.join(file), unchanged, &action, |to| fs::copy(from, to).map(drop))?;
         }
         self.write_bytes(Path::new(MARKER), b"This folder is written by `gloss build` and replaced on every build.\n")?;
         if self.in_place {

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         ],
         templates: Vec::new(),
         static_files: Vec::new(),
+        ..SiteSources::default()
     };
     let _ = gloss::render_sources(sources, Diagnostics::default());
 });

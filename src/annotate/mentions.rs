@@ -429,7 +429,7 @@ impl Mentions {
     }
 }
 
-fn escape_attr(s: &str) -> String {
+pub(super) fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
     out

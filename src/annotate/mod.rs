@@ -10,6 +10,7 @@
 //! ([`text`]), so a name wrapped over two lines is one mention. Footnotes
 //! are numbered and left as markers for the page's template ([`notes`]).
 
+mod figures;
 mod mentions;
 mod notes;
 mod text;
@@ -24,6 +25,7 @@ use std::cell::OnceCell;
 use crate::diagnostic::{Code, Diagnostic, LineIndex, Location};
 use crate::model::{ArticleDoc, Spanned};
 use crate::resolve::Registry;
+use figures::Figures;
 use mentions::Mentions;
 pub use mentions::{How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
 pub use notes::Footnote;
@@ -51,6 +53,8 @@ pub struct AnnotatedArticle {
     pub unlinked: Vec<Unlinked>,
     /// The annotated subtitle, when the article has one.
     pub subtitle_html: Option<String>,
+    /// The site's images it shows, for their copies to be made.
+    pub images: Vec<crate::images::Image>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -67,6 +71,8 @@ pub struct Description {
     /// With markers where its notes are referred to.
     pub html: String,
     pub notes: Vec<Footnote>,
+    /// The site's images it shows.
+    pub images: Vec<crate::images::Image>,
 }
 
 /// Annotates one article. `href_prefix` leads from the article page to the
@@ -98,6 +104,8 @@ pub(crate) fn annotate_article(
     unlinked.sort_by_key(|u| u.source.start);
     let mut diagnostics = body.diagnostics;
     diagnostics.extend(editorial.diagnostics);
+    let mut images = body.figures.shown;
+    images.extend(editorial.figures.shown);
     let mut matched_patterns: Vec<usize> = body.mentions.matched_patterns.iter().copied().collect();
     matched_patterns.sort_unstable();
     AnnotatedArticle {
@@ -111,6 +119,7 @@ pub(crate) fn annotate_article(
         matched_patterns,
         unlinked,
         subtitle_html,
+        images,
         diagnostics,
     }
 }
@@ -129,7 +138,7 @@ pub(crate) fn render_description(
     let mut annotator = Annotator::new(origin, Mode::Editorial);
     let html = annotator.render(markdown, offset);
     let notes = annotator.notes.take(path, file_text, &mut annotator.diagnostics);
-    (Description { html, notes }, annotator.diagnostics)
+    (Description { html, notes, images: annotator.figures.shown }, annotator.diagnostics)
 }
 
 fn strip_paragraph(html: &str) -> String {
@@ -197,6 +206,7 @@ struct Annotator<'r> {
     blocks: Blocks,
     mentions: Mentions,
     notes: Notes,
+    figures: Figures,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -212,6 +222,7 @@ impl<'r> Annotator<'r> {
             blocks: Blocks::default(),
             mentions: Mentions::default(),
             notes: Notes::default(),
+            figures: Figures::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -328,8 +339,11 @@ impl<'r> Annotator<'r> {
 
     fn start(&mut self, tag: Tag<'_>, source: Range<usize>) {
         match &tag {
-            Tag::Paragraph
-            | Tag::Heading { .. }
+            Tag::Paragraph => {
+                self.blocks.open();
+                self.figures.paragraph(self.out.len());
+            }
+            Tag::Heading { .. }
             | Tag::Item
             | Tag::TableCell
             | Tag::DefinitionListTitle
@@ -345,8 +359,15 @@ impl<'r> Annotator<'r> {
                     self.links.push(OpenLink::Dropped);
                     return;
                 }
+                self.figures.start(dest_url, "", source, true, &self.out);
+                return;
             }
-            Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) => self.no_scan += 1,
+            Tag::Image { dest_url, title, .. } => {
+                self.no_scan += 1;
+                self.figures.start(dest_url, title, source, false, &self.out);
+                return;
+            }
+            Tag::CodeBlock(_) | Tag::MetadataBlock(_) => self.no_scan += 1,
             // Without `allow_html`, an HTML block is shown as text instead.
             Tag::HtmlBlock if !self.origin.registry.config.allow_html => {
                 self.out.push(Event::Start(Tag::Paragraph));
@@ -375,13 +396,23 @@ impl<'r> Annotator<'r> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph
-            | TagEnd::Heading(_)
+            TagEnd::Paragraph => {
+                self.blocks.close();
+                if self.figures.end_paragraph(&mut self.out) {
+                    return;
+                }
+            }
+            TagEnd::Image => {
+                self.no_scan -= 1;
+                self.figures.end(self.origin, &mut self.out, &mut self.diagnostics);
+                return;
+            }
+            TagEnd::Heading(_)
             | TagEnd::Item
             | TagEnd::TableCell
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition => self.blocks.close(),
-            TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) => self.no_scan -= 1,
+            TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => self.no_scan -= 1,
             TagEnd::HtmlBlock if !self.origin.registry.config.allow_html => {
                 self.out.push(Event::End(TagEnd::Paragraph));
                 return;

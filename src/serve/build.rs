@@ -255,6 +255,10 @@ impl Builder {
             Ok(Update::Pages(pages)) if pages.is_empty() && self.error.is_none() => {}
             Ok(update) => {
                 let Some(site) = self.site.as_ref() else { return };
+                let copies = match self.pool.install(|| Files::copies(site, &self.root)) {
+                    Ok(copies) => copies,
+                    Err(problem) => return self.failed(paths, &Diagnostics(vec![problem])),
+                };
                 let rendered = match update {
                     Update::Pages(paths) => format!("{} of {} pages", paths.len(), site.page_count()),
                     Update::Full => format!("{} pages", site.page_count()),
@@ -263,26 +267,30 @@ impl Builder {
                     eprintln!("{}\n", warning.render(false));
                 }
                 eprintln!("Built {}: {rendered} in {} ms", site.describe(), started.elapsed().as_millis());
-                self.files = Arc::new(Files::of(site));
+                self.files = Arc::new(Files::of(site, copies));
                 self.error = None;
                 self.generation += 1;
                 self.publish();
             }
-            Err(diagnostics) => {
-                self.failed = paths;
-                let report = report(&diagnostics);
-                eprintln!("{report}\nThe last good version of the site is still being served.");
-                self.error = Some(report.into());
-                self.publish();
-            }
+            Err(diagnostics) => self.failed(paths, &diagnostics),
         }
+    }
+
+    /// An update failed: its files are read again with the next change, and
+    /// open pages show why.
+    fn failed(&mut self, paths: Vec<PathBuf>, diagnostics: &Diagnostics) {
+        self.failed = paths;
+        let report = report(diagnostics);
+        eprintln!("{report}\nThe last good version of the site is still being served.");
+        self.error = Some(report.into());
+        self.publish();
     }
 
     /// Renders the search index again if an update made it stale.
     fn refresh_search(&mut self) {
         let Some(site) = self.site.as_mut().filter(|site| site.search_index_is_stale()) else { return };
         self.pool.install(|| site.refresh_search_index());
-        self.files = Arc::new(Files::of(site));
+        self.files = Arc::new(Files::of(site, self.files.copies.clone()));
         self.publish();
     }
 

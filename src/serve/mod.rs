@@ -23,10 +23,10 @@ mod events;
 mod http;
 mod respond;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{mpsc, Arc};
 
@@ -68,16 +68,28 @@ struct Snapshot {
 struct Files {
     /// Every page, map tile and search file, by path from the root.
     pages: HashMap<String, Arc<Page>>,
-    /// The files listed under `static/`, by path from `static/`.
-    statics: HashSet<String>,
+    /// Every file served as it is (`static/`, article folders' files,
+    /// copies of images), by path from the root: where it is, from the site
+    /// folder.
+    copies: HashMap<String, PathBuf>,
 }
 
 impl Files {
-    fn of(site: &Site) -> Files {
-        Files {
-            pages: site.pages.iter().map(|page| (page.path.clone(), Arc::clone(page))).collect(),
-            statics: site.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect(),
-        }
+    fn of(site: &Site, copies: HashMap<String, PathBuf>) -> Files {
+        Files { pages: site.pages.iter().map(|page| (page.path.clone(), Arc::clone(page))).collect(), copies }
+    }
+
+    /// The files `site` serves as they are, by path from the root: copies
+    /// of images are made now unless the cache has them.
+    fn copies(site: &Site, root: &Path) -> Result<HashMap<String, PathBuf>, Diagnostic> {
+        let copies = site.copies()?;
+        Ok(copies
+            .into_iter()
+            .filter_map(|(to, from)| {
+                let to = to.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                Some((to, from.strip_prefix(root).ok()?.to_path_buf()))
+            })
+            .collect())
     }
 }
 

@@ -160,7 +160,9 @@ enum Pretty {
 /// The [`Pretty`] reading of `path` when it names nothing as it is.
 fn pretty(files: &Files, path: &str) -> Option<Pretty> {
     let exists = |path: &str| {
-        files.pages.contains_key(path) || files.statics.contains(path) || DEFAULT_STATIC.iter().any(|(n, _)| *n == path)
+        files.pages.contains_key(path)
+            || files.copies.contains_key(path)
+            || DEFAULT_STATIC.iter().any(|(n, _)| *n == path)
     };
     if exists(path) {
         return None;
@@ -226,8 +228,8 @@ enum Found {
 /// may wait, for the search index to be brought up to date.
 async fn lookup(shared: &Shared, path: &str) -> Found {
     let mut snapshot = shared.site.borrow().clone();
-    if snapshot.files.statics.contains(path) {
-        return match open_static(&shared.root, path) {
+    if let Some(file) = snapshot.files.copies.get(path) {
+        return match open_below(&shared.root, file) {
             Ok(file) => Found::File(file),
             Err(e) if out_of_files(&e) => Found::Busy,
             Err(_) => Found::Missing(snapshot),
@@ -280,15 +282,18 @@ fn inject_reload(html: &str, generation: u64) -> String {
     }
 }
 
-/// Opens the file at `path` under `static/` one step at a time, refusing a
-/// link at every step: what is opened is what was listed, or nothing. The
-/// `static` folder itself may be a link, as the site's listing follows it.
+/// Opens the file at `path` (from the site folder: under `static/`,
+/// `content/` or the cache) one step at a time, refusing a link at every
+/// step but the first: what is opened is what was listed, or nothing. The
+/// top folder itself may be a link, as the site's listing follows it.
 #[cfg(unix)]
-fn open_static(root: &Path, path: &str) -> io::Result<fs::File> {
+fn open_below(root: &Path, path: &Path) -> io::Result<fs::File> {
     use rustix::fs::{openat, Mode, OFlags};
-    let mut at: std::os::fd::OwnedFd = fs::File::open(root.join("static"))?.into();
-    let mut steps = path.split('/').peekable();
+    let mut steps = path.iter().map(|s| s.to_str().ok_or(io::ErrorKind::InvalidInput)).peekable();
+    let top = steps.next().ok_or(io::ErrorKind::InvalidInput)??;
+    let mut at: std::os::fd::OwnedFd = fs::File::open(root.join(top))?.into();
     while let Some(step) = steps.next() {
+        let step = step?;
         if matches!(step, "" | "." | "..") {
             return Err(io::ErrorKind::InvalidInput.into());
         }
@@ -300,13 +305,14 @@ fn open_static(root: &Path, path: &str) -> io::Result<fs::File> {
     regular(fs::File::from(at))
 }
 
-/// Opens the file at `path` under `static/`, refusing a link at every step
-/// (checked just before it is opened).
+/// Opens the file at `path` (from the site folder), refusing a link at
+/// every step but the first (checked just before it is opened).
 #[cfg(not(unix))]
-fn open_static(root: &Path, path: &str) -> io::Result<fs::File> {
-    let mut at = root.join("static");
-    for step in path.split('/') {
-        if matches!(step, "" | "." | "..") {
+fn open_below(root: &Path, path: &Path) -> io::Result<fs::File> {
+    let mut steps = path.iter();
+    let mut at = root.join(steps.next().ok_or(io::ErrorKind::InvalidInput)?);
+    for step in steps {
+        if matches!(step.to_str(), None | Some("" | "." | "..")) {
             return Err(io::ErrorKind::InvalidInput.into());
         }
         at.push(step);
@@ -580,7 +586,7 @@ mod tests {
         fs::write(root.path().join("static/docs/a.txt"), "inside").unwrap();
         fs::write(outside.path().join("a.txt"), "outside").unwrap();
         let read = |path: &str| {
-            open_static(root.path(), path).map(|mut f| {
+            open_below(root.path(), &Path::new("static").join(path)).map(|mut f| {
                 let mut text = String::new();
                 f.read_to_string(&mut text).unwrap();
                 text

@@ -20,6 +20,7 @@ fn site_with(article: &str, entities: Vec<(String, String)>) -> SiteSources {
         content,
         templates: Vec::new(),
         static_files: Vec::new(),
+        ..SiteSources::default()
     }
 }
 

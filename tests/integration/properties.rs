@@ -70,6 +70,7 @@ fn site(article: &str, title: &str, kim_aliases: &[String], putin_aliases: &[Str
         ],
         templates: Vec::new(),
         static_files: Vec::new(),
+        ..SiteSources::default()
     }
 }
 
