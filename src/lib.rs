@@ -158,12 +158,20 @@ impl Site {
         }
     }
 
-    /// The files of the output besides pages: the built-in static files
-    /// and the site's own (paths from the output root).
+    /// The files of the output besides pages: the built-in static files,
+    /// the site's own, its article folders' files and copies of its images
+    /// (paths from the output root).
     pub fn static_outputs(&self) -> Vec<String> {
         let mut files: Vec<String> = write::DEFAULT_STATIC.iter().map(|(name, _)| name.to_string()).collect();
         files.extend(self.sources.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+        files.extend(self.registry.images.bundled().map(|(_, to)| to.clone()));
+        files.extend(self.shown_images().flat_map(|i| &i.copies).map(|c| c.path.clone()));
         files
+    }
+
+    /// Every image of the site that a published page shows.
+    fn shown_images(&self) -> impl Iterator<Item = &images::Image> {
+        self.articles.iter().flat_map(|a| &a.images).chain(self.descriptions.iter().flat_map(|d| &d.images))
     }
 
     /// Checks the pages as a reader meets them (see [`check_site`]): every

@@ -72,9 +72,10 @@ fn a_base_url_given_on_the_command_line_wins() {
 #[test]
 fn build_publishes_drafts_only_with_the_flag() {
     let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&fixture("publishing"), &dir.path().join("site"));
     let build = |drafts: bool| {
         let mut cmd = gloss();
-        cmd.args(["build", "--root"]).arg(fixture("publishing")).arg("--output").arg(dir.path().join("out"));
+        cmd.args(["build", "--root"]).arg(dir.path().join("site")).arg("--output").arg(dir.path().join("out"));
         if drafts {
             cmd.arg("--drafts");
         }
@@ -254,4 +255,131 @@ fn without_a_base_url_there_is_no_feed_and_the_build_says_why() {
     assert!(dir.path().join("public/tags/vladivostok.html").exists());
     let home = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
     assert!(!home.contains("application/atom+xml"));
+}
+
+/// A photograph as a camera writes it: a JPEG of `width` by `height`.
+fn photograph(path: &std::path::Path, width: u32, height: u32) {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, ((x ^ y) & 0xff) as u8])
+    });
+    pixels.save(path).unwrap();
+}
+
+fn build(root: &std::path::Path) -> std::process::Output {
+    gloss().args(["build", "--root"]).arg(root).output().unwrap()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_image_alone_is_a_figure_with_its_size_caption_and_credit() {
+    let site = site(&SiteOptions::default());
+    let pages = Pages::of(&site);
+    let figures = pages.select("articles/bridge-opens.html", ".article figure.figure");
+    assert_eq!(figures.len(), 1);
+    let figure = figures[0];
+    let img = figure.select(&scraper::Selector::parse("img").unwrap()).next().unwrap().value();
+    // Beside the article, in its folder; its size read from the file.
+    assert_eq!(img.attr("src"), Some("../articles/bridge-opens/span.jpg"));
+    assert_eq!((img.attr("width"), img.attr("height")), (Some("640"), Some("400")));
+    assert_eq!((img.attr("loading"), img.attr("decoding")), (Some("lazy"), Some("async")));
+    // The alternative text is the whole bracket, line break and all.
+    assert_eq!(
+        img.attr("alt"),
+        Some("The bridge's central span over the Eastern Bosphorus strait, seen from the mainland")
+    );
+    let caption = text(&figure.select(&scraper::Selector::parse("figcaption").unwrap()).next().unwrap());
+    assert_eq!(caption, "The central span, 1,104 metres long Photo: Ledger staff");
+    let credit = pages.select("articles/bridge-opens.html", "figcaption .credit");
+    assert_eq!(text(&credit[0]), "Photo: Ledger staff");
+    // A 640-pixel image is offered at 480 too, and as it is.
+    let srcset = img.attr("srcset").unwrap();
+    assert!(srcset.ends_with(", ../articles/bridge-opens/span.jpg 640w"), "{srcset}");
+    assert!(srcset.starts_with("../resized/span-") && srcset.contains("-480w.jpg 480w"), "{srcset}");
+
+    // An image within a sentence stays in it, from static/.
+    let inline = pages.select("articles/harbour-notes.html", ".article p img");
+    assert_eq!(inline.len(), 1);
+    let img = inline[0].value();
+    assert_eq!(img.attr("src"), Some("../img/harbour.png"));
+    assert_eq!((img.attr("width"), img.attr("height")), (Some("320"), Some("200")));
+    assert!(img.attr("srcset").is_none(), "a small image has no copies");
+    assert!(pages.select("articles/harbour-notes.html", "figure.figure").is_empty());
+}
+
+#[test]
+fn a_camera_photograph_never_ships_as_it_is_and_is_resized_once() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&fixture("publishing"), dir.path());
+    // Another build of the fixture may have left its cache.
+    let _ = std::fs::remove_dir_all(dir.path().join(".gloss"));
+    let span = dir.path().join("content/articles/bridge-opens/span.jpg");
+    photograph(&span, 3000, 2000);
+    let output = build(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let public = dir.path().join("public");
+    let html = std::fs::read_to_string(public.join("articles/bridge-opens.html")).unwrap();
+    let page = scraper::Html::parse_document(&html);
+    let img = page.select(&scraper::Selector::parse("figure img").unwrap()).next().unwrap().value().clone();
+    let src = img.attr("src").unwrap();
+    assert!(src.starts_with("../resized/span-") && src.ends_with("-1440w.jpg"), "{src}");
+    assert_eq!((img.attr("width"), img.attr("height")), (Some("1440"), Some("960")));
+    let srcset = img.attr("srcset").unwrap();
+    assert!(!srcset.contains("span.jpg "), "the 3000-pixel original is not offered: {srcset}");
+    // Every copy is there, at its width, with the original's proportions.
+    let mut copies = Vec::new();
+    for candidate in srcset.split(", ") {
+        let (link, width) = candidate.split_once(' ').unwrap();
+        let file = public.join("articles").join(link);
+        let (w, h) = image::image_dimensions(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert_eq!(format!("{w}w"), width);
+        assert_eq!(h, w * 2 / 3);
+        copies.push(file);
+    }
+    assert_eq!(copies.len(), 3);
+    // The article's folder is copied beside its page.
+    assert!(public.join("articles/bridge-opens/span.jpg").is_file());
+
+    // A second build takes the copies from the cache.
+    let cache = dir.path().join(".gloss/cache/images");
+    let made: Vec<_> =
+        std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().metadata().unwrap().modified().unwrap()).collect();
+    assert_eq!(
+        made.len(),
+        3,
+        "{:?}",
+        std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().file_name()).collect::<Vec<_>>()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let output = build(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let again: Vec<_> =
+        std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().metadata().unwrap().modified().unwrap()).collect();
+    assert_eq!(made, again, "nothing is resized twice");
+
+    // The feed's copy of the figure links to the copies absolutely.
+    let feed = std::fs::read_to_string(public.join("atom.xml")).unwrap();
+    assert!(feed.contains("https://ledger.example.org/vladivostok/resized/span-"), "{feed}");
+}
+
+#[test]
+fn a_missing_image_is_an_error_where_it_is_named_and_a_missing_alt_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&fixture("publishing"), dir.path());
+    let article = dir.path().join("content/articles/harbour-notes.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nAt dusk:\n\n  ![](/img/harbour.png)\n\nAnd ![the quay](quay.JPG).\n"))
+        .unwrap();
+    let lines = text.lines().count();
+    let output = build(dir.path());
+    let printed = stderr(&output);
+    assert!(!output.status.success());
+    let missing_at =
+        format!("content/articles/harbour-notes.md:{}:5: error: image `quay.JPG` is neither in", lines + 6);
+    assert!(printed.contains(&missing_at), "{printed}");
+    assert!(printed.contains(&format!("harbour-notes.md:{}:3: warning[missing_alt]", lines + 4)), "{printed}");
+    assert!(printed.contains("the previous output is untouched"), "{printed}");
 }

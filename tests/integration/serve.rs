@@ -886,4 +886,14 @@ fn drafts_feeds_and_addresses_without_html_are_served() {
     assert_eq!(response.status, 302);
     assert_eq!(response.header("Location"), Some("/tags/"));
     assert_eq!(get(port, "/articles/nothing-here").0, 404);
+
+    // An article folder's image, and its smaller copy, are served.
+    let (status, head, _) = get(port, "/articles/bridge-opens/span.jpg");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: image/jpeg"), "{head}");
+    let (_, _, page) = get(port, "/articles/bridge-opens.html");
+    let copy = page.split("srcset=\"../").nth(1).and_then(|s| s.split(' ').next()).expect("a srcset");
+    let (status, head, _) = get(port, &format!("/{copy}"));
+    assert_eq!(status, 200, "{copy}");
+    assert!(head.contains("Content-Type: image/jpeg"), "{head}");
 }
