@@ -52,7 +52,7 @@ enum Change {
     Entity {
         index: EntityId,
         doc: Box<crate::model::EntityDoc>,
-        description: annotate::Description,
+        description: Box<annotate::Description>,
         warnings: Vec<Diagnostic>,
     },
 }
@@ -191,16 +191,16 @@ impl Site {
             let sort = d.sort_as.iter().cloned();
             std::iter::once(&d.name).chain(&d.aliases).map(|a| a.value.clone()).chain(sort).collect()
         };
-        if names(&doc) != names(old) || references(&doc) != references(old) {
+        // The image shows in preview cards on other pages too.
+        if names(&doc) != names(old) || references(&doc) != references(old) || doc.image != old.image {
             return Ok(None);
         }
-        let (description, problems) =
-            annotate::render_description(registry, file, &fresh.text, doc.body(&fresh.text), doc.body_offset);
+        let (description, problems) = annotate::render_description(registry, &doc, &fresh.text);
         if problems.iter().any(|d| d.is_error()) {
             return Err(Diagnostics(problems));
         }
         let warnings = problems.into_iter().filter(|d| !d.is_error()).collect();
-        let change = Change::Entity { index: e, doc: Box::new(doc), description, warnings };
+        let change = Change::Entity { index: e, doc: Box::new(doc), description: Box::new(description), warnings };
         Ok(Some(Some(Edit { slot, file: fresh, change })))
     }
 
@@ -219,7 +219,7 @@ impl Site {
                 Change::Entity { index: e, doc, description, warnings } => {
                     self.description_warnings[e] = warnings;
                     self.registry.entities[e] = *doc;
-                    self.descriptions[e] = description;
+                    self.descriptions[e] = *description;
                     changed.insert(Dep::Entity(e));
                 }
             }

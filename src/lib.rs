@@ -289,9 +289,7 @@ fn prepare(
         .raw
         .par_iter()
         .zip(&entity_texts)
-        .map(|(entity, text)| {
-            annotate::render_description(&registry, &entity.path, text, entity.body(text), entity.body_offset)
-        })
+        .map(|(entity, text)| annotate::render_description(&registry, entity, text))
         .collect();
     let mut descriptions = TiVec::with_capacity(rendered.len());
     let mut description_warnings = TiVec::with_capacity(rendered.len());

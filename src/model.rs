@@ -237,11 +237,27 @@ pub struct EntityDoc {
     pub summary: Option<String>,
     pub same_as: Vec<String>,
     pub related: Vec<Spanned<String>>,
+    /// A portrait, a photograph or a map of it.
+    pub image: Option<EntityImage>,
     /// Facts in the order the kind declares them.
     pub facts: Vec<(usize, Spanned<FactValue>)>,
     /// Where the Markdown description starts in the file (see
     /// [`EntityDoc::body`]; the text is not copied).
     pub body_offset: usize,
+}
+
+/// An entity's image, with the credit and licence it is published under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityImage {
+    /// Under `static/`, or a web address.
+    pub src: Spanned<String>,
+    /// What it shows; the entity's name when not given.
+    pub alt: Option<String>,
+    /// Who made it: "Photo: Kremlin.ru".
+    pub credit: Option<String>,
+    /// "CC BY 4.0".
+    pub licence: Option<String>,
+    pub licence_url: Option<String>,
 }
 
 impl EntityDoc {

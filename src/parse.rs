@@ -23,8 +23,8 @@ use crate::load::SiteSources;
 use typed_index_collections::TiSlice;
 
 use crate::model::{
-    is_slug, ArticleDoc, EntityDoc, EntityRef, FactDef, FactRole, FactType, FactValue, Kind, KindId, Role, SiteConfig,
-    SortBy, Spanned,
+    is_slug, ArticleDoc, EntityDoc, EntityImage, EntityRef, FactDef, FactRole, FactType, FactValue, Kind, KindId, Role,
+    SiteConfig, SortBy, Spanned,
 };
 use crate::yaml::{Document, Fields, Node, Report};
 
@@ -216,7 +216,47 @@ fn is_iso_date(s: &str) -> bool {
     parts.len() == 3 && num(parts[0], 4, 9999) && num(parts[1], 2, 12) && num(parts[2], 2, 31)
 }
 
-const ENTITY_FIELDS: &[&str] = &["name", "sort_as", "aliases", "summary", "same_as", "related"];
+const ENTITY_FIELDS: &[&str] = &["name", "sort_as", "aliases", "summary", "same_as", "related", "image"];
+
+/// The fields of an entity's `image` when it is a mapping.
+const IMAGE_FIELDS: &[&str] = &["src", "alt", "credit", "licence", "licence_url"];
+
+/// An entity's `image`: a path (`image: img/kim.jpg`) or a mapping with
+/// its credit and licence.
+fn entity_image(report: &mut Report, node: Node) -> Option<EntityImage> {
+    if let Some(src) = node.text() {
+        return Some(EntityImage {
+            src: Spanned { value: src, span: node.span() },
+            alt: None,
+            credit: None,
+            licence: None,
+            licence_url: None,
+        });
+    }
+    let Some(f) = Fields::of(node) else {
+        report.wrong_type(
+            "image",
+            node,
+            "a path or a mapping",
+            "image: {src: img/kim.jpg, credit: \"Photo: AFP\", licence: CC BY 4.0}",
+        );
+        return None;
+    };
+    f.reject_unknown(report, IMAGE_FIELDS, "an entity's `image`");
+    let src = f.required_text(report, "src", "this image")?;
+    let licence_url = f.text(report, "licence_url");
+    if let Some(url) = &licence_url {
+        check_web_url(report, "licence_url", url);
+    }
+    let text = |report: &mut Report, key| f.text(report, key).map(|t| t.value);
+    Some(EntityImage {
+        src,
+        alt: text(report, "alt"),
+        credit: text(report, "credit"),
+        licence: text(report, "licence"),
+        licence_url: licence_url.map(|u| u.value),
+    })
+}
 
 /// Parses an entity file of kind `kinds[kind]`.
 pub fn parse_entity(
@@ -250,6 +290,7 @@ pub fn parse_entity(
     }
     let same_as: Vec<String> = same_as.into_iter().map(|s| s.value).collect();
     let related = f.list(&mut report, "related");
+    let image = f.get("image").and_then(|node| entity_image(&mut report, node));
     let mut facts = Vec::new();
     for (i, def) in kind_def.facts.iter().enumerate() {
         let Some(node) = f.get(&def.key) else { continue };
@@ -287,6 +328,7 @@ pub fn parse_entity(
         summary,
         same_as,
         related,
+        image,
         facts,
         body_offset: split.body_offset,
     })

@@ -29,6 +29,13 @@
       var card = cards[id];
       if (!card) return;
       var section = el("div", "preview-entity preview-" + card.kindId);
+      if (card.image) {
+        // Beside the name, which says who it is: no text of its own.
+        var image = el("img", "preview-image");
+        image.src = card.image.src;
+        image.alt = "";
+        section.appendChild(image);
+      }
       var name = el("a", "preview-name", card.name);
       name.href = card.url;
       section.appendChild(name);

@@ -11,6 +11,76 @@ use super::mentions::escape_attr;
 use super::Origin;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::images::{Found, Image};
+use crate::model::EntityImage;
+
+/// An entity's image, as its page and its previews show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Portrait {
+    /// The `<img>`, from a page one folder down (an entity's page).
+    pub html: String,
+    /// The image's address: from the output's root, or on the web.
+    pub path: String,
+    pub remote: bool,
+    /// The smallest copy (or the image), for a preview card, from the
+    /// output's root or on the web.
+    pub thumbnail: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: String,
+    pub credit: Option<String>,
+    pub licence: Option<String>,
+    pub licence_url: Option<String>,
+}
+
+/// The entity `name`'s `image`, found where it says (an error at its
+/// `src` when it is nowhere).
+pub(super) fn portrait(
+    origin: Origin,
+    image: &EntityImage,
+    name: &str,
+    figures: &mut Figures,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Portrait> {
+    let alt = image.alt.clone().unwrap_or_else(|| name.to_string());
+    let src = &image.src.value;
+    let (html, path, remote, thumbnail, size) = match origin.registry.images.find(origin.path, src) {
+        Ok(Found::Local(found)) => {
+            let html = format!("<img {} alt=\"{}\">", found.attributes(origin.href_prefix), escape_attr(&alt));
+            let thumbnail = found.copies.first().map_or(&found.path, |c| &c.path).clone();
+            let shown = (found.path.clone(), found.size);
+            figures.shown.push(found);
+            (html, shown.0, false, thumbnail, shown.1)
+        }
+        Ok(Found::Remote) => {
+            let html = format!(
+                "<img src=\"{}\" loading=\"lazy\" decoding=\"async\" alt=\"{}\">",
+                escape_attr(src),
+                escape_attr(&alt)
+            );
+            (html, src.clone(), true, src.clone(), None)
+        }
+        Err(message) => {
+            diagnostics.push(
+                Diagnostic::error(Code::MissingImage, message).at(origin.locate(image.src.span.clone())).with_hint(
+                    "an entity's image goes under static/: `image: img/kim-jong-il.jpg` is static/img/kim-jong-il.jpg",
+                ),
+            );
+            return None;
+        }
+    };
+    Some(Portrait {
+        html,
+        path,
+        remote,
+        thumbnail,
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        alt,
+        credit: image.credit.clone(),
+        licence: image.licence.clone(),
+        licence_url: image.licence_url.clone(),
+    })
+}
 
 /// An image whose alternative text is being read.
 #[derive(Debug)]

@@ -23,9 +23,10 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::OnceCell;
 
 use crate::diagnostic::{Code, Diagnostic, LineIndex, Location};
-use crate::model::{ArticleDoc, Spanned};
+use crate::model::{ArticleDoc, EntityDoc, Spanned};
 use crate::resolve::Registry;
 use figures::Figures;
+pub use figures::Portrait;
 use mentions::Mentions;
 pub use mentions::{How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
 pub use notes::Footnote;
@@ -71,8 +72,9 @@ pub struct Description {
     /// With markers where its notes are referred to.
     pub html: String,
     pub notes: Vec<Footnote>,
-    /// The site's images it shows.
+    /// The site's images it shows, the portrait's too.
     pub images: Vec<crate::images::Image>,
+    pub portrait: Option<Portrait>,
 }
 
 /// Annotates one article. `href_prefix` leads from the article page to the
@@ -125,20 +127,23 @@ pub(crate) fn annotate_article(
 }
 
 /// Renders an entity description: Markdown, with `[text](@id)` links as
-/// plain glossary links (descriptions are not scanned for mentions).
+/// plain glossary links (descriptions are not scanned for mentions), and
+/// the entity's image.
 pub(crate) fn render_description(
     registry: &Registry,
-    path: &Path,
+    entity: &EntityDoc,
     file_text: &str,
-    markdown: &str,
-    offset: usize,
 ) -> (Description, Vec<Diagnostic>) {
     let lines = OnceCell::new();
+    let path = entity.path.as_path();
     let origin = Origin { registry, path, file_text, href_prefix: "../", lines: &lines };
     let mut annotator = Annotator::new(origin, Mode::Editorial);
-    let html = annotator.render(markdown, offset);
+    let html = annotator.render(entity.body(file_text), entity.body_offset);
     let notes = annotator.notes.take(path, file_text, &mut annotator.diagnostics);
-    (Description { html, notes, images: annotator.figures.shown }, annotator.diagnostics)
+    let portrait = entity.image.as_ref().and_then(|image| {
+        figures::portrait(origin, image, &entity.name.value, &mut annotator.figures, &mut annotator.diagnostics)
+    });
+    (Description { html, notes, images: annotator.figures.shown, portrait }, annotator.diagnostics)
 }
 
 fn strip_paragraph(html: &str) -> String {

@@ -48,6 +48,8 @@ struct EntityContext<'a> {
     facts: Vec<FactContext>,
     same_as: Vec<AuthorityLink<'a>>,
     coordinates: Option<[f64; 2]>,
+    /// `html` (the `<img>`), `alt`, `credit`, `licence`, `licence_url`.
+    image: Option<&'a crate::annotate::Portrait>,
 }
 
 #[derive(Serialize)]
@@ -128,6 +130,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
         facts,
         same_as: doc.same_as.iter().map(|url| AuthorityLink { url, label: authority_label(url) }).collect(),
         coordinates,
+        image: input.description(e).portrait.as_ref(),
     };
     let count = input.entity_page_count(e);
     let title = match n {

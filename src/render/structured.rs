@@ -91,6 +91,9 @@ pub fn entity_data(input: &Input, entity: EntityId) -> Value {
     if let Some(url) = input.absolute(&input.entity_path(entity)) {
         data.insert("url".into(), json!(url));
     }
+    if let Some(portrait) = &input.description(entity).portrait {
+        data.insert("image".into(), image_object(input, portrait));
+    }
     for (i, fact) in &e.facts {
         let text = match &fact.value {
             FactValue::Year(y) => Some(y.to_string()),
@@ -122,6 +125,29 @@ pub fn entity_data(input: &Input, entity: EntityId) -> Value {
         }
     }
     Value::Object(data)
+}
+
+/// An entity's image as a schema.org `ImageObject`: its address (absolute
+/// with a `base_url`), size, credit and licence.
+fn image_object(input: &Input, portrait: &crate::annotate::Portrait) -> Value {
+    let url = match portrait.remote {
+        true => Some(portrait.path.clone()),
+        false => input.absolute(&portrait.path),
+    };
+    let mut image = json!({"@type": "ImageObject", "caption": portrait.alt});
+    let fields = [
+        ("contentUrl", url.map(Value::from)),
+        ("width", portrait.width.map(Value::from)),
+        ("height", portrait.height.map(Value::from)),
+        ("creditText", portrait.credit.clone().map(Value::from)),
+        ("license", portrait.licence_url.clone().or(portrait.licence.clone()).map(Value::from)),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            image[key] = value;
+        }
+    }
+    image
 }
 
 /// JSON-LD of an entity page.
@@ -172,14 +198,22 @@ impl<'a> EntityJson<'a> {
         let e = input.entity(entity);
         self.cards[entity].get_or_init(|| {
             let kind = input.kind(e.kind);
-            raw(&json!({
+            let mut card = json!({
                 "name": e.name.value,
                 "kind": kind.singular,
                 "kindId": kind.id,
                 "summary": e.summary,
                 "fact": key_fact(self.strings, input, entity),
                 "url": format!("../{}", input.entity_path(entity)),
-            }))
+            });
+            if let Some(portrait) = &input.description(entity).portrait {
+                let src = match portrait.remote {
+                    true => portrait.thumbnail.clone(),
+                    false => format!("../{}", portrait.thumbnail),
+                };
+                card["image"] = json!({"src": src, "alt": portrait.alt});
+            }
+            raw(&card)
         })
     }
 

@@ -345,20 +345,18 @@ fn a_camera_photograph_never_ships_as_it_is_and_is_resized_once() {
 
     // A second build takes the copies from the cache.
     let cache = dir.path().join(".gloss/cache/images");
-    let made: Vec<_> =
-        std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().metadata().unwrap().modified().unwrap()).collect();
-    assert_eq!(
-        made.len(),
-        3,
-        "{:?}",
-        std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().file_name()).collect::<Vec<_>>()
-    );
+    let stamps = || -> Vec<_> {
+        let mut files: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap()).collect();
+        files.retain(|e| e.file_name().to_string_lossy().starts_with("span-"));
+        files.sort_by_key(|e| e.file_name());
+        files.iter().map(|e| e.metadata().unwrap().modified().unwrap()).collect()
+    };
+    let made = stamps();
+    assert_eq!(made.len(), 3);
     std::thread::sleep(std::time::Duration::from_millis(20));
     let output = build(dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
-    let again: Vec<_> =
-        std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().metadata().unwrap().modified().unwrap()).collect();
-    assert_eq!(made, again, "nothing is resized twice");
+    assert_eq!(made, stamps(), "nothing is resized twice");
 
     // The feed's copy of the figure links to the copies absolutely.
     let feed = std::fs::read_to_string(public.join("atom.xml")).unwrap();
@@ -382,4 +380,44 @@ fn a_missing_image_is_an_error_where_it_is_named_and_a_missing_alt_a_warning() {
     assert!(printed.contains(&missing_at), "{printed}");
     assert!(printed.contains(&format!("harbour-notes.md:{}:3: warning[missing_alt]", lines + 4)), "{printed}");
     assert!(printed.contains("the previous output is untouched"), "{printed}");
+}
+
+#[test]
+fn an_entity_image_shows_with_its_credit_and_licence_in_pages_previews_and_json_ld() {
+    let site = site(&SiteOptions::default());
+    let pages = Pages::of(&site);
+    let page = "people/vladimir-putin.html";
+    let img = pages.select(page, ".portrait img")[0].value().clone();
+    assert_eq!(img.attr("src"), Some("../img/vladimir-putin.jpg"));
+    assert_eq!((img.attr("width"), img.attr("height")), (Some("600"), Some("800")));
+    assert_eq!(img.attr("alt"), Some("Vladimir Putin at the summit's opening, in a dark suit"));
+    assert_eq!(text(&pages.select(page, ".portrait .credit")[0]), "Photo: Kremlin.ru");
+    let licence = pages.select(page, ".portrait .licence a[rel=license]");
+    assert_eq!(licence[0].value().attr("href"), Some("https://creativecommons.org/licenses/by/4.0/"));
+
+    let ld = site.page(page).unwrap().html.split("application/ld+json\">").nth(1).unwrap();
+    let ld: serde_json::Value = serde_json::from_str(ld.split("</script>").next().unwrap()).unwrap();
+    assert_eq!(ld["image"]["contentUrl"], "https://ledger.example.org/vladivostok/img/vladimir-putin.jpg");
+    assert_eq!(ld["image"]["creditText"], "Photo: Kremlin.ru");
+    assert_eq!(ld["image"]["license"], "https://creativecommons.org/licenses/by/4.0/");
+    assert_eq!(ld["image"]["width"], 600);
+
+    // The preview card on an article that mentions him shows the smallest copy.
+    let article = &site.page("articles/summit-week.html").unwrap().html;
+    assert!(article.contains("\"image\":{\"alt\":\"Vladimir Putin at the summit's opening, in a dark suit\",\"src\":\"../resized/vladimir-putin-"), "{article}");
+}
+
+#[test]
+fn an_entity_image_that_is_nowhere_is_an_error_at_its_src() {
+    let dir = fixture_with("publishing", "");
+    let person = dir.path().join("content/people/vladimir-putin.md");
+    let text = std::fs::read_to_string(&person).unwrap().replace("img/vladimir-putin.jpg", "img/putin.jpg");
+    std::fs::write(&person, text).unwrap();
+    let output = gloss().args(["check", "--root"]).arg(dir.path()).output().unwrap();
+    let printed = stderr(&output);
+    assert!(!output.status.success());
+    assert!(
+        printed.contains("content/people/vladimir-putin.md:6:8: error: image `img/putin.jpg` is neither in static/"),
+        "{printed}"
+    );
 }
