@@ -4,6 +4,7 @@
 mod architecture;
 mod awkward;
 mod build;
+mod deploy;
 mod diagnostics;
 mod edition;
 mod incremental;
