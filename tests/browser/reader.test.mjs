@@ -465,3 +465,53 @@ describe("an archive's search", () => {
       assert.deepEqual((await searchFor(page, "marker token7x")).titles, ["Report 7"]);
     }));
 });
+
+describe("a publication with figures, an entity's portrait and tags", () => {
+  // The publishing fixture, with a photograph large enough to be offered
+  // only as copies.
+  const dir = buildFixture("publishing", "");
+  const origin = { kind: "file", name: "file://", dir };
+  after(() => rmSync(dirname(dir), { recursive: true, force: true }));
+  const pages = [
+    "articles/bridge-opens.html",
+    "articles/harbour-notes.html",
+    "people/vladimir-putin.html",
+    "tags/index.html",
+    "tags/vladivostok.html",
+  ];
+
+  test("images load from disk, a phone gets a copy, and axe finds nothing, light and dark", () =>
+    withPage(
+      async (page) => {
+        const problems = [];
+        for (const path of pages) {
+          await page.goto(pageUrl(origin, path));
+          await page.waitForLoadState("load");
+          const images = await page.evaluate(async () => {
+            const all = Array.from(document.querySelectorAll("main img"));
+            // Lazy images load as they come into view.
+            for (const img of all) {
+              img.scrollIntoView();
+              await img.decode().catch(() => {});
+            }
+            return all.map((img) => ({ src: img.currentSrc, width: img.naturalWidth }));
+          });
+          for (const img of images) if (img.width === 0) problems.push(`${path}: ${img.src} did not load`);
+          if (path === "articles/bridge-opens.html") {
+            assert.equal(images.length, 1);
+            assert.match(images[0].src, /\/resized\/span-[0-9a-f]+-480w\.jpg$/, "a 390-pixel phone at 1x gets the 480 copy");
+          }
+          for (const colorScheme of ["light", "dark"]) {
+            await page.emulateMedia({ colorScheme });
+            for (const v of await axeViolations(page)) problems.push(`${path}, axe, ${colorScheme}: ${v}`);
+          }
+        }
+        return problems;
+      },
+      { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 },
+    ));
+
+  test("the Nu Html Checker finds no error", () => {
+    assert.deepEqual(vnuErrors(dir), []);
+  });
+});
