@@ -94,7 +94,7 @@ impl Library {
             .content_files
             .iter()
             .filter_map(|file| {
-                let (folder, slug) = bundles.iter().find(|(folder, _)| file.starts_with(folder))?;
+                let (folder, slug) = file.ancestors().skip(1).find_map(|a| bundles.get_key_value(a))?;
                 let inside = slashed(file.strip_prefix(folder).ok()?);
                 Some((file.clone(), format!("articles/{slug}/{inside}")))
             })
@@ -259,11 +259,15 @@ fn resize(file: &Path, copies: &[&Copy], cache: &Path) -> Result<(), String> {
         .into_decoder()
         .map_err(|e| e.to_string())?;
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
-    let mut original = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
-    original.apply_orientation(orientation);
+    let mut larger = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    larger.apply_orientation(orientation);
     fs::create_dir_all(cache).map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
+    // Widest first, each from the one before: a camera's 6000 pixels are
+    // filtered once, not once a copy.
+    let mut copies = copies.to_vec();
+    copies.sort_by_key(|c| std::cmp::Reverse(c.width));
     for copy in copies {
-        let smaller = original.resize_exact(copy.width, copy.height, image::imageops::FilterType::CatmullRom);
+        let smaller = larger.resize_exact(copy.width, copy.height, image::imageops::FilterType::CatmullRom);
         let to = cached(cache, copy);
         let partial = to.with_extension("partial");
         let written = match to.extension().and_then(|e| e.to_str()) {
@@ -276,6 +280,7 @@ fn resize(file: &Path, copies: &[&Copy], cache: &Path) -> Result<(), String> {
         written.and_then(|()| fs::rename(&partial, &to).map_err(|e| e.to_string())).inspect_err(|_| {
             let _ = fs::remove_file(&partial);
         })?;
+        larger = smaller;
     }
     Ok(())
 }
