@@ -100,11 +100,13 @@ fn yaml_string(s: &str) -> String {
 const EXAMPLE: &[(&str, &str)] = &[
     (
         "content/site.yaml",
-        "title: My annotated edition\nlanguage: en\n# base_url: https://example.org/edition\n# paginate_by: 50\n# paginate_mentions_by: 200\n",
+        "title: My annotated edition\nlanguage: en\n# base_url: https://example.org/edition   # feeds and the sitemap need it\n# paginate_by: 50\n# paginate_mentions_by: 200\n# sort_by: date\n# feed_limit: 20\n",
     ),
+    // The built site and the cache of image copies are made, not written.
+    (".gitignore", "public/\n.gloss/\n"),
     (
         "content/articles/first-flight.md",
-        "---\ntitle: The first flight\ndate: 1903-12-17\nbyline: An example\nsummary: A short example article; replace it with your own.\n---\nOrville Wright flew the Wright Flyer for twelve seconds at Kitty Hawk, North Carolina,\nwhile his brother Wilbur ran beside the wing. [The brothers](@orville-wright,wilbur-wright)\nhad built the machine in their bicycle workshop in Dayton.\n\nA reporter from the [Virginian-Pilot](@virginian-pilot) broke the news.\n",
+        "---\ntitle: The first flight\ndate: 1903-12-17\nbyline: An example\nsummary: A short example article; replace it with your own.\ntags: [Aviation]\n---\nOrville Wright flew the Wright Flyer for twelve seconds at Kitty Hawk, North Carolina,\nwhile his brother Wilbur ran beside the wing. [The brothers](@orville-wright,wilbur-wright)\nhad built the machine in their bicycle workshop in Dayton.\n\nA reporter from the [Virginian-Pilot](@virginian-pilot) broke the news.\n",
     ),
     (
         "content/people/orville-wright.md",
