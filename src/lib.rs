@@ -54,7 +54,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::annotate::AnnotatedArticle;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::index::SiteIndex;
 use crate::model::{ArticleId, EntityId};
 use crate::render::input::{Dep, RenderInput};
@@ -97,6 +97,8 @@ pub struct Site {
     /// incremental update can put the site's warnings together again.
     parse_warnings: Vec<Diagnostic>,
     description_warnings: TiVec<EntityId, Vec<Diagnostic>>,
+    /// The site's own map layers (`map_layers:`), read once.
+    map_layers: map::Layers,
 }
 
 impl Site {
@@ -135,6 +137,7 @@ impl Site {
             articles: &self.articles,
             index: &self.index,
             descriptions: &self.descriptions,
+            map_layers: &self.map_layers,
         }
     }
 
@@ -269,6 +272,7 @@ fn prepare(
     diagnostics.extend(parse_diagnostics.iter().cloned());
     let resolved_from = diagnostics.0.len();
     let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
+    let map_layers = read_map_layers(&registry.config, &sources, &mut diagnostics);
     // Warnings of reading and resolving the files: kept until a full build.
     let parse_warnings: Vec<Diagnostic> =
         diagnostics.0[resolved_from..].iter().chain(&parse_diagnostics).filter(|d| !d.is_error()).cloned().collect();
@@ -329,9 +333,51 @@ fn prepare(
         needs_full_build: false,
         parse_warnings,
         description_warnings,
+        map_layers,
     };
     site.collect_warnings();
     Ok(site)
+}
+
+/// The map layers `site.yaml` declares, each a GeoJSON file under
+/// `content/`: a file that is missing, or is not GeoJSON, is an error in it
+/// (at its line and column when the JSON itself is broken).
+fn read_map_layers(
+    config: &model::SiteConfig,
+    sources: &load::SiteSources,
+    diagnostics: &mut Diagnostics,
+) -> map::Layers {
+    let mut layers = map::Layers::default();
+    let site_yaml = sources.site_yaml.as_ref();
+    for declared in &config.map_layers {
+        let path = Path::new("content").join(&declared.value);
+        let Some(file) = sources.geojson.iter().find(|f| f.path == path) else {
+            let mut error = Diagnostic::error(
+                Code::Io,
+                format!("the map layer `{}` cannot be read: there is no UTF-8 file {}", declared.value, path.display()),
+            )
+            .with_hint("map layers are GeoJSON files under content/, named from there: `maps/streets.geojson`");
+            if let Some(yaml) = site_yaml {
+                error = error.at(Location::from_range(&yaml.path, &yaml.text, declared.span.clone()));
+            }
+            diagnostics.push(error);
+            continue;
+        };
+        if let Err(e) = layers.add(&file.text) {
+            let mut error = Diagnostic::error(Code::InvalidValue, format!("this map layer is {}", e.message))
+                .in_file(&file.path)
+                .with_hint("a map layer is a GeoJSON feature collection (RFC 7946), as exported from OpenStreetMap");
+            if let Some((line, column)) = e.line_column {
+                let offset: usize = file.text.split_inclusive('\n').take(line - 1).map(str::len).sum::<usize>();
+                let line_text = file.text[offset..].split('\n').next().unwrap_or("");
+                let at =
+                    offset + line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+                error = error.at(Location::from_range(&file.path, &file.text, at..at));
+            }
+            diagnostics.push(error);
+        }
+    }
+    layers
 }
 
 /// What a build of `registry` leaves out that a publisher would look for,

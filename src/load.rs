@@ -37,6 +37,9 @@ pub struct SiteSources {
     /// Files under `content/` other than text (an article folder's images),
     /// relative to the site root; listed, not read.
     pub content_files: Vec<PathBuf>,
+    /// The `.geojson` files among `content_files`, read: the map layers a
+    /// site may declare (`map_layers:`).
+    pub geojson: Vec<SourceFile>,
 }
 
 /// Reads the site at `root`. Every unreadable file is reported, not just the
@@ -62,6 +65,12 @@ pub fn load(root: &Path) -> Result<(SiteSources, Diagnostics), Diagnostics> {
         .filter(|path| is_source(&relative_to(root, path)))
         .partition(|path| is_text(&relative_to(root, path)));
     sources.content_files = others.iter().map(|path| relative_to(root, path)).collect();
+    let is_geojson = |path: &Path| path.extension().is_some_and(|e| e.eq_ignore_ascii_case("geojson"));
+    sources.geojson = others
+        .par_iter()
+        .filter(|path| is_geojson(path))
+        .filter_map(|path| read_text(path, relative_to(root, path), &mut Diagnostics::default()))
+        .collect();
     // Read in parallel, keep the sorted order.
     let read: Vec<(PathBuf, Option<SourceFile>, Diagnostics)> = wanted
         .into_par_iter()

@@ -95,6 +95,9 @@ pub struct SiteConfig {
     pub kinds: TiVec<KindId, Kind>,
     /// How much each lint matters (`lints:`).
     pub lints: crate::lint::LintLevels,
+    /// GeoJSON files under `content/` drawn on the plans of city-scale maps
+    /// (`map_layers:`), in order, each with where `site.yaml` names it.
+    pub map_layers: Vec<Spanned<String>>,
 }
 
 /// How articles are ordered.

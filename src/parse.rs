@@ -476,6 +476,7 @@ const SITE_FIELDS: &[&str] = &[
     "feed_limit",
     "kinds",
     "lints",
+    "map_layers",
 ];
 
 /// Articles in a feed unless `feed_limit` says otherwise: a reader's feed
@@ -560,7 +561,21 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
         None => DEFAULT_KIND_LIST.clone(),
     };
     let lints = f.get("lints").map_or_else(LintLevels::default, |node| parse_lints(report, node));
+    let map_layers = f.list(report, "map_layers");
+    for layer in &map_layers {
+        let path = Path::new(&layer.value);
+        let inside = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside || !layer.value.to_ascii_lowercase().ends_with(".geojson") {
+            report.error(
+                Code::InvalidValue,
+                layer.span.clone(),
+                format!("a map layer must be a `.geojson` file under content/, not `{}`", layer.value),
+                Some("for example `map_layers: [maps/streets.geojson]` for content/maps/streets.geojson".into()),
+            );
+        }
+    }
     Ok(SiteConfig {
+        map_layers,
         lints,
         title: title.map(|t| t.value).unwrap_or_default(),
         language: language.map_or_else(default_language, |l| l.value),

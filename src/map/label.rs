@@ -1,6 +1,10 @@
-//! Where the pins' labels go: beside each pin, on the side where the label
-//! stays in view and clear of the pins, the route and the labels placed
-//! before it. The pins' sizes are here too, as the labels keep clear of
+//! Where the pins' labels go: beside each pin, on the first of several spots
+//! round it (then further out, with a leader line) where the label stays in
+//! view and clear of every pin, every label placed before it and the other
+//! obstacles (an inset, a scale bar), and as clear of the route as can be.
+//! A label with no such spot is left out: its pin keeps its number, its
+//! `<title>`, and its line in the list of places beside the map, so labels
+//! never overlap. The pins' sizes are here too, as the labels keep clear of
 //! them.
 
 use super::clip::Rect;
@@ -16,13 +20,30 @@ pub(super) fn pin_radius(pin: &Pin) -> f64 {
     }
 }
 
-/// Where a label goes: its anchor point, text-anchor and box.
+/// The width a label is given per character, in pixels (13px sans-serif).
+pub(super) const CHAR_WIDTH: f64 = 7.2;
+
+/// A label's box when its text is anchored at `(x, y)`: `[x0, y0, x1, y1]`.
+pub(super) fn label_box(name: &str, x: f64, y: f64, anchor: &str) -> Rect {
+    let w = name.chars().count() as f64 * CHAR_WIDTH + 2.0;
+    let x0 = match anchor {
+        "start" => x,
+        "end" => x - w,
+        _ => x - w / 2.0,
+    };
+    [x0, y - 10.0, x0 + w, y + 3.0]
+}
+
+/// Where a label goes: its anchor point, text-anchor and box, and the leader
+/// line from the pin when it stands off.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct LabelSpot {
     pub(super) x: f64,
     pub(super) y: f64,
     pub(super) anchor: &'static str,
     rect: Rect,
+    /// From the pin's edge to the label, for a label set further out.
+    pub(super) leader: Option<[[f64; 2]; 2]>,
 }
 
 fn overlap(a: Rect, b: Rect) -> f64 {
@@ -35,65 +56,69 @@ fn overlap(a: Rect, b: Rect) -> f64 {
     }
 }
 
-/// Places each label beside its pin, on the first side (right, left, above,
-/// below) where it stays in view and clear of the pins, the other
-/// `obstacles` and the labels placed before it; failing that, where it
-/// overlaps least.
-pub(super) fn place_labels(pins: &[(&Pin, [f64; 2])], obstacles: &[Rect]) -> Vec<LabelSpot> {
-    let mut pin_boxes: Vec<Rect> = pins
+/// Places each label (in order) on the first spot round its pin, nearest
+/// first, that is wholly in view and overlaps no pin, no `obstacles` and no
+/// label placed before it, preferring among the nearest ring of spots the
+/// one that crosses the route (`soft`) least; `None` where no spot is free.
+pub(super) fn place_labels(pins: &[(&Pin, [f64; 2])], obstacles: &[Rect], soft: &[Rect]) -> Vec<Option<LabelSpot>> {
+    let mut hard: Vec<Rect> = pins
         .iter()
         .map(|(pin, [x, y])| {
             let r = pin_radius(pin) + 1.0;
             [x - r, y - r, x + r, y + r]
         })
         .collect();
-    pin_boxes.extend_from_slice(obstacles);
-    let area = WIDTH * HEIGHT;
-    let mut placed: Vec<LabelSpot> = Vec::new();
-    let mut near: Vec<Rect> = Vec::new();
+    hard.extend_from_slice(obstacles);
+    let view = [2.0, 2.0, WIDTH - 2.0, HEIGHT - 2.0];
+    let mut placed = Vec::with_capacity(pins.len());
     for (pin, [x, y]) in pins {
         let (x, y) = (*x, *y);
         let r = pin_radius(pin);
-        let w = pin.name.chars().count() as f64 * 7.0 + 2.0;
-        let boxed = |tx: f64, ty: f64, anchor: &'static str| {
-            let x0 = match anchor {
-                "start" => tx,
-                "end" => tx - w,
-                _ => tx - w / 2.0,
-            };
-            LabelSpot { x: tx, y: ty, anchor, rect: [x0, ty - 10.0, x0 + w, ty + 3.0] }
-        };
-        let candidates = [
-            boxed(x + r + 4.0, y + 4.5, "start"),
-            boxed(x - r - 4.0, y + 4.5, "end"),
-            boxed(x, y - r - 5.0, "middle"),
-            boxed(x, y + r + 14.0, "middle"),
-        ];
-        // Only the boxes that reach the candidates can crowd them (leaving
-        // out the others only leaves out zeros from the sums below).
-        let reach = candidates.iter().fold(candidates[0].rect, |r, c| {
-            [r[0].min(c.rect[0]), r[1].min(c.rect[1]), r[2].max(c.rect[2]), r[3].max(c.rect[3])]
-        });
-        near.clear();
-        near.extend(pin_boxes.iter().filter(|b| overlap(reach, **b) > 0.0));
-        let cost = |spot: &LabelSpot| {
-            let visible = overlap(spot.rect, [2.0, 2.0, WIDTH - 2.0, HEIGHT - 2.0]);
-            let box_area = (spot.rect[2] - spot.rect[0]) * (spot.rect[3] - spot.rect[1]);
-            let hidden = (box_area - visible).max(0.0);
-            let crowding: f64 = near.iter().map(|b| overlap(spot.rect, *b)).sum::<f64>()
-                + placed.iter().map(|l| overlap(spot.rect, l.rect)).sum::<f64>();
-            hidden * area + crowding
-        };
-        let mut best = candidates[0];
-        let mut best_cost = cost(&best);
-        for spot in &candidates[1..] {
-            let c = cost(spot);
-            if c < best_cost {
-                best = *spot;
-                best_cost = c;
+        let mut chosen = None;
+        for (ring, far) in [0.0, 16.0, 34.0].into_iter().enumerate() {
+            let d = r + 4.0 + far;
+            let diagonal = d * std::f64::consts::FRAC_1_SQRT_2;
+            let spots: [(f64, f64, &str, [f64; 2]); 8] = [
+                (x + d, y + 4.5, "start", [1.0, 0.0]),
+                (x - d, y + 4.5, "end", [-1.0, 0.0]),
+                (x, y - d - 1.0, "middle", [0.0, -1.0]),
+                (x, y + d + 10.0, "middle", [0.0, 1.0]),
+                (x + diagonal, y - diagonal + 2.0, "start", [1.0, -1.0]),
+                (x - diagonal, y - diagonal + 2.0, "end", [-1.0, -1.0]),
+                (x + diagonal, y + diagonal + 8.0, "start", [1.0, 1.0]),
+                (x - diagonal, y + diagonal + 8.0, "end", [-1.0, 1.0]),
+            ];
+            let mut best: Option<(f64, LabelSpot)> = None;
+            for (tx, ty, anchor, [dx, dy]) in spots {
+                let rect = label_box(&pin.name, tx, ty, anchor);
+                let inside = rect[0] >= view[0] && rect[1] >= view[1] && rect[2] <= view[2] && rect[3] <= view[3];
+                let free = inside
+                    && !hard.iter().any(|b| overlap(rect, *b) > 0.0)
+                    && !placed.iter().flatten().any(|l: &LabelSpot| overlap(rect, l.rect) > 0.0);
+                if !free {
+                    continue;
+                }
+                let crossing: f64 = soft.iter().map(|b| overlap(rect, *b)).sum();
+                let leader = (ring > 0).then(|| {
+                    let n = (dx * dx + dy * dy).sqrt();
+                    let (ux, uy) = (dx / n, dy / n);
+                    let end = [x + ux * (d - 3.0), y + uy * (d - 3.0)];
+                    [[x + ux * (r + 1.5), y + uy * (r + 1.5)], end]
+                });
+                let spot = LabelSpot { x: tx, y: ty, anchor, rect, leader };
+                if best.as_ref().is_none_or(|(c, _)| crossing < *c) {
+                    best = Some((crossing, spot));
+                }
+                if crossing == 0.0 {
+                    break;
+                }
+            }
+            if let Some((_, spot)) = best {
+                chosen = Some(spot);
+                break;
             }
         }
-        placed.push(best);
+        placed.push(chosen);
     }
     placed
 }

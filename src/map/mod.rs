@@ -5,7 +5,14 @@
 //! `data/README.md`), embedded in the binary and decoded once, on first use.
 //!
 //! [`locator_map`] frames the region around one place; [`route_map`] frames
-//! several places, numbered, optionally joined by a dashed route line.
+//! several places, numbered, the first of them (a journey's stops) joined
+//! by a dashed route line.
+//!
+//! Natural Earth at 1:110m cannot show a city: places closer together than
+//! its outlines can honestly part get a *plan* instead, at whatever scale
+//! fits them, with a scale bar, the site's own layers ([`Layers`], GeoJSON
+//! such as streets and rivers) and no outline of the world at all, and an
+//! inset locating the plan at a scale the outlines do support.
 //!
 //! The outlines are not drawn into each map but into [`Tile`]s, files of
 //! their own that every map over the same part of the world shows as
@@ -25,11 +32,13 @@
 //! - `level`: the outlines of one zoom level, written out once and moved
 //!   into each view;
 //! - `tile`: the cells of the base map, files of their own;
-//! - `label`: where the pins' labels go;
+//! - `layer`: a site's own layers, GeoJSON, drawn on plans;
+//! - `label`: where the pins' labels go, never over one another;
 //! - `svg`: a map itself, with its style.
 
 mod clip;
 mod label;
+mod layer;
 mod level;
 mod path;
 mod projection;
@@ -40,14 +49,20 @@ mod tile;
 mod topojson;
 mod world;
 
+pub use layer::Layers;
 pub use tile::Tile;
 
-use projection::View;
-use svg::draw;
+use projection::{fit, inverse_mercator, View};
+use svg::{draw, Frame};
 
 /// Size of the SVG's coordinate system (its viewBox), in pixels.
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 400.0;
+
+/// How much the other places of a route map may shrink it, together, from
+/// the frame that fits the route alone: a route across the Russian Far East
+/// stays the map's subject when the article also names Moscow.
+const FRAME_SHRINK: f64 = 1.5;
 
 /// A point to draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,26 +92,61 @@ pub struct Map {
     pub tiles: Vec<Tile>,
 }
 
-/// A locator map for one place: the region around it, with a pin. A pin
-/// without finite coordinates gets a world map without a pin. `root` leads
-/// from the page to the site root, where the tiles are.
+/// A locator map for one place: the region around it, with a pin; or, where
+/// the site's `layers` cover the place, a plan of its streets with an inset
+/// of the region. A pin without finite coordinates gets a world map without
+/// a pin. `root` leads from the page to the site root, where the tiles are.
 /// `title` is the map's accessible name.
-pub fn locator_map(pin: &Pin, root: &str, title: &str) -> Map {
+pub fn locator_map(pin: &Pin, root: &str, title: &str, layers: &Layers) -> Map {
     let pins: Vec<&Pin> = std::iter::once(pin).filter(|p| p.is_valid()).collect();
-    let view = match pins.first() {
-        Some(p) => View::locator(p.lat, p.lon),
-        None => View::world(),
+    let frame = match pins.first() {
+        Some(p) if layers.cover(p.lat, p.lon) => {
+            Frame::Plan { view: View::plan_around(p.lat, p.lon), inset: View::locator(p.lat, p.lon) }
+        }
+        Some(p) => Frame::Tiles(View::locator(p.lat, p.lon)),
+        None => Frame::Tiles(View::world()),
     };
-    draw(&view, title, &pins, false, root)
+    draw(&frame, title, &pins, 0, root, layers)
 }
 
-/// A map of several places (the stops of a journey, say), framed to fit them
-/// all, each pin showing its [`Pin::number`]; with `draw_route`, a dashed
-/// line joins them in order. Pins without finite coordinates are left out.
-/// `title` is the map's accessible name.
-pub fn route_map(pins: &[Pin], draw_route: bool, root: &str, title: &str) -> Map {
+/// A map of several places, each pin showing its [`Pin::number`]; the first
+/// `route_len` (a journey's stops) are joined in order by a dashed line.
+/// It is framed to fit the route and those other places that do not shrink
+/// it more than [`FRAME_SHRINK`]-fold, or on a plan those that keep it a
+/// plan (all the places, without a route); the rest are
+/// drawn at its edge, pointing their way. Places too close together for
+/// the world's outlines get a plan (see the module docs). Pins without
+/// finite coordinates are left out. `title` is the map's accessible name.
+pub fn route_map(pins: &[Pin], route_len: usize, root: &str, title: &str, layers: &Layers) -> Map {
+    let route_len = pins.iter().take(route_len).filter(|p| p.is_valid()).count();
     let pins: Vec<&Pin> = pins.iter().filter(|p| p.is_valid()).collect();
-    draw(&View::route(&pins), title, &pins, draw_route, root)
+    let framed: Vec<&Pin> = if route_len >= 2 {
+        let mut framed = pins[..route_len].to_vec();
+        let route_fit = fit(&framed).1;
+        // On a plan, every place that keeps it a plan: a city is small.
+        let plan = View::plan(&framed).is_some();
+        for &extra in &pins[route_len..] {
+            framed.push(extra);
+            let kept = match plan {
+                true => View::plan(&framed).is_some(),
+                false => fit(&framed).1 * FRAME_SHRINK >= route_fit,
+            };
+            if !kept {
+                framed.pop();
+            }
+        }
+        framed
+    } else {
+        pins.clone()
+    };
+    let frame = match View::plan(&framed) {
+        Some(view) => {
+            let lat = inverse_mercator(view.top - HEIGHT / 2.0 / view.scale);
+            Frame::Plan { view, inset: View::locator(lat, view.centre_lon()) }
+        }
+        None => Frame::Tiles(View::route(&framed)),
+    };
+    draw(&frame, title, &pins, route_len, root, layers)
 }
 
 #[cfg(test)]

@@ -19,6 +19,16 @@ const ROUTE_MIN_SPAN: f64 = 8.0;
 /// Room left around the pins of a route map, in pixels, for their labels.
 const ROUTE_PAD_X: f64 = 90.0;
 const ROUTE_PAD_Y: f64 = 48.0;
+/// Pins that would fit a frame this many times finer than the finest zoom
+/// level get a plan instead (see [`View::plan`]): at the finest level they
+/// would sit within a quarter of the map.
+const PLAN_FACTOR: f64 = 2.0;
+/// The narrowest a plan gets, in metres across.
+const PLAN_MIN_SPAN_M: f64 = 1500.0;
+/// A place's own plan (on a site with layers of its own), in metres across.
+pub(super) const PLAN_LOCATOR_SPAN_M: f64 = 3000.0;
+/// Metres in a degree of longitude at the equator (WGS 84, to a metre).
+const METRES_PER_DEGREE: f64 = 111_320.0;
 
 /// `d` moved by whole turns into [-180, 180).
 pub(super) fn wrap180(d: f64) -> f64 {
@@ -92,20 +102,50 @@ impl View {
         if pins.is_empty() {
             return View::world();
         }
-        let centre = circular_centre(pins.iter().map(|p| p.lon));
-        let xs = pins.iter().map(|p| centre + wrap180(p.lon - centre));
-        let ys = pins.iter().map(|p| mercator_y(p.lat));
-        let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
-        let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
-        let fit_x = (WIDTH - 2.0 * ROUTE_PAD_X) / (x1 - x0).max(1e-9);
-        let fit_y = (HEIGHT - 2.0 * ROUTE_PAD_Y) / (y1 - y0).max(1e-9);
-        let scale = fit_x.min(fit_y).clamp(WIDTH / 360.0, WIDTH / ROUTE_MIN_SPAN);
+        let ([x0, y0, x1, y1], fit) = fit(pins);
+        let scale = fit.clamp(WIDTH / 360.0, WIDTH / ROUTE_MIN_SPAN);
         // The zoom level at or just below that scale: the pins only get more room.
         let mut level = (level_of(scale) + 1e-9).floor() as usize;
         while level > 0 && level_scale(level) > scale {
             level -= 1;
         }
         View::centred((x0 + x1) / 2.0, (y0 + y1) / 2.0, level)
+    }
+
+    /// A plan of pins too close together for the Natural Earth outlines:
+    /// at whatever scale fits them (at least [`PLAN_MIN_SPAN_M`] across), with
+    /// no zoom level (it shows no tiles). `None` when the pins are far enough
+    /// apart for [`View::route`].
+    pub(super) fn plan(pins: &[&Pin]) -> Option<View> {
+        if pins.is_empty() {
+            return None;
+        }
+        let ([x0, y0, x1, y1], fit) = fit(pins);
+        // One place alone (or several at one spot) has no extent to fit.
+        if x1 - x0 < 1e-9 && y1 - y0 < 1e-9 {
+            return None;
+        }
+        if fit.is_nan() || fit <= PLAN_FACTOR * WIDTH / ROUTE_MIN_SPAN {
+            return None;
+        }
+        let lat = inverse_mercator((y0 + y1) / 2.0);
+        Some(View::plan_at((x0 + x1) / 2.0, (y0 + y1) / 2.0, fit.min(plan_scale(lat, PLAN_MIN_SPAN_M))))
+    }
+
+    /// A plan [`PLAN_LOCATOR_SPAN_M`] across, centred on a place.
+    pub(super) fn plan_around(lat: f64, lon: f64) -> View {
+        View::plan_at(wrap180(lon), mercator_y(lat), plan_scale(lat, PLAN_LOCATOR_SPAN_M))
+    }
+
+    fn plan_at(x: f64, y: f64, scale: f64) -> View {
+        View { left: x - WIDTH / 2.0 / scale, top: y + HEIGHT / 2.0 / scale, scale, level: LEVELS - 1 }
+    }
+
+    /// Ground metres per pixel at the middle of the view (Mercator is
+    /// conformal: the same across and down).
+    pub(super) fn metres_per_pixel(&self) -> f64 {
+        let lat = inverse_mercator(self.top - HEIGHT / 2.0 / self.scale);
+        METRES_PER_DEGREE * lat.to_radians().cos() / self.scale
     }
 
     pub(super) fn centre_lon(&self) -> f64 {
@@ -117,12 +157,41 @@ impl View {
         [(lon - self.left) * self.scale, (self.top - mercator_y(lat)) * self.scale]
     }
 
+    /// The pixel position of a point given as longitude and Mercator y.
+    pub(super) fn project_unit(&self, x: f64, y: f64) -> [f64; 2] {
+        [(x - self.left) * self.scale, (self.top - y) * self.scale]
+    }
+
     /// The pixel position of a place, its longitude taken within 180° of the
     /// view's centre.
     pub(super) fn place(&self, lat: f64, lon: f64) -> [f64; 2] {
         let centre = self.centre_lon();
         self.project(centre + wrap180(lon - centre), lat)
     }
+}
+
+/// The pixels per degree of longitude at which a view `metres` across at
+/// latitude `lat` is [`WIDTH`] wide.
+fn plan_scale(lat: f64, metres: f64) -> f64 {
+    WIDTH * METRES_PER_DEGREE * lat.clamp(-MAX_LAT, MAX_LAT).to_radians().cos() / metres
+}
+
+/// The latitude of a Mercator y (in degrees).
+pub(super) fn inverse_mercator(y: f64) -> f64 {
+    (2.0 * y.to_radians().exp().atan() - PI / 2.0).to_degrees()
+}
+
+/// The pins' bounds `[x0, y0, x1, y1]` (longitude taken the short way round,
+/// Mercator y) and the scale that fits them with room for labels, unclamped.
+pub(super) fn fit(pins: &[&Pin]) -> ([f64; 4], f64) {
+    let centre = circular_centre(pins.iter().map(|p| p.lon));
+    let xs = pins.iter().map(|p| centre + wrap180(p.lon - centre));
+    let ys = pins.iter().map(|p| mercator_y(p.lat));
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+    let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
+    let fit_x = (WIDTH - 2.0 * ROUTE_PAD_X) / (x1 - x0).max(1e-9);
+    let fit_y = (HEIGHT - 2.0 * ROUTE_PAD_Y) / (y1 - y0).max(1e-9);
+    ([x0, y0, x1, y1], fit_x.min(fit_y))
 }
 
 /// The middle of the shortest arc of longitudes holding them all.

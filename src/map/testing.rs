@@ -5,7 +5,7 @@
 use super::clip::clip_segment;
 use super::projection::View;
 use super::tile::TILE_OVERLAP;
-use super::{locator_map, route_map, Map, Pin, HEIGHT, WIDTH};
+use super::{locator_map, route_map, Layers, Map, Pin, HEIGHT, WIDTH};
 
 pub(super) fn pin(number: Option<usize>, name: &str, lat: f64, lon: f64) -> Pin {
     let href = format!("../places/{}.html", name.to_lowercase().replace(' ', "-"));
@@ -22,7 +22,7 @@ pub(super) fn journey() -> Vec<Pin> {
 }
 
 pub(super) fn locator(pin: &Pin) -> Map {
-    locator_map(pin, "../", &format!("Map: location of {}", pin.name))
+    locator_map(pin, "../", &format!("Map: location of {}", pin.name), &Layers::default())
 }
 
 pub(super) fn route(pins: &[Pin], draw_route: bool) -> Map {
@@ -36,7 +36,8 @@ pub(super) fn route(pins: &[Pin], draw_route: bool) -> Map {
         .collect();
     let plural = if valid.len() == 1 { "" } else { "s" };
     let title = format!("Map of {} place{plural}: {}", valid.len(), places.join(", "));
-    route_map(pins, draw_route, "../", &title)
+    let route_len = if draw_route { pins.len() } else { 0 };
+    route_map(pins, route_len, "../", &title, &Layers::default())
 }
 
 /// Views of every kind: the world, locators from pole to pole and across

@@ -120,7 +120,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     };
     let title = renderer.title(&doc.title.value);
     let cast_ids = || cast.iter().map(|m| m.entity);
-    let places = map_places(input, a);
+    let (places, stops) = map_places(input, a);
     let meta = Meta {
         description: doc.summary.clone(),
         og_type: "article",
@@ -130,23 +130,30 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         article,
         cast: groups,
         cards_json: renderer.entity_json.cards_json(input, cast_ids()),
-        map_svg: route_map(renderer, input, a, &places),
+        map_svg: route_map(renderer, input, &places, stops),
         map_places: places.iter().map(|&e| renderer.entity_link(input, e)).collect(),
     };
     renderer.page("article.html", PageId::Article(a), input, title, meta, page)
 }
 
-/// The places an article's map shows, in order: its `route` if declared,
-/// else every place with coordinates in order of first mention.
-fn map_places(input: &Input, a: ArticleId) -> Vec<EntityId> {
-    let route = input.route(a);
-    let candidates = if route.is_empty() { input.cast(a).iter().map(|m| m.entity).collect() } else { route.to_vec() };
-    candidates.into_iter().filter(|&e| coordinates(input, e).is_some()).collect()
+/// The places an article's map shows, in order, and how many of the first
+/// are the stops of its `route`: the route's places, then every other place
+/// with coordinates in order of first mention.
+fn map_places(input: &Input, a: ArticleId) -> (Vec<EntityId>, usize) {
+    let mut places: Vec<EntityId> =
+        input.route(a).iter().copied().filter(|&e| coordinates(input, e).is_some()).collect();
+    let stops = places.len();
+    for m in input.cast(a) {
+        if !places.contains(&m.entity) && coordinates(input, m.entity).is_some() {
+            places.push(m.entity);
+        }
+    }
+    (places, stops)
 }
 
-/// The SVG map of an article's places, numbered in order, joined by the
-/// route line when the article declares its journey.
-fn route_map(renderer: &Renderer, input: &Input, a: ArticleId, places: &[EntityId]) -> Option<String> {
+/// The SVG map of an article's places, numbered in order, the first `stops`
+/// joined by the route line.
+fn route_map(renderer: &Renderer, input: &Input, places: &[EntityId], stops: usize) -> Option<String> {
     if places.is_empty() {
         return None;
     }
@@ -155,7 +162,6 @@ fn route_map(renderer: &Renderer, input: &Input, a: ArticleId, places: &[EntityI
         .enumerate()
         .map(|(i, &e)| renderer.pin(input, e, Some(i + 1), format!("../{}", input.entity_path(e))))
         .collect();
-    let declared = !input.article(a).0.route.is_empty();
     let strings = renderer.strings;
     let names: Vec<String> = pins
         .iter()
@@ -163,5 +169,5 @@ fn route_map(renderer: &Renderer, input: &Input, a: ArticleId, places: &[EntityI
         .collect();
     let label = if names.len() == 1 { "route_map_label_one" } else { "route_map_label" };
     let title = strings.fill(label, &[("count", &names.len()), ("places", &names.join(", "))]);
-    Some(renderer.keep_tiles(input, &map::route_map(&pins, declared, "../", &title)))
+    Some(renderer.keep_tiles(input, &map::route_map(&pins, stops, "../", &title, input.map_layers())))
 }

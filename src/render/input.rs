@@ -27,6 +27,8 @@ pub struct RenderInput<'a> {
     pub index: &'a SiteIndex,
     /// Each entity's description, rendered to HTML.
     pub descriptions: &'a TiSlice<EntityId, Description>,
+    /// The site's own map layers (a change to one rebuilds the whole site).
+    pub map_layers: &'a crate::map::Layers,
 }
 
 /// One part of the model a page read.
@@ -81,6 +83,11 @@ impl<'a> Input<'a> {
 
     pub fn config(&self) -> &'a SiteConfig {
         &self.data.registry.config
+    }
+
+    /// The site's own map layers: only a full build changes them.
+    pub fn map_layers(&self) -> &'a crate::map::Layers {
+        self.data.map_layers
     }
 
     pub fn kind(&self, k: KindId) -> &'a Kind {

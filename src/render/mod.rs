@@ -276,7 +276,8 @@ impl<'a> Renderer<'a> {
             coordinates(input, entity)?;
             let own_page = format!("{}.html", input.id(entity));
             let title = self.strings.fill("locator_map_label", &[("place", &input.name(entity))]);
-            Some(map::locator_map(&self.pin(input, entity, None, own_page), "../", &title))
+            let pin = self.pin(input, entity, None, own_page);
+            Some(map::locator_map(&pin, "../", &title, input.map_layers()))
         });
         // Read again on every page that shows it: each page records it.
         coordinates(input, entity)?;

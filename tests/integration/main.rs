@@ -8,6 +8,7 @@ mod deploy;
 mod diagnostics;
 mod edition;
 mod incremental;
+mod maps;
 mod mentions;
 mod properties;
 mod publishing;
