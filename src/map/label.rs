@@ -122,3 +122,48 @@ pub(super) fn place_labels(pins: &[(&Pin, [f64; 2])], obstacles: &[Rect], soft: 
     }
     placed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::testing::pin;
+
+    #[test]
+    fn map_labels_never_overlap_labels_pins_or_obstacles() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let names = ["Reichstag", "Brandenburger Tor", "Checkpoint Charlie", "Museumsinsel", "Alexanderplatz"];
+        for round in 0..300 {
+            // Crowds: from a few pins far apart to many in one small cluster.
+            let count = 2 + round % 14;
+            let spread = 20.0 + next() * 500.0;
+            let pins: Vec<Pin> = (0..count).map(|i| pin(Some(i + 1), names[i % names.len()], 0.0, 0.0)).collect();
+            let placed: Vec<(&Pin, [f64; 2])> = pins
+                .iter()
+                .map(|p| (p, [50.0 + next() * spread.min(500.0), 50.0 + next() * spread.min(300.0)]))
+                .collect();
+            let obstacles = [[442.0, 292.0, 594.0, 394.0]];
+            let labels = place_labels(&placed, &obstacles, &[]);
+            let boxes: Vec<Rect> = labels.iter().flatten().map(|l| l.rect).collect();
+            for (i, a) in boxes.iter().enumerate() {
+                assert!(a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= WIDTH && a[3] <= HEIGHT, "{a:?}");
+                assert!(boxes[i + 1..].iter().all(|b| overlap(*a, *b) == 0.0), "round {round}");
+                assert!(obstacles.iter().all(|b| overlap(*a, *b) == 0.0), "round {round}");
+                for (p, [x, y]) in &placed {
+                    let r = pin_radius(p);
+                    assert_eq!(overlap(*a, [x - r, y - r, x + r, y + r]), 0.0, "round {round}");
+                }
+            }
+            // A loose map keeps every label.
+            if count <= 3 && spread > 400.0 {
+                let kept = labels.iter().flatten().count();
+                assert!(kept + 1 >= count, "round {round}: {kept} of {count}");
+            }
+        }
+    }
+}

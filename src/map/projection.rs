@@ -19,10 +19,11 @@ const ROUTE_MIN_SPAN: f64 = 8.0;
 /// Room left around the pins of a route map, in pixels, for their labels.
 const ROUTE_PAD_X: f64 = 90.0;
 const ROUTE_PAD_Y: f64 = 48.0;
-/// Pins that would fit a frame this many times finer than the finest zoom
-/// level get a plan instead (see [`View::plan`]): at the finest level they
-/// would sit within a quarter of the map.
-const PLAN_FACTOR: f64 = 2.0;
+/// Pins that would fit a frame this many times finer than the narrowest
+/// route map get a plan instead (see [`View::plan`]): on that map they would
+/// crowd into a few dozen pixels. A city is a plan; two cities 150 km
+/// apart are not.
+const PLAN_FACTOR: f64 = 4.0;
 /// The narrowest a plan gets, in metres across.
 const PLAN_MIN_SPAN_M: f64 = 1500.0;
 /// A place's own plan (on a site with layers of its own), in metres across.
@@ -244,5 +245,26 @@ mod tests {
             assert!((ROUTE_PAD_X - 1.0..WIDTH - ROUTE_PAD_X + 1.0).contains(&x), "{x}");
             assert!((ROUTE_PAD_Y - 1.0..HEIGHT - ROUTE_PAD_Y + 1.0).contains(&y), "{y}");
         }
+    }
+
+    #[test]
+    fn map_plans_only_where_the_outlines_cannot_part_the_places() {
+        let walk = [pin(Some(1), "Reichstag", 52.5186, 13.3762), pin(Some(2), "Alexanderplatz", 52.5219, 13.4132)];
+        let view = View::plan(&walk.iter().collect::<Vec<_>>()).expect("a walk is a plan");
+        let across = view.metres_per_pixel() * WIDTH;
+        assert!((2_500.0..6_000.0).contains(&across), "{across} m across");
+        for p in &walk {
+            let [x, y] = view.place(p.lat, p.lon);
+            assert!((0.0..WIDTH).contains(&x) && (0.0..HEIGHT).contains(&y));
+        }
+        // Two pins a few metres apart: a plan no narrower than the minimum.
+        let near = [pin(Some(1), "A", 52.5, 13.4), pin(Some(2), "B", 52.5, 13.4001)];
+        let view = View::plan(&near.iter().collect::<Vec<_>>()).unwrap();
+        assert!((view.metres_per_pixel() * WIDTH - PLAN_MIN_SPAN_M).abs() < 1.0);
+        // A journey, or one place alone, keeps the Natural Earth outlines.
+        assert!(View::plan(&crate::map::testing::journey().iter().collect::<Vec<_>>()).is_none());
+        assert!(View::plan(&[&walk[0]]).is_none());
+        let a_region = [pin(Some(1), "Berlin", 52.52, 13.40), pin(Some(2), "Leipzig", 51.34, 12.37)];
+        assert!(View::plan(&a_region.iter().collect::<Vec<_>>()).is_none());
     }
 }
