@@ -76,6 +76,36 @@ struct Appearance<'a> {
     title: &'a str,
     url: String,
     mentions: Vec<MentionContext<'a>>,
+    /// The mention strip's links: the mentions grouped by the part of the
+    /// strip they fall in (see [`STRIP_PARTS`]).
+    clusters: Vec<Cluster>,
+}
+
+/// How many equal parts the mention strip is cut into, each one link to
+/// the first mention in it: a strip 288 px wide (a 320 px screen) gives
+/// each part 24 px, the least a target may be (WCAG 2.2, 2.5.8), however
+/// many mentions an article has and however close they are.
+const STRIP_PARTS: usize = 12;
+
+/// The mentions in one part of the strip.
+#[derive(Serialize)]
+struct Cluster {
+    /// The numbers of its first and last mention in the article, from 1.
+    first: usize,
+    last: usize,
+    /// The first mention's URL.
+    url: String,
+    /// Where its part of the strip starts, and its width, in percent of
+    /// the strip.
+    start: f64,
+    width: f64,
+    /// Where each mention falls, in percent of the part.
+    ticks: Vec<f64>,
+    /// The forms its mentions use, each once, in order: `Kim, the Dear Leader`.
+    texts: String,
+    /// Where its first and last mention fall, in whole percent of the text.
+    from: u32,
+    to: u32,
 }
 
 #[derive(Serialize)]
@@ -86,6 +116,42 @@ struct MentionContext<'a> {
     text: &'a str,
     after: Cow<'a, str>,
     position: f64,
+}
+
+/// The strip's clusters of `mentions` (in the order of the text).
+fn clusters(mentions: &[MentionContext]) -> Vec<Cluster> {
+    let part = 100.0 / STRIP_PARTS as f64;
+    let part_of = |m: &MentionContext| ((m.position / part) as usize).min(STRIP_PARTS - 1);
+    let mut clusters = Vec::new();
+    let mut i = 0;
+    while i < mentions.len() {
+        let n = part_of(&mentions[i]);
+        let end = i + mentions[i..].iter().take_while(|m| part_of(m) == n).count();
+        let members = &mentions[i..end];
+        let start = n as f64 * part;
+        let mut texts: Vec<&str> = Vec::new();
+        for m in members {
+            if !texts.contains(&m.text) {
+                texts.push(m.text);
+            }
+        }
+        clusters.push(Cluster {
+            first: i + 1,
+            last: end,
+            url: members[0].url.clone(),
+            start: (start * 1000.0).round() / 1000.0,
+            width: (part * 1000.0).round() / 1000.0,
+            ticks: members
+                .iter()
+                .map(|m| (((m.position - start) / part * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0)
+                .collect(),
+            texts: texts.join(", "),
+            from: members[0].position.round() as u32,
+            to: members[members.len() - 1].position.round() as u32,
+        });
+        i = end;
+    }
+    clusters
 }
 
 /// Page `n` (from 0) of entity `e`.
@@ -212,7 +278,12 @@ fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'
             if (first..end).contains(&(seen - 1)) {
                 let (doc, _) = input.article(r.article);
                 let url = format!("../{}", input.article_path(r.article));
-                appearances.push(Appearance { title: &doc.title.value, url, mentions: Vec::new() });
+                appearances.push(Appearance {
+                    title: &doc.title.value,
+                    url,
+                    mentions: Vec::new(),
+                    clusters: Vec::new(),
+                });
             }
         }
         if !(first..end).contains(&(seen - 1)) {
@@ -231,6 +302,9 @@ fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'
             after,
             position: (mention.position * 1000.0).round() / 10.0,
         });
+    }
+    for appearance in &mut appearances {
+        appearance.clusters = clusters(&appearance.mentions);
     }
     appearances
 }
