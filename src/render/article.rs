@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::context::{link_with, KindContext, Meta};
-use super::format::display_date;
+use super::format::{dateline_date, display_date};
 use super::input::Input;
 use super::tags::TagLink;
 use super::{coordinates, map, notes, Page, Renderer};
@@ -39,6 +39,9 @@ struct ArticleContext<'a> {
     /// The date for readers: `20 August 2002`.
     date_display: Option<String>,
     dateline: Option<&'a str>,
+    /// What the dateline says of `date`: `"full"`, `"day"` (day and
+    /// month) or null, so that the page shows each date once.
+    dateline_date: Option<&'static str>,
     byline: Option<&'a str>,
     source: Option<&'a str>,
     source_url: Option<&'a str>,
@@ -100,6 +103,11 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         date: doc.date.as_deref(),
         date_display: doc.date.as_deref().map(|d| display_date(renderer.strings, d)),
         dateline: doc.dateline.as_deref(),
+        dateline_date: doc
+            .dateline
+            .as_deref()
+            .zip(doc.date.as_deref())
+            .and_then(|(l, d)| dateline_date(renderer.strings, l, d)),
         byline: doc.byline.as_deref(),
         source: doc.source.as_deref(),
         source_url: doc.source_url.as_deref(),

@@ -15,6 +15,42 @@ pub fn display_date(strings: &Strings, iso: &str) -> String {
     }
 }
 
+/// What a printed dateline says of the article's date `iso`: `"full"` when
+/// it gives the whole date as [`display_date`] writes it, `"day"` when it
+/// gives its day and month (`BERLIN, 9 November`), else `None`. Letter case
+/// is ignored. The page then shows each date once.
+pub(super) fn dateline_date(strings: &Strings, dateline: &str, iso: &str) -> Option<&'static str> {
+    let mut parts = iso.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let (Ok(m @ 1..=12), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) else {
+        return None;
+    };
+    let month = strings.month(m);
+    let dateline = dateline.to_lowercase();
+    let full = strings.fill("date", &[("day", &d), ("month", &month), ("year", &y)]).to_lowercase();
+    let day = strings.fill("date", &[("day", &d), ("month", &month), ("year", &"")]).to_lowercase();
+    let day = day.trim_matches(|c: char| c.is_whitespace() || c == ',');
+    if has_words(&dateline, &full) {
+        Some("full")
+    } else if !day.is_empty() && has_words(&dateline, day) {
+        Some("day")
+    } else {
+        None
+    }
+}
+
+/// Whether `needle` is in `text` with no letter or digit either side of it
+/// (`9 november` is not in `19 november`).
+fn has_words(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 /// `43.12° N, 131.89° E`.
 pub(super) fn format_coordinates(strings: &Strings, lat: f64, lon: f64) -> String {
     let ns = strings.get(if lat < 0.0 { "south" } else { "north" });
@@ -70,6 +106,15 @@ mod tests {
     fn dates_read_like_dates() {
         assert_eq!(display_date(Strings::english(), "2002-08-20"), "20 August 2002");
         assert_eq!(display_date(Strings::english(), "2002-01-01"), "1 January 2002");
+    }
+
+    #[test]
+    fn a_dateline_may_give_the_date_in_part_or_in_full() {
+        let strings = Strings::english();
+        assert_eq!(dateline_date(strings, "BERLIN, 9 November", "2009-11-09"), Some("day"));
+        assert_eq!(dateline_date(strings, "Berlin, 9 November 2009", "2009-11-09"), Some("full"));
+        assert_eq!(dateline_date(strings, "/ 1 January 2002", "2002-08-20"), None);
+        assert_eq!(dateline_date(strings, "BERLIN, 19 November", "2009-11-09"), None);
     }
 
     #[test]
