@@ -53,9 +53,19 @@
   }
 
   // Below the mention's line, or above it when there is no room below: the
-  // card never covers the line being read.
+  // card never covers the line being read. On a narrow screen it is a sheet
+  // across the window's bottom, or its top when the mention is in the lower
+  // half, at most 45% high: it covers neither the mention nor the lines
+  // next to it, and changes sides as the page scrolls.
+  var narrow = window.matchMedia("(max-width: 40rem)");
   function place(box, anchor) {
     var rect = anchor.getBoundingClientRect();
+    box.classList.toggle("preview-sheet", narrow.matches);
+    if (narrow.matches) {
+      box.classList.toggle("preview-sheet-top", rect.top + rect.height / 2 > window.innerHeight / 2);
+      box.style.left = box.style.top = box.style.width = "";
+      return;
+    }
     var width = Math.min(320, document.documentElement.clientWidth - 16);
     box.style.width = width + "px";
     var left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
@@ -131,6 +141,9 @@
     if (preview && !preview.contains(e.target) && e.target !== owner) hide();
   });
   window.addEventListener("resize", hide);
+  window.addEventListener("scroll", function () {
+    if (preview && owner && narrow.matches) place(preview, owner);
+  }, { passive: true });
 
   // ---- Search -------------------------------------------------------------
   var toggle = document.getElementById("search-toggle");
