@@ -12,6 +12,7 @@ mod maps;
 mod mentions;
 mod properties;
 mod publishing;
+mod reading;
 mod security;
 mod serve;
 mod support;
