@@ -185,7 +185,7 @@ export async function newPage(context) {
 }
 
 const AXE_PATH = require.resolve("axe-core");
-export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
 /** axe-core's violations on the page as it is now, as readable lines. */
 export async function axeViolations(page) {

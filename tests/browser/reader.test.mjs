@@ -8,12 +8,13 @@
 // - "/" opens search, "Pulikovsky" finds him, Enter goes to his page;
 // - no page logs a console error or throws, none asks for anything off this
 //   machine, every link on every page resolves;
-// - axe-core finds no violation on any page, in light and dark mode, nor
-//   with the preview card or the search dialog open;
-// - no page scrolls sideways on a phone;
+// - axe-core (WCAG 2.2 AA and best practice) finds no violation on any
+//   page, in light and dark mode, nor with the preview card or the search
+//   dialog open; on one page of each kind, at 390, 768, 1280 and 1600 px;
+// - no page scrolls sideways at any of those widths;
 // - the Nu Html Checker finds no error in any page;
-// - screenshots of the article and a place page, desktop and phone, go to
-//   docs/screenshots/;
+// - screenshots of a page of each kind at each width go to
+//   docs/screenshots/<kind>-<width>.png;
 // - an archive's paginated home pages link to each other and to their
 //   articles from disk, and pass axe and the Nu Html Checker;
 // - an archive's search loads only the chunks of text that can match.
@@ -45,6 +46,21 @@ const PAGES = FILES.filter((f) => f.endsWith(".html"));
 const ARTICLE = "articles/all-aboard.html";
 const PERSON = "people/konstantin-pulikovsky.html";
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+/** A phone, a tablet, a laptop and a wide screen. */
+const WIDTHS = [390, 768, 1280, 1600];
+const device = (width) => (width === 390 ? PHONE : { viewport: { width, height: width < 1000 ? 1024 : 900 } });
+/** One page of each kind readers meet. */
+const KINDS = [
+  ["article", ARTICLE],
+  ["person", "people/kim-jong-il.html"],
+  ["place", "places/vladivostok.html"],
+  ["organisation", "organisations/kremlin.html"],
+  ["people", "people/index.html"],
+  ["places", "places/index.html"],
+  ["tags", "tags/index.html"],
+  ["tag", "tags/russia.html"],
+  ["404", "404.html"],
+];
 const SCREENSHOTS = process.env.GLOSS_SCREENSHOTS || join(REPO, "docs", "screenshots");
 
 let browser;
@@ -92,6 +108,8 @@ function kindOf(path) {
   if (path === "index.html") return "home";
   if (path === "404.html") return "404";
   if (path.startsWith("articles/")) return "article";
+  if (path === "tags/index.html") return "tag index";
+  if (path.startsWith("tags/")) return "tag";
   if (path.endsWith("/index.html")) return "kind index";
   return "entity";
 }
@@ -300,21 +318,6 @@ for (const origin of ORIGINS) {
       }
     });
 
-    test("axe finds nothing on the article and a place page at phone and wide-screen widths, light and dark", async () => {
-      for (const [device, options] of [["phone", PHONE], ["wide", { viewport: { width: 1600, height: 1000 } }]]) {
-        await withPage(async (page) => {
-          for (const path of [ARTICLE, "places/vladivostok.html"]) {
-            await page.goto(pageUrl(origin, path));
-            for (const colorScheme of ["light", "dark"]) {
-              await page.emulateMedia({ colorScheme });
-              const found = await axeViolations(page);
-              assert.deepEqual(found, [], `${path}, ${device}, ${colorScheme}:\n${found.join("\n")}`);
-            }
-          }
-        }, options);
-      }
-    });
-
     describe("every page: no errors, links resolve, axe finds nothing (light and dark)", () => {
       for (const path of PAGES) {
         test(`${path} (${kindOf(path)})`, () =>
@@ -336,43 +339,54 @@ for (const origin of ORIGINS) {
       }
     });
 
-    test("no page scrolls sideways on a phone", () =>
-      withPage(
-        async (page) => {
+    test("no page scrolls sideways at 390, 768, 1280 or 1600 px", async () => {
+      for (const width of WIDTHS) {
+        await withPage(async (page) => {
           const wide = [];
           for (const path of PAGES) {
             if (kindOf(path) === "home") continue;
             await page.goto(pageUrl(origin, path));
-            const width = await page.evaluate(() => document.documentElement.scrollWidth);
-            if (width > 390) wide.push(`${path}: ${width}px`);
+            const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+            if (scroll > inner) wide.push(`${path}: ${scroll}px in ${inner}px`);
           }
-          assert.deepEqual(wide, [], "pages wider than the phone");
-        },
-        PHONE,
-      ));
+          assert.deepEqual(wide, [], `pages wider than the screen at ${width} px`);
+        }, device(width));
+      }
+    });
+
+    // The same pages and stylesheet either way: checked once, from disk.
+    describe("axe (WCAG 2.2 AA) finds nothing on a page of each kind at every width, light and dark", () => {
+      for (const [kind, path] of origin.kind === "file" ? KINDS : []) {
+        test(`${kind}: ${path}`, async () => {
+          for (const width of WIDTHS) {
+            await withPage(async (page) => {
+              const problems = [];
+              await page.goto(pageUrl(origin, path));
+              for (const colorScheme of ["light", "dark"]) {
+                await page.emulateMedia({ colorScheme });
+                for (const v of await axeViolations(page)) problems.push(`${width} px, ${colorScheme}: ${v}`);
+              }
+              return problems;
+            }, device(width));
+          }
+        });
+      }
+    });
   });
 }
 
 describe("screenshots", () => {
-  const shots = [
-    ["article", ARTICLE],
-    ["place", "places/vladivostok.html"],
-  ];
-  const devices = [
-    ["desktop", { viewport: { width: 1280, height: 900 } }],
-    ["phone", PHONE],
-  ];
-  for (const [name, path] of shots) {
-    for (const [device, options] of devices) {
-      test(`${name}-${device}.png`, () =>
+  for (const [kind, path] of KINDS) {
+    for (const width of WIDTHS) {
+      test(`${kind}-${width}.png`, () =>
         withPage(async (page) => {
           mkdirSync(SCREENSHOTS, { recursive: true });
           await page.goto(pageUrl(ORIGINS[1], path));
           await page.evaluate(() => document.fonts.ready);
-          const file = join(SCREENSHOTS, `${name}-${device}.png`);
+          const file = join(SCREENSHOTS, `${kind}-${width}.png`);
           await page.screenshot({ path: file, animations: "disabled" });
           assert.ok(existsSync(file));
-        }, options));
+        }, device(width)));
     }
   }
 });
