@@ -152,6 +152,21 @@ pub fn route_map(pins: &[Pin], route_len: usize, root: &str, title: &str, layers
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crowd_of_places_far_off_the_route_is_drawn_in_bounded_time() {
+        // Two stops in Berlin and 150 places in the same direction far to
+        // the east: every one goes to the same stretch of the edge.
+        let mut pins = vec![
+            crate::map::testing::pin(Some(1), "Brandenburg Gate", 52.5163, 13.3777),
+            crate::map::testing::pin(Some(2), "Alexanderplatz", 52.5219, 13.4132),
+        ];
+        for i in 0..150 {
+            pins.push(crate::map::testing::pin(None, &format!("Far {i}"), 52.0 + f64::from(i) * 0.001, 120.0));
+        }
+        let map = route_map(&pins, 2, "../", "A crowd", &Layers::default());
+        assert!(map.svg.contains("Brandenburg Gate"));
+    }
     use crate::map::clip::clip_segment;
     use crate::map::projection::wrap180;
     use crate::map::testing::{all_land_points, composed, journey, locator, parse_path, path_data, pin, route};

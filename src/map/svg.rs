@@ -117,17 +117,16 @@ pub(super) fn draw(frame: &Frame, title: &str, pins: &[&Pin], route_len: usize, 
         let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
         let (dx, dy) = (x - cx, y - cy);
         let t = ((cx - r) / dx.abs()).min((cy - r) / dy.abs());
-        let mut at = [cx + dx * t, cy + dy * t];
-        while placed.iter().any(|(p, q)| (q[0] - at[0]).hypot(q[1] - at[1]) < pin_radius(p) + r) {
-            if (at[0] - r).abs() < 0.5 || (at[0] - (WIDTH - r)).abs() < 0.5 {
-                at[1] = if at[1] + 2.0 * r > HEIGHT - r { at[1] - 2.0 * r } else { at[1] + 2.0 * r };
-            } else {
-                at[0] = if at[0] + 2.0 * r > WIDTH - r { at[0] - 2.0 * r } else { at[0] + 2.0 * r };
-            }
-            if placed.len() > 200 {
-                break;
-            }
-        }
+        let edge = [cx + dx * t, cy + dy * t];
+        let clear = |at: &[f64; 2]| !placed.iter().any(|(p, q)| (q[0] - at[0]).hypot(q[1] - at[1]) < pin_radius(p) + r);
+        // Steps along the edge, nearest first, either way: a bounded walk
+        // (a crowded edge keeps the first spot rather than looping).
+        let on_side = (edge[0] - r).abs() < 0.5 || (edge[0] - (WIDTH - r)).abs() < 0.5;
+        let along = |k: f64| match on_side {
+            true => [edge[0], (edge[1] + k * 2.0 * r).clamp(r, HEIGHT - r)],
+            false => [(edge[0] + k * 2.0 * r).clamp(r, WIDTH - r), edge[1]],
+        };
+        let at = (0..64).flat_map(|k| [f64::from(k), -f64::from(k)]).map(along).find(|at| clear(at)).unwrap_or(edge);
         let length = dx.hypot(dy).max(1e-9);
         placed.push((pin, at));
         off.push(Some([dx / length, dy / length]));
