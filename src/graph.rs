@@ -64,8 +64,8 @@ pub fn network_svg(nodes: &[Node], edges: &[(usize, usize, usize)], label: &str)
         let _ = write!(
             body,
             "<a href=\"{}\"><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text x=\"{lx:.1}\" y=\"{baseline:.1}\" text-anchor=\"{anchor}\">{}</text></a>",
-            escape(&node.href),
-            escape(node.name)
+            crate::html::escape(&node.href),
+            crate::html::escape(node.name)
         );
     }
     let margin = 8.0;
@@ -73,7 +73,7 @@ pub fn network_svg(nodes: &[Node], edges: &[(usize, usize, usize)], label: &str)
     let (w, h) = (extent.max_x - extent.min_x + 2.0 * margin, extent.max_y - extent.min_y + 2.0 * margin);
     let mut svg = format!(
         "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{x:.0} {y:.0} {w:.0} {h:.0}\" font-size=\"{FONT}\" role=\"group\" aria-label=\"{}\">",
-        escape(label)
+        crate::html::escape(label)
     );
     svg.push_str(&body);
     svg.push_str("</svg>");
@@ -122,12 +122,6 @@ pub fn label_width(text: &str) -> f64 {
         })
         .sum();
     ems * FONT
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
 }
 
 #[cfg(test)]

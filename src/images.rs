@@ -199,14 +199,14 @@ impl Image {
     /// and `height`, and lazy loading.
     pub fn attributes(&self, prefix: &str) -> String {
         let (src, size) = self.shown();
-        let mut out = format!("src=\"{}\"", escape(&format!("{prefix}{src}")));
+        let mut out = format!("src=\"{}\"", crate::html::escape(&format!("{prefix}{src}")));
         if !self.copies.is_empty() {
             let mut candidates: Vec<String> =
                 self.copies.iter().map(|c| format!("{prefix}{} {}w", c.path, c.width)).collect();
             if let Some((width, _)) = self.size.filter(|&(w, _)| w <= WIDTHS[WIDTHS.len() - 1]) {
                 candidates.push(format!("{prefix}{} {width}w", self.path));
             }
-            out.push_str(&format!(" srcset=\"{}\" sizes=\"{SIZES}\"", escape(&candidates.join(", "))));
+            out.push_str(&format!(" srcset=\"{}\" sizes=\"{SIZES}\"", crate::html::escape(&candidates.join(", "))));
         }
         if let Some((width, height)) = size {
             out.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
@@ -347,12 +347,6 @@ fn normal(path: &Path) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
 }
 
 #[cfg(test)]

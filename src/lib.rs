@@ -19,6 +19,7 @@ mod check;
 mod context;
 pub mod diagnostic;
 mod graph;
+mod html;
 mod images;
 mod incremental;
 pub mod index;

@@ -7,9 +7,9 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event};
 
-use super::mentions::escape_attr;
 use super::Origin;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::html::escape;
 use crate::images::{Found, Image};
 use crate::model::EntityImage;
 
@@ -45,18 +45,15 @@ pub(super) fn portrait(
     let src = &image.src.value;
     let (html, path, remote, thumbnail, size) = match origin.registry.images.find(origin.path, src) {
         Ok(Found::Local(found)) => {
-            let html = format!("<img {} alt=\"{}\">", found.attributes(origin.href_prefix), escape_attr(&alt));
+            let html = format!("<img {} alt=\"{}\">", found.attributes(origin.href_prefix), escape(&alt));
             let thumbnail = found.copies.first().map_or(&found.path, |c| &c.path).clone();
             let shown = (found.path.clone(), found.size);
             figures.shown.push(found);
             (html, shown.0, false, thumbnail, shown.1)
         }
         Ok(Found::Remote) => {
-            let html = format!(
-                "<img src=\"{}\" loading=\"lazy\" decoding=\"async\" alt=\"{}\">",
-                escape_attr(src),
-                escape_attr(&alt)
-            );
+            let html =
+                format!("<img src=\"{}\" loading=\"lazy\" decoding=\"async\" alt=\"{}\">", escape(src), escape(&alt));
             (html, src.clone(), true, src.clone(), None)
         }
         Err(message) => {
@@ -148,9 +145,9 @@ impl Figures {
         };
         let title = match open.title.is_empty() {
             true => String::new(),
-            false => format!(" title=\"{}\"", escape_attr(&open.title)),
+            false => format!(" title=\"{}\"", escape(&open.title)),
         };
-        let html = format!("<img {attributes} alt=\"{}\"{title}>", escape_attr(alt.trim()));
+        let html = format!("<img {attributes} alt=\"{}\"{title}>", escape(alt.trim()));
         out.push(Event::InlineHtml(CowStr::from(html)));
         if self.open.is_empty() {
             self.last = Some((out.len() - 1, open.title));
@@ -166,14 +163,14 @@ impl Figures {
                 self.shown.push(image);
                 attributes
             }
-            Ok(Found::Remote) => format!("src=\"{}\" loading=\"lazy\" decoding=\"async\"", escape_attr(&open.src)),
+            Ok(Found::Remote) => format!("src=\"{}\" loading=\"lazy\" decoding=\"async\"", escape(&open.src)),
             Err(message) => {
                 diagnostics.push(
                     Diagnostic::error(Code::MissingImage, message)
                         .at(origin.locate(open.source.clone()))
                         .with_hint("check the file name's spelling and case, or put the image there"),
                 );
-                format!("src=\"{}\"", escape_attr(&open.src))
+                format!("src=\"{}\"", escape(&open.src))
             }
         }
     }
@@ -197,16 +194,16 @@ impl Figures {
         let img = match title.is_empty() {
             true => img.to_string(),
             // The caption says it; a tooltip would say it twice.
-            false => img.replacen(&format!(" title=\"{}\"", escape_attr(&title)), "", 1),
+            false => img.replacen(&format!(" title=\"{}\"", escape(&title)), "", 1),
         };
         let caption = match title.split_once('|') {
             _ if title.trim().is_empty() => String::new(),
             Some((caption, credit)) => format!(
                 "\n<figcaption>{} <span class=\"credit\">{}</span></figcaption>",
-                escape_attr(caption.trim()),
-                escape_attr(credit.trim())
+                escape(caption.trim()),
+                escape(credit.trim())
             ),
-            None => format!("\n<figcaption>{}</figcaption>", escape_attr(title.trim())),
+            None => format!("\n<figcaption>{}</figcaption>", escape(title.trim())),
         };
         out.push(Event::Html(CowStr::from(format!("<figure class=\"figure\">{img}{caption}</figure>\n"))));
         true

@@ -218,7 +218,7 @@ impl Mentions {
         tag.push('"');
         if entities.len() > 1 {
             let names: Vec<&str> = entities.iter().map(|&e| origin.registry.entities[e].name.value.as_str()).collect();
-            let _ = write!(tag, " title=\"{}\"", escape_attr(&names.join(", ")));
+            let _ = write!(tag, " title=\"{}\"", crate::html::escape(&names.join(", ")));
         }
         tag.push('>');
         out.push(Event::InlineHtml(CowStr::from(tag)));
@@ -427,10 +427,4 @@ impl Mentions {
             })
             .collect()
     }
-}
-
-pub(super) fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
 }

@@ -130,13 +130,7 @@ mod tests {
 
     #[test]
     fn map_labels_never_overlap_labels_pins_or_obstacles() {
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::map::testing::random();
         let names = ["Reichstag", "Brandenburger Tor", "Checkpoint Charlie", "Museumsinsel", "Alexanderplatz"];
         for round in 0..300 {
             // Crowds: from a few pins far apart to many in one small cluster.

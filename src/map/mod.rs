@@ -356,13 +356,7 @@ mod tests {
     #[test]
     #[ignore]
     fn map_timing_probe() {
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::map::testing::random();
         // Journeys of 2 to 6 stops, from a few degrees across to the whole world.
         let mut journeys = |count: usize, max_spread: f64| -> Vec<Vec<Pin>> {
             (0..count)

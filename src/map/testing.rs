@@ -150,3 +150,15 @@ pub(super) fn composed(map: &Map, class: &str) -> Vec<Vec<[f64; 2]>> {
 pub(super) fn all_land_points(map: &Map) -> Vec<Vec<[f64; 2]>> {
     composed(map, "land")
 }
+
+/// Numbers in [0, 1) from a fixed seed (xorshift): random-looking maps
+/// that are the same on every run.
+pub(super) fn random() -> impl FnMut() -> f64 {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
