@@ -218,9 +218,12 @@ impl Site {
                 }
                 Change::Entity { index: e, doc, description, warnings } => {
                     self.description_warnings[e] = warnings;
-                    self.registry.entities[e] = *doc;
                     self.descriptions[e] = *description;
                     changed.insert(Dep::Entity(e));
+                    if doc.coordinates() != self.registry.entities[e].coordinates() {
+                        changed.insert(Dep::Coordinates(e));
+                    }
+                    self.registry.entities[e] = *doc;
                 }
             }
         }

@@ -264,6 +264,14 @@ pub struct EntityImage {
 }
 
 impl EntityDoc {
+    /// Its coordinates (latitude, longitude), when a fact gives them.
+    pub fn coordinates(&self) -> Option<(f64, f64)> {
+        self.facts.iter().find_map(|(_, fact)| match fact.value {
+            FactValue::Coordinates { lat, lon } => Some((lat, lon)),
+            _ => None,
+        })
+    }
+
     /// The name as indexes sort and file it: `sort_as`, else the name.
     pub fn sort_name(&self) -> &str {
         self.sort_as.as_deref().unwrap_or(&self.name.value)

@@ -3,11 +3,14 @@
 //! drawn under the pins of plans, the maps of places too close together for
 //! the Natural Earth outlines (see [`View::plan`]).
 //!
-//! A file is parsed once per build, its lines and rings projected once; a
-//! plan then draws only the outlines whose bounds meet it, each clipped to
-//! the plan (plus a margin), simplified to half a pixel and dropped when
-//! less than a pixel long, up to [`MAX_PATH_BYTES`] of path data. So a huge
-//! file costs each map only the part of it the map shows.
+//! A file is parsed once per build, its lines and rings projected once
+//! (and unwrapped across the antimeridian, so a plan of Taveuni or Chukotka
+//! gets its streets whole); a plan then draws only the outlines whose bounds
+//! meet it, each clipped to the plan (plus a margin), simplified to half a
+//! pixel and dropped when less than a pixel long, up to [`MAX_PATH_BYTES`]
+//! of path data: water, parks and main roads first, then the nearest to
+//! the middle first. So a huge file costs each map only the part of it the
+//! map shows, and what a full plan leaves out is the least telling.
 //!
 //! How a feature is drawn follows its OpenStreetMap tags, as an export
 //! keeps them in its properties (`highway`, `waterway`, `natural`,
@@ -21,10 +24,10 @@ use serde_json::Value;
 
 use super::clip::{clip_line, clip_rect, clip_ring, Vertex, NEW};
 use super::path::{push_subpath, simplify};
-use super::projection::{mercator_y, View};
+use super::projection::{mercator_y, wrap180, View};
 
 /// The most path data one plan holds of a site's layers, in bytes: beyond
-/// it, outlines are left out (in the order of the files).
+/// it, outlines are left out (see [`Style::RANK`]).
 const MAX_PATH_BYTES: usize = 96 * 1024;
 
 /// How a feature is drawn, in the order drawn (areas under lines).
@@ -53,6 +56,24 @@ impl Style {
         Style::MajorStreet,
         Style::Line,
     ];
+
+    /// Which outlines a full plan keeps first: what places a reader (water,
+    /// parks, main roads), then the rest, buildings last.
+    const RANK: [Style; 9] = [
+        Style::Water,
+        Style::Waterway,
+        Style::Green,
+        Style::MajorStreet,
+        Style::Rail,
+        Style::Street,
+        Style::Area,
+        Style::Line,
+        Style::Building,
+    ];
+
+    fn rank(self) -> usize {
+        Style::RANK.iter().position(|s| *s == self).unwrap_or(Style::RANK.len())
+    }
 
     fn class(self) -> &'static str {
         match self {
@@ -105,7 +126,9 @@ impl Style {
     }
 }
 
-/// One line or ring of a layer, projected: longitude and Mercator y.
+/// One line or ring of a layer, projected: longitude (unwrapped: no step
+/// between two points is more than 180°, so it may run beyond ±180) and
+/// Mercator y.
 #[derive(Debug, Clone)]
 struct Outline {
     style: Style,
@@ -172,7 +195,7 @@ impl Layers {
 
     fn add_geometry(&mut self, geometry: &Geometry, properties: Option<&JsonObject>) {
         let mut push = |positions: &[Position], closed: bool| {
-            let unit: Vec<[f64; 2]> = positions
+            let mut unit: Vec<[f64; 2]> = positions
                 .iter()
                 .filter_map(|p| match p.as_slice() {
                     [lon, lat, ..] if lon.is_finite() && lat.is_finite() && lat.abs() <= 90.0 => {
@@ -181,6 +204,11 @@ impl Layers {
                     _ => None,
                 })
                 .collect();
+            // Across the antimeridian the short way: 179.9 then -179.9 is 0.2° east.
+            for i in 1..unit.len() {
+                let previous = unit[i - 1][0];
+                unit[i][0] = previous + wrap180(unit[i][0] - previous);
+            }
             if unit.len() < 2 {
                 return;
             }
@@ -205,10 +233,13 @@ impl Layers {
         self.outlines.is_empty()
     }
 
-    /// Whether the layers' bounds hold a place.
+    /// Whether the layers' bounds hold a place (its longitude taken a turn
+    /// either way too).
     pub(super) fn cover(&self, lat: f64, lon: f64) -> bool {
         let y = mercator_y(lat);
-        self.bbox.is_some_and(|[x0, y0, x1, y1]| (x0..=x1).contains(&lon) && (y0..=y1).contains(&y))
+        self.bbox.is_some_and(|[x0, y0, x1, y1]| {
+            (y0..=y1).contains(&y) && [0.0, -360.0, 360.0].iter().any(|turn| (x0..=x1).contains(&(lon + turn)))
+        })
     }
 
     /// Writes the layers' outlines that a plan shows, one `<path>` per style.
@@ -216,22 +247,33 @@ impl Layers {
         let rect = clip_rect();
         let (lon0, lon1) = (view.left + rect[0] / view.scale, view.left + rect[2] / view.scale);
         let (y1, y0) = (view.top - rect[1] / view.scale, view.top - rect[3] / view.scale);
+        let middle = [(lon0 + lon1) / 2.0, (y0 + y1) / 2.0];
+        // The outlines the plan meets, shifted by whole turns to where it
+        // is, in the order they are kept: by rank, then nearest first.
+        let mut shown: Vec<(usize, f64, f64, &Outline)> = Vec::new();
+        for outline in &self.outlines {
+            let [a, b, c, d] = outline.bbox;
+            // Too small to see at this scale.
+            if d < y0 || b > y1 || (c - a).max(d - b) * view.scale < 1.0 {
+                continue;
+            }
+            for turn in [0.0, -360.0, 360.0] {
+                if c + turn >= lon0 && a + turn <= lon1 {
+                    let centre = [(a + c) / 2.0 + turn, (b + d) / 2.0];
+                    let distance = (centre[0] - middle[0]).hypot(centre[1] - middle[1]);
+                    shown.push((outline.style.rank(), distance, turn, outline));
+                }
+            }
+        }
+        shown.sort_by(|p, q| p.0.cmp(&q.0).then(p.1.total_cmp(&q.1)));
         let mut data: Vec<String> = vec![String::new(); Style::ALL.len()];
         let (mut vertices, mut scratch, mut kept) = (Vec::<Vertex>::new(), Vec::new(), Vec::new());
         let mut bytes = 0;
-        for outline in &self.outlines {
-            let [a, b, c, d] = outline.bbox;
-            if c < lon0 || a > lon1 || d < y0 || b > y1 {
-                continue;
-            }
-            // Too small to see at this scale.
-            if (c - a).max(d - b) * view.scale < 1.0 {
-                continue;
-            }
+        for (_, _, turn, outline) in shown {
             let out = &mut data[Style::ALL.iter().position(|s| *s == outline.style).unwrap_or(0)];
             let before = out.len();
             vertices.clear();
-            vertices.extend(outline.unit.iter().map(|&[x, y]| (view.project_unit(x, y), NEW)));
+            vertices.extend(outline.unit.iter().map(|&[x, y]| (view.project_unit(x + turn, y), NEW)));
             if outline.closed {
                 clip_ring(&mut vertices, &mut scratch, rect, [true; 4]);
                 let points: Vec<[f64; 2]> = vertices.iter().map(|v| v.0).collect();
@@ -297,5 +339,72 @@ mod tests {
         let styles: Vec<Style> = layers.outlines.iter().map(|o| o.style).collect();
         assert_eq!(styles, [Style::MajorStreet, Style::Waterway, Style::Green]);
         assert!(layers.cover(52.515, 13.38) && !layers.cover(48.85, 2.35));
+    }
+
+    fn plan_of(layers: &Layers, lat: f64, lon: f64) -> String {
+        let view = View::plan_around(&crate::map::testing::pin(None, "Here", lat, lon), &[]).unwrap();
+        let mut svg = String::new();
+        layers.draw(&mut svg, &view);
+        svg
+    }
+
+    fn feature(tags: &str, geometry: &str) -> String {
+        format!(r#"{{"type":"Feature","properties":{{{tags}}},"geometry":{geometry}}}"#)
+    }
+
+    #[test]
+    fn map_layer_streets_cross_the_antimeridian_whole() {
+        // Taveuni, Fiji: a road across 180° and a village just east of it.
+        let road = feature(
+            r#""highway":"primary""#,
+            r#"{"type":"LineString","coordinates":[[179.995,-16.8],[-179.995,-16.8]]}"#,
+        );
+        let village = feature(
+            r#""landuse":"residential""#,
+            r#"{"type":"Polygon","coordinates":[[[-179.999,-16.801],[-179.996,-16.801],[-179.996,-16.799],[-179.999,-16.801]]]}"#,
+        );
+        let mut layers = Layers::default();
+        layers.add(&format!(r#"{{"type":"FeatureCollection","features":[{road},{village}]}}"#)).unwrap();
+        assert!(layers.cover(-16.8, 180.0) && layers.cover(-16.8, -180.0));
+        for lon in [179.999, -179.999] {
+            let svg = plan_of(&layers, -16.8, lon);
+            let road = crate::map::testing::path_data(&svg, "l-major");
+            assert_eq!(road.len(), 1, "{lon}: the road");
+            // 0.01° of longitude about the middle (213 px at this scale),
+            // not a streak across the plan.
+            let xs: Vec<f64> = crate::map::testing::parse_path(road[0]).concat().iter().map(|p| p[0]).collect();
+            let (min, max) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
+            assert!(min > 100.0 && max < 500.0 && (max - min - 213.0).abs() < 5.0, "{lon}: {svg}");
+            assert!(svg.contains(r#"class="l-area""#), "{lon}: the village east of 180°: {svg}");
+        }
+    }
+
+    #[test]
+    fn map_layer_a_full_plan_keeps_the_river_before_the_buildings() {
+        // Thousands of buildings listed first, then the river.
+        let mut features = Vec::new();
+        for i in 0..4000 {
+            let (x, y) = (13.37 + f64::from(i % 80) * 0.0006, 52.505 + f64::from(i / 80) * 0.0004);
+            features.push(feature(
+                r#""building":"yes""#,
+                &format!(
+                    r#"{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}"#,
+                    x + 0.0004,
+                    x + 0.0004,
+                    y + 0.0003,
+                    y + 0.0003
+                ),
+            ));
+        }
+        features.push(feature(
+            r#""waterway":"river""#,
+            r#"{"type":"LineString","coordinates":[[13.36,52.52],[13.42,52.51]]}"#,
+        ));
+        let mut layers = Layers::default();
+        layers.add(&format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))).unwrap();
+        let svg = plan_of(&layers, 52.515, 13.39);
+        assert!(svg.len() <= MAX_PATH_BYTES + 1024, "{} bytes", svg.len());
+        assert!(svg.contains(r#"class="l-waterway""#), "the river is left out");
+        assert!(svg.contains(r#"class="l-building""#));
     }
 }

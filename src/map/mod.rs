@@ -4,7 +4,8 @@
 //! domain), shipped as TopoJSON in `data/countries-110m.json` (see
 //! `data/README.md`), embedded in the binary and decoded once, on first use.
 //!
-//! [`locator_map`] frames the region around one place; [`route_map`] frames
+//! [`locator_map`] frames the region around one place (or its streets, see
+//! below); [`route_map`] frames
 //! several places, numbered, the first of them (a journey's stops) joined
 //! by a dashed route line.
 //!
@@ -52,7 +53,7 @@ mod world;
 pub use layer::Layers;
 pub use tile::Tile;
 
-use projection::{fit, inverse_mercator, View};
+use projection::{fit, ground_metres, inverse_mercator, View, NEIGHBOUR_M};
 use svg::{draw, Frame};
 
 /// Size of the SVG's coordinate system (its viewBox), in pixels.
@@ -76,6 +77,8 @@ pub struct Pin {
     pub lon: f64,
     /// Where the pin links to.
     pub href: String,
+    /// A place near the map's subject, drawn as a lesser pin.
+    pub near: bool,
 }
 
 impl Pin {
@@ -92,21 +95,33 @@ pub struct Map {
     pub tiles: Vec<Tile>,
 }
 
-/// A locator map for one place: the region around it, with a pin; or, where
-/// the site's `layers` cover the place, a plan of its streets with an inset
-/// of the region. A pin without finite coordinates gets a world map without
-/// a pin. `root` leads from the page to the site root, where the tiles are.
-/// `title` is the map's accessible name.
-pub fn locator_map(pin: &Pin, root: &str, title: &str, layers: &Layers) -> Map {
-    let pins: Vec<&Pin> = std::iter::once(pin).filter(|p| p.is_valid()).collect();
-    let frame = match pins.first() {
-        Some(p) if layers.cover(p.lat, p.lon) => {
-            Frame::Plan { view: View::plan_around(p.lat, p.lon), inset: View::locator(p.lat, p.lon) }
-        }
-        Some(p) => Frame::Tiles(View::locator(p.lat, p.lon)),
-        None => Frame::Tiles(View::world()),
+/// A map of one place: the region around it, with a pin; or a plan of it
+/// (with an inset of the region) where the outlines cannot show its
+/// surroundings: where some of the `nearby` places (those it is mentioned
+/// with, say) are within [`NEIGHBOUR_M`], or where the site's `layers`
+/// cover it. A plan shows those neighbours, as lesser pins ([`Pin::near`]);
+/// the rest of `nearby` are left off. A pin without finite coordinates gets a world map
+/// without a pin. `root` leads from the page to the site root, where the
+/// tiles are. `title` is the map's accessible name.
+pub fn locator_map(pin: &Pin, nearby: &[Pin], root: &str, title: &str, layers: &Layers) -> Map {
+    if !pin.is_valid() {
+        return draw(&Frame::Tiles(View::world()), title, &[], 0, root, layers);
+    }
+    // Not what is pinned on the very same spot (a country at its capital).
+    let close: Vec<&Pin> =
+        nearby.iter().filter(|n| n.is_valid() && (1.0..NEIGHBOUR_M).contains(&ground_metres(pin, n))).collect();
+    let plan = match close.is_empty() && !layers.cover(pin.lat, pin.lon) {
+        true => None,
+        false => View::plan_around(pin, &close),
     };
-    draw(&frame, title, &pins, 0, root, layers)
+    let inset = View::locator(pin.lat, pin.lon);
+    match plan {
+        Some(view) => {
+            let pins: Vec<&Pin> = std::iter::once(pin).chain(close).collect();
+            draw(&Frame::Plan { view, inset }, title, &pins, 0, root, layers)
+        }
+        None => draw(&Frame::Tiles(inset), title, &[pin], 0, root, layers),
+    }
 }
 
 /// A map of several places, each pin showing its [`Pin::number`]; the first

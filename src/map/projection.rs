@@ -26,8 +26,11 @@ const ROUTE_PAD_Y: f64 = 48.0;
 const PLAN_FACTOR: f64 = 4.0;
 /// The narrowest a plan gets, in metres across.
 const PLAN_MIN_SPAN_M: f64 = 1500.0;
-/// A place's own plan (on a site with layers of its own), in metres across.
+/// The narrowest plan of one place, in metres across.
 pub(super) const PLAN_LOCATOR_SPAN_M: f64 = 3000.0;
+/// How far off a place's neighbours may be for its own map to be a plan
+/// of them all, in metres: a city, not a region the outlines can show.
+pub(super) const NEIGHBOUR_M: f64 = 10_000.0;
 /// Metres in a degree of longitude at the equator (WGS 84, to a metre).
 const METRES_PER_DEGREE: f64 = 111_320.0;
 
@@ -133,9 +136,17 @@ impl View {
         Some(View::plan_at((x0 + x1) / 2.0, (y0 + y1) / 2.0, fit.min(plan_scale(lat, PLAN_MIN_SPAN_M))))
     }
 
-    /// A plan [`PLAN_LOCATOR_SPAN_M`] across, centred on a place.
-    pub(super) fn plan_around(lat: f64, lon: f64) -> View {
-        View::plan_at(wrap180(lon), mercator_y(lat), plan_scale(lat, PLAN_LOCATOR_SPAN_M))
+    /// A plan of a place: [`PLAN_LOCATOR_SPAN_M`] across, centred on it,
+    /// or as much wider as fits `others` too. `None` when one of them is too
+    /// far off for a plan.
+    pub(super) fn plan_around(place: &Pin, others: &[&Pin]) -> Option<View> {
+        let pins: Vec<&Pin> = std::iter::once(place).chain(others.iter().copied()).collect();
+        let ([x0, y0, x1, y1], fit) = fit(&pins);
+        if fit.is_nan() || fit <= PLAN_FACTOR * WIDTH / ROUTE_MIN_SPAN {
+            return None;
+        }
+        let (x, y) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        Some(View::plan_at(wrap180(x), y, fit.min(plan_scale(inverse_mercator(y), PLAN_LOCATOR_SPAN_M))))
     }
 
     fn plan_at(x: f64, y: f64, scale: f64) -> View {
@@ -175,6 +186,12 @@ impl View {
 /// latitude `lat` is [`WIDTH`] wide.
 fn plan_scale(lat: f64, metres: f64) -> f64 {
     WIDTH * METRES_PER_DEGREE * lat.clamp(-MAX_LAT, MAX_LAT).to_radians().cos() / metres
+}
+
+/// Metres between two places, near enough for a plane (at city scale).
+pub(super) fn ground_metres(a: &Pin, b: &Pin) -> f64 {
+    let cos = ((a.lat + b.lat) / 2.0).to_radians().cos();
+    (wrap180(a.lon - b.lon) * cos).hypot(a.lat - b.lat) * METRES_PER_DEGREE
 }
 
 /// The latitude of a Mercator y (in degrees).

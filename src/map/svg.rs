@@ -5,7 +5,7 @@
 //!
 //! The map carries its own `<style>`, scoped to `.gloss-map`, whose colours
 //! are CSS variables with light defaults, so a page can restyle it: `--map-sea`,
-//! `--map-route`, `--map-pin`, `--map-pin-ring`, `--map-pin-text`,
+//! `--map-route`, `--map-pin`, `--map-pin-near`, `--map-pin-ring`, `--map-pin-text`,
 //! `--map-text`, `--map-halo`, `--map-focus` (the tiles keep colours of
 //! their own). The SVG has no ids (its accessible name is an `aria-label`
 //! and a `<title>`) and no fixed size: it takes the width of its container
@@ -25,6 +25,7 @@ const STYLE: &str = "\
 .gloss-map .ocean{fill:var(--map-sea,#cfe2ec)}\
 .gloss-map .route{fill:none;stroke:var(--map-route,#5b3a29);stroke-width:2.2;stroke-dasharray:7 5;stroke-linecap:round;stroke-linejoin:round}\
 .gloss-map .pin circle{fill:var(--map-pin,#b3261e);stroke:var(--map-pin-ring,#fff);stroke-width:2}\
+.gloss-map .near circle{fill:var(--map-pin-near,#3d5a73)}\
 .gloss-map .pin .num{fill:var(--map-pin-text,#fff);font:bold 11px sans-serif;text-anchor:middle}\
 .gloss-map .label{fill:var(--map-text,#1d1d1d);font:13px sans-serif;paint-order:stroke;stroke:var(--map-halo,#fff);stroke-width:3px;stroke-linejoin:round}\
 .gloss-map a:focus circle,.gloss-map a:hover circle{stroke:var(--map-focus,#1d1d1d)}\
@@ -164,7 +165,11 @@ pub(super) fn draw(frame: &Frame, title: &str, pins: &[&Pin], route_len: usize, 
     for ((((pin, [x, y]), label), direction), spot) in placed.iter().zip(&labels).zip(&off).zip(&true_spots) {
         let name = escape(&pin.name);
         let (cx, cy) = (coordinate(*x), coordinate(*y));
-        let class = if direction.is_some() { "pin off" } else { "pin" };
+        let class = match (direction.is_some(), pin.near) {
+            (true, _) => "pin off",
+            (false, true) => "pin near",
+            (false, false) => "pin",
+        };
         let _ = write!(svg, r#"<a href="{}" class="{class}"><title>{name}</title>"#, escape(&pin.href));
         let r = pin_radius(pin);
         if direction.is_none() && (spot[0] - x).hypot(spot[1] - y) > 0.5 {

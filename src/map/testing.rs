@@ -9,7 +9,7 @@ use super::{locator_map, route_map, Layers, Map, Pin, HEIGHT, WIDTH};
 
 pub(super) fn pin(number: Option<usize>, name: &str, lat: f64, lon: f64) -> Pin {
     let href = format!("../places/{}.html", name.to_lowercase().replace(' ', "-"));
-    Pin { number, name: name.into(), lat, lon, href }
+    Pin { number, name: name.into(), lat, lon, href, near: false }
 }
 
 pub(super) fn journey() -> Vec<Pin> {
@@ -22,7 +22,7 @@ pub(super) fn journey() -> Vec<Pin> {
 }
 
 pub(super) fn locator(pin: &Pin) -> Map {
-    locator_map(pin, "../", &format!("Map: location of {}", pin.name), &Layers::default())
+    locator_map(pin, &[], "../", &format!("Map: location of {}", pin.name), &Layers::default())
 }
 
 pub(super) fn route(pins: &[Pin], draw_route: bool) -> Map {

@@ -9,7 +9,7 @@ use super::context::{link_with, KindContext, Meta};
 use super::format::{dateline_date, display_date};
 use super::input::Input;
 use super::tags::TagLink;
-use super::{coordinates, map, notes, Page, Renderer};
+use super::{map, notes, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ArticleId, EntityId};
 use crate::routes::PageId;
@@ -149,10 +149,10 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
 /// with coordinates in order of first mention.
 fn map_places(input: &Input, a: ArticleId) -> (Vec<EntityId>, usize) {
     let mut places: Vec<EntityId> =
-        input.route(a).iter().copied().filter(|&e| coordinates(input, e).is_some()).collect();
+        input.route(a).iter().copied().filter(|&e| input.coordinates(e).is_some()).collect();
     let stops = places.len();
     for m in input.cast(a) {
-        if !places.contains(&m.entity) && coordinates(input, m.entity).is_some() {
+        if !places.contains(&m.entity) && input.coordinates(m.entity).is_some() {
             places.push(m.entity);
         }
     }

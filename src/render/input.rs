@@ -40,6 +40,8 @@ pub enum Dep {
     Entity(EntityId),
     /// What the index says of an entity: its mentions, forms and relations.
     Index(EntityId),
+    /// An entity's coordinates alone (the maps of other pages read them).
+    Coordinates(EntityId),
     /// The list of pages itself (the sitemap lists them).
     PageList,
     /// All of the model: a change to anything is a change to it.
@@ -219,6 +221,13 @@ impl<'a> Input<'a> {
     pub fn entity(&self, e: EntityId) -> &'a EntityDoc {
         self.note(Dep::Entity(e));
         &self.data.registry.entities[e]
+    }
+
+    /// An entity's coordinates, when it has them (for the maps of pages
+    /// that read nothing else of it).
+    pub fn coordinates(&self, e: EntityId) -> Option<(f64, f64)> {
+        self.note(Dep::Coordinates(e));
+        self.data.registry.entities[e].coordinates()
     }
 
     /// An entity's description.

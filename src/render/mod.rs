@@ -32,7 +32,7 @@ use typed_index_collections::TiVec;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::map;
-use crate::model::{EntityId, FactValue, KindId};
+use crate::model::{ArticleId, EntityId, KindId};
 use crate::routes::{self, PageId};
 use crate::strings::Strings;
 use context::{Common, EntityLink, Meta, NavKind, SiteContext};
@@ -186,7 +186,7 @@ struct Renderer<'a> {
     entity_links: TiVec<EntityId, OnceLock<tera::Value>>,
     /// Each entity's locator map, made when first needed: every page of
     /// its mentions shows it.
-    locator_maps: TiVec<EntityId, OnceLock<Option<map::Map>>>,
+    locator_maps: TiVec<EntityId, OnceLock<map::Map>>,
     /// The map tiles the pages rendered so far show.
     tiles: Mutex<BTreeSet<map::Tile>>,
     /// The times feeds give articles, made when the first feed is.
@@ -270,18 +270,30 @@ impl<'a> Renderer<'a> {
         link.clone()
     }
 
-    /// A locator map for a place with coordinates.
+    /// A locator map for a place with coordinates, showing the places it
+    /// is mentioned with (in a paragraph or an article) where they are close
+    /// enough for a plan.
     fn locator_map(&self, input: &Input, entity: EntityId) -> Option<String> {
+        // Read on every page that shows the map: each page records it.
+        input.coordinates(entity)?;
+        let mut nearby: Vec<EntityId> = input.related(entity).iter().map(|r| r.entity).collect();
+        let mut articles: Vec<ArticleId> = input.mentions_of(entity).iter().map(|m| m.article).collect();
+        articles.dedup();
+        nearby.extend(articles.into_iter().flat_map(|a| input.cast(a)).map(|c| c.entity));
+        nearby.sort_unstable();
+        nearby.dedup();
+        nearby.retain(|&e| e != entity && input.coordinates(e).is_some());
         let map = self.locator_maps[entity].get_or_init(|| {
-            coordinates(input, entity)?;
             let own_page = format!("{}.html", input.id(entity));
             let title = self.strings.fill("locator_map_label", &[("place", &input.name(entity))]);
             let pin = self.pin(input, entity, None, own_page);
-            Some(map::locator_map(&pin, "../", &title, input.map_layers()))
+            let nearby: Vec<map::Pin> = nearby
+                .iter()
+                .map(|&e| map::Pin { near: true, ..self.pin(input, e, None, format!("../{}", input.entity_path(e))) })
+                .collect();
+            map::locator_map(&pin, &nearby, "../", &title, input.map_layers())
         });
-        // Read again on every page that shows it: each page records it.
-        coordinates(input, entity)?;
-        map.as_ref().map(|map| self.keep_tiles(input, map))
+        Some(self.keep_tiles(input, map))
     }
 
     /// Notes the tiles a map shows, to be written after the pages; returns
@@ -295,19 +307,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn pin(&self, input: &Input, entity: EntityId, number: Option<usize>, href: String) -> map::Pin {
-        let (lat, lon) = coordinates(input, entity).unwrap_or((f64::NAN, f64::NAN));
-        map::Pin { number, name: input.name(entity).to_string(), lat, lon, href }
+        let (lat, lon) = input.coordinates(entity).unwrap_or((f64::NAN, f64::NAN));
+        map::Pin { number, name: input.name(entity).to_string(), lat, lon, href, near: false }
     }
 }
 
 /// The 404 page has only the common variables.
 #[derive(Serialize)]
 struct NotFound {}
-
-/// An entity's coordinates, if it has any.
-fn coordinates(input: &Input, entity: EntityId) -> Option<(f64, f64)> {
-    input.entity(entity).facts.iter().find_map(|(_, fact)| match fact.value {
-        FactValue::Coordinates { lat, lon } => Some((lat, lon)),
-        _ => None,
-    })
-}

@@ -14,7 +14,9 @@
 // - no page scrolls sideways at any of those widths;
 // - the Nu Html Checker finds no error in any page;
 // - screenshots of a page of each kind at each width go to
-//   docs/screenshots/<kind>-<width>.png;
+//   docs/screenshots/<kind>-<width>.png, and of a city walk's plans (an
+//   article's and a monument's) to plan-article-<width>.png and
+//   plan-place-<width>.png;
 // - an archive's paginated home pages link to each other and to their
 //   articles from disk, and pass axe and the Nu Html Checker;
 // - an archive's search loads only the chunks of text that can match.
@@ -389,6 +391,60 @@ describe("screenshots", () => {
         }, device(width)));
     }
   }
+});
+
+describe("a city walk's plans", () => {
+  // Six places within 5 km of central Berlin, with the site's own streets.
+  const dir = buildFixture("city-walk", "");
+  const origin = { kind: "file", name: "file://", dir };
+  after(() => rmSync(dirname(dir), { recursive: true, force: true }));
+  const pages = [
+    ["plan-article", "articles/mauerweg.html"],
+    ["plan-place", "places/checkpoint-charlie.html"],
+  ];
+
+  for (const width of WIDTHS) {
+    test(`at ${width} px: labels apart as the browser sets them, nothing wider than the screen, axe finds nothing; screenshots`, () =>
+      withPage(async (page) => {
+        const problems = [];
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        for (const [kind, path] of pages) {
+          await page.goto(pageUrl(origin, path));
+          await page.evaluate(() => document.fonts.ready);
+          // Each label's box in the map's own units, with the font the browser uses.
+          const overlaps = await page.evaluate(() => {
+            const boxes = Array.from(document.querySelectorAll(".gloss-map > svg text.label")).map((t) => {
+              const b = t.getBBox();
+              return { name: t.textContent, box: [b.x, b.y, b.x + b.width, b.y + b.height] };
+            });
+            const found = [];
+            boxes.forEach((a, i) =>
+              boxes.slice(i + 1).forEach((b) => {
+                const [p, q] = [a.box, b.box];
+                if (p[0] < q[2] - 0.5 && q[0] < p[2] - 0.5 && p[1] < q[3] - 0.5 && q[1] < p[3] - 0.5)
+                  found.push(`${a.name} / ${b.name}`);
+              }),
+            );
+            return found;
+          });
+          for (const o of overlaps) problems.push(`${path}: labels overlap: ${o}`);
+          const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+          if (scroll > inner) problems.push(`${path}: ${scroll}px in ${inner}px`);
+          for (const colorScheme of ["light", "dark"]) {
+            await page.emulateMedia({ colorScheme });
+            for (const v of await axeViolations(page)) problems.push(`${path}, ${colorScheme}: ${v}`);
+          }
+          await page.emulateMedia({ colorScheme: "light" });
+          await page.locator(".gloss-map").first().scrollIntoViewIfNeeded();
+          await page.screenshot({ path: join(SCREENSHOTS, `${kind}-${width}.png`), animations: "disabled" });
+        }
+        return problems;
+      }, device(width)));
+  }
+
+  test("the Nu Html Checker finds no error", () => {
+    assert.deepEqual(vnuErrors(dir), []);
+  });
 });
 
 describe("an archive's paginated home pages", () => {

@@ -119,6 +119,27 @@ fn an_entity_description_edit_matches_a_full_build() {
 }
 
 #[test]
+fn moving_a_monument_moves_it_on_its_neighbours_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("city-walk"), dir.path());
+    let mut site = render(dir.path());
+    let page = |site: &gloss::Site| {
+        site.pages.iter().find(|p| p.path == "places/checkpoint-charlie.html").unwrap().html.clone()
+    };
+    let before = page(&site);
+    // Checkpoint Charlie's page reads nothing of Alexanderplatz but where it is.
+    let changed = edit(
+        dir.path(),
+        "content/places/alexanderplatz.md",
+        "coordinates: [52.5219, 13.4132]",
+        "coordinates: [52.5229, 13.4152]",
+    );
+    assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
+    assert_ne!(page(&site), before);
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+}
+
+#[test]
 fn warnings_after_an_update_are_those_of_a_full_build() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
@@ -248,7 +269,11 @@ impl Model {
         };
         Model {
             articles: vec![
-                ("a".into(), "2002-08-20".into(), "Kim met Putin in Vladivostok.".into()),
+                (
+                    "a".into(),
+                    "2002-08-20".into(),
+                    "Kim met Putin in Vladivostok.\n\nThe train stood by Golden Horn Bay.".into(),
+                ),
                 ("b".into(), "2002-08-21".into(), "Kim Yong Sam went to Khasan.\n\nThen Kim left.".into()),
             ],
             entities: vec![
@@ -257,6 +282,8 @@ impl Model {
                 person("vladimir-putin", "Vladimir Putin", &["Putin"]),
                 place("vladivostok", "Vladivostok", (43.1, 131.9)),
                 place("khasan", "Khasan", (42.43, 130.64)),
+                // A walk from Vladivostok: their maps are plans of both.
+                place("golden-horn-bay", "Golden Horn Bay", (43.11, 131.89)),
             ],
             paginate_mentions_by: 200,
             template_note: None,
@@ -347,7 +374,9 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (0..6usize, "[A-Z][a-z]{0,8}( [a-z]{1,6}){0,3}\\.").prop_map(|(i, t)| Step::Summary(i, t)),
         2 => (0..6usize, words()).prop_map(|(i, t)| Step::Description(i, t)),
         1 => (0..6usize, prop::collection::vec(prop_oneof![Just("Kim".to_string()), Just("Khasan".to_string()), "[A-Z][a-z]{2,5}"], 0..3)).prop_map(|(i, a)| Step::Aliases(i, a)),
-        1 => (0..6usize, -60.0..60.0f64).prop_map(|(i, lat)| Step::Move(i, (lat * 10.0).round() / 10.0)),
+        1 => (0..7usize, -60.0..60.0f64).prop_map(|(i, lat)| Step::Move(i, (lat * 10.0).round() / 10.0)),
+        // Within a walk of Vladivostok, or on its very spot.
+        1 => (0..7usize, 43.08..43.12f64).prop_map(|(i, lat)| Step::Move(i, (lat * 1000.0).round() / 1000.0)),
         1 => (0..6usize).prop_map(Step::DeleteEntity),
         1 => (0..4usize).prop_map(Step::PageSize),
         1 => "[a-z]{1,8}".prop_map(Step::Template),

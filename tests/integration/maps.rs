@@ -44,10 +44,12 @@ struct Pin {
     radius: f64,
     label: Option<[f64; 4]>,
     off: bool,
+    /// A lesser pin: a place near the map's subject.
+    near: bool,
 }
 
 /// The pins of a map with their labels' boxes, estimated as gloss lays
-/// them out (13px sans-serif: 7.2 px a character, 13 px tall).
+/// them out (13px sans-serif: 7.2 px a character, 14.5 px tall).
 fn pins(svg: &str) -> Vec<Pin> {
     elements(svg, "<a href=", "</a>")
         .into_iter()
@@ -66,7 +68,7 @@ fn pins(svg: &str) -> Vec<Pin> {
                     "end" => x - w,
                     _ => x - w / 2.0,
                 };
-                [x0, y - 10.0, x0 + w, y + 3.0]
+                [x0, y - 11.5, x0 + w, y + 3.0]
             });
             Pin {
                 href: attr(a, "href"),
@@ -76,6 +78,7 @@ fn pins(svg: &str) -> Vec<Pin> {
                 radius: number(circle, "r"),
                 label,
                 off: attr(a, "class") == "pin off",
+                near: attr(a, "class") == "pin near",
             }
         })
         .collect()
@@ -283,17 +286,59 @@ fn city_walk_article_map_is_a_plan_of_every_place_with_the_route_in_order() {
     assert_eq!(listed, pins.iter().map(|p| p.href.clone()).collect::<Vec<_>>());
 }
 
+/// Checks a place's own map: a plan of it, its neighbours as lesser
+/// pins where they are at the scale the bar claims; the site's streets when
+/// `streets`.
+fn assert_place_plan(site: &Site, id: &str, streets: bool) {
+    let svg = map_svg(site, &format!("places/{id}.html"));
+    let per_pixel = assert_honest_plan(&svg);
+    let pins = pins(&svg);
+    assert!(pins.len() >= 2, "{id}: the places it is mentioned with are on its plan");
+    let own = &pins[0];
+    assert_eq!((own.near, own.href.as_str()), (false, format!("{id}.html").as_str()));
+    let here = coordinates_of(&format!("/{id}.html"));
+    for near in &pins[1..] {
+        assert!(near.near && !near.off, "{id}: {near:?}");
+        let (dx, dy) = (near.centre[0] - own.centre[0], near.centre[1] - own.centre[1]);
+        let drawn = dx.hypot(dy) * per_pixel;
+        let real = metres(here, coordinates_of(&near.href));
+        assert!(
+            (drawn - real).abs() < real * 0.05 + 2.0 * per_pixel,
+            "{id} to {}: {drawn} m drawn, {real} m",
+            near.name
+        );
+    }
+    assert_eq!(svg.contains(r#"<path class="l-"#), streets, "{id}: the site's streets");
+}
+
 #[test]
 fn city_walk_monument_gets_a_street_plan_not_a_continent() {
     let site = render(&fixture("city-walk"));
     for (id, _) in PLACES {
-        let svg = map_svg(&site, &format!("places/{id}.html"));
-        let per_pixel = assert_honest_plan(&svg);
-        assert!(per_pixel * 600.0 < 10_000.0, "{id}'s map is {} km across", per_pixel * 0.6);
-        let pins = pins(&svg);
-        assert_eq!(pins.len(), 1);
-        assert_eq!(pins[0].centre, [300.0, 200.0]);
-        assert!(svg.contains(r#"<path class="l-"#), "{id}: the streets around it");
+        assert_place_plan(&site, id, true);
+    }
+}
+
+#[test]
+fn city_walk_without_layers_still_maps_a_monument_among_its_neighbours() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("city-walk"), dir.path());
+    let config = dir.path().join("content/site.yaml");
+    let yaml = fs::read_to_string(&config).unwrap();
+    fs::write(&config, &yaml[..yaml.find("map_layers:").unwrap()]).unwrap();
+    let site = render(dir.path());
+    for (id, _) in PLACES {
+        assert_place_plan(&site, id, false);
+    }
+}
+
+#[test]
+fn default_site_places_keep_their_regional_maps() {
+    let site = render(&default_site());
+    for page in site.pages.iter().filter(|p| p.path.starts_with("places/") && !p.path.ends_with("index.html")) {
+        let svg = map_svg(&site, &page.path);
+        assert!(!svg.contains(r#"<g class="scale">"#), "{} has a plan", page.path);
+        assert_eq!(pins(&svg).len(), 1, "{}", page.path);
     }
 }
 
