@@ -244,9 +244,42 @@ pub struct EntityDoc {
     pub image: Option<EntityImage>,
     /// Facts in the order the kind declares them.
     pub facts: Vec<(usize, Spanned<FactValue>)>,
+    /// What a reader can open to check it, numbered in this order.
+    pub sources: Vec<Source>,
+    /// Which of `sources` back each fact (parallel to `facts`) and each
+    /// `same_as` link (parallel to `same_as`): indexes into `sources`.
+    pub cited: Citations,
     /// Where the Markdown description starts in the file (see
     /// [`EntityDoc::body`]; the text is not copied).
     pub body_offset: usize,
+}
+
+/// A source a reader can open to check a fact: a book, an article, a
+/// database entry. `id` is how facts cite it (`source: kcna-1997`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    /// Who published it: a publisher, a newspaper, a web site.
+    pub publisher: Option<String>,
+    /// When it was published, as written (`2002-08-20`, `1997`).
+    pub date: Option<String>,
+    pub url: Option<String>,
+    /// When the URL was last read (`YYYY-MM-DD`).
+    pub accessed: Option<String>,
+    /// The words of the source that support the fact.
+    pub quote: Option<String>,
+    /// Where in it: a page, a section.
+    pub page: Option<String>,
+}
+
+/// Which sources back an entity's facts and authority links.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Citations {
+    /// Per fact, in the order of [`EntityDoc::facts`].
+    pub facts: Vec<Vec<usize>>,
+    /// Per link, in the order of [`EntityDoc::same_as`].
+    pub same_as: Vec<Vec<usize>>,
 }
 
 /// An entity's image, with the credit and licence it is published under.
@@ -312,6 +345,8 @@ pub struct ArticleDoc {
     /// Orders articles of the same date (lower first), or all of them with
     /// `sort_by: weight`.
     pub weight: Option<i64>,
+    /// What a reader can open to check the edition's notes on it.
+    pub sources: Vec<Source>,
     /// Where the Markdown body starts in the file (see [`ArticleDoc::body`];
     /// an archive's text is not copied).
     pub body_offset: usize,

@@ -205,6 +205,7 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
         route,
         draft,
         weight,
+        sources: Vec::new(),
         body_offset: split.body_offset,
     })
 }
@@ -330,6 +331,8 @@ pub fn parse_entity(
         related,
         image,
         facts,
+        sources: Vec::new(),
+        cited: crate::model::Citations::default(),
         body_offset: split.body_offset,
     })
 }

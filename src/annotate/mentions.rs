@@ -55,6 +55,9 @@ pub enum How {
     /// An alias several entities share, settled by the last of them named
     /// before it: the mention of that index in the article.
     Antecedent { mention: u32 },
+    /// Attached by a stand-off annotation (`<slug>.annotations.yaml`, or
+    /// `annotations:` in the front matter).
+    Annotation,
 }
 
 impl How {
@@ -65,6 +68,7 @@ impl How {
             How::Alias => "alias",
             How::Explicit => "explicit",
             How::Antecedent { .. } => "antecedent",
+            How::Annotation => "annotation",
         }
     }
 }
