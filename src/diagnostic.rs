@@ -89,6 +89,11 @@ pub enum Code {
     MissingImage,
     /// An image without alternative text.
     MissingAlt,
+    /// A stand-off annotation whose quote is not found once in the text,
+    /// or an annotations file without its article.
+    AnnotationAnchor,
+    /// A fact or an authority link that names no source.
+    Unsourced,
 }
 
 /// One lint: its name in `site.yaml`, the findings it covers, and what it
@@ -99,6 +104,9 @@ pub struct Lint {
     pub name: &'static str,
     pub code: Code,
     pub about: &'static str,
+    /// Off unless a site turns it on: what most sites do not ask of
+    /// themselves (a source for every fact).
+    pub allowed_by_default: bool,
 }
 
 /// Every lint, in the order the README lists them.
@@ -107,25 +115,34 @@ pub const LINTS: &[Lint] = &[
         name: "possible_mention",
         code: Code::PossibleMention,
         about: "text equal to a name or alias but for case, left unlinked",
+        allowed_by_default: false,
     },
     Lint {
         name: "first_name_alone",
         code: Code::FirstNameAlone,
         about: "a person's first name standing alone (`Angela` for Angela Merkel), left unlinked",
+        allowed_by_default: false,
     },
     Lint {
         name: "distant_antecedent",
         code: Code::DistantAntecedent,
         about: "a shared alias settled by a name more than three paragraphs before it",
+        allowed_by_default: false,
     },
-    Lint { name: "unused_alias", code: Code::UnusedAlias, about: "an alias no article uses" },
-    Lint { name: "unmentioned_entity", code: Code::NeverMentioned, about: "an entity no article mentions" },
-    Lint { name: "missing_summary", code: Code::MissingSummary, about: "an entity without a summary" },
-    Lint { name: "raw_html", code: Code::RawHtml, about: "raw HTML shown as text (see `allow_html`)" },
-    Lint { name: "duplicate_footnote", code: Code::DuplicateFootnote, about: "a footnote defined twice" },
-    Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in `content/` that is no kind's" },
-    Lint { name: "tag_spelling", code: Code::TagSpelling, about: "a tag written two ways (`Far East`, `far east`)" },
-    Lint { name: "missing_alt", code: Code::MissingAlt, about: "an image without alternative text (`![](photo.jpg)`)" },
+    Lint { name: "unused_alias", code: Code::UnusedAlias, about: "an alias no article uses", allowed_by_default: false },
+    Lint { name: "unmentioned_entity", code: Code::NeverMentioned, about: "an entity no article mentions", allowed_by_default: false },
+    Lint { name: "missing_summary", code: Code::MissingSummary, about: "an entity without a summary", allowed_by_default: false },
+    Lint { name: "raw_html", code: Code::RawHtml, about: "raw HTML shown as text (see `allow_html`)", allowed_by_default: false },
+    Lint { name: "duplicate_footnote", code: Code::DuplicateFootnote, about: "a footnote defined twice", allowed_by_default: false },
+    Lint { name: "unknown_folder", code: Code::UnknownFolder, about: "a folder in `content/` that is no kind's", allowed_by_default: false },
+    Lint { name: "tag_spelling", code: Code::TagSpelling, about: "a tag written two ways (`Far East`, `far east`)", allowed_by_default: false },
+    Lint { name: "missing_alt", code: Code::MissingAlt, about: "an image without alternative text (`![](photo.jpg)`)", allowed_by_default: false },
+    Lint {
+        name: "unsourced_fact",
+        code: Code::Unsourced,
+        about: "a fact or `same_as` link that names no source (`born: {value: 1942, source: kcna-1997}`); `allow` unless set",
+        allowed_by_default: true,
+    },
 ];
 
 /// The lint a finding belongs to, if it is one.

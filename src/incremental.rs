@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{ArticleDoc, ArticleId, EntityId};
 use crate::render::input::Dep;
-use crate::routes::{self, PageId};
+use crate::routes::PageId;
 use crate::{annotate, load, parse, render_site_with, resolve, Site};
 
 /// What an update did.
@@ -103,7 +103,8 @@ impl Site {
         self.pages.iter().filter(|p| !p.id.is_tile()).count()
     }
 
-    /// Whether the search index in [`Site::pages`] predates the last update.
+    /// Whether the search index or the data files in [`Site::pages`] (see
+    /// [`PageId::is_whole_site`]) predate the last update.
     pub fn search_index_is_stale(&self) -> bool {
         self.search_stale
     }
@@ -113,13 +114,13 @@ impl Site {
         self.pages.iter().find(|p| p.path == path).map(|p| &**p)
     }
 
-    /// Renders the search index and its chunks of text again if an update
-    /// made them stale.
+    /// Renders the search index and its chunks of text, and the data files,
+    /// again if an update made them stale.
     pub fn refresh_search_index(&mut self) {
         if !self.search_stale {
             return;
         }
-        let ids: Vec<PageId> = self.pages.iter().map(|p| p.id).filter(|id| id.is_search()).collect();
+        let ids: Vec<PageId> = self.pages.iter().map(|p| p.id).filter(|id| id.is_whole_site()).collect();
         let Ok(rendered) = self.render(&ids) else { return };
         self.store(rendered);
         self.search_stale = false;
@@ -142,7 +143,13 @@ impl Site {
         let registry = &self.registry;
         let fail = |d: Vec<Diagnostic>| Diagnostics(d);
         if let Some(a) = registry.articles.iter_enumerated().find(|(_, a)| a.path == file).map(|(id, _)| id) {
-            let doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
+            let mut doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
+            // Its annotations file, unchanged (a change to it is a full build).
+            let standoff = crate::standoff::file_of(file);
+            if let Some(annotations) = self.sources.content.iter().find(|f| f.path == standoff) {
+                doc.annotations
+                    .extend(crate::standoff::parse_file(&annotations.path, &annotations.text).map_err(fail)?);
+            }
             let old = &registry.articles[a];
             // The slug names the page, the route places and the tags are
             // references, a draft is no page, and the dates place the
@@ -232,10 +239,10 @@ impl Site {
 
     /// Renders again the pages that read a changed dep and the pages that
     /// appeared; drops the pages and tiles no longer part of the site.
-    /// The search index, which reads everything, is only marked stale.
+    /// The search index and the data files, which read everything, are only
+    /// marked stale.
     fn render_changed(&mut self, changed: &HashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
-        let index = &self.index;
-        let wanted: Vec<PageId> = routes::all_pages(&self.registry, |e| index.articles_mentioning(e));
+        let wanted: Vec<PageId> = crate::render::all_pages(&self.registry, &self.index);
         let wanted_set: HashSet<PageId> = wanted.iter().copied().collect();
         let held: HashSet<PageId> = self.records.keys().copied().collect();
         let gone: Vec<PageId> = held.difference(&wanted_set).copied().collect();
@@ -251,7 +258,7 @@ impl Site {
                 })
         };
         let (search, ids): (Vec<PageId>, Vec<PageId>) =
-            wanted.iter().copied().filter(affected).partition(|id| id.is_search() && !new.contains(id));
+            wanted.iter().copied().filter(affected).partition(|id| id.is_whole_site() && !new.contains(id));
         if !search.is_empty() {
             self.search_stale = true;
         }

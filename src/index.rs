@@ -303,6 +303,8 @@ pub(crate) fn lint(
         }
     }
     let mut warnings = Vec::new();
+    // Off by default: most sites cite nothing.
+    let check_sources = registry.config.lints.level(Code::Unsourced) != Some(crate::lint::Level::Allow);
     for (e, entity) in registry.entities.iter_enumerated() {
         let at = |span: std::ops::Range<usize>| Location::from_range(&entity.path, texts[e], span);
         if index.mentions_of[e].is_empty() && !in_drafts.contains(&e) && !registry.articles.is_empty() {
@@ -314,6 +316,32 @@ pub(crate) fn lint(
                 .at(at(entity.name.span.clone()))
                 .with_hint("add an alias that occurs in the text, or link a mention explicitly with `[text](@id)`"),
             );
+        }
+        if check_sources {
+            let kind = &registry.config.kinds[entity.kind];
+            for ((i, fact), cited) in entity.facts.iter().zip(&entity.cited.facts) {
+                if cited.is_empty() {
+                    let key = &kind.facts[*i].key;
+                    warnings.push(
+                        Diagnostic::warning(Code::Unsourced, format!("`{key}` of `{}` names no source", entity.id))
+                            .at(at(fact.span.clone()))
+                            .with_hint(format!("cite one of `sources:` with `{key}: {{value: …, source: <id>}}`")),
+                    );
+                }
+            }
+            for (url, cited) in entity.same_as.iter().zip(&entity.cited.same_as) {
+                if cited.is_empty() {
+                    let span = texts[e].find(url.as_str()).map_or(0..0, |i| i..i + url.len());
+                    warnings.push(
+                        Diagnostic::warning(
+                            Code::Unsourced,
+                            format!("the link `{url}` of `{}` names no source", entity.id),
+                        )
+                        .at(at(span))
+                        .with_hint("cite the source that confirms it is the same: `- {value: <url>, source: <id>}`"),
+                    );
+                }
+            }
         }
         if entity.summary.is_none() {
             warnings.push(

@@ -21,6 +21,7 @@ pub mod diagnostic;
 mod graph;
 mod html;
 mod images;
+mod import;
 mod incremental;
 pub mod index;
 mod lint;
@@ -35,11 +36,13 @@ pub mod review;
 mod routes;
 mod scaffold;
 mod serve;
+pub mod standoff;
 mod strings;
 mod write;
 mod yaml;
 
 pub use check::CheckCounts;
+pub use import::{import_annotations, ImportOptions, ImportReport};
 pub use incremental::Update;
 pub use load::{SiteSources, SourceFile};
 pub use render::Page;
@@ -235,7 +238,7 @@ fn render_sources_with(
     options: &SiteOptions,
 ) -> Result<Site, Diagnostics> {
     let mut site = prepare(sources, diagnostics, options)?;
-    let ids = routes::all_pages(&site.registry, |e| site.index.articles_mentioning(e));
+    let ids = render::all_pages(&site.registry, &site.index);
     let rendered = site.render(&ids)?;
     site.store(rendered);
     Ok(site)
@@ -572,7 +575,7 @@ pub fn build_with_progress(
     let staging = write::Staging::create(&options.root, &output, options.force).map_err(one)?;
     // Each page is written as soon as it is rendered, in parallel, so a
     // large site is never held in memory whole.
-    let ids = routes::all_pages(&site.registry, |e| site.index.articles_mentioning(e));
+    let ids = render::all_pages(&site.registry, &site.index);
     progress(Progress::Rendering { pages: ids.len() });
     render::render_each(&site.templates, &site.input(), &ids, |rendered| {
         staging.write(&rendered.page)?;

@@ -2,8 +2,8 @@
 //!
 //! As rustc and clippy have them, every lint is `allow` (not reported),
 //! `warn` (reported; fails only `--strict`) or `deny` (an error: `gloss
-//! build` and `gloss check` fail on it). Every lint is `warn` unless
-//! `content/site.yaml` says otherwise:
+//! build` and `gloss check` fail on it). Every lint is `warn` (but
+//! `unsourced_fact`, `allow`) unless `content/site.yaml` says otherwise:
 //!
 //! ```yaml
 //! lints:
@@ -34,7 +34,7 @@ impl Level {
     }
 }
 
-/// The levels a site sets; every other lint is `warn`.
+/// The levels a site sets; every other lint is at its default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LintLevels {
     set: Vec<(Code, Level)>,
@@ -44,8 +44,9 @@ impl LintLevels {
     /// The level of the lint a finding with `code` belongs to; `None` for
     /// findings that are no lint (errors).
     pub fn level(&self, code: Code) -> Option<Level> {
-        lint_of(code)?;
-        Some(self.set.iter().find(|(c, _)| *c == code).map_or(Level::Warn, |&(_, level)| level))
+        let lint = lint_of(code)?;
+        let default = if lint.allowed_by_default { Level::Allow } else { Level::Warn };
+        Some(self.set.iter().find(|(c, _)| *c == code).map_or(default, |&(_, level)| level))
     }
 
     /// Sets the level of the lint for findings with `code`.

@@ -127,10 +127,12 @@ pub fn is_source(relative: &Path) -> bool {
 }
 
 /// Is this file under `content/` (relative to the site root) text that
-/// gloss parses, Markdown or `content/site.yaml`, not a file listed for
+/// gloss parses, Markdown, an article's annotations or `content/site.yaml`,
+/// not a file listed for
 /// copying?
 pub fn is_text(relative: &Path) -> bool {
     relative.extension().is_some_and(|e| e == "md")
+        || crate::standoff::is_annotations_file(relative)
         || relative == Path::new("content/site.yaml")
         || relative == Path::new("content/site.yml")
 }

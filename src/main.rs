@@ -111,6 +111,11 @@ enum Command {
         /// The folder to create.
         dir: PathBuf,
     },
+    /// Bring annotations made in other tools into the site.
+    Import {
+        #[command(subcommand)]
+        what: Import,
+    },
     /// Check the site without writing anything: content, links, anchors.
     Check {
         /// The site folder, holding content/, templates/ and static/.
@@ -121,6 +126,26 @@ enum Command {
         strict: bool,
         #[command(flatten)]
         site: SiteArgs,
+    },
+}
+
+/// What `gloss import` reads.
+#[derive(Subcommand)]
+enum Import {
+    /// W3C Web Annotations (JSON-LD, as Recogito and Hypothesis export them) into an
+    /// article's annotations file: gloss import annotations FILE.jsonld --article SLUG.
+    Annotations {
+        /// The export: an Annotation, a list of them, an AnnotationCollection or an AnnotationPage.
+        file: PathBuf,
+        /// The article annotated (its slug, the file name without .md).
+        #[arg(long)]
+        article: String,
+        /// The kind of the entities created when an annotation does not say (default: person).
+        #[arg(long)]
+        kind: Option<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -177,6 +202,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Mentions { root, article, format, review } => mentions(&root, article, format, review),
+        Command::Import { what: Import::Annotations { file, article, kind, root } } => {
+            import_annotations(gloss::ImportOptions { root, file, article, kind })
+        }
         Command::Init { dir } => match gloss::init_site(&dir) {
             Ok(files) => {
                 eprintln!("Created a site in {} ({} files). Next:", dir.display(), files.len());
@@ -290,6 +318,42 @@ fn mentions(root: &std::path::Path, article: Option<String>, format: Format, rev
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// `gloss import annotations`: each quote not found and each annotation
+/// left out, then a summary, on stderr. Exit status 1 when nothing could
+/// be imported (the export or the site's annotations do not parse), 2 for
+/// an article or a kind that does not exist.
+fn import_annotations(options: gloss::ImportOptions) -> ExitCode {
+    match gloss::import_annotations(&options) {
+        Ok(report) => {
+            for missing in &report.not_found {
+                let id = missing.id.as_deref().unwrap_or("an annotation without an id");
+                eprintln!("warning: {id}: the quote “{}” is not in the text of {}", missing.quote, options.article);
+            }
+            for skipped in &report.skipped {
+                let id = skipped.id.as_deref().unwrap_or("an annotation without an id");
+                eprintln!("note: {id} is left out: {}", skipped.reason);
+            }
+            for suggestion in &report.suggestions {
+                eprintln!("note: {suggestion}");
+            }
+            for created in &report.created {
+                eprintln!("created {}: fill in its summary", created.display());
+            }
+            eprintln!("{}", report.summary());
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let usage = diagnostics.0.iter().any(|d| matches!(d.code, Code::UnknownEntity | Code::UnknownField));
+            fail(&diagnostics, "nothing was imported");
+            if usage {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
 }
 
 /// A progress bar for the pages of a build: only on a terminal, and only

@@ -273,6 +273,36 @@ pub struct Source {
     pub page: Option<String>,
 }
 
+/// A stand-off annotation: something attached to the article's text
+/// without touching it, anchored by a quote of that text (as the W3C
+/// TextQuoteSelector anchors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    /// The text annotated; white space in it matches any white space.
+    pub quote: String,
+    /// Text right before and right after it, to tell several apart.
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    /// Which of the matches left (from 1).
+    pub occurrence: Option<usize>,
+    pub body: AnnotationBody,
+    /// Where the quote is written (for errors), and the file.
+    pub at: crate::diagnostic::Location,
+}
+
+/// What an annotation says of its quote.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnnotationBody {
+    /// A mention of these entities (ids as written); none: no mention at
+    /// all, whatever the names in it.
+    Mention(Vec<Spanned<String>>),
+    /// An editorial note, in Markdown.
+    Note(String),
+    /// The edition's repair of the printed text (the quote), with an
+    /// optional note, and optionally a mention of entities too.
+    Correction { should_read: String, note: Option<String>, entities: Vec<Spanned<String>> },
+}
+
 /// Which sources back an entity's facts and authority links.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Citations {
@@ -347,6 +377,9 @@ pub struct ArticleDoc {
     pub weight: Option<i64>,
     /// What a reader can open to check the edition's notes on it.
     pub sources: Vec<Source>,
+    /// Stand-off annotations: from `annotations:` in the front matter, then
+    /// from the `<stem>.annotations.yaml` file beside the article.
+    pub annotations: Vec<Annotation>,
     /// Where the Markdown body starts in the file (see [`ArticleDoc::body`];
     /// an archive's text is not copied).
     pub body_offset: usize,

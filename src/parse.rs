@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -23,8 +23,8 @@ use crate::load::SiteSources;
 use typed_index_collections::TiSlice;
 
 use crate::model::{
-    is_slug, ArticleDoc, EntityDoc, EntityImage, EntityRef, FactDef, FactRole, FactType, FactValue, Kind, KindId, Role,
-    SiteConfig, SortBy, Spanned,
+    is_slug, Annotation, ArticleDoc, Citations, EntityDoc, EntityImage, EntityRef, FactDef, FactRole, FactType,
+    FactValue, Kind, KindId, Role, SiteConfig, SortBy, Source, Spanned,
 };
 use crate::yaml::{Document, Fields, Node, Report};
 
@@ -114,6 +114,8 @@ const ARTICLE_FIELDS: &[&str] = &[
     "notes",
     "tags",
     "route",
+    "sources",
+    "annotations",
     "draft",
     "weight",
     "updated",
@@ -167,6 +169,11 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
             false
         })
     });
+    let sources = parse_sources(&mut report, &f);
+    let annotations = match f.get("annotations") {
+        Some(node) => crate::standoff::parse_list(&mut report, node, "`annotations`"),
+        None => Vec::new(),
+    };
     let weight = f.get("weight").and_then(|node| {
         let weight = node.value().as_i64();
         if weight.is_none() {
@@ -205,7 +212,8 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
         route,
         draft,
         weight,
-        sources: Vec::new(),
+        sources,
+        annotations,
         body_offset: split.body_offset,
     })
 }
@@ -217,7 +225,119 @@ fn is_iso_date(s: &str) -> bool {
     parts.len() == 3 && num(parts[0], 4, 9999) && num(parts[1], 2, 12) && num(parts[2], 2, 31)
 }
 
-const ENTITY_FIELDS: &[&str] = &["name", "sort_as", "aliases", "summary", "same_as", "related", "image"];
+const ENTITY_FIELDS: &[&str] = &["name", "sort_as", "aliases", "summary", "same_as", "related", "image", "sources"];
+
+/// The fields of a source (`sources:` of an entity or an article).
+const SOURCE_FIELDS: &[&str] = &["id", "title", "publisher", "site", "date", "url", "accessed", "quote", "page"];
+
+/// `sources:`: each with an `id` facts cite it by and a `title`; its URL a
+/// web address, its dates as written (`accessed` a full date).
+fn parse_sources(report: &mut Report, f: &Fields) -> Vec<Source> {
+    let Some(node) = f.get("sources") else { return Vec::new() };
+    let example =
+        "sources: [{id: kcna-1997, title: \"Biography of Kim Jong Il\", publisher: KCNA, date: 1997, url: https://…}]";
+    let Some(items) = node.items() else {
+        report.wrong_type("sources", node, "a list of sources", example);
+        return Vec::new();
+    };
+    let mut sources: Vec<Source> = Vec::new();
+    for item in items {
+        let Some(s) = Fields::of(item).filter(|_| !item.value().is_null()) else {
+            report.wrong_type("sources", item, "a list of sources, each a mapping", example);
+            continue;
+        };
+        s.reject_unknown(report, SOURCE_FIELDS, "a source");
+        let (id, title) =
+            (s.required_text(report, "id", "this source"), s.required_text(report, "title", "this source"));
+        let url = s.text(report, "url");
+        if let Some(url) = &url {
+            check_web_url(report, "url", url);
+        }
+        let accessed = s.text(report, "accessed");
+        if let Some(accessed) = accessed.as_ref().filter(|a| !is_iso_date(&a.value)) {
+            report.error(
+                Code::InvalidValue,
+                accessed.span.clone(),
+                format!("`accessed` must be a date written YYYY-MM-DD, not `{}`", accessed.value),
+                Some("the day the address was last read, e.g. `accessed: 2026-11-30`".into()),
+            );
+        }
+        let (Some(id), Some(title)) = (id, title) else { continue };
+        if !is_slug(&id.value) {
+            report.error(
+                Code::InvalidValue,
+                id.span.clone(),
+                format!("the source id `{}` is not an id", id.value),
+                Some(format!("use lower-case letters, digits and hyphens: `{}`", crate::model::slugify(&id.value))),
+            );
+        } else if sources.iter().any(|other| other.id == id.value) {
+            report.error(
+                Code::InvalidValue,
+                id.span.clone(),
+                format!("two sources have the id `{}`", id.value),
+                Some("give each source its own id".into()),
+            );
+            continue;
+        }
+        let text = |report: &mut Report, key| s.text(report, key).map(|t| t.value);
+        let publisher = text(report, "publisher").or_else(|| text(report, "site"));
+        sources.push(Source {
+            id: id.value,
+            title: title.value,
+            publisher,
+            date: text(report, "date"),
+            url: url.map(|u| u.value),
+            accessed: accessed.map(|a| a.value),
+            quote: text(report, "quote"),
+            page: text(report, "page"),
+        });
+    }
+    sources
+}
+
+/// A value that may name its sources: `born: 1942`, or
+/// `born: {value: 1942, source: kcna-1997}` (`source` one id or a list).
+/// Returns the value's node and the source ids cited, with their spans.
+fn cited<'d>(report: &mut Report, key: &str, node: Node<'d>) -> (Node<'d>, Vec<Spanned<String>>) {
+    let Some(f) = Fields::of(node).filter(|f| f.raw("value").is_some()) else { return (node, Vec::new()) };
+    f.reject_unknown(report, &["value", "source"], &format!("`{key}` with its source"));
+    let ids = match f.get("source") {
+        None => Vec::new(),
+        Some(source) => match (source.text(), source.items()) {
+            (Some(id), _) => vec![Spanned { value: id, span: source.span() }],
+            (None, Some(items)) => items.filter_map(|i| Some(Spanned { value: i.text()?, span: i.span() })).collect(),
+            (None, None) => {
+                report.wrong_type("source", source, "a source id or a list of them", "source: kcna-1997");
+                Vec::new()
+            }
+        },
+    };
+    (f.raw("value").expect("checked above"), ids)
+}
+
+/// The indexes in `sources` of the ids cited; an unknown id is an error.
+fn cite(report: &mut Report, sources: &[Source], ids: &[Spanned<String>]) -> Vec<usize> {
+    ids.iter()
+        .filter_map(|id| {
+            let found = sources.iter().position(|s| s.id == id.value);
+            if found.is_none() {
+                let known: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+                let hint = match did_you_mean(&id.value, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None if known.is_empty() => "list it under `sources:` with this id".into(),
+                    None => format!("the sources listed are: {}", known.join(", ")),
+                };
+                report.error(
+                    Code::InvalidValue,
+                    id.span.clone(),
+                    format!("no source has the id `{}`", id.value),
+                    Some(hint),
+                );
+            }
+            found
+        })
+        .collect()
+}
 
 /// The fields of an entity's `image` when it is a mapping.
 const IMAGE_FIELDS: &[&str] = &["src", "alt", "credit", "licence", "licence_url"];
@@ -285,18 +405,43 @@ pub fn parse_entity(
     let sort_as = f.text(&mut report, "sort_as").map(|s| s.value).filter(|s| !s.trim().is_empty());
     let aliases = f.list(&mut report, "aliases");
     let summary = f.text(&mut report, "summary").map(|s| s.value);
-    let same_as = f.list(&mut report, "same_as");
-    for url in &same_as {
-        check_web_url(&mut report, "same_as", url);
+    let sources = parse_sources(&mut report, &f);
+    let mut cited_by = Citations::default();
+    let mut same_as = Vec::new();
+    if let Some(node) = f.get("same_as") {
+        let example = "same_as: [https://www.wikidata.org/wiki/Q10665]";
+        let items: Vec<Node> = match node.items() {
+            Some(items) => items.collect(),
+            None if node.text().is_some() => vec![node],
+            None => {
+                report.wrong_type("same_as", node, "a list of web addresses", example);
+                Vec::new()
+            }
+        };
+        for item in items {
+            // `- https://…`, or `- {value: https://…, source: wikidata}`.
+            let (value, ids) = cited(&mut report, "same_as", item);
+            let Some(url) = value.text() else {
+                report.wrong_type("same_as", item, "a list of web addresses", example);
+                continue;
+            };
+            let url = Spanned { value: url, span: value.span() };
+            check_web_url(&mut report, "same_as", &url);
+            cited_by.same_as.push(cite(&mut report, &sources, &ids));
+            same_as.push(url.value);
+        }
     }
-    let same_as: Vec<String> = same_as.into_iter().map(|s| s.value).collect();
     let related = f.list(&mut report, "related");
     let image = f.get("image").and_then(|node| entity_image(&mut report, node));
     let mut facts = Vec::new();
     for (i, def) in kind_def.facts.iter().enumerate() {
         let Some(node) = f.get(&def.key) else { continue };
+        let (node, ids) = cited(&mut report, &def.key, node);
         match fact_value(&mut report, def, node) {
-            Ok(value) => facts.push((i, Spanned { value, span: node.span() })),
+            Ok(value) => {
+                facts.push((i, Spanned { value, span: node.span() }));
+                cited_by.facts.push(cite(&mut report, &sources, &ids));
+            }
             Err(Some(at)) => {
                 let (expected, example) = fact_expectation(def);
                 report.wrong_type(&def.key, at, expected, &example);
@@ -331,8 +476,8 @@ pub fn parse_entity(
         related,
         image,
         facts,
-        sources: Vec::new(),
-        cited: crate::model::Citations::default(),
+        sources,
+        cited: cited_by,
         body_offset: split.body_offset,
     })
 }
@@ -852,12 +997,19 @@ pub fn parse_site(sources: &SiteSources) -> ParsedSite {
     enum Parsed {
         Article(ArticleDoc),
         Entity(EntityDoc),
+        /// An article's annotations file, and the article's path.
+        Annotations(PathBuf, Vec<Annotation>, PathBuf),
     }
     let results: Vec<Result<Parsed, Vec<Diagnostic>>> = sources
         .content
         .par_iter()
         .filter_map(|file| {
             let folder = content_folder(&file.path)?;
+            if folder == "articles" && crate::standoff::is_annotations_file(&file.path) {
+                let article = crate::standoff::article_path(&file.path);
+                let parsed = crate::standoff::parse_file(&file.path, &file.text);
+                return Some(parsed.map(|list| Parsed::Annotations(article, list, file.path.clone())));
+            }
             if folder == "articles" {
                 return Some(parse_article(&file.path, &file.text).map(Parsed::Article));
             }
@@ -875,13 +1027,15 @@ pub fn parse_site(sources: &SiteSources) -> ParsedSite {
             }
         })
         .collect();
-    let mut articles = Vec::new();
+    let mut articles: Vec<ArticleDoc> = Vec::new();
     let mut entities = Vec::new();
     let mut broken_ids = HashSet::new();
+    let mut annotations = Vec::new();
     for result in results {
         match result {
             Ok(Parsed::Article(a)) => articles.push(a),
             Ok(Parsed::Entity(e)) => entities.push(e),
+            Ok(Parsed::Annotations(article, list, path)) => annotations.push((article, list, path)),
             Err(ds) => {
                 if let Some(path) = ds.iter().find(|d| d.is_error()).and_then(|d| d.path.as_ref()) {
                     broken_ids.insert(file_stem(path));
@@ -890,6 +1044,29 @@ pub fn parse_site(sources: &SiteSources) -> ParsedSite {
             }
         }
     }
+    // An article whose front matter failed has its annotations checked no
+    // further; one with no article at all is reported.
+    let failed: HashSet<&Path> =
+        diagnostics.0.iter().filter(|d| d.is_error()).filter_map(|d| d.path.as_deref()).collect();
+    let mut orphans = Vec::new();
+    for (article, list, path) in annotations {
+        match articles.iter_mut().find(|a| a.path == article) {
+            Some(doc) => doc.annotations.extend(list),
+            None if failed.contains(article.as_path()) => {}
+            None => orphans.push(
+                Diagnostic::error(
+                    Code::AnnotationAnchor,
+                    format!("there is no article `{}` for these annotations", article.display()),
+                )
+                .in_file(&path)
+                .with_hint(format!(
+                    "an annotations file is named after its article: rename it, or write the article `{}`",
+                    article.display()
+                )),
+            ),
+        }
+    }
+    diagnostics.extend(orphans);
     ParsedSite { config, articles, entities, diagnostics, broken_ids }
 }
 

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::annotate::{How, Reason, ANTECEDENT_REACH};
+use crate::annotate::{AnnotatedArticle, How, Mention, Reason, ANTECEDENT_REACH};
 use crate::diagnostic::LineIndex;
 use crate::model::{ArticleId, EntityId};
 use crate::AnnotatedSite;
@@ -77,7 +77,7 @@ pub fn rows(site: &AnnotatedSite, filter: &Filter) -> Vec<Row> {
                     let antecedent = &annotated.mentions[before as usize];
                     let (at_line, at_column) = lines.line_column(antecedent.source);
                     let back = mention.block - antecedent.block;
-                    let named = single_spaced(annotated.mention_text(antecedent));
+                    let named = printed(annotated, antecedent);
                     let mut note = format!("after `{named}` at {at_line}:{at_column}");
                     if back > ANTECEDENT_REACH {
                         note.push_str(&format!(", {back} paragraphs back"));
@@ -95,7 +95,7 @@ pub fn rows(site: &AnnotatedSite, filter: &Filter) -> Vec<Row> {
                     file: doc.path.clone(),
                     line,
                     column,
-                    text: single_spaced(annotated.mention_text(mention)),
+                    text: printed(annotated, mention),
                     linked: true,
                     entities: ids(&mention.entities),
                     decision: mention.how.label(),
@@ -154,10 +154,27 @@ pub fn summary(rows: &[Row]) -> String {
     )
 }
 
-/// The entities of a row as one field: "a, b" for a mention of several,
-/// "a or b" for the candidates of unlinked text.
+/// The entities of a row as one field: "a, b" for a mention of several
+/// (see [`linked_entities`]), "a or b" for the candidates of unlinked text.
 fn entities_field(row: &Row) -> String {
-    row.entities.join(if row.linked { ", " } else { " or " })
+    match row.linked {
+        true => linked_entities(&row.entities),
+        false => row.entities.join(" or "),
+    }
+}
+
+/// The ids of a mention's entities as one field: "a, b" for a mention of
+/// several. Every list of mentions (`gloss mentions`, the site's
+/// `mentions.csv`) writes them so.
+pub(crate) fn linked_entities<S: AsRef<str>>(ids: &[S]) -> String {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+    ids.join(", ")
+}
+
+/// A mention's text as printed, white space made single spaces, as every
+/// list of mentions gives it.
+pub(crate) fn printed(article: &AnnotatedArticle, mention: &Mention) -> String {
+    single_spaced(article.mention_text(mention))
 }
 
 /// Writes the rows as an aligned table, for a terminal. A `?` in the first
@@ -203,10 +220,9 @@ pub fn write_table(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
 
 /// Writes the rows as CSV with a header line.
 pub fn write_csv(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["file", "line", "column", "text", "linked", "entities", "decision", "note", "review"])?;
-    for r in rows {
-        writer.write_record([
+    let header = ["file", "line", "column", "text", "linked", "entities", "decision", "note", "review"];
+    let records = rows.iter().map(|r| {
+        [
             r.file.display().to_string(),
             r.line.to_string(),
             r.column.to_string(),
@@ -216,7 +232,28 @@ pub fn write_csv(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
             r.decision.to_string(),
             r.note.clone(),
             r.review.to_string(),
-        ])?;
+        ]
+    });
+    write_csv_records(out, &header, records)
+}
+
+/// Writes a header line, then one line per record, as CSV (RFC 4180
+/// quoting: a field with a comma, a quote or a line break is quoted, its
+/// quotes doubled). `gloss mentions --format csv` and the site's
+/// `mentions.csv` are both written by it.
+pub(crate) fn write_csv_records<R>(
+    out: &mut dyn Write,
+    header: &[&str],
+    records: impl IntoIterator<Item = R>,
+) -> io::Result<()>
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header)?;
+    for record in records {
+        writer.write_record(record)?;
     }
     writer.flush()
 }

@@ -17,6 +17,9 @@ pub enum PageId {
     Home(usize),
     NotFound,
     Article(ArticleId),
+    /// An article's annotations as a W3C Web Annotation collection
+    /// (JSON-LD): `articles/<slug>.annotations.jsonld`.
+    ArticleAnnotations(ArticleId),
     /// The A–Z index of a kind.
     Kind(KindId),
     /// Page `n` (from 0) of an entity: its page, then more of its mentions
@@ -36,6 +39,15 @@ pub enum PageId {
     SearchText(usize),
     Sitemap,
     Robots,
+    /// `places.geojson`: every entity with coordinates, as GeoJSON points.
+    PlacesGeoJson,
+    /// `articles/<slug>.geojson`: an article's places and its route (for
+    /// an article whose map has places; see [`all_pages`]).
+    ArticleGeoJson(ArticleId),
+    /// `entities.json`: every entity, its facts, sources and counts.
+    EntitiesJson,
+    /// `mentions.csv`: every mention of every article.
+    MentionsCsv,
     /// A map tile: a cell of a zoom level's plane that maps show.
     Tile {
         level: u8,
@@ -53,6 +65,13 @@ impl PageId {
     /// Is it part of the search index?
     pub fn is_search(self) -> bool {
         matches!(self, PageId::SearchIndex | PageId::SearchText(_))
+    }
+
+    /// Is it drawn from the whole site, and large: the search index and the
+    /// site's data files? After an edit `gloss serve` draws these again
+    /// only when one is asked for (see `Site::refresh_search_index`).
+    pub fn is_whole_site(self) -> bool {
+        self.is_search() || matches!(self, PageId::PlacesGeoJson | PageId::EntitiesJson | PageId::MentionsCsv)
     }
 
     /// Is it a page readers visit, listed in the sitemap?
@@ -91,13 +110,29 @@ pub const TAGS: &str = "tags/index.html";
 /// The feed of the articles.
 pub const FEED: &str = "atom.xml";
 
+/// Every entity with coordinates, as GeoJSON.
+pub const PLACES_GEOJSON: &str = "places.geojson";
+
+/// Every entity, as JSON.
+pub const ENTITIES_JSON: &str = "entities.json";
+
+/// Every mention, as CSV.
+pub const MENTIONS_CSV: &str = "mentions.csv";
+
 /// Every output file of the site but the map tiles (which the maps name as
 /// they are drawn), in a fixed order; `mentioning(e)` says how many
-/// articles mention entity `e` (each page of its mentions lists so many).
-pub fn all_pages(registry: &Registry, mentioning: impl Fn(EntityId) -> usize) -> Vec<PageId> {
+/// articles mention entity `e` (each page of its mentions lists so many),
+/// and `mapped(a)` whether article `a`'s map has places (then it has a
+/// GeoJSON file of them).
+pub fn all_pages(
+    registry: &Registry,
+    mentioning: impl Fn(EntityId) -> usize,
+    mapped: impl Fn(ArticleId) -> bool,
+) -> Vec<PageId> {
     let mut ids: Vec<PageId> = (0..home_page_count(registry)).map(PageId::Home).collect();
     ids.push(PageId::NotFound);
     ids.extend(registry.articles.keys().map(PageId::Article));
+    ids.extend(registry.articles.keys().map(PageId::ArticleAnnotations));
     ids.extend(
         registry.config.kinds.keys().filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
     );
@@ -108,6 +143,16 @@ pub fn all_pages(registry: &Registry, mentioning: impl Fn(EntityId) -> usize) ->
     }
     ids.push(PageId::SearchIndex);
     ids.extend((0..search_chunk_count(registry)).map(PageId::SearchText));
+    if !registry.entities.is_empty() {
+        ids.push(PageId::EntitiesJson);
+    }
+    if registry.entities.iter().any(|e| e.coordinates().is_some()) {
+        ids.push(PageId::PlacesGeoJson);
+    }
+    if !registry.articles.is_empty() {
+        ids.push(PageId::MentionsCsv);
+    }
+    ids.extend(registry.articles.keys().filter(|&a| mapped(a)).map(PageId::ArticleGeoJson));
     if registry.config.base_url.is_some() {
         ids.extend([PageId::Sitemap, PageId::Feed]);
         ids.extend(registry.tags.keys().map(PageId::TagFeed));
@@ -124,6 +169,7 @@ pub fn path(registry: &Registry, id: PageId) -> String {
         PageId::Home(n) => home_path(n),
         PageId::NotFound => NOT_FOUND.into(),
         PageId::Article(a) => article_path(&registry.articles[a].slug),
+        PageId::ArticleAnnotations(a) => article_annotations_path(&registry.articles[a].slug),
         PageId::Kind(k) => kind_path(registry, k),
         PageId::Entity(e, n) => entity_page_path(registry, e, n),
         PageId::Tags => TAGS.into(),
@@ -134,6 +180,10 @@ pub fn path(registry: &Registry, id: PageId) -> String {
         PageId::SearchText(n) => format!("search/text-{n}.js"),
         PageId::Sitemap => "sitemap.xml".into(),
         PageId::Robots => "robots.txt".into(),
+        PageId::PlacesGeoJson => PLACES_GEOJSON.into(),
+        PageId::ArticleGeoJson(a) => article_geojson_path(&registry.articles[a].slug),
+        PageId::EntitiesJson => ENTITIES_JSON.into(),
+        PageId::MentionsCsv => MENTIONS_CSV.into(),
         PageId::Tile { level, col, row } => tile_path(level, col, row),
     }
 }
@@ -146,6 +196,23 @@ pub fn tile_path(level: u8, col: i32, row: i32) -> String {
 /// `articles/<slug>.html`.
 pub fn article_path(slug: &str) -> String {
     format!("articles/{slug}.html")
+}
+
+/// `articles/<slug>.annotations.jsonld`: an article's annotations, beside
+/// its page.
+pub fn article_annotations_path(slug: &str) -> String {
+    format!("articles/{slug}.annotations.jsonld")
+}
+
+/// `articles/<slug>.geojson`: the places of an article.
+pub fn article_geojson_path(slug: &str) -> String {
+    format!("articles/{slug}.geojson")
+}
+
+/// `articles/<slug>.annotations.jsonld`: an article's annotations, beside
+/// its page.
+pub fn article_annotations_path(slug: &str) -> String {
+    format!("articles/{slug}.annotations.jsonld")
 }
 
 /// `<folder>/index.html`: the A–Z index of kind `k`.

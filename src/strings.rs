@@ -106,6 +106,7 @@ mod tests {
             include_str!("render/search.rs"),
             include_str!("render/tags.rs"),
             include_str!("render/feed.rs"),
+            include_str!("render/annotations.rs"),
         ];
         let strings = Strings::english();
         let mut used = 0;

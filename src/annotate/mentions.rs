@@ -152,6 +152,47 @@ pub(super) struct Mentions {
     /// own alias or explicit link): the antecedent for a shared alias.
     last_named: rustc_hash::FxHashMap<EntityId, u32>,
     pub unlinked: Vec<Unlinked>,
+    /// The repairs of the printed text written so far.
+    pub corrections: Vec<Correction>,
+}
+
+/// The edition's repair of the printed text, from a stand-off annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// Where the printed text is: its block, and its range in the block's
+    /// plain text ([`super::AnnotatedArticle::blocks`]).
+    pub block: usize,
+    pub range: Range<usize>,
+    /// The printed text, as it stands in the file.
+    pub reads: String,
+    pub should_read: String,
+}
+
+/// A stand-off mark within a run, ready to write: its range in the run's
+/// text, and what goes there.
+#[derive(Debug, Clone)]
+pub(super) struct RunMark {
+    pub range: Range<usize>,
+    pub what: Placed,
+}
+
+impl RunMark {
+    /// Does it take its text over (a note only points at its end)?
+    fn covers(&self) -> bool {
+        !matches!(self.what, Placed::Note(_))
+    }
+}
+
+/// What a [`RunMark`] writes.
+#[derive(Debug, Clone)]
+pub(super) enum Placed {
+    Mention(Vec<EntityId>),
+    Correction {
+        should_read: String,
+        entities: Vec<EntityId>,
+    },
+    /// The marker of a note reference, at the end of the range.
+    Note(Event<'static>),
 }
 
 impl Mentions {
@@ -231,25 +272,51 @@ impl Mentions {
     }
 
     /// Scans a run of text (of `block`) for names and writes it out,
-    /// mentions marked.
+    /// mentions marked, and the stand-off `marks` that fall in it (their
+    /// ranges in the run's text) where they are: their text is theirs,
+    /// whatever names it holds.
+    #[allow(clippy::too_many_arguments)]
     pub fn scan(
         &mut self,
         origin: Origin,
         run: &Run,
         block: usize,
+        marks: &[RunMark],
         out: &mut Vec<Event<'static>>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let mut written = 0;
         let matcher = &origin.registry.matcher;
         let matches = matcher.find_all(&run.text);
-        for near in &matches.near {
+        let covered =
+            |found: &Found| marks.iter().any(|m| m.covers() && m.range.start < found.end && found.start < m.range.end);
+        for near in matches.near.iter().filter(|f| !covered(f)) {
             self.report_unlinked(origin, run, diagnostics, near, Reason::CaseDiffers);
         }
-        for probe in &matches.probes {
+        for probe in matches.probes.iter().filter(|f| !covered(f)) {
             self.report_unlinked(origin, run, diagnostics, probe, Reason::FirstName);
         }
-        for found in matches.found {
+        // What is written, in text order: a note at the end of its quote,
+        // before anything that starts there.
+        enum Item<'m> {
+            Found(Found),
+            Mark(&'m RunMark),
+        }
+        let mut items: Vec<(usize, bool, Item)> =
+            matches.found.into_iter().filter(|f| !covered(f)).map(|f| (f.start, true, Item::Found(f))).collect();
+        for mark in marks {
+            let at = if mark.covers() { mark.range.start } else { mark.range.end };
+            items.push((at, mark.covers(), Item::Mark(mark)));
+        }
+        items.sort_by_key(|(at, covers, _)| (*at, *covers));
+        let mut written = 0;
+        for (_, _, item) in items {
+            let found = match item {
+                Item::Found(found) => found,
+                Item::Mark(mark) => {
+                    self.place(origin, run, block, mark, &mut written, out);
+                    continue;
+                }
+            };
             let pattern = &matcher.patterns[found.pattern];
             self.matched_patterns.insert(found.pattern);
             let candidates = pattern.entities();
@@ -299,6 +366,65 @@ impl Mentions {
         }
         if written < run.text.len() {
             run.write(written..run.text.len(), out);
+        }
+    }
+
+    /// Writes a stand-off mark where it falls in the run, and the text
+    /// before it.
+    fn place(
+        &mut self,
+        origin: Origin,
+        run: &Run,
+        block: usize,
+        mark: &RunMark,
+        written: &mut usize,
+        out: &mut Vec<Event<'static>>,
+    ) {
+        let range = mark.range.clone();
+        let at = if mark.covers() { range.start } else { range.end };
+        if at > *written {
+            run.write(*written..at, out);
+            *written = at;
+        }
+        let in_block = run.block_offset + range.start..run.block_offset + range.end;
+        let source = run.file_range(&Found { start: range.start, end: range.end, pattern: 0 }).start;
+        let open = |this: &mut Self, out: &mut Vec<Event<'static>>, entities: &[EntityId]| {
+            if entities.is_empty() {
+                return false;
+            }
+            let index = this.push(origin, out, entities.to_vec(), block, in_block.clone(), How::Annotation, source);
+            for &e in entities {
+                this.last_named.insert(e, index as u32);
+            }
+            true
+        };
+        match &mark.what {
+            Placed::Note(marker) => out.push(marker.clone()),
+            Placed::Mention(entities) => {
+                let linked = open(self, out, entities);
+                run.write(range.clone(), out);
+                if linked {
+                    out.push(Event::InlineHtml("</a>".into()));
+                }
+                *written = range.end;
+            }
+            Placed::Correction { should_read, entities } => {
+                out.push(Event::InlineHtml("<span class=\"repair\">".into()));
+                let linked = open(self, out, entities);
+                out.push(Event::InlineHtml("<ins>".into()));
+                out.push(Event::Text(CowStr::from(should_read.clone())));
+                out.push(Event::InlineHtml(if linked { "</ins></a>" } else { "</ins>" }.into()));
+                out.push(Event::InlineHtml(" <span class=\"printed\">[printed: <del>".into()));
+                run.write(range.clone(), out);
+                out.push(Event::InlineHtml("</del>]</span></span>".into()));
+                self.corrections.push(Correction {
+                    block,
+                    range: in_block,
+                    reads: run.text[range.clone()].to_string(),
+                    should_read: should_read.clone(),
+                });
+                *written = range.end;
+            }
         }
     }
 

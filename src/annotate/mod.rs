@@ -13,6 +13,7 @@
 mod figures;
 mod mentions;
 mod notes;
+mod standoff;
 mod text;
 
 use std::ops::Range;
@@ -28,10 +29,12 @@ use crate::resolve::Registry;
 use figures::Figures;
 pub use figures::Portrait;
 use mentions::Mentions;
-pub use mentions::{How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
-pub use notes::Footnote;
+pub use mentions::{Correction, How, Mention, Reason, Unlinked, ANTECEDENT_REACH};
+use mentions::{Placed, RunMark};
 use notes::Notes;
 pub(crate) use notes::{fill as fill_notes, has_notes, NoteRef};
+pub use notes::{Footnote, NoteAnchor};
+use standoff::{Forced, Mark, RunExtent};
 use text::{align, Blocks, Run};
 
 /// An article after annotation.
@@ -56,6 +59,10 @@ pub struct AnnotatedArticle {
     pub subtitle_html: Option<String>,
     /// The site's images it shows, for their copies to be made.
     pub images: Vec<crate::images::Image>,
+    /// Where the text refers to each note (footnotes and stand-off notes).
+    pub note_anchors: Vec<NoteAnchor>,
+    /// The edition's repairs of the printed text (stand-off corrections).
+    pub corrections: Vec<Correction>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -88,6 +95,22 @@ pub(crate) fn annotate_article(
     let lines = OnceCell::new();
     let origin = Origin { registry, path: &article.path, file_text, href_prefix, lines: &lines };
     let mut body = Annotator::new(origin, Mode::Text);
+    let mut standoff_notes = Vec::new();
+    let mut anchoring = Vec::new();
+    if !article.annotations.is_empty() {
+        // A first pass learns the text, to find the stand-off quotes in.
+        let mut first = Annotator::new(origin, Mode::Text);
+        first.runs = Some(Vec::new());
+        first.render_scalar(&article.title);
+        if let Some(subtitle) = &article.subtitle {
+            first.render_scalar(subtitle);
+        }
+        first.render(article.body(file_text), article.body_offset);
+        let runs = first.runs.take().unwrap_or_default();
+        let (marks, notes) = standoff::anchor(origin, &article.annotations, &first.blocks.text, &runs, &mut anchoring);
+        body.marks = marks;
+        standoff_notes = notes;
+    }
     let title_html = strip_paragraph(&body.render_scalar(&article.title));
     let subtitle_html = article.subtitle.as_ref().map(|s| strip_paragraph(&body.render_scalar(s)));
     // Copied to its exact size: it is held until every page is rendered,
@@ -95,7 +118,13 @@ pub(crate) fn annotate_article(
     // (`shrink_to_fit` would not do: mimalloc keeps a block that shrinks by
     // less than half where it is).
     let body_html = body.render(article.body(file_text), article.body_offset).as_str().to_owned();
+    body.diagnostics.extend(anchoring);
+    for (n, (markdown, at)) in standoff_notes.iter().enumerate() {
+        let html = standoff_note(registry, href_prefix, markdown, at, &mut body.diagnostics);
+        body.notes.define_html(&standoff_note_name(n), html);
+    }
     let footnotes = body.notes.take(origin.path, file_text, &mut body.diagnostics);
+    let note_anchors = body.notes.anchors(&footnotes);
     let mentions = body.mentions.finish(&body.blocks.text);
 
     let mut editorial = Annotator::new(origin, Mode::Editorial);
@@ -122,8 +151,37 @@ pub(crate) fn annotate_article(
         unlinked,
         subtitle_html,
         images,
+        note_anchors,
+        corrections: std::mem::take(&mut body.mentions.corrections),
         diagnostics,
     }
+}
+
+/// The note name of the `n`th stand-off note: no Markdown footnote can
+/// have it (it starts with a control character), and its id is
+/// `annotation-<n>`.
+fn standoff_note_name(n: usize) -> String {
+    format!("\u{1}annotation-{}", n + 1)
+}
+
+/// A stand-off note's Markdown as HTML (editorial text: `[x](@id)` links,
+/// nothing scanned); what it finds wrong is reported at the note.
+fn standoff_note(
+    registry: &Registry,
+    href_prefix: &str,
+    markdown: &str,
+    at: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let lines = OnceCell::new();
+    let origin = Origin { registry, path: &at.path, file_text: markdown, href_prefix, lines: &lines };
+    let mut annotator = Annotator::new(origin, Mode::Editorial);
+    let html = annotator.render(markdown, 0);
+    diagnostics.extend(annotator.diagnostics.into_iter().map(|mut d| {
+        d.location = Some(Box::new(at.clone()));
+        d
+    }));
+    html
 }
 
 /// Renders an entity description: Markdown, with `[text](@id)` links as
@@ -213,6 +271,10 @@ struct Annotator<'r> {
     notes: Notes,
     figures: Figures,
     diagnostics: Vec<Diagnostic>,
+    /// The runs scanned, when a first pass learns where the text is.
+    runs: Option<Vec<RunExtent>>,
+    /// Stand-off annotations anchored in the text, sorted.
+    marks: Vec<Mark>,
 }
 
 impl<'r> Annotator<'r> {
@@ -229,6 +291,8 @@ impl<'r> Annotator<'r> {
             notes: Notes::default(),
             figures: Figures::default(),
             diagnostics: Vec::new(),
+            runs: None,
+            marks: Vec::new(),
         }
     }
 
@@ -311,6 +375,10 @@ impl<'r> Annotator<'r> {
             }
             Event::FootnoteReference(name) => {
                 let marker = self.notes.reference(&name);
+                if self.mode == Mode::Text {
+                    let (block, at) = (self.blocks.current(), self.blocks.len());
+                    self.notes.anchor(&name, block, at..at);
+                }
                 self.out.push(marker);
             }
             Event::Html(html) | Event::InlineHtml(html) if !self.origin.registry.config.allow_html => {
@@ -328,7 +396,31 @@ impl<'r> Annotator<'r> {
         }
         let run = std::mem::take(&mut self.run);
         let block = self.blocks.current();
-        self.mentions.scan(self.origin, &run, block, &mut self.out, &mut self.diagnostics);
+        let extent = run.block_offset..run.block_offset + run.text.len();
+        if let Some(runs) = &mut self.runs {
+            runs.push(RunExtent { block, range: extent.clone(), pieces: run.pieces_in_block() });
+        }
+        let mut marks = Vec::new();
+        for mark in &self.marks {
+            if mark.block != block || mark.range.start < extent.start || mark.range.end > extent.end {
+                continue;
+            }
+            let what = match &mark.what {
+                Forced::Mention(entities) => Placed::Mention(entities.clone()),
+                Forced::Correction { should_read, entities } => {
+                    Placed::Correction { should_read: should_read.clone(), entities: entities.clone() }
+                }
+                Forced::Note(n) => {
+                    let name = standoff_note_name(*n);
+                    let marker = self.notes.reference(&name);
+                    self.notes.anchor(&name, block, mark.range.clone());
+                    Placed::Note(marker)
+                }
+            };
+            let range = mark.range.start - extent.start..mark.range.end - extent.start;
+            marks.push(RunMark { range, what });
+        }
+        self.mentions.scan(self.origin, &run, block, &marks, &mut self.out, &mut self.diagnostics);
     }
 
     /// Raw HTML is shown as text unless the site allows it; say so once per

@@ -37,6 +37,18 @@ impl Footnote {
     }
 }
 
+/// Where the text refers to a note: the note, and the text it is attached
+/// to, in the article's plain text ([`super::AnnotatedArticle::blocks`]):
+/// the quote of a stand-off note; nothing (an empty range where the
+/// reference stands) for a footnote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteAnchor {
+    /// Its index in [`super::AnnotatedArticle::footnotes`].
+    pub note: usize,
+    pub block: usize,
+    pub range: std::ops::Range<usize>,
+}
+
 /// Starts every note marker.
 const MARK: &str = "<!--gloss-note:";
 
@@ -105,6 +117,8 @@ pub(super) struct Notes {
     /// Notes referenced from the text (not only from other notes): the
     /// ones with a place for their back link to lead to.
     referenced: HashSet<String>,
+    /// Where the text refers to each: note name, block, range.
+    anchors: Vec<(String, usize, std::ops::Range<usize>)>,
 }
 
 impl Notes {
@@ -124,6 +138,31 @@ impl Notes {
             *uses
         };
         Event::InlineHtml(CowStr::from(format!("{MARK}{id}:{uses}-->")))
+    }
+
+    /// Notes that the reference to note `name` just made is attached to
+    /// `range` of `block`.
+    pub fn anchor(&mut self, name: &str, block: usize, range: std::ops::Range<usize>) {
+        self.anchors.push((name.to_string(), block, range));
+    }
+
+    /// Defines note `name` as ready HTML (a stand-off note, not Markdown).
+    pub fn define_html(&mut self, name: &str, html: String) {
+        self.defs.push((name.to_string(), vec![Event::Html(CowStr::from(html))], 0));
+    }
+
+    /// Where the text refers to each of `notes` (as [`Notes::take`] made
+    /// them), in text order.
+    pub fn anchors(&mut self, notes: &[Footnote]) -> Vec<NoteAnchor> {
+        let anchors = std::mem::take(&mut self.anchors);
+        anchors
+            .into_iter()
+            .filter_map(|(name, block, range)| {
+                let id = self.id(&name);
+                let note = notes.iter().position(|n| n.id == id)?;
+                Some(NoteAnchor { note, block, range })
+            })
+            .collect()
     }
 
     /// A definition starts at byte `at` of the file: its events are

@@ -90,6 +90,11 @@ impl Run {
         self.text.push('\n');
     }
 
+    /// `(offset in its block, offset in the file)` of each piece.
+    pub fn pieces_in_block(&self) -> Vec<(usize, usize)> {
+        self.pieces.iter().map(|&(at, file)| (self.block_offset + at, file)).collect()
+    }
+
     /// Where in the file a match in the run is. Each end is mapped through
     /// its own piece: the run may join several lines of the file.
     pub fn file_range(&self, found: &Found) -> Range<usize> {

@@ -12,7 +12,7 @@ use super::tags::TagLink;
 use super::{map, notes, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ArticleId, EntityId};
-use crate::routes::PageId;
+use crate::routes::{self, PageId};
 
 #[derive(Serialize)]
 struct ArticlePage<'a> {
@@ -25,6 +25,9 @@ struct ArticlePage<'a> {
     map_svg: Option<String>,
     /// The places on the map, in its order: the map's text alternative.
     map_places: Vec<tera::Value>,
+    /// The GeoJSON file of the map's places and route (relative to the
+    /// page); null without places.
+    geojson: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +51,8 @@ struct ArticleContext<'a> {
     summary: Option<&'a str>,
     intro_html: Option<Cow<'a, str>>,
     notes_html: Vec<Cow<'a, str>>,
+    /// What a reader can open to check the edition's notes.
+    sources: &'a [crate::model::Source],
     body_html: Cow<'a, str>,
     footnotes: Vec<notes::Note<'a>>,
     /// Its tags, linked to their pages.
@@ -60,6 +65,8 @@ struct ArticleContext<'a> {
     draft: bool,
     /// Every footnote is also a sidenote (so wide screens can hide the list).
     all_sidenotes: bool,
+    /// Its annotations as W3C Web Annotations (JSON-LD), relative to the page.
+    annotations: String,
 }
 
 #[derive(Serialize)]
@@ -118,6 +125,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             .iter()
             .map(|html| notes::fill(renderer, html, footnotes))
             .collect::<Result<_, _>>()?,
+        sources: &doc.sources,
         body_html: notes::fill(renderer, &annotated.body_html, footnotes)?,
         footnotes: notes::list(renderer, footnotes)?,
         tags: input.article_tags(a).iter().map(|&t| TagLink::new(input, &input.path(PageId::Article(a)), t)).collect(),
@@ -125,6 +133,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         route_declared: !doc.route.is_empty(),
         draft: doc.draft,
         all_sidenotes: annotated.footnotes.iter().all(|f| f.is_sidenote()),
+        annotations: routes::file_name(&input.path(PageId::ArticleAnnotations(a))).to_string(),
     };
     let title = renderer.title(&doc.title.value);
     let cast_ids = || cast.iter().map(|m| m.entity);
@@ -140,6 +149,10 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         cards_json: renderer.entity_json.cards_json(input, cast_ids()),
         map_svg: route_map(renderer, input, &places, stops),
         map_places: places.iter().map(|&e| renderer.entity_link(input, e)).collect(),
+        geojson: (!places.is_empty()).then(|| {
+            let path = input.path(PageId::Article(a));
+            routes::link(&path, &input.path(PageId::ArticleGeoJson(a)))
+        }),
     };
     renderer.page("article.html", PageId::Article(a), input, title, meta, page)
 }
@@ -147,7 +160,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
 /// The places an article's map shows, in order, and how many of the first
 /// are the stops of its `route`: the route's places, then every other place
 /// with coordinates in order of first mention.
-fn map_places(input: &Input, a: ArticleId) -> (Vec<EntityId>, usize) {
+pub(super) fn map_places(input: &Input, a: ArticleId) -> (Vec<EntityId>, usize) {
     let mut places: Vec<EntityId> =
         input.route(a).iter().copied().filter(|&e| input.coordinates(e).is_some()).collect();
     let stops = places.len();

@@ -47,6 +47,9 @@ struct EntityContext<'a> {
     notes: Vec<notes::Note<'a>>,
     facts: Vec<FactContext>,
     same_as: Vec<AuthorityLink<'a>>,
+    /// What a reader can open to check it, numbered from 1 in this order;
+    /// each fact and link lists the numbers of its own (`sources`).
+    sources: &'a [crate::model::Source],
     coordinates: Option<[f64; 2]>,
     /// `html` (the `<img>`), `alt`, `credit`, `licence`, `licence_url`.
     image: Option<&'a crate::annotate::Portrait>,
@@ -57,6 +60,8 @@ struct FactContext {
     key: String,
     label: String,
     values: Vec<FactItem>,
+    /// The numbers (from 1) of the sources that back it.
+    sources: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +74,8 @@ struct FactItem {
 struct AuthorityLink<'a> {
     url: &'a str,
     label: String,
+    /// The numbers (from 1) of the sources that back it.
+    sources: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +161,11 @@ fn clusters(mentions: &[MentionContext]) -> Vec<Cluster> {
     clusters
 }
 
+/// Source indexes as the page numbers them, from 1.
+fn numbers(cited: Option<&Vec<usize>>) -> Vec<usize> {
+    cited.map_or_else(Vec::new, |list| list.iter().map(|i| i + 1).collect())
+}
+
 /// Page `n` (from 0) of entity `e`.
 pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) -> Result<Page, Diagnostic> {
     let doc = input.entity(e);
@@ -162,13 +174,15 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
     let facts = doc
         .facts
         .iter()
-        .map(|(i, fact)| {
+        .enumerate()
+        .map(|(n, (i, fact))| {
             let def = &kind.facts[*i];
             if let FactValue::Coordinates { lat, lon } = fact.value {
                 coordinates = Some([lat, lon]);
             }
             let values = fact_items(renderer, input, &fact.value);
-            FactContext { key: def.key.clone(), label: def.label.clone(), values }
+            let sources = numbers(doc.cited.facts.get(n));
+            FactContext { key: def.key.clone(), label: def.label.clone(), values, sources }
         })
         .collect();
     let appearances = appearances(input, e, n);
@@ -194,7 +208,17 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
         description_html: notes::fill(renderer, &input.description(e).html, &input.description(e).notes)?,
         notes: notes::list(renderer, &input.description(e).notes)?,
         facts,
-        same_as: doc.same_as.iter().map(|url| AuthorityLink { url, label: authority_label(url) }).collect(),
+        same_as: doc
+            .same_as
+            .iter()
+            .enumerate()
+            .map(|(n, url)| AuthorityLink {
+                url,
+                label: authority_label(url),
+                sources: numbers(doc.cited.same_as.get(n)),
+            })
+            .collect(),
+        sources: &doc.sources,
         coordinates,
         image: input.description(e).portrait.as_ref(),
     };

@@ -105,6 +105,11 @@ impl<'a> Input<'a> {
         self.data.registry.articles.len()
     }
 
+    /// Every entity, in the registry's order (by kind, then id).
+    pub fn entity_ids(&self) -> impl Iterator<Item = EntityId> + 'a {
+        self.data.registry.entities.keys()
+    }
+
     /// The entities of kind `k`, in id order.
     pub fn entities_of_kind(&self, k: KindId) -> impl Iterator<Item = EntityId> + 'a {
         self.data.registry.entities.iter_enumerated().filter(move |(_, e)| e.kind == k).map(|(id, _)| id)
@@ -269,8 +274,7 @@ impl<'a> Input<'a> {
     /// Every page of the site but the tiles.
     pub fn all_pages(&self) -> Vec<PageId> {
         self.note(Dep::PageList);
-        let index = self.data.index;
-        routes::all_pages(self.data.registry, |e| index.articles_mentioning(e))
+        super::all_pages(self.data.registry, self.data.index)
     }
 
     /// The whole model, for the pages that read all of it (the search

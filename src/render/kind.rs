@@ -11,7 +11,7 @@ use super::{structured, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::graph;
 use crate::model::{EntityId, Kind, KindId};
-use crate::routes::PageId;
+use crate::routes::{self, PageId};
 
 /// How many entities the network shows: the most mentioned.
 const NETWORK_SIZE: usize = 24;
@@ -23,6 +23,20 @@ struct KindPage<'a> {
     count: usize,
     /// Who appears with whom; null when fewer than two are co-mentioned.
     network: Option<Network>,
+    /// The site's data files, those it has: `entities.json`,
+    /// `mentions.csv`, `places.geojson`.
+    downloads: Vec<Download>,
+}
+
+/// A data file of the site, linked from the kind indexes.
+#[derive(Serialize)]
+struct Download {
+    /// Its file name.
+    name: String,
+    /// Relative to the page.
+    url: String,
+    /// Its media type, for the link's `type`.
+    media_type: &'static str,
 }
 
 #[derive(Serialize)]
@@ -66,8 +80,26 @@ pub(super) fn render(renderer: &Renderer, input: &Input, k: KindId) -> Result<Pa
         jsonld: structured::website_ld(input, &title),
     };
     let network = network(renderer, input, &members, kind);
-    let page = KindPage { kind: kind.into(), letters, count: members.len(), network };
+    let page = KindPage { kind: kind.into(), letters, count: members.len(), network, downloads: downloads(input, k) };
     renderer.page("kind.html", PageId::Kind(k), input, title, meta, page)
+}
+
+/// The site's data files, for the index of kind `k`: those the site has.
+fn downloads(input: &Input, k: KindId) -> Vec<Download> {
+    let path = input.path(PageId::Kind(k));
+    let pages = input.all_pages();
+    [
+        (PageId::EntitiesJson, "application/json"),
+        (PageId::MentionsCsv, "text/csv"),
+        (PageId::PlacesGeoJson, "application/geo+json"),
+    ]
+    .into_iter()
+    .filter(|(id, _)| pages.contains(id))
+    .map(|(id, media_type)| {
+        let to = input.path(id);
+        Download { name: routes::file_name(&to).to_string(), url: routes::link(&path, &to), media_type }
+    })
+    .collect()
 }
 
 /// An entity's link with its number of mentions.

@@ -8,8 +8,10 @@
 //! which records what each one read, so an update can tell which pages it
 //! changes. All links are relative (see [`crate::routes`]).
 
+pub(crate) mod annotations;
 mod article;
 mod context;
+mod data;
 mod entity;
 mod feed;
 pub mod format;
@@ -61,6 +63,12 @@ pub struct Rendered {
 /// How many co-mentioned entities an entity page lists (declared relations
 /// are always listed).
 pub const MAX_RELATED: usize = 30;
+
+/// Every output file of the site but the map tiles (see
+/// [`routes::all_pages`]), as the index says.
+pub fn all_pages(registry: &crate::resolve::Registry, index: &crate::index::SiteIndex) -> Vec<PageId> {
+    routes::all_pages(registry, |e| index.articles_mentioning(e), |a| data::mapped(registry, index, a))
+}
 
 /// Renders the given pages (in parallel), then the map tiles they show, in
 /// the order given (tiles last, by path).
@@ -129,7 +137,12 @@ pub fn render_each(
     // The few pages that cover the whole site (the search index, the home
     // page, the kind indexes) are the largest: start them first, so they
     // do not end the build alone on one core.
-    let whole_site = |id: &PageId| matches!(id, PageId::SearchIndex | PageId::Home(_) | PageId::Kind(_));
+    let whole_site = |id: &PageId| {
+        matches!(
+            id,
+            PageId::SearchIndex | PageId::Home(_) | PageId::Kind(_) | PageId::MentionsCsv | PageId::EntitiesJson
+        )
+    };
     let mut ordered: Vec<PageId> = ids.iter().copied().filter(whole_site).collect();
     ordered.extend(ids.iter().copied().filter(|id| !whole_site(id)));
     let mut failures: Vec<Diagnostic> = ordered
@@ -212,6 +225,10 @@ impl<'a> Renderer<'a> {
                 text(structured::sitemap(self.base_url.unwrap_or_default(), &paths))
             }
             PageId::Robots => text(structured::robots(self.base_url.unwrap_or_default())),
+            PageId::PlacesGeoJson => text(data::places(input)),
+            PageId::ArticleGeoJson(a) => text(data::article_places(input, a)),
+            PageId::EntitiesJson => text(data::entities(input)),
+            PageId::MentionsCsv => text(data::mentions(input)),
             PageId::Home(n) => home::render(self, input, n),
             PageId::NotFound => {
                 let title = self.strings.fill("not_found_title", &[("site", &self.site_title)]);
@@ -219,6 +236,7 @@ impl<'a> Renderer<'a> {
                 self.page("404.html", id, input, title, meta, NotFound {})
             }
             PageId::Article(a) => article::render(self, input, a),
+            PageId::ArticleAnnotations(a) => annotations::render(self, input, a),
             PageId::Kind(k) => kind::render(self, input, k),
             PageId::Tags => tags::render_index(self, input),
             PageId::Tag(t, n) => tags::render(self, input, t, n),

@@ -88,6 +88,9 @@ pub fn entity_data(input: &Input, entity: EntityId) -> Value {
     if !e.same_as.is_empty() {
         data.insert("sameAs".into(), json!(e.same_as));
     }
+    if !e.sources.is_empty() {
+        data.insert("citation".into(), Value::Array(e.sources.iter().map(citation).collect()));
+    }
     if let Some(url) = input.absolute(&input.entity_path(entity)) {
         data.insert("url".into(), json!(url));
     }
@@ -151,6 +154,24 @@ fn image_object(input: &Input, portrait: &crate::annotate::Portrait) -> Value {
 }
 
 /// JSON-LD of an entity page.
+/// A source as schema.org cites a work.
+fn citation(source: &crate::model::Source) -> Value {
+    let mut work = json!({"@type": "CreativeWork", "name": source.title});
+    if let Some(url) = &source.url {
+        work["url"] = json!(url);
+    }
+    if let Some(publisher) = &source.publisher {
+        work["publisher"] = json!({"@type": "Organization", "name": publisher});
+    }
+    if let Some(date) = &source.date {
+        work["datePublished"] = json!(date);
+    }
+    if let Some(page) = &source.page {
+        work["pagination"] = json!(page);
+    }
+    work
+}
+
 pub fn entity_ld(input: &Input, entity: EntityId) -> String {
     let mut data = entity_data(input, entity);
     data["@context"] = json!("https://schema.org");

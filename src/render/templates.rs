@@ -20,6 +20,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("pagination.html", include_str!("../../templates/pagination.html")),
     ("note-ref.html", include_str!("../../templates/note-ref.html")),
+    ("sources.html", include_str!("../../templates/sources.html")),
     ("article-list.html", include_str!("../../templates/article-list.html")),
     ("tags.html", include_str!("../../templates/tags.html")),
     ("tag.html", include_str!("../../templates/tag.html")),

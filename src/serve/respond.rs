@@ -225,7 +225,7 @@ enum Found {
 
 /// Finds what a site path names in the latest snapshot: a file listed
 /// under `static/`, a page, or a built-in static file. Only a search file
-/// may wait, for the search index to be brought up to date.
+/// or a data file may wait, for it to be brought up to date.
 async fn lookup(shared: &Shared, path: &str) -> Found {
     let mut snapshot = shared.site.borrow().clone();
     if let Some(file) = snapshot.files.copies.get(path) {
@@ -235,7 +235,7 @@ async fn lookup(shared: &Shared, path: &str) -> Found {
             Err(_) => Found::Missing(snapshot),
         };
     }
-    if snapshot.search_stale && snapshot.files.pages.get(path).is_some_and(|page| page.id.is_search()) {
+    if snapshot.search_stale && snapshot.files.pages.get(path).is_some_and(|page| page.id.is_whole_site()) {
         let (reply, answer) = oneshot::channel();
         if shared.builder.send(Message::RefreshSearch(reply)).is_ok() {
             let _ = answer.await;
@@ -492,6 +492,9 @@ fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "jsonld" => "application/ld+json",
+        "geojson" => "application/geo+json",
+        "csv" => "text/csv; charset=utf-8",
         "xml" => "application/xml",
         "txt" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
@@ -615,5 +618,7 @@ mod tests {
     fn content_types_by_extension() {
         assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("x/IMG.PNG"), "image/png");
+        assert_eq!(content_type("articles/a.geojson"), "application/geo+json");
+        assert_eq!(content_type("mentions.csv"), "text/csv; charset=utf-8");
     }
 }

@@ -1,9 +1,11 @@
 //! Integration tests: build fixture sites (and the default site) and check
 //! what a reader would see in the output.
 
+mod annotations_export;
 mod architecture;
 mod awkward;
 mod build;
+mod data;
 mod deploy;
 mod diagnostics;
 mod edition;

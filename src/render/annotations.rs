@@ -1,0 +1,444 @@
+//! An article's annotations as W3C Web Annotations: the file
+//! `articles/<slug>.annotations.jsonld` beside its page, for annotation
+//! tools (Hypothesis, Recogito) and for anyone who wants the edition's
+//! mentions as data.
+//!
+//! One `AnnotationCollection` (JSON-LD, the model's context) with its items
+//! in one embedded `AnnotationPage`: an `Annotation` per mention (motivation
+//! `identifying`), per editorial note (`commenting`) and per correction
+//! (`editing`), in text order. Each targets the article page with two
+//! selectors of the same text: a `TextQuoteSelector` (the words, and up to
+//! [`CONTEXT_CHARS`] characters either side) and a `TextPositionSelector`
+//! counted in Unicode code points, as the model asks, over the article's
+//! plain text ([`plain_text`]).
+//!
+//! Identifiers are IRIs: absolute under `base_url`; without one, relative
+//! IRI references (`all-aboard.annotations.jsonld#m-kim-jong-il-1`), which
+//! JSON-LD resolves against the address the file is read from, so they are
+//! absolute IRIs wherever the site is put. Authority links are sorted by
+//! what they are ([`authority`]): a Wikidata or GeoNames record is the
+//! identity of the thing (purpose `identifying`, given as the IRI the
+//! authority mints for the thing itself), anything else a page about it
+//! (`linking`).
+//!
+//! `crate::import` reads the same shapes back, with the same plain text
+//! and the same reading of authority links.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::input::Input;
+use super::{Page, Renderer};
+use crate::annotate::Mention;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::ArticleId;
+use crate::routes::{self, PageId};
+
+/// The Web Annotation context: every annotation's, given once on the
+/// collection.
+pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+
+/// Characters of text a `TextQuoteSelector` keeps either side of its quote.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// What separates two blocks in the plain text.
+pub const BLOCK_SEPARATOR: &str = "\n\n";
+
+/// An article's plain text, as the export's selectors count it: its blocks
+/// ([`crate::annotate::AnnotatedArticle::blocks`]: the title, then every
+/// paragraph, heading, list item and table cell) joined by a blank line.
+pub fn plain_text(blocks: &[String]) -> String {
+    blocks.join(BLOCK_SEPARATOR)
+}
+
+/// The plain text of an article, and where each block starts in it.
+pub struct PlainText {
+    pub text: String,
+    /// Byte offset of each block in `text`.
+    starts: Vec<usize>,
+    /// Code point offset of each block in `text`.
+    char_starts: Vec<usize>,
+}
+
+impl PlainText {
+    pub fn new(blocks: &[String]) -> PlainText {
+        let text = plain_text(blocks);
+        let (mut starts, mut char_starts) = (Vec::with_capacity(blocks.len()), Vec::with_capacity(blocks.len()));
+        let (mut at, mut chars) = (0, 0);
+        let separator_chars = BLOCK_SEPARATOR.chars().count();
+        for block in blocks {
+            starts.push(at);
+            char_starts.push(chars);
+            at += block.len() + BLOCK_SEPARATOR.len();
+            chars += block.chars().count() + separator_chars;
+        }
+        PlainText { text, starts, char_starts }
+    }
+
+    /// The block count.
+    pub fn blocks(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The text of block `block`.
+    pub fn block(&self, block: usize) -> &str {
+        let start = self.starts[block];
+        let end = match block + 1 {
+            next if next < self.blocks() => self.starts[next] - BLOCK_SEPARATOR.len(),
+            _ => self.text.len(),
+        };
+        &self.text[start..end]
+    }
+
+    /// Byte offset of block `block` in the text.
+    pub fn block_start(&self, block: usize) -> usize {
+        self.starts[block]
+    }
+
+    /// The code point offset in the text of byte `at` of block `block`.
+    pub fn char_offset(&self, block: usize, at: usize) -> usize {
+        self.char_starts[block] + self.block(block)[..at].chars().count()
+    }
+
+    /// The selectors of `range` (bytes) of block `block`.
+    pub fn selectors(&self, block: usize, range: Range<usize>) -> [Selector; 2] {
+        let start = self.char_offset(block, range.start);
+        let end = start + self.block(block)[range.clone()].chars().count();
+        let bytes = self.starts[block] + range.start..self.starts[block] + range.end;
+        [self.quote(bytes), Selector::Position { kind: "TextPositionSelector", start, end }]
+    }
+
+    /// The `TextQuoteSelector` of `range` (bytes) of the text.
+    fn quote(&self, range: Range<usize>) -> Selector {
+        let before = &self.text[..range.start];
+        let prefix_start = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
+        let after = &self.text[range.end..];
+        let suffix_end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Selector::Quote {
+            kind: "TextQuoteSelector",
+            exact: self.text[range].to_string(),
+            prefix: some(&before[prefix_start..]),
+            suffix: some(&after[..suffix_end]),
+        }
+    }
+}
+
+/// What an authority link is: the record of an authority that names the
+/// thing itself, or a page about it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Authority {
+    /// A Wikidata item: `Q` and its number.
+    Wikidata(String),
+    /// A GeoNames feature: its number.
+    GeoNames(String),
+    /// A Wikipedia article: language and title (spaces as `_`, decoded).
+    Wikipedia { language: String, title: String },
+    /// Any other web address, normalised: `https`, lower-case host without
+    /// `www.`, no trailing slash, no fragment.
+    Other(String),
+}
+
+/// Reads an authority link in any of the forms people write it:
+/// `http(s)://www.wikidata.org/entity/Q…` or `/wiki/Q…`;
+/// `http(s)://(www.)geonames.org/123/name.html` or `sws.geonames.org/123/`;
+/// `https://en.wikipedia.org/wiki/Title` (the mobile `en.m.` host too).
+/// `None` for what is no web address.
+pub fn authority(uri: &str) -> Option<Authority> {
+    let url = url::Url::parse(uri.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = url.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let segments: Vec<String> =
+        url.path_segments().map(|s| s.filter(|s| !s.is_empty()).map(percent_decode).collect()).unwrap_or_default();
+    let first = segments.first().map(String::as_str);
+    let second = segments.get(1).map(String::as_str);
+    if host == "wikidata.org" || host == "m.wikidata.org" {
+        let item = match (first, second) {
+            (Some("wiki"), Some("Special:EntityPage")) => segments.get(2).map(String::as_str),
+            (Some("entity" | "wiki"), Some(id)) => Some(id),
+            _ => None,
+        };
+        if let Some(id) = item {
+            if is_item(id) {
+                return Some(Authority::Wikidata(id.to_ascii_uppercase()));
+            }
+        }
+    }
+    if host == "geonames.org" || host == "sws.geonames.org" {
+        if let Some(id) = first.filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())) {
+            return Some(Authority::GeoNames(id.to_string()));
+        }
+    }
+    if let Some(language) = host.strip_suffix(".wikipedia.org") {
+        if let (Some("wiki"), Some(_)) = (first, second) {
+            let language = language.strip_suffix(".m").unwrap_or(language).to_string();
+            let title = segments[1..].join("/").replace(' ', "_");
+            return Some(Authority::Wikipedia { language, title });
+        }
+    }
+    let mut other = format!("https://{host}");
+    if let Some(port) = url.port() {
+        other.push_str(&format!(":{port}"));
+    }
+    for segment in &segments {
+        other.push('/');
+        other.push_str(segment);
+    }
+    if let Some(query) = url.query() {
+        other.push('?');
+        other.push_str(query);
+    }
+    Some(Authority::Other(other))
+}
+
+/// `Q` and digits: a Wikidata item's id.
+fn is_item(id: &str) -> bool {
+    id.len() > 1 && id[..1].eq_ignore_ascii_case("q") && id[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn percent_decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
+}
+
+impl Authority {
+    /// The IRI the export gives it: the authority's own IRI of the thing
+    /// for Wikidata and GeoNames, the page for anything else.
+    pub fn iri(&self, written: &str) -> String {
+        match self {
+            Authority::Wikidata(id) => format!("http://www.wikidata.org/entity/{id}"),
+            Authority::GeoNames(id) => format!("https://sws.geonames.org/{id}/"),
+            _ => written.trim().to_string(),
+        }
+    }
+
+    /// Why a body links to it: `identifying` for an authority's record of
+    /// the thing itself ("associate the IRI that identifies a city with a
+    /// mention of the city", as the model puts it), `linking` for a page
+    /// about it.
+    pub fn purpose(&self) -> &'static str {
+        match self {
+            Authority::Wikidata(_) | Authority::GeoNames(_) => "identifying",
+            _ => "linking",
+        }
+    }
+}
+
+/// The collection: `first` and `last` only when it has items (a page
+/// holds at least one).
+#[derive(Serialize)]
+struct Collection {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: String,
+    total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first: Option<AnnotationPage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnnotationPage {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    part_of: String,
+    start_index: usize,
+    items: Vec<Annotation>,
+}
+
+#[derive(Serialize)]
+struct Annotation {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    body: Vec<Body>,
+    target: Target,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body {
+    /// A web resource, with the reason it is there.
+    Resource {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        source: String,
+        purpose: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+struct Target {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: String,
+    selector: [Selector; 2],
+}
+
+/// A selector of the article's plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Selector {
+    Quote {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        exact: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        prefix: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        suffix: Option<String>,
+    },
+    Position {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        start: usize,
+        end: usize,
+    },
+}
+
+/// `articles/<slug>.annotations.jsonld`.
+pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result<Page, Diagnostic> {
+    let id = PageId::ArticleAnnotations(a);
+    let path = input.path(id);
+    let (doc, annotated) = input.article(a);
+    let text = PlainText::new(&annotated.blocks);
+    // IRIs: absolute under `base_url`, else relative to this file.
+    let iri = |to: &str| input.absolute(to).unwrap_or_else(|| routes::link(&path, to));
+    let own = iri(&path);
+    let article = iri(&input.path(PageId::Article(a)));
+    let target = |block: usize, range: Range<usize>| Target {
+        kind: "SpecificResource",
+        source: article.clone(),
+        selector: text.selectors(block, range),
+    };
+    let mut items: Vec<(usize, Annotation)> = Vec::with_capacity(annotated.mentions.len());
+    for mention in &annotated.mentions {
+        let annotation = Annotation {
+            id: format!("{own}#{}", input.anchor(mention)),
+            kind: "Annotation",
+            motivation: "identifying",
+            body: mention_bodies(input, mention, &iri),
+            target: target(mention.block, mention.range.clone()),
+        };
+        items.push((text.block_start(mention.block) + mention.range.start, annotation));
+    }
+    items.sort_by_key(|(at, _)| *at);
+    let items: Vec<Annotation> = items.into_iter().map(|(_, annotation)| annotation).collect();
+    let page_id = format!("{own}#page-1");
+    let collection = Collection {
+        context: CONTEXT,
+        id: own.clone(),
+        kind: "AnnotationCollection",
+        label: renderer.strings.fill("annotations_label", &[("title", &doc.title.value)]),
+        total: items.len(),
+        last: (!items.is_empty()).then(|| page_id.clone()),
+        first: (!items.is_empty()).then(|| AnnotationPage {
+            id: page_id,
+            kind: "AnnotationPage",
+            part_of: own.clone(),
+            start_index: 0,
+            items,
+        }),
+    };
+    let mut json = serde_json::to_string_pretty(&collection)
+        .map_err(|e| Diagnostic::error(Code::Template, format!("cannot write {path}: {e}")))?;
+    json.push('\n');
+    Ok(Page { id, path, html: json })
+}
+
+/// The bodies of a mention: each entity's page (`identifying`: the
+/// edition's own record of who or what it is), then its authority links.
+fn mention_bodies(input: &Input, mention: &Mention, iri: &dyn Fn(&str) -> String) -> Vec<Body> {
+    let mut bodies = Vec::new();
+    for &entity in &mention.entities {
+        bodies.push(Body::Resource {
+            kind: "SpecificResource",
+            source: iri(&input.entity_path(entity)),
+            purpose: "identifying",
+        });
+        for link in &input.entity(entity).same_as {
+            let Some(authority) = authority(link) else { continue };
+            bodies.push(Body::Resource {
+                kind: "SpecificResource",
+                source: authority.iri(link),
+                purpose: authority.purpose(),
+            });
+        }
+    }
+    bodies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_code_points_across_blocks() {
+        let blocks = vec!["Wałęsa’s day".to_string(), "In Gdańsk, Wałęsa spoke.".to_string()];
+        let text = PlainText::new(&blocks);
+        let block = text.block(1);
+        let start = block.find("Wałęsa").unwrap();
+        let [quote, position] = text.selectors(1, start..start + "Wałęsa".len());
+        let Selector::Position { start, end, .. } = position else { panic!() };
+        let chars: Vec<char> = text.text.chars().collect();
+        assert_eq!(chars[start..end].iter().collect::<String>(), "Wałęsa");
+        assert_eq!(start, "Wałęsa’s day\n\nIn Gdańsk, ".chars().count());
+        let Selector::Quote { exact, prefix, suffix, .. } = quote else { panic!() };
+        assert_eq!(exact, "Wałęsa");
+        assert_eq!(prefix.as_deref(), Some("Wałęsa’s day\n\nIn Gdańsk, "));
+        assert_eq!(suffix.as_deref(), Some(" spoke."));
+        assert_eq!(text.block(0), "Wałęsa’s day");
+    }
+
+    #[test]
+    fn quote_context_is_at_most_32_code_points() {
+        let blocks = vec![format!("{}Kim{}", "ä".repeat(40), "ö".repeat(40))];
+        let text = PlainText::new(&blocks);
+        let [quote, _] = text.selectors(0, 80..83);
+        let Selector::Quote { exact, prefix, suffix, .. } = quote else { panic!() };
+        assert_eq!(exact, "Kim");
+        assert_eq!(prefix.unwrap(), "ä".repeat(32));
+        assert_eq!(suffix.unwrap(), "ö".repeat(32));
+    }
+
+    #[test]
+    fn authority_links_are_read_in_every_form() {
+        let wikidata = Some(Authority::Wikidata("Q10665".into()));
+        assert_eq!(authority("https://www.wikidata.org/wiki/Q10665"), wikidata);
+        assert_eq!(authority("http://www.wikidata.org/entity/Q10665"), wikidata);
+        assert_eq!(authority("https://wikidata.org/wiki/Special:EntityPage/Q10665/"), wikidata);
+        let geonames = Some(Authority::GeoNames("2013348".into()));
+        assert_eq!(authority("https://www.geonames.org/2013348/vladivostok.html"), geonames);
+        assert_eq!(authority("http://sws.geonames.org/2013348/"), geonames);
+        assert_eq!(authority("https://geonames.org/2013348"), geonames);
+        let wikipedia = Some(Authority::Wikipedia { language: "en".into(), title: "Kim_Jong_Il".into() });
+        assert_eq!(authority("https://en.wikipedia.org/wiki/Kim_Jong_Il"), wikipedia);
+        assert_eq!(authority("http://en.m.wikipedia.org/wiki/Kim%20Jong%20Il"), wikipedia);
+        assert_eq!(
+            authority("http://www.example.org/a/b/#x"),
+            Some(Authority::Other("https://example.org/a/b".into()))
+        );
+        assert_eq!(authority("kim-jong-il"), None);
+        assert_eq!(authority("mailto:kim@example.org"), None);
+    }
+
+    #[test]
+    fn authorities_are_identities_and_pages_are_links() {
+        let wikidata = authority("https://www.wikidata.org/wiki/Q10665").unwrap();
+        assert_eq!(wikidata.iri("x"), "http://www.wikidata.org/entity/Q10665");
+        assert_eq!(wikidata.purpose(), "identifying");
+        let page = "https://en.wikipedia.org/wiki/Kim_Jong_Il";
+        assert_eq!(authority(page).unwrap().iri(page), page);
+        assert_eq!(authority(page).unwrap().purpose(), "linking");
+    }
+}
