@@ -209,12 +209,6 @@ pub fn article_geojson_path(slug: &str) -> String {
     format!("articles/{slug}.geojson")
 }
 
-/// `articles/<slug>.annotations.jsonld`: an article's annotations, beside
-/// its page.
-pub fn article_annotations_path(slug: &str) -> String {
-    format!("articles/{slug}.annotations.jsonld")
-}
-
 /// `<folder>/index.html`: the A–Z index of kind `k`.
 pub fn kind_path(registry: &Registry, k: KindId) -> String {
     format!("{}/index.html", registry.config.kinds[k].folder)

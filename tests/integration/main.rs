@@ -2,6 +2,7 @@
 //! what a reader would see in the output.
 
 mod annotations_export;
+mod apparatus;
 mod architecture;
 mod awkward;
 mod build;
