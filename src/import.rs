@@ -36,7 +36,7 @@ use serde_json::Value;
 use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{AnnotationBody, ArticleDoc, EntityId, FactType, Kind, KindId};
-use crate::render::annotations::{authority, Authority, PlainText};
+use crate::render::annotations::{authority, note_range, Authority, PlainText};
 use crate::resolve::Registry;
 
 /// What `gloss import annotations` was asked to do.
@@ -60,10 +60,11 @@ pub struct ImportReport {
     pub read: usize,
     /// The annotations file, from the site root.
     pub file: PathBuf,
-    /// Mentions and notes written to it.
+    /// Mentions, notes and corrections written to it.
     pub mentions: usize,
     pub notes: usize,
-    /// Mentions and notes the article already had.
+    pub corrections: usize,
+    /// Mentions, notes and corrections the article already had.
     pub present: usize,
     /// Entity files created, from the site root.
     pub created: Vec<PathBuf>,
@@ -95,10 +96,11 @@ impl ImportReport {
     pub fn summary(&self) -> String {
         let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
-            "Read {} from the export: wrote {} and {} to {}; {} already in the article; created {}; {} not found in the text; {} left out",
+            "Read {} from the export: wrote {}, {} and {} to {}; {} already in the article; created {}; {} not found in the text; {} left out",
             plural(self.read, "annotation", "annotations"),
             plural(self.mentions, "mention", "mentions"),
             plural(self.notes, "note", "notes"),
+            plural(self.corrections, "correction", "corrections"),
             self.file.display(),
             self.present,
             plural(self.created.len(), "entity file", "entity files"),
@@ -123,6 +125,8 @@ pub struct Incoming {
     pub tags: Vec<String>,
     /// Comments, as Markdown.
     pub comments: Vec<String>,
+    /// Repairs of the quoted text (`editing` bodies): what it should read.
+    pub edits: Vec<String>,
 }
 
 /// The annotations of an export, and those left out (with why).
@@ -249,6 +253,7 @@ fn incoming(annotation: &Value) -> Result<Incoming, String> {
         links: Vec::new(),
         tags: Vec::new(),
         comments: Vec::new(),
+        edits: Vec::new(),
     };
     if let Some(value) = annotation.get("bodyValue").and_then(Value::as_str) {
         result.comments.push(value.to_string());
@@ -259,7 +264,7 @@ fn incoming(annotation: &Value) -> Result<Incoming, String> {
     Ok(result)
 }
 
-/// Sorts one body into links, tags and comments.
+/// Sorts one body into links, tags, comments and repairs.
 fn read_body(body: &Value, into: &mut Incoming) {
     if let Some(iri) = body.as_str() {
         into.links.push(vec![iri.to_string()]);
@@ -288,7 +293,9 @@ fn read_body(body: &Value, into: &mut Incoming) {
         return;
     }
     let Some(value) = value else { return };
-    if is("tagging") || is("classifying") || is("identifying") {
+    if is("editing") {
+        into.edits.push(value.to_string());
+    } else if is("tagging") || is("classifying") || is("identifying") {
         into.tags.push(value.to_string());
     } else if purposes.is_empty() || is("commenting") || is("describing") || is("replying") {
         let format = body.get("format").and_then(Value::as_str).unwrap_or("");
@@ -625,6 +632,14 @@ struct Anchor {
 enum Item {
     Mention(Anchor, Vec<String>),
     Note(Anchor, String),
+    /// A repair of the quoted text, with its note and the entities the
+    /// words mention.
+    Correction {
+        anchor: Anchor,
+        should_read: String,
+        note: Option<String>,
+        entities: Vec<String>,
+    },
 }
 
 /// Where a link body leads.
@@ -784,7 +799,7 @@ pub fn import_annotations(options: &ImportOptions) -> Result<ImportReport, Diagn
         skipped: export.skipped.clone(),
         ..ImportReport::default()
     };
-    let mut items: Vec<Item> = Vec::new();
+    let mut items: Vec<(Spot, Item)> = Vec::new();
     // New entities, each made once: by authority link, their id.
     let mut created: HashMap<Authority, String> = HashMap::new();
     let mut taken: HashSet<String> = registry.entities.iter().map(|e| e.id.clone()).collect();
@@ -840,39 +855,110 @@ pub fn import_annotations(options: &ImportOptions) -> Result<ImportReport, Diagn
                 ids.push(id);
             }
         }
-        if !ids.is_empty() {
-            let item = Item::Mention(anchor.clone(), ids);
-            if present.has(&spot, &item) || items.contains(&item) {
-                report.present += 1;
-            } else {
-                present.add(&spot, &item);
-                items.push(item);
-                report.mentions += 1;
-            }
+        let mut comments = annotation.comments.iter();
+        if let Some(should_read) = annotation.edits.first() {
+            let item = Item::Correction {
+                anchor: anchor.clone(),
+                should_read: should_read.clone(),
+                note: comments.next().cloned(),
+                entities: ids,
+            };
+            keep(&mut present, &mut items, &spot, item, &mut report, annotation.id.as_ref());
+        } else if !ids.is_empty() {
+            keep(
+                &mut present,
+                &mut items,
+                &spot,
+                Item::Mention(anchor.clone(), ids),
+                &mut report,
+                annotation.id.as_ref(),
+            );
         }
-        for comment in &annotation.comments {
+        for comment in comments {
             let item = Item::Note(anchor.clone(), comment.clone());
-            if present.has(&spot, &item) || items.contains(&item) {
-                report.present += 1;
-            } else {
-                present.add(&spot, &item);
-                items.push(item);
-                report.notes += 1;
-            }
+            keep(&mut present, &mut items, &spot, item, &mut report, annotation.id.as_ref());
         }
-        if annotation.links.is_empty() && annotation.comments.is_empty() {
+        if annotation.links.is_empty() && annotation.comments.is_empty() && annotation.edits.is_empty() {
             report.skipped.push(Skipped {
                 id: annotation.id.clone(),
-                reason: "it neither links an entity nor comments (tags alone say nothing gloss keeps)".into(),
+                reason:
+                    "it neither links an entity, comments nor repairs the text (tags alone say nothing gloss keeps)"
+                        .into(),
             });
         }
     }
     if !items.is_empty() {
+        let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
         let updated = append_items(existing.as_deref(), &items);
         fs::write(&path, updated)
             .map_err(|e| one(Diagnostic::error(Code::Io, format!("cannot write {}: {e}", path.display()))))?;
     }
     Ok(report)
+}
+
+/// Adds `item` at `spot` to what is written, unless the article or the
+/// import already has it. A mention and a correction of the same words
+/// are one item (two would overlap, which the build refuses): the
+/// correction, mentioning the entities.
+fn keep(
+    present: &mut Present,
+    items: &mut Vec<(Spot, Item)>,
+    spot: &Spot,
+    item: Item,
+    report: &mut ImportReport,
+    id: Option<&String>,
+) {
+    if present.has(spot, &item) || items.iter().any(|(s, i)| s == spot && *i == item) {
+        report.present += 1;
+        return;
+    }
+    match item {
+        Item::Mention(anchor, ids) => {
+            if present.corrections.iter().any(|(s, _)| s == spot) {
+                report.skipped.push(Skipped {
+                    id: id.cloned(),
+                    reason: format!(
+                        "the text has a correction of `{}`: add `entity: {}` to it",
+                        anchor.quote,
+                        ids.join(", ")
+                    ),
+                });
+                return;
+            }
+            let folded = items.iter_mut().find_map(|(s, i)| match i {
+                Item::Correction { entities, .. } if s == spot && entities.is_empty() => Some(entities),
+                _ => None,
+            });
+            match folded {
+                Some(entities) => entities.clone_from(&ids),
+                None => items.push((spot.clone(), Item::Mention(anchor, ids.clone()))),
+            }
+            present.mentions.push((spot.clone(), ids));
+            report.mentions += 1;
+        }
+        Item::Note(anchor, note) => {
+            present.notes.push((spot.clone(), squash(&note)));
+            items.push((spot.clone(), Item::Note(anchor, note)));
+            report.notes += 1;
+        }
+        Item::Correction { anchor, should_read, note, mut entities } => {
+            // A mention of the same words already taken: it goes into the
+            // correction.
+            if let Some(at) =
+                items.iter().position(|(s, i)| s == spot && matches!(i, Item::Mention(..)) && entities.is_empty())
+            {
+                if let (_, Item::Mention(_, ids)) = items.remove(at) {
+                    entities = ids;
+                }
+            }
+            present.corrections.push((spot.clone(), should_read.clone()));
+            if let Some(note) = &note {
+                present.notes.push((spot.clone(), squash(note)));
+            }
+            items.push((spot.clone(), Item::Correction { anchor, should_read, note, entities }));
+            report.corrections += 1;
+        }
+    }
 }
 
 /// What the article already has, by place: mentions (found by names, by
@@ -882,13 +968,16 @@ struct Present {
     mentions: Vec<(Spot, Vec<String>)>,
     /// Each note's place, and its text squashed.
     notes: Vec<(Spot, String)>,
+    /// Each correction's place, and what it should read.
+    corrections: Vec<(Spot, String)>,
     /// How many entities each mention has, for [`Present::single_mention`].
     single: Vec<(Spot, EntityId)>,
 }
 
 impl Present {
     fn new(registry: &Registry, doc: &ArticleDoc, annotated: &AnnotatedArticle, text: &Text) -> Present {
-        let mut present = Present { mentions: Vec::new(), notes: Vec::new(), single: Vec::new() };
+        let mut present =
+            Present { mentions: Vec::new(), notes: Vec::new(), corrections: Vec::new(), single: Vec::new() };
         for mention in &annotated.mentions {
             let ids = mention.entities.iter().map(|&e| registry.entities[e].id.clone()).collect();
             let spot = (mention.block, mention.range.clone());
@@ -896,6 +985,14 @@ impl Present {
                 present.single.push((spot.clone(), only));
             }
             present.mentions.push((spot, ids));
+        }
+        for anchor in &annotated.note_anchors {
+            let Some(range) = note_range(&annotated.blocks[anchor.block], anchor.range.clone()) else { continue };
+            let note = html_to_markdown(&annotated.footnotes[anchor.note].html);
+            present.notes.push(((anchor.block, range), squash(&note)));
+        }
+        for correction in &annotated.corrections {
+            present.corrections.push(((correction.block, correction.range.clone()), correction.should_read.clone()));
         }
         for item in &doc.annotations {
             let Some(spot) =
@@ -908,7 +1005,8 @@ impl Present {
                     present.mentions.push((spot, ids.iter().map(|id| id.value.clone()).collect()));
                 }
                 AnnotationBody::Note(note) => present.notes.push((spot, squash(note))),
-                AnnotationBody::Correction { note, entities, .. } => {
+                AnnotationBody::Correction { note, entities, should_read } => {
+                    present.corrections.push((spot.clone(), should_read.clone()));
                     if !entities.is_empty() {
                         present.mentions.push((spot.clone(), entities.iter().map(|id| id.value.clone()).collect()));
                     }
@@ -922,19 +1020,16 @@ impl Present {
     }
 
     fn has(&self, spot: &Spot, item: &Item) -> bool {
+        let has_note = |note: &str| {
+            let note = squash(note);
+            self.notes.iter().any(|(s, have)| s.0 == spot.0 && s.1.end == spot.1.end && *have == note)
+        };
         match item {
             Item::Mention(_, ids) => self.mentions.iter().any(|(s, have)| s == spot && same_set(have, ids)),
-            Item::Note(_, note) => {
-                let note = squash(note);
-                self.notes.iter().any(|(s, have)| s.0 == spot.0 && s.1.end == spot.1.end && *have == note)
+            Item::Note(_, note) => has_note(note),
+            Item::Correction { should_read, .. } => {
+                self.corrections.iter().any(|(s, have)| s == spot && have == should_read)
             }
-        }
-    }
-
-    fn add(&mut self, spot: &Spot, item: &Item) {
-        match item {
-            Item::Mention(_, ids) => self.mentions.push((spot.clone(), ids.clone())),
-            Item::Note(_, note) => self.notes.push((spot.clone(), squash(note))),
         }
     }
 
@@ -1008,17 +1103,11 @@ fn append_items(existing: Option<&str>, items: &[Item]) -> String {
         }
     }
     for item in items {
-        let (anchor, body) = match item {
-            Item::Mention(anchor, ids) => {
-                let entity = match &ids[..] {
-                    [one] => yaml_scalar(one),
-                    many => format!("[{}]", many.iter().map(|id| yaml_scalar(id)).collect::<Vec<_>>().join(", ")),
-                };
-                (anchor, format!("  entity: {entity}\n"))
-            }
-            Item::Note(anchor, note) => (anchor, format!("  note: {}\n", yaml_scalar(note))),
+        let (key, anchor) = match item {
+            Item::Mention(anchor, _) | Item::Note(anchor, _) => ("quote", anchor),
+            Item::Correction { anchor, .. } => ("reads", anchor),
         };
-        let _ = writeln!(out, "- quote: {}", yaml_scalar(&anchor.quote));
+        let _ = writeln!(out, "- {key}: {}", yaml_scalar(&anchor.quote));
         if let Some(prefix) = &anchor.prefix {
             let _ = writeln!(out, "  prefix: {}", yaml_scalar(prefix));
         }
@@ -1028,7 +1117,27 @@ fn append_items(existing: Option<&str>, items: &[Item]) -> String {
         if let Some(occurrence) = anchor.occurrence {
             let _ = writeln!(out, "  occurrence: {occurrence}");
         }
-        out.push_str(&body);
+        let entity = |out: &mut String, ids: &[String]| {
+            let value = match ids {
+                [] => return,
+                [one] => yaml_scalar(one),
+                many => format!("[{}]", many.iter().map(|id| yaml_scalar(id)).collect::<Vec<_>>().join(", ")),
+            };
+            let _ = writeln!(out, "  entity: {value}");
+        };
+        match item {
+            Item::Mention(_, ids) => entity(&mut out, ids),
+            Item::Note(_, note) => {
+                let _ = writeln!(out, "  note: {}", yaml_scalar(note));
+            }
+            Item::Correction { should_read, note, entities, .. } => {
+                let _ = writeln!(out, "  should_read: {}", yaml_scalar(should_read));
+                entity(&mut out, entities);
+                if let Some(note) = note {
+                    let _ = writeln!(out, "  note: {}", yaml_scalar(note));
+                }
+            }
+        }
     }
     out
 }
@@ -1183,6 +1292,7 @@ mod tests {
             links: vec![],
             tags: vec![],
             comments: vec![],
+            edits: vec![],
         };
         assert_eq!(t.locate(&a), Some((0, 8..11)));
         a.position = None;

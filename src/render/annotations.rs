@@ -5,8 +5,9 @@
 //!
 //! One `AnnotationCollection` (JSON-LD, the model's context) with its items
 //! in one embedded `AnnotationPage`: an `Annotation` per mention (motivation
-//! `identifying`), per editorial note (`commenting`) and per correction
-//! (`editing`), in text order. Each targets the article page with two
+//! `identifying`), per reference to an editorial note, footnote or
+//! stand-off (`commenting`), and per correction (`editing`, with the
+//! correction's note), in text order. Each targets the article page with two
 //! selectors of the same text: a `TextQuoteSelector` (the words, and up to
 //! [`CONTEXT_CHARS`] characters either side) and a `TextPositionSelector`
 //! counted in Unicode code points, as the model asks, over the article's
@@ -30,7 +31,7 @@ use serde::Serialize;
 
 use super::input::Input;
 use super::{Page, Renderer};
-use crate::annotate::Mention;
+use crate::annotate::{fill_notes, Mention};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::ArticleId;
 use crate::routes::{self, PageId};
@@ -275,6 +276,15 @@ enum Body {
         source: String,
         purpose: &'static str,
     },
+    /// Text: a note (`commenting`) or a repair (`editing`).
+    Text {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: String,
+        format: &'static str,
+        language: String,
+        purpose: &'static str,
+    },
 }
 
 #[derive(Serialize)]
@@ -332,6 +342,62 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         };
         items.push((text.block_start(mention.block) + mention.range.start, annotation));
     }
+    let language = &input.config().language;
+    let text_body = |value: String, format: &'static str, purpose: &'static str| Body::Text {
+        kind: "TextualBody",
+        value,
+        format,
+        language: language.clone(),
+        purpose,
+    };
+    let note_body = |note: usize| {
+        let html = fill_notes(&annotated.footnotes[note].html, &annotated.footnotes, &mut |_| String::new());
+        text_body(html.trim().to_string(), "text/html", "commenting")
+    };
+    // A note attached to exactly the words a correction repairs goes with
+    // the correction: it is the correction's own note.
+    let of_correction = |block: usize, range: &Range<usize>| {
+        annotated.corrections.iter().position(|c| c.block == block && c.range == *range)
+    };
+    for (n, correction) in annotated.corrections.iter().enumerate() {
+        let mut body = vec![text_body(correction.should_read.clone(), "text/plain", "editing")];
+        body.extend(
+            annotated
+                .note_anchors
+                .iter()
+                .filter(|anchor| of_correction(anchor.block, &anchor.range) == Some(n))
+                .map(|anchor| note_body(anchor.note)),
+        );
+        let annotation = Annotation {
+            id: format!("{own}#correction-{}", n + 1),
+            kind: "Annotation",
+            motivation: "editing",
+            body,
+            target: target(correction.block, correction.range.clone()),
+        };
+        items.push((text.block_start(correction.block) + correction.range.start, annotation));
+    }
+    let mut uses = vec![0; annotated.footnotes.len()];
+    for anchor in &annotated.note_anchors {
+        if of_correction(anchor.block, &anchor.range).is_some() {
+            continue;
+        }
+        let Some(range) = note_range(text.block(anchor.block), anchor.range.clone()) else { continue };
+        let note = &annotated.footnotes[anchor.note];
+        uses[anchor.note] += 1;
+        let id = match uses[anchor.note] {
+            1 => format!("{own}#note-{}", note.id),
+            n => format!("{own}#note-{}-{n}", note.id),
+        };
+        let annotation = Annotation {
+            id,
+            kind: "Annotation",
+            motivation: "commenting",
+            body: vec![note_body(anchor.note)],
+            target: target(anchor.block, range.clone()),
+        };
+        items.push((text.block_start(anchor.block) + range.start, annotation));
+    }
     items.sort_by_key(|(at, _)| *at);
     let items: Vec<Annotation> = items.into_iter().map(|(_, annotation)| annotation).collect();
     let page_id = format!("{own}#page-1");
@@ -354,6 +420,25 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         .map_err(|e| Diagnostic::error(Code::Template, format!("cannot write {path}: {e}")))?;
     json.push('\n');
     Ok(Page { id, path, html: json })
+}
+
+/// The words a note is attached to: its quote, or for a footnote (whose
+/// number stands at one point of the text) the word the number follows,
+/// else the word it comes before. `None` in a block without words.
+pub fn note_range(block: &str, range: Range<usize>) -> Option<Range<usize>> {
+    if !range.is_empty() {
+        return Some(range);
+    }
+    let before = block[..range.start].trim_end();
+    if !before.is_empty() {
+        let start =
+            before.rfind(char::is_whitespace).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+        return Some(start..before.len());
+    }
+    let after = &block[range.start..];
+    let start = range.start + (after.len() - after.trim_start().len());
+    let end = block[start..].find(char::is_whitespace).map_or(block.len(), |i| start + i);
+    (end > start).then_some(start..end)
 }
 
 /// The bodies of a mention: each entity's page (`identifying`: the
@@ -409,6 +494,19 @@ mod tests {
         assert_eq!(exact, "Kim");
         assert_eq!(prefix.unwrap(), "ä".repeat(32));
         assert_eq!(suffix.unwrap(), "ö".repeat(32));
+    }
+
+    #[test]
+    fn a_footnote_selects_the_word_its_number_follows() {
+        let block = "the Far-Eastern University, a centre";
+        let at = "the Far-Eastern University,".len();
+        assert_eq!(note_range(block, at..at), Some(16..at));
+        assert_eq!(note_range(block, at + 1..at + 1), Some(16..at), "after a space too");
+        assert_eq!(note_range(block, 0..0), Some(0..3), "at the start: the word after");
+        assert_eq!(note_range(block, 4..15), Some(4..15), "a quote is its own range");
+        assert_eq!(note_range("  ", 1..1), None);
+        let walesa = "Wałęsa’s".len();
+        assert_eq!(note_range("Wałęsa’s", walesa..walesa), Some(0..walesa));
     }
 
     #[test]
