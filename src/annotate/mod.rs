@@ -19,7 +19,10 @@ mod text;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, BrokenLink, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// The destination a citation's link is given (see `render_mapped`).
+const CITE: &str = "cite:";
 
 use std::cell::OnceCell;
 
@@ -93,7 +96,8 @@ pub(crate) fn annotate_article(
     href_prefix: &str,
 ) -> AnnotatedArticle {
     let lines = OnceCell::new();
-    let origin = Origin { registry, path: &article.path, file_text, href_prefix, lines: &lines };
+    let sources = &article.sources;
+    let origin = Origin { registry, path: &article.path, file_text, href_prefix, lines: &lines, sources };
     let mut body = Annotator::new(origin, Mode::Text);
     let mut standoff_notes = Vec::new();
     let mut anchoring = Vec::new();
@@ -120,7 +124,7 @@ pub(crate) fn annotate_article(
     let body_html = body.render(article.body(file_text), article.body_offset).as_str().to_owned();
     body.diagnostics.extend(anchoring);
     for (n, (markdown, at)) in standoff_notes.iter().enumerate() {
-        let html = standoff_note(registry, href_prefix, markdown, at, &mut body.diagnostics);
+        let html = standoff_note(origin, markdown, at, &mut body.diagnostics);
         body.notes.define_html(&standoff_note_name(n), html);
     }
     let footnotes = body.notes.take(origin.path, file_text, &mut body.diagnostics);
@@ -130,6 +134,8 @@ pub(crate) fn annotate_article(
     let mut editorial = Annotator::new(origin, Mode::Editorial);
     let intro_html = article.intro.as_ref().map(|intro| editorial.render_scalar(intro));
     let notes_html = article.notes.iter().map(|note| editorial.render_scalar(note)).collect();
+    body.report_uncited();
+    editorial.report_uncited();
 
     let mut unlinked = std::mem::take(&mut body.mentions.unlinked);
     unlinked.sort_by_key(|u| u.source.start);
@@ -166,24 +172,18 @@ fn standoff_note_name(n: usize) -> String {
 
 /// A stand-off note's Markdown as HTML (editorial text: `[x](@id)` links,
 /// nothing scanned); what it finds wrong is reported at the note.
-fn standoff_note(
-    registry: &Registry,
-    href_prefix: &str,
-    markdown: &str,
-    at: &Location,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> String {
+fn standoff_note(article: Origin, markdown: &str, at: &Location, diagnostics: &mut Vec<Diagnostic>) -> String {
     let lines = OnceCell::new();
-    let origin = Origin { registry, path: &at.path, file_text: markdown, href_prefix, lines: &lines };
+    let origin = Origin { path: &at.path, file_text: markdown, lines: &lines, ..article };
     let mut annotator = Annotator::new(origin, Mode::Editorial);
     let html = annotator.render(markdown, 0);
+    annotator.report_uncited();
     diagnostics.extend(annotator.diagnostics.into_iter().map(|mut d| {
         d.location = Some(Box::new(at.clone()));
         d
     }));
     html
 }
-
 /// Renders an entity description: Markdown, with `[text](@id)` links as
 /// plain glossary links (descriptions are not scanned for mentions), and
 /// the entity's image.
@@ -194,9 +194,10 @@ pub(crate) fn render_description(
 ) -> (Description, Vec<Diagnostic>) {
     let lines = OnceCell::new();
     let path = entity.path.as_path();
-    let origin = Origin { registry, path, file_text, href_prefix: "../", lines: &lines };
+    let origin = Origin { registry, path, file_text, href_prefix: "../", lines: &lines, sources: &entity.sources };
     let mut annotator = Annotator::new(origin, Mode::Editorial);
     let html = annotator.render(entity.body(file_text), entity.body_offset);
+    annotator.report_uncited();
     let notes = annotator.notes.take(path, file_text, &mut annotator.diagnostics);
     let portrait = entity.image.as_ref().and_then(|image| {
         figures::portrait(origin, image, &entity.name.value, &mut annotator.figures, &mut annotator.diagnostics)
@@ -224,6 +225,8 @@ struct Origin<'r> {
     /// The file's lines, indexed when the first diagnostic needs them: a
     /// large article may have thousands, each located in log time.
     lines: &'r OnceCell<LineIndex<'r>>,
+    /// What `[@id]` citations in the text may cite, numbered from 1.
+    sources: &'r [crate::model::Source],
 }
 
 impl Origin<'_> {
@@ -252,6 +255,8 @@ enum OpenLink {
     EntityLink,
     /// `[text](@)` or a link whose ids are all unknown: the text alone.
     Dropped,
+    /// A citation, `[@id]`: written whole at its start, its label hidden.
+    Citation,
 }
 
 /// Walks one text's events: what is scanned, what is a link, where blocks
@@ -275,6 +280,14 @@ struct Annotator<'r> {
     runs: Option<Vec<RunExtent>>,
     /// Stand-off annotations anchored in the text, sorted.
     marks: Vec<Mark>,
+    /// `[@id]` citations written so far.
+    cited: usize,
+    /// Where a paragraph of editorial text, or a footnote, started, with
+    /// `cited` then: one that ends with no more cites nothing.
+    paragraph: Option<(usize, usize)>,
+    definition: Option<(usize, usize)>,
+    /// Editorial paragraphs and notes that cite no source: where, and what.
+    uncited: Vec<(usize, &'static str)>,
 }
 
 impl<'r> Annotator<'r> {
@@ -293,6 +306,62 @@ impl<'r> Annotator<'r> {
             diagnostics: Vec::new(),
             runs: None,
             marks: Vec::new(),
+            cited: 0,
+            paragraph: None,
+            definition: None,
+            uncited: Vec::new(),
+        }
+    }
+
+    /// Reports the editorial paragraphs and notes that cite no source (the
+    /// `unsourced_fact` lint, when a site turns it on).
+    fn report_uncited(&mut self) {
+        let level = self.origin.registry.config.lints.level(Code::Unsourced);
+        if level == Some(crate::lint::Level::Allow) {
+            self.uncited.clear();
+            return;
+        }
+        for (at, what) in std::mem::take(&mut self.uncited) {
+            self.diagnostics.push(
+                Diagnostic::warning(Code::Unsourced, format!("{what} cites no source"))
+                    .at(self.origin.locate(at..at))
+                    .with_hint("end the sentence that states the fact with `[@id]`, citing one of `sources:`"),
+            );
+        }
+    }
+
+    /// Writes a citation, `[@a; @b]`: each source's number, linking to the
+    /// page's list of sources. `ids` is the reference as written.
+    fn cite(&mut self, ids: &str, source: Range<usize>) {
+        let origin = self.origin;
+        let mut html = String::new();
+        for id in ids.split(';').map(|id| id.trim().trim_start_matches('@').trim()).filter(|id| !id.is_empty()) {
+            match origin.sources.iter().position(|s| s.id == id) {
+                Some(i) => {
+                    let n = i + 1;
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut html,
+                        format_args!("<a href=\"#source-{n}\" aria-label=\"Source {n}\">[{n}]</a>"),
+                    );
+                }
+                None => {
+                    let known: Vec<&str> = origin.sources.iter().map(|s| s.id.as_str()).collect();
+                    let hint = match crate::diagnostic::did_you_mean(id, known.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None if known.is_empty() => "list it under `sources:` in the front matter, with this id".into(),
+                        None => format!("the sources listed are: {}", known.join(", ")),
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::error(Code::InvalidValue, format!("no source has the id `{id}`"))
+                            .at(origin.locate(source.clone()))
+                            .with_hint(hint),
+                    );
+                }
+            }
+        }
+        if !html.is_empty() {
+            self.cited += 1;
+            self.out.push(Event::InlineHtml(CowStr::from(format!("<sup class=\"source-ref\">{html}</sup>"))));
         }
     }
 
@@ -317,7 +386,13 @@ impl<'r> Annotator<'r> {
             let (from, to) = map[map.partition_point(|&(m, _)| m <= at).saturating_sub(1)];
             to + at.saturating_sub(from)
         };
-        for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        // `[@id]` and `[@a; @b]` are citations, as in pandoc.
+        let citation = |link: BrokenLink<'_>| {
+            let label = link.reference.trim();
+            label.starts_with('@').then(|| (CowStr::from(format!("{CITE}{label}")), CowStr::from("")))
+        };
+        let parser = Parser::new_with_broken_link_callback(markdown, markdown_options(), Some(citation));
+        for (event, range) in parser.into_offset_iter() {
             // A text that spans several stretches of the map is passed on
             // in pieces, one a stretch, so each is located in the file on
             // its own (runs of text are joined again for matching).
@@ -342,6 +417,10 @@ impl<'r> Annotator<'r> {
     }
 
     fn event(&mut self, event: Event<'_>, source: Range<usize>) {
+        // A citation's label (`@id`) is not shown: its number is.
+        if matches!(self.links.last(), Some(OpenLink::Citation)) && !matches!(event, Event::End(TagEnd::Link)) {
+            return;
+        }
         // A line break inside scanned text is white space like any other:
         // the run goes on, so a wrapped name is matched whole. A soft break
         // is written as the newline it is in the source, a hard one as the
@@ -439,6 +518,15 @@ impl<'r> Annotator<'r> {
             Tag::Paragraph => {
                 self.blocks.open();
                 self.figures.paragraph(self.out.len());
+                if self.mode == Mode::Editorial && self.definition.is_none() {
+                    self.paragraph = Some((source.start, self.cited));
+                }
+            }
+            Tag::Link { dest_url, .. } if dest_url.starts_with(CITE) => {
+                self.cite(&dest_url[CITE.len()..], source);
+                self.no_scan += 1;
+                self.links.push(OpenLink::Citation);
+                return;
             }
             Tag::Heading { .. }
             | Tag::Item
@@ -472,6 +560,7 @@ impl<'r> Annotator<'r> {
             }
             Tag::FootnoteDefinition(name) => {
                 self.no_scan += 1;
+                self.definition = Some((source.start, self.cited));
                 self.notes.start_definition(name, source.start, &mut self.out);
                 return;
             }
@@ -495,6 +584,11 @@ impl<'r> Annotator<'r> {
         match tag {
             TagEnd::Paragraph => {
                 self.blocks.close();
+                if let Some((at, cited)) = self.paragraph.take() {
+                    if self.cited == cited {
+                        self.uncited.push((at, "this paragraph"));
+                    }
+                }
                 if self.figures.end_paragraph(&mut self.out) {
                     return;
                 }
@@ -516,6 +610,11 @@ impl<'r> Annotator<'r> {
             }
             TagEnd::FootnoteDefinition => {
                 self.no_scan -= 1;
+                if let Some((at, cited)) = self.definition.take() {
+                    if self.cited == cited {
+                        self.uncited.push((at, "this note"));
+                    }
+                }
                 self.notes.end_definition(&mut self.out);
                 return;
             }
@@ -532,7 +631,7 @@ impl<'r> Annotator<'r> {
                         self.out.push(Event::InlineHtml("</a>".into()));
                         return;
                     }
-                    Some(OpenLink::Dropped) => return,
+                    Some(OpenLink::Dropped | OpenLink::Citation) => return,
                     Some(OpenLink::Plain) | None => {}
                 }
             }

@@ -93,8 +93,9 @@ fn facts_and_authority_links_cite_their_sources() {
 }
 
 #[test]
-fn the_unsourced_fact_lint_names_each_fact_without_a_source() {
-    // The fixture sets it to `warn`.
+fn the_unsourced_fact_lint_names_each_fact_paragraph_and_note_without_a_source() {
+    // The fixture sets it to `warn`; Lech Wałęsa's page and one stand-off
+    // note cite their sources, the rest do not.
     let site = render(&fixture("apparatus"));
     let mut found: Vec<String> = site
         .warnings
@@ -103,18 +104,51 @@ fn the_unsourced_fact_lint_names_each_fact_without_a_source() {
         .filter(|d| d.code == gloss::diagnostic::Code::Unsourced)
         .map(|d| {
             let at = d.location.as_ref().unwrap();
-            format!("{}:{}", at.path.display(), at.line)
+            format!("{}:{}: {}", at.path.display(), at.line, d.message)
         })
         .collect();
     found.sort();
     assert_eq!(
         found,
-        ["content/people/anna-walentynowicz.md:4", "content/places/gdansk.md:4", "content/places/lenin-shipyard.md:4"]
+        [
+            "content/articles/strike.annotations.yaml:4: this paragraph cites no source",
+            "content/articles/strike.annotations.yaml:8: this paragraph cites no source",
+            "content/people/anna-walentynowicz.md:4: `born` of `anna-walentynowicz` names no source",
+            "content/people/anna-walentynowicz.md:6: this paragraph cites no source",
+            "content/people/mieczyslaw-jagielski.md:5: this paragraph cites no source",
+            "content/places/gdansk.md:4: `coordinates` of `gdansk` names no source",
+            "content/places/gdansk.md:6: this paragraph cites no source",
+            "content/places/lenin-shipyard.md:4: `coordinates` of `lenin-shipyard` names no source",
+            "content/places/lenin-shipyard.md:6: this paragraph cites no source",
+        ]
     );
     // Off unless a site sets it.
     let dir = site_with(&[("content/site.yaml", "title: Gdańsk, August 1980\n")]);
     let site = render(dir.path());
     assert!(site.warnings.0.iter().all(|d| d.code != gloss::diagnostic::Code::Unsourced));
+}
+
+#[test]
+fn citations_in_descriptions_and_notes_link_to_the_numbered_sources() {
+    let site = render(&fixture("apparatus"));
+    let pages = Pages::of(&site);
+    let cite = pages.select("people/lech-walesa.html", ".description .source-ref a");
+    assert_eq!(
+        cite.iter().map(|a| (text(a), a.value().attr("href").unwrap())).collect::<Vec<_>>(),
+        [("[1]".to_string(), "#source-1")]
+    );
+    // The label is not shown.
+    let description = text(&pages.select("people/lech-walesa.html", ".description")[0]);
+    assert!(!description.contains('@'), "{description}");
+    // A stand-off note cites the article's own sources.
+    let note = pages.select(ARTICLE, ".footnotes li")[1].html();
+    assert!(note.contains(r##"href="#source-1""##), "{note}");
+    // An id no source has is an error where it is written.
+    let path = "content/people/lech-walesa.md";
+    let text = fs::read_to_string(fixture("apparatus").join(path)).unwrap().replace("[@nobel]", "[@nobell; @wikidata]");
+    let dir = site_with(&[(path, &text)]);
+    let errors = errors_of(&dir);
+    assert!(errors.iter().any(|e| e.contains("lech-walesa.md:19:16") && e.contains("`nobell`")), "{errors:?}");
 }
 
 /// The fixture in a folder of its own, with files replaced.
