@@ -140,6 +140,25 @@ fn moving_a_monument_moves_it_on_its_neighbours_plans() {
 }
 
 #[test]
+fn an_article_with_stand_off_annotations_keeps_them_through_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("apparatus"), dir.path());
+    let mut site = render(dir.path());
+    // The article's text: its annotations file still applies.
+    let changed = edit(dir.path(), "content/articles/strike.md", "The crowd sang", "The crowd sang again");
+    assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
+    let page = |site: &gloss::Site| site.pages.iter().find(|p| p.path == "articles/strike.html").unwrap().html.clone();
+    assert!(page(&site).contains("<ins>Wałęsa</ins>"));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    // The annotations themselves.
+    let changed =
+        edit(dir.path(), "content/articles/strike.annotations.yaml", "should_read: Wałęsa", "should_read: Lech Wałęsa");
+    site.update(dir.path(), &[changed]).unwrap();
+    assert!(page(&site).contains("<ins>Lech Wałęsa</ins>"));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+}
+
+#[test]
 fn warnings_after_an_update_are_those_of_a_full_build() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
