@@ -10,8 +10,10 @@
 //! are links (a `SpecificResource`, a plain IRI, or any body whose
 //! `source`, `id` or `value` is a Wikidata, GeoNames, Wikipedia or entity
 //! page address), tags (`tagging`, `classifying` and `identifying` text,
-//! which may name a kind: Recogito's `place` and `person`) and comments
-//! (`commenting` text, or text with no purpose, as Hypothesis writes it).
+//! which may name a kind: Recogito's `place` and `person`), comments
+//! (`commenting` text, or text with no purpose, as Hypothesis writes it;
+//! HTML as Markdown, links to entity pages as `@id` links) and repairs
+//! (`editing` text: a correction of the quoted words).
 //!
 //! Then against the site: each link is matched to an entity by its
 //! `same_as` (addresses normalised: Wikidata's entity and wiki forms, http
@@ -21,7 +23,8 @@
 //! build anchors it, and written with as little as tells it apart: the
 //! quote alone, a few words of prefix or suffix, or an `occurrence`. What
 //! the article already has (a mention of the same entities on the same
-//! words, the same note, an item of the file) is left out. Nothing is
+//! words, the same note or correction, an item of the file) is left out;
+//! a mention and a correction of the same words become one correction. Nothing is
 //! written when the export or the annotations file does not parse, and the
 //! file is only ever appended to.
 
@@ -312,11 +315,15 @@ fn looks_like_address(value: &str) -> bool {
 }
 
 /// An HTML note as Markdown: paragraphs, line breaks, emphasis, code and
-/// links kept; any other markup dropped; entities decoded; Markdown's own
-/// characters in the text escaped.
+/// links kept; gloss's citation marks as `[@source-1]` (by the page's
+/// numbering: see [`relink`]); any other markup dropped; entities decoded;
+/// Markdown's own characters in the text escaped.
 pub fn html_to_markdown(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut links: Vec<Option<String>> = Vec::new();
+    // Within gloss's citation marks (`<sup class="source-ref">`): the
+    // sources cited, by their fragment (`source-1`).
+    let mut citing: Option<Vec<String>> = None;
     let mut rest = html;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('<') {
@@ -333,7 +340,22 @@ pub fn html_to_markdown(html: &str) -> String {
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .collect::<String>()
                 .to_ascii_lowercase();
+            if let Some(cited) = citing.as_mut() {
+                match (name.as_str(), closing) {
+                    ("a", false) => cited
+                        .extend(attribute(tag, "href").and_then(|h| h.rsplit_once('#').map(|(_, f)| f.to_string()))),
+                    ("sup", true) => {
+                        let _ = write!(out, "[@{}]", cited.join("; @"));
+                        citing = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
             match (name.as_str(), closing) {
+                ("sup", false) if attribute(tag, "class").is_some_and(|c| c.split(' ').any(|c| c == "source-ref")) => {
+                    citing = Some(Vec::new());
+                }
                 ("p" | "div" | "li" | "blockquote", true) => out.push_str("\n\n"),
                 ("br", _) => out.push('\n'),
                 ("em" | "i", _) => out.push('*'),
@@ -356,7 +378,9 @@ pub fn html_to_markdown(html: &str) -> String {
             continue;
         }
         let end = rest.find('<').unwrap_or(rest.len());
-        push_text(&mut out, &rest[..end]);
+        if citing.is_none() {
+            push_text(&mut out, &rest[..end]);
+        }
         rest = &rest[end..];
     }
     let paragraphs: Vec<String> = out
@@ -699,6 +723,47 @@ impl<'r> Entities<'r> {
     }
 }
 
+/// A note's Markdown as the site writes it: links to entity pages (as an
+/// exported note's HTML has them) as glossary links,
+/// `[the leader](@kim-jong-il)`, and citations by the page's numbering
+/// (`[@source-2]`) by the ids of the article's `sources`.
+fn relink(markdown: &str, entities: &Entities, sources: &[crate::model::Source]) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(at) = rest.find("](") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find(')') else { break };
+        out.push_str(&rest[..at + 2]);
+        match entities.page(&after[..end]) {
+            Some(entity) => {
+                out.push('@');
+                out.push_str(&entities.registry.entities[entity].id);
+            }
+            None => out.push_str(&after[..end]),
+        }
+        out.push(')');
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    let source = |token: &str| {
+        let n: usize = token.strip_prefix("@source-")?.parse().ok()?;
+        sources.get(n.checked_sub(1)?).map(|s| format!("@{}", s.id))
+    };
+    let mut cited = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("[@") {
+        let Some(end) = rest[at..].find(']').map(|e| at + e) else { break };
+        cited.push_str(&rest[..at + 1]);
+        let tokens: Vec<String> =
+            rest[at + 1..end].split(';').map(|t| source(t.trim()).unwrap_or_else(|| t.trim().to_string())).collect();
+        cited.push_str(&tokens.join("; "));
+        cited.push(']');
+        rest = &rest[end + 1..];
+    }
+    cited.push_str(rest);
+    cited
+}
+
 /// The kind a word names (`place`, `Places`, `person`), if any.
 fn kind_named(kinds: &typed_index_collections::TiSlice<KindId, Kind>, word: &str) -> Option<KindId> {
     let word = word.trim().to_lowercase();
@@ -791,8 +856,8 @@ pub fn import_annotations(options: &ImportOptions) -> Result<ImportReport, Diagn
 
     let annotated = &site.articles[a];
     let text = Text { plain: PlainText::new(&annotated.blocks) };
-    let mut present = Present::new(registry, doc, annotated, &text);
     let entities = Entities::new(registry);
+    let mut present = Present::new(&entities, doc, annotated, &text);
     let mut report = ImportReport {
         read: export.annotations.len() + export.skipped.len(),
         file: relative.clone(),
@@ -855,12 +920,12 @@ pub fn import_annotations(options: &ImportOptions) -> Result<ImportReport, Diagn
                 ids.push(id);
             }
         }
-        let mut comments = annotation.comments.iter();
+        let mut comments = annotation.comments.iter().map(|c| relink(c, &entities, &doc.sources));
         if let Some(should_read) = annotation.edits.first() {
             let item = Item::Correction {
                 anchor: anchor.clone(),
                 should_read: should_read.clone(),
-                note: comments.next().cloned(),
+                note: comments.next(),
                 entities: ids,
             };
             keep(&mut present, &mut items, &spot, item, &mut report, annotation.id.as_ref());
@@ -875,7 +940,7 @@ pub fn import_annotations(options: &ImportOptions) -> Result<ImportReport, Diagn
             );
         }
         for comment in comments {
-            let item = Item::Note(anchor.clone(), comment.clone());
+            let item = Item::Note(anchor.clone(), comment);
             keep(&mut present, &mut items, &spot, item, &mut report, annotation.id.as_ref());
         }
         if annotation.links.is_empty() && annotation.comments.is_empty() && annotation.edits.is_empty() {
@@ -975,7 +1040,8 @@ struct Present {
 }
 
 impl Present {
-    fn new(registry: &Registry, doc: &ArticleDoc, annotated: &AnnotatedArticle, text: &Text) -> Present {
+    fn new(entities: &Entities, doc: &ArticleDoc, annotated: &AnnotatedArticle, text: &Text) -> Present {
+        let registry = entities.registry;
         let mut present =
             Present { mentions: Vec::new(), notes: Vec::new(), corrections: Vec::new(), single: Vec::new() };
         for mention in &annotated.mentions {
@@ -988,7 +1054,7 @@ impl Present {
         }
         for anchor in &annotated.note_anchors {
             let Some(range) = note_range(&annotated.blocks[anchor.block], anchor.range.clone()) else { continue };
-            let note = html_to_markdown(&annotated.footnotes[anchor.note].html);
+            let note = relink(&html_to_markdown(&annotated.footnotes[anchor.note].html), entities, &doc.sources);
             present.notes.push(((anchor.block, range), squash(&note)));
         }
         for correction in &annotated.corrections {
@@ -1243,6 +1309,12 @@ mod tests {
         );
         assert_eq!(a.tags, ["place"]);
         assert_eq!(a.comments, ["A *comment*.", "Read *this* & [that](https://x.org/)."]);
+    }
+
+    #[test]
+    fn citation_marks_become_citations_by_number() {
+        let html = "<p>Hung there <sup class=\"source-ref\"><a href=\"strike.html#source-1\" aria-label=\"Source 1\">[1]</a><a href=\"#source-3\">[3]</a></sup>.</p>";
+        assert_eq!(html_to_markdown(html), "Hung there [@source-1; @source-3].");
     }
 
     #[test]

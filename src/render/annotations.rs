@@ -352,7 +352,10 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     };
     let note_body = |note: usize| {
         let html = fill_notes(&annotated.footnotes[note].html, &annotated.footnotes, &mut |_| String::new());
-        text_body(html.trim().to_string(), "text/html", "commenting")
+        // Its links within the page (to the page's sources) lead there
+        // from this file too.
+        let html = html.trim().replace("href=\"#", &format!("href=\"{article}#"));
+        text_body(html, "text/html", "commenting")
     };
     // A note attached to exactly the words a correction repairs goes with
     // the correction: it is the correction's own note.
@@ -416,8 +419,12 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             items,
         }),
     };
-    let mut json = serde_json::to_string_pretty(&collection)
+    let json = serde_json::to_string_pretty(&collection)
         .map_err(|e| Diagnostic::error(Code::Template, format!("cannot write {path}: {e}")))?;
+    // Markup in notes is escaped as JSON allows (`<` can only be inside a
+    // string), so nothing that reads the file as HTML (a browser sniffing
+    // it, a link checker) ever meets a tag.
+    let mut json = json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
     json.push('\n');
     Ok(Page { id, path, html: json })
 }

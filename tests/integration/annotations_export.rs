@@ -35,6 +35,7 @@ const MOTIVATIONS: &[&str] = &[
 fn export(site: &gloss::Site, slug: &str) -> Value {
     let path = format!("articles/{slug}.annotations.jsonld");
     let page = site.pages.iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no {path}"));
+    assert!(!page.html.contains(['<', '>', '&']), "{path}: markup in notes is escaped");
     serde_json::from_str(&page.html).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
@@ -620,4 +621,31 @@ fn annotations_round_trip_through_the_export() {
     // Importing the export into the original adds nothing.
     let again = import(root, &exported, slug).unwrap();
     assert_eq!((again.mentions, again.notes, again.corrections), (0, 0, 0), "{again:?}");
+}
+
+#[test]
+fn a_note_linking_an_entity_comes_back_as_a_glossary_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    fs::create_dir_all(root.join("content/people")).unwrap();
+    fs::write(root.join("content/site.yaml"), "title: Pioneers\nlanguage: en\n").unwrap();
+    fs::write(root.join("content/people/ada-lovelace.md"), "---\nname: Ada Lovelace\n---\nA mathematician.\n").unwrap();
+    fs::write(
+        root.join("content/articles/engine.md"),
+        "---\ntitle: The engine\n---\nAda Lovelace wrote about the Analytical Engine.\n",
+    )
+    .unwrap();
+    let file = root.join("content/articles/engine.annotations.yaml");
+    fs::write(&file, "- quote: Analytical Engine\n  note: \"Designed by Babbage; [Lovelace](@ada-lovelace) wrote its first program.\"\n")
+        .unwrap();
+    let site = render(root);
+    let export = site.pages.iter().find(|p| p.path == "articles/engine.annotations.jsonld").unwrap();
+    fs::remove_file(&file).unwrap();
+    let exported = root.join("export.jsonld");
+    fs::write(&exported, &export.html).unwrap();
+    let report = import(root, &exported, "engine").unwrap();
+    assert_eq!((report.notes, report.present), (1, 1), "{report:?}");
+    let items = annotations_file(root, "engine");
+    assert_eq!(note_of(&items[0]), Some("Designed by Babbage; [Lovelace](@ada-lovelace) wrote its first program."));
 }
