@@ -266,14 +266,16 @@ fn footnotes_stand_off_notes_and_corrections_are_annotations_too() {
 
 #[test]
 fn a_footnote_is_attached_to_the_word_its_number_follows() {
-    let site = render(&default_site());
-    let collection = export(&site, "all-aboard");
-    let plain = plain_text(&site, "all-aboard");
-    let annotations = checked_annotations(&collection, &plain, "all-aboard.html");
-    let note = annotations["all-aboard.annotations.jsonld#note-far-eastern"];
+    let site = render(&fixture("two-articles"));
+    let collection = export(&site, "departure");
+    let plain = plain_text(&site, "departure");
+    // The fixture has a base_url: every IRI is absolute.
+    let file = "https://example.org/editions/kim/articles/departure";
+    let annotations = checked_annotations(&collection, &plain, &format!("{file}.html"));
+    let note = annotations[format!("{file}.annotations.jsonld#note-note").as_str()];
     assert_eq!(note["motivation"], "commenting");
-    assert_eq!(each(&note["target"])[0]["selector"][0]["exact"], "University,");
-    assert!(each(&note["body"])[0]["value"].as_str().unwrap().contains("breaks the paragraph"));
+    assert_eq!(each(&note["target"])[0]["selector"][0]["exact"], "explicitly.");
+    assert!(each(&note["body"])[0]["value"].as_str().unwrap().contains("A footnote that names Kim"));
 }
 
 #[test]
