@@ -165,14 +165,15 @@ fn the_default_article_is_exported_as_web_annotations_one_per_mention() {
     }
     let mentions = annotations.values().filter(|a| a["motivation"] == "identifying").count();
     assert_eq!(mentions, article.mentions.len(), "exactly one annotation per mention");
-    // Kim Jong-il's Wikidata item, in the form Wikidata mints for the thing.
+    // Kim Jong-il's page, then his authority links as the edition gives
+    // them (the Wikidata item by the title of the article that backs it).
     let kim = annotations["all-aboard.annotations.jsonld#m-kim-jong-il-1"];
     let sources: Vec<&str> = each(&kim["body"]).iter().map(|b| b["source"].as_str().unwrap()).collect();
     assert_eq!(
         sources,
         [
             "../people/kim-jong-il.html",
-            "http://www.wikidata.org/entity/Q10665",
+            "https://www.wikidata.org/wiki/Special:ItemByTitle/enwiki/Kim_Jong_Il",
             "https://en.wikipedia.org/wiki/Kim_Jong_Il"
         ]
     );

@@ -247,7 +247,11 @@ fn entities_json_has_every_entity_with_its_facts_and_the_counts_the_pages_show()
     let vladivostok = entity("vladivostok");
     assert_eq!(vladivostok["kind"], "place");
     assert_eq!(vladivostok["url"], "places/vladivostok.html");
-    assert_eq!(vladivostok["same_as"][0]["url"], "https://www.wikidata.org/wiki/Q959");
+    assert_eq!(
+        vladivostok["same_as"][0]["url"],
+        "https://www.wikidata.org/wiki/Special:ItemByTitle/enwiki/Vladivostok"
+    );
+    assert_eq!(vladivostok["same_as"][0]["sources"], serde_json::json!(["wikipedia-vladivostok"]));
     let coordinates = fact("vladivostok", "coordinates");
     assert_eq!(coordinates["type"], "coordinates");
     assert_eq!(coordinates["value"], serde_json::json!({"lat": 43.13, "lon": 131.9}));
