@@ -360,6 +360,25 @@ impl<'r> Annotator<'r> {
             }
         }
         if !html.is_empty() {
+            // Set close to the words it supports, as footnote numbers are:
+            // `in 1980 [@nobel].` reads `in 1980[1].`
+            loop {
+                match self.out.last_mut() {
+                    Some(Event::SoftBreak) => {
+                        self.out.pop();
+                    }
+                    Some(Event::Text(text)) if text.ends_with(char::is_whitespace) => {
+                        let trimmed = text.trim_end().to_string();
+                        match trimmed.is_empty() {
+                            true => {
+                                self.out.pop();
+                            }
+                            false => *text = CowStr::from(trimmed),
+                        }
+                    }
+                    _ => break,
+                }
+            }
             self.cited += 1;
             self.out.push(Event::InlineHtml(CowStr::from(format!("<sup class=\"source-ref\">{html}</sup>"))));
         }

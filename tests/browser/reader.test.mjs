@@ -536,6 +536,43 @@ describe("an archive's search", () => {
     }));
 });
 
+describe("an edition with its apparatus: stand-off annotations, repairs, sources", () => {
+  // A hard-wrapped story from Gdańsk, annotated from a file beside it.
+  const dir = buildFixture("apparatus", "");
+  const origin = { kind: "file", name: "file://", dir };
+  after(() => rmSync(dirname(dir), { recursive: true, force: true }));
+  const pages = ["articles/strike.html", "people/lech-walesa.html"];
+
+  test("axe finds nothing, light and dark, on a phone and a laptop; the printed text of a repair is in view", async () => {
+    for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+      await withPage(
+        async (page) => {
+          const problems = [];
+          for (const path of pages) {
+            await page.goto(pageUrl(origin, path));
+            for (const colorScheme of ["light", "dark"]) {
+              await page.emulateMedia({ colorScheme });
+              for (const v of await axeViolations(page)) problems.push(`${path}, ${viewport.width} px, ${colorScheme}: ${v}`);
+            }
+            const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+            if (scroll > inner) problems.push(`${path}: ${scroll}px in ${inner}px`);
+          }
+          await page.goto(pageUrl(origin, pages[0]));
+          const printed = page.locator(".repair del");
+          assert.equal(await printed.textContent(), "Walesa");
+          assert.ok(await printed.isVisible());
+          return problems;
+        },
+        { viewport },
+      );
+    }
+  });
+
+  test("the Nu Html Checker finds no error", () => {
+    assert.deepEqual(vnuErrors(dir), []);
+  });
+});
+
 describe("a publication with figures, an entity's portrait and tags", () => {
   // The publishing fixture, with a photograph large enough to be offered
   // only as copies.
