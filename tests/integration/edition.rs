@@ -158,3 +158,55 @@ fn the_article_map_follows_the_journey_and_every_place_has_a_locator() {
         assert_eq!(pin[0].value().attr("href"), Some(format!("{place}.html").as_str()));
     }
 }
+
+#[test]
+fn every_fact_and_authority_link_names_a_source_that_is_listed() {
+    let site = render(&default_site());
+    for entity in &site.registry.entities {
+        assert!(!entity.sources.is_empty(), "{} lists no sources", entity.id);
+        assert_eq!(entity.cited.facts.len(), entity.facts.len());
+        for ((i, _), cited) in entity.facts.iter().zip(&entity.cited.facts) {
+            let key = &site.registry.config.kinds[entity.kind].facts[*i].key;
+            assert!(!cited.is_empty(), "`{key}` of {} names no source", entity.id);
+        }
+        for (url, cited) in entity.same_as.iter().zip(&entity.cited.same_as) {
+            assert!(!cited.is_empty(), "{url} of {} names no source", entity.id);
+        }
+        for source in &entity.sources {
+            let url = source.url.as_deref().unwrap_or_else(|| panic!("{}: `{}` has no address", entity.id, source.id));
+            assert!(url.starts_with("http"), "{}: {url}", entity.id);
+        }
+    }
+    // Every paragraph and note of editorial prose cites one too: the site
+    // denies the lint, so it builds only if so.
+    let yaml = std::fs::read_to_string(default_site().join("content/site.yaml")).unwrap();
+    assert!(yaml.contains("unsourced_fact: deny"));
+    assert!(site.warnings.0.iter().all(|d| d.code != gloss::diagnostic::Code::Unsourced));
+}
+
+#[test]
+fn the_exported_web_annotations_cover_every_mention_note_and_repair() {
+    let site = render(&default_site());
+    let page = site.pages.iter().find(|p| p.path == "articles/all-aboard.annotations.jsonld").expect("the export");
+    let collection: serde_json::Value = serde_json::from_str(&page.html).unwrap();
+    let items = collection["first"]["items"].as_array().unwrap();
+    let pages = Pages::of(&site);
+    let anchors: Vec<String> = pages
+        .select("articles/all-aboard.html", ".article-body a.mention, .article-header a.mention")
+        .iter()
+        .map(|a| a.value().attr("id").unwrap().to_string())
+        .collect();
+    let exported: Vec<String> = items
+        .iter()
+        .filter(|a| a["motivation"] == "identifying")
+        .map(|a| a["id"].as_str().unwrap().rsplit('#').next().unwrap().to_string())
+        .collect();
+    let mut sorted_anchors = anchors.clone();
+    sorted_anchors.sort();
+    let mut sorted_exported = exported.clone();
+    sorted_exported.sort();
+    assert_eq!(sorted_exported, sorted_anchors, "one annotation per mention, no more");
+    let notes = pages.select("articles/all-aboard.html", ".footnotes li").len();
+    assert!(items.iter().filter(|a| a["motivation"] == "commenting").count() >= notes);
+    assert_eq!(collection["total"], items.len());
+}
