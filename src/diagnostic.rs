@@ -94,6 +94,9 @@ pub enum Code {
     AnnotationAnchor,
     /// A fact or an authority link that names no source.
     Unsourced,
+    /// A string the site's language has no text for (the English is
+    /// used), or a key of a site's strings table that gloss does not use.
+    MissingString,
 }
 
 /// One lint: its name in `site.yaml`, the findings it covers, and what it
@@ -143,6 +146,7 @@ pub const LINTS: &[Lint] = &[
         about: "a fact or `same_as` link that names no source (`born: {value: 1942, source: kcna-1997}`); `allow` unless set",
         allowed_by_default: true,
     },
+    Lint { name: "missing_string", code: Code::MissingString, about: "a string the site's language has no text for (the English is shown)", allowed_by_default: false },
 ];
 
 /// The lint a finding belongs to, if it is one.

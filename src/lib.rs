@@ -244,6 +244,25 @@ fn render_sources_with(
     Ok(site)
 }
 
+/// The built-in kinds' headings and fact labels in the site's language:
+/// each that is still the English of the strings table (`kind_person_title`,
+/// `fact_born`) becomes the table's text; a site's own names stay as written.
+fn localize_kinds(strings: &strings::Strings, kinds: &mut [model::Kind]) {
+    let english = strings::Strings::english();
+    let localize = |text: &mut String, key: String| {
+        if english.has(&key) && *text == english.get(&key) {
+            *text = strings.get(&key).to_string();
+        }
+    };
+    for kind in kinds {
+        localize(&mut kind.title, format!("kind_{}_title", kind.id));
+        localize(&mut kind.singular, format!("kind_{}_singular", kind.id));
+        for fact in &mut kind.facts {
+            localize(&mut fact.label, format!("fact_{}", fact.key));
+        }
+    }
+}
+
 /// Every stage up to rendering: the site with everything but its pages.
 fn prepare(
     sources: load::SiteSources,
@@ -275,10 +294,10 @@ fn prepare(
     let parse_diagnostics = parsed.diagnostics.0.clone();
     diagnostics.extend(parse_diagnostics.iter().cloned());
     let resolved_from = diagnostics.0.len();
-    let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
+    let mut registry = resolve::resolve(parsed, &sources, &mut diagnostics);
     let map_layers = read_map_layers(&registry.config, &sources, &mut diagnostics);
     // Warnings of reading and resolving the files: kept until a full build.
-    let parse_warnings: Vec<Diagnostic> =
+    let mut parse_warnings: Vec<Diagnostic> =
         diagnostics.0[resolved_from..].iter().chain(&parse_diagnostics).filter(|d| !d.is_error()).cloned().collect();
 
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
@@ -313,6 +332,18 @@ fn prepare(
             None
         }
     };
+    let templates = templates.map(|mut templates| {
+        let language = &registry.config.language;
+        let own = strings::site_file(language);
+        let own = sources.content.iter().find(|f| f.path == own).map(|f| (f.path.as_path(), f.text.as_str()));
+        let (table, problems) = strings::Strings::for_site(language, own);
+        // Its warnings are the site's, as those of reading the files are.
+        parse_warnings.extend(problems.iter().filter(|d| !d.is_error()).cloned());
+        diagnostics.extend(problems);
+        localize_kinds(&table, &mut registry.config.kinds.raw);
+        templates.set_strings(table);
+        templates
+    });
     let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
         registry.config.lints.apply(&mut diagnostics);
         return Err(diagnostics);

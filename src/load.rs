@@ -133,6 +133,7 @@ pub fn is_source(relative: &Path) -> bool {
 pub fn is_text(relative: &Path) -> bool {
     relative.extension().is_some_and(|e| e == "md")
         || crate::standoff::is_annotations_file(relative)
+        || crate::strings::is_site_file(relative)
         || relative == Path::new("content/site.yaml")
         || relative == Path::new("content/site.yml")
 }

@@ -1005,6 +1005,9 @@ pub fn parse_site(sources: &SiteSources) -> ParsedSite {
         .par_iter()
         .filter_map(|file| {
             let folder = content_folder(&file.path)?;
+            if crate::strings::is_site_file(&file.path) {
+                return None; // A strings table, read when rendering.
+            }
             if folder == "articles" && crate::standoff::is_annotations_file(&file.path) {
                 let article = crate::standoff::article_path(&file.path);
                 let parsed = crate::standoff::parse_file(&file.path, &file.text);

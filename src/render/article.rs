@@ -188,7 +188,6 @@ fn route_map(renderer: &Renderer, input: &Input, places: &[EntityId], stops: usi
         .iter()
         .map(|p| strings.fill("route_map_place", &[("number", &p.number.unwrap_or_default()), ("place", &p.name)]))
         .collect();
-    let label = if names.len() == 1 { "route_map_label_one" } else { "route_map_label" };
-    let title = strings.fill(label, &[("count", &names.len()), ("places", &names.join(", "))]);
+    let title = strings.plural("route_map_label", names.len(), &[("places", &names.join(", "))]);
     Some(renderer.keep_tiles(input, &map::route_map(&pins, stops, "../", &title, input.map_layers())))
 }

@@ -57,6 +57,8 @@ impl<'a> From<&'a Kind> for KindContext<'a> {
 pub(super) struct Common<'a, T: Serialize> {
     /// [`SiteContext`], the same for every page: built once as a Tera value.
     pub site: &'a tera::Value,
+    /// The strings table of the site's language, the same for every page.
+    pub t: &'a tera::Value,
     /// Relative path back to the site root: `""`, `"../"`, …
     pub root: &'a str,
     /// This page's path relative to the site root.

@@ -3,16 +3,17 @@
 
 use crate::strings::Strings;
 
-/// `2002-08-20` → `20 August 2002` (dates are checked when parsed).
+/// `2002-08-20` → `20 August 2002`, as the site's language writes it
+/// (`20. August 2002`, `20 августа 2002 г.`); dates are checked when parsed.
 pub fn display_date(strings: &Strings, iso: &str) -> String {
+    ymd(iso).and_then(|(y, m, d)| strings.date(y, m, d)).unwrap_or_else(|| iso.to_string())
+}
+
+/// The year, month and day of an ISO date.
+fn ymd(iso: &str) -> Option<(i32, u8, u8)> {
     let mut parts = iso.splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return iso.to_string();
-    };
-    match (m.parse::<usize>(), d.parse::<u32>()) {
-        (Ok(m @ 1..=12), Ok(d)) => strings.fill("date", &[("day", &d), ("month", &strings.month(m)), ("year", &y)]),
-        _ => iso.to_string(),
-    }
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
 }
 
 /// What a printed dateline says of the article's date `iso`: `"full"` when
@@ -20,17 +21,10 @@ pub fn display_date(strings: &Strings, iso: &str) -> String {
 /// gives its day and month (`BERLIN, 9 November`), else `None`. Letter case
 /// is ignored. The page then shows each date once.
 pub(super) fn dateline_date(strings: &Strings, dateline: &str, iso: &str) -> Option<&'static str> {
-    let mut parts = iso.splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return None;
-    };
-    let (Ok(m @ 1..=12), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) else {
-        return None;
-    };
-    let month = strings.month(m);
+    let (y, m, d) = ymd(iso)?;
     let dateline = dateline.to_lowercase();
-    let full = strings.fill("date", &[("day", &d), ("month", &month), ("year", &y)]).to_lowercase();
-    let day = strings.fill("date", &[("day", &d), ("month", &month), ("year", &"")]).to_lowercase();
+    let full = strings.date(y, m, d)?.to_lowercase();
+    let day = strings.day_month(y, m, d)?.to_lowercase();
     let day = day.trim_matches(|c: char| c.is_whitespace() || c == ',');
     if has_words(&dateline, &full) {
         Some("full")

@@ -138,8 +138,9 @@ fn network(renderer: &Renderer, input: &Input, members: &[EntityId], kind: &Kind
             mentions: input.mentions_of(e).len(),
         })
         .collect();
-    let label =
-        renderer.strings.fill("network_label", &[("count", &nodes.len()), ("kind", &kind.title.to_lowercase())]);
+    let label = renderer
+        .strings
+        .fill("network_label", &[("count", &nodes.len()), ("kind", &renderer.strings.kind_in_text(&kind.title))]);
     Some(Network {
         svg: graph::network_svg(&names, &edges, &label),
         entities: nodes.iter().map(|&e| counted_link(renderer, input, e)).collect(),

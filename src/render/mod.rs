@@ -124,11 +124,12 @@ pub fn render_each(
     };
     let renderer = Renderer {
         templates,
-        strings: Strings::english(),
+        strings: &templates.strings,
+        t_value: tera::Value::from_serializable(&templates.strings.table()),
         site_title: &config.title,
         base_url: config.base_url.as_deref(),
         site_value: tera::Value::from_serializable(&site),
-        entity_json: structured::EntityJson::new(registry.entities.len(), Strings::english()),
+        entity_json: structured::EntityJson::new(registry.entities.len(), &templates.strings),
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
@@ -194,6 +195,8 @@ struct Renderer<'a> {
     base_url: Option<&'a str>,
     /// [`SiteContext`] as templates see it.
     site_value: tera::Value,
+    /// The strings table as templates see it (`t`).
+    t_value: tera::Value,
     entity_json: structured::EntityJson<'a>,
     /// [`Renderer::entity_link`] of each entity, made when first needed.
     entity_links: TiVec<EntityId, OnceLock<tera::Value>>,
@@ -264,7 +267,8 @@ impl<'a> Renderer<'a> {
         let path = input.path(id);
         let root = routes::root(&path);
         let canonical = self.base_url.map(|base| format!("{base}/{path}"));
-        let context = Common { site: &self.site_value, root: &root, path: &path, canonical, title, meta, page };
+        let context =
+            Common { site: &self.site_value, t: &self.t_value, root: &root, path: &path, canonical, title, meta, page };
         let context = tera::Context::from_serialize(&context)
             .map_err(|e| Diagnostic::error(Code::Template, format!("cannot build the context of {path}: {e}")))?;
         let html = (self.templates.tera)

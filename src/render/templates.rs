@@ -9,6 +9,7 @@ use tera::Tera;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::load::SourceFile;
+use crate::strings::{Formats, Strings};
 
 /// The built-in templates, used for every name the site does not provide.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -32,6 +33,15 @@ pub struct Templates {
     pub(super) tera: Tera,
     /// Template name → (path to show, source text).
     pub(super) sources: BTreeMap<String, (PathBuf, String)>,
+    /// The reader's text in the site's language, `t` in every template.
+    pub(super) strings: Strings,
+}
+
+impl Templates {
+    /// Sets the strings table pages are written with (English until then).
+    pub fn set_strings(&mut self, strings: Strings) {
+        self.strings = strings;
+    }
 }
 
 /// Compiles the templates: the defaults, overridden by the site's own.
@@ -45,11 +55,58 @@ pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagno
         sources.insert(name, (Path::new("templates").join(&file.path), file.text.clone()));
     }
     let mut tera = Tera::new();
+    tera.register_filter("fill", fill_filter);
+    tera.register_filter("num", num_filter);
     let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     match tera.add_raw_templates(all) {
-        Ok(()) => Ok(Templates { tera, sources }),
+        Ok(()) => Ok(Templates { tera, sources, strings: Strings::for_site("en", None).0 }),
         Err(e) => Err(Diagnostics(vec![template_error(&e, &sources)])),
     }
+}
+
+/// The formats of the page's language: those of the locale its strings
+/// table (`t`) names.
+fn formats_of(state: &tera::State) -> &'static Formats {
+    let locale = state.get::<tera::Value>("t").ok().flatten().and_then(|t| {
+        t.as_map().and_then(|m| m.get(&tera::value::Key::from("locale"))).and_then(|l| l.as_str().map(str::to_string))
+    });
+    Formats::get(locale.as_deref().unwrap_or("en-GB"))
+}
+
+/// A value as a reader sees it: a whole number in the language's digits.
+fn shown(formats: &Formats, value: &tera::Value) -> String {
+    match (value.as_i64(), value.as_str()) {
+        (Some(n), _) => formats.number(n),
+        (None, Some(text)) => text.to_string(),
+        (None, None) => value.to_string(),
+    }
+}
+
+/// `{{ t.page_n_of | fill(n=2, count=5) }}`: a string of the table with its
+/// `{name}` placeholders filled from the arguments (whole numbers in the
+/// language's digits). A plural string (a map of forms) takes the form
+/// for `n`'s plural category.
+fn fill_filter(value: tera::Value, kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let formats = formats_of(state);
+    let template = match value.as_map() {
+        Some(forms) => {
+            let n = kwargs.get::<tera::Value>("n")?.and_then(|n| n.as_f64()).unwrap_or(0.0);
+            let form = forms
+                .get(&tera::value::Key::from(formats.category(n)))
+                .or_else(|| forms.get(&tera::value::Key::from("other")));
+            form.and_then(|f| f.as_str()).unwrap_or_default().to_string()
+        }
+        None => shown(formats, &value),
+    };
+    let values: Vec<(String, String)> = kwargs.iter().map(|(k, v)| (k.to_string(), shown(formats, v))).collect();
+    let values: Vec<(&str, &dyn std::fmt::Display)> =
+        values.iter().map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)).collect();
+    Ok(crate::strings::fill(&template, &values))
+}
+
+/// `{{ count | num }}`: a number in the language's digits.
+fn num_filter(value: tera::Value, _: tera::Kwargs, state: &tera::State) -> String {
+    shown(formats_of(state), &value)
 }
 
 /// A Tera error as a located diagnostic in the template's file.

@@ -11,6 +11,7 @@ mod deploy;
 mod diagnostics;
 mod edition;
 mod incremental;
+mod languages;
 mod maps;
 mod mentions;
 mod properties;
