@@ -316,6 +316,18 @@ impl Formats {
         self.decimal.format(&n.into()).to_string()
     }
 
+    /// An ISO date (`2026-11-30`) as the locale writes it in full; `None`
+    /// for anything else.
+    pub fn iso_date(&self, iso: &str) -> Option<String> {
+        let mut parts = iso.splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if (y.len(), m.len(), d.len()) != (4, 2, 2) {
+            return None;
+        }
+        let date = Date::try_new_iso(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
+        Some(self.date.format(&date).to_string())
+    }
+
     /// The CLDR plural category of `n`.
     pub fn category(&self, n: f64) -> &'static str {
         // Counts are whole numbers.

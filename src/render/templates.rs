@@ -57,6 +57,7 @@ pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagno
     let mut tera = Tera::new();
     tera.register_filter("fill", fill_filter);
     tera.register_filter("num", num_filter);
+    tera.register_filter("long_date", long_date_filter);
     let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     match tera.add_raw_templates(all) {
         Ok(()) => Ok(Templates { tera, sources, strings: Strings::for_site("en", None).0 }),
@@ -107,6 +108,13 @@ fn fill_filter(value: tera::Value, kwargs: tera::Kwargs, state: &tera::State) ->
 /// `{{ count | num }}`: a number in the language's digits.
 fn num_filter(value: tera::Value, _: tera::Kwargs, state: &tera::State) -> String {
     shown(formats_of(state), &value)
+}
+
+/// `{{ s.accessed | long_date }}`: an ISO date as the language writes it
+/// (`30 November 2026`); anything else as it is.
+fn long_date_filter(value: tera::Value, _: tera::Kwargs, state: &tera::State) -> String {
+    let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+    formats_of(state).iso_date(&text).unwrap_or(text)
 }
 
 /// A Tera error as a located diagnostic in the template's file.

@@ -50,6 +50,16 @@ fn a_german_site_reads_in_german() {
 }
 
 #[test]
+fn when_a_source_was_read_is_a_date_in_the_language() {
+    let entity = "---\nname: Kim Jong-il\naliases: [Kim]\nsources:\n  - {id: kcna, title: Biography, accessed: 2026-11-30}\n---\nLeader.\n";
+    for (language, accessed) in [("en", "Accessed 30 November 2026."), ("de", "Abgerufen am 30. November 2026.")] {
+        let dir = site_in(language, &[("content/people/kim-jong-il.md", entity)]);
+        let pages = Pages::of(&render(dir.path()));
+        assert_eq!(first_text(&pages, "people/kim-jong-il.html", ".sources .accessed"), accessed);
+    }
+}
+
+#[test]
 fn french_russian_and_arabic_dates_are_as_cldr_writes_them() {
     for (language, date, heading) in [
         ("fr", "20 août 2002", "Dans cet article"),
