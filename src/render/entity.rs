@@ -227,7 +227,12 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
         0 => renderer.title(&doc.name.value),
         n => renderer.strings.fill(
             "title_page_n",
-            &[("title", &doc.name.value), ("n", &(n + 1)), ("count", &count), ("site", &renderer.site_title)],
+            &[
+                ("title", &doc.name.value),
+                ("n", &renderer.strings.number(n + 1)),
+                ("count", &renderer.strings.number(count)),
+                ("site", &renderer.site_title),
+            ],
         ),
     };
     let id = PageId::Entity(e, n);

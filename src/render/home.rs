@@ -48,9 +48,14 @@ pub(super) fn render(renderer: &Renderer, input: &Input, n: usize) -> Result<Pag
     let paginator = Paginator::new(n, count, total, |page| routes::link(&path, &routes::home_path(page)));
     let title = match n {
         0 => renderer.site_title.to_string(),
-        n => renderer
-            .strings
-            .fill("home_title_page_n", &[("site", &renderer.site_title), ("n", &(n + 1)), ("count", &count)]),
+        n => renderer.strings.fill(
+            "home_title_page_n",
+            &[
+                ("site", &renderer.site_title),
+                ("n", &renderer.strings.number(n + 1)),
+                ("count", &renderer.strings.number(count)),
+            ],
+        ),
     };
     let meta = Meta {
         description: redirect.is_some().then(|| articles[0].summary.map(str::to_string)).flatten(),

@@ -94,7 +94,12 @@ pub(super) fn render(renderer: &Renderer, input: &Input, t: TagId, n: usize) -> 
         0 => renderer.title(&tag.name),
         n => renderer.strings.fill(
             "title_page_n",
-            &[("title", &tag.name), ("n", &(n + 1)), ("count", &count), ("site", &renderer.site_title)],
+            &[
+                ("title", &tag.name),
+                ("n", &renderer.strings.number(n + 1)),
+                ("count", &renderer.strings.number(count)),
+                ("site", &renderer.site_title),
+            ],
         ),
     };
     let meta = Meta { description: None, og_type: "website", jsonld: structured::website_ld(input, &title) };

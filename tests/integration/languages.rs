@@ -294,3 +294,15 @@ fn no_template_holds_english_of_its_own() {
     }
     assert!(checked > 20, "the site's pages were checked");
 }
+
+#[test]
+fn gloss_serve_takes_a_changed_strings_table_at_once() {
+    let dir = site_in("de", &[]);
+    let mut site = render(dir.path());
+    let path = dir.path().join("content/strings/de.yaml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "in_this_article: Im Artikel\n").unwrap();
+    site.update(dir.path(), &[path]).unwrap();
+    let pages = Pages::of(&site);
+    assert_eq!(first_text(&pages, "articles/departure.html", "#cast-heading"), "Im Artikel");
+}
