@@ -195,10 +195,19 @@ impl Site {
     pub fn describe(&self) -> String {
         let articles = self.registry.articles.len();
         let mut parts = vec![format!("{articles} article{}", if articles == 1 { "" } else { "s" })];
+        // For the editor, in English: a built-in kind by its English name.
+        let (english, local) = (strings::Strings::english(), self.templates.strings());
+        let editors = |text: &str, key: String| match english.has(&key) && local.get(&key) == text {
+            true => english.get(&key).to_string(),
+            false => text.to_string(),
+        };
         for (k, kind) in self.registry.config.kinds.iter_enumerated() {
             let n = self.registry.entities.iter().filter(|e| e.kind == k).count();
             if n > 0 {
-                let label = if n == 1 { &kind.singular } else { &kind.title };
+                let label = match n {
+                    1 => editors(&kind.singular, format!("kind_{}_singular", kind.id)),
+                    _ => editors(&kind.title, format!("kind_{}_title", kind.id)),
+                };
                 parts.push(format!("{n} {}", label.to_lowercase()));
             }
         }

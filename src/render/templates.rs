@@ -42,6 +42,11 @@ impl Templates {
     pub fn set_strings(&mut self, strings: Strings) {
         self.strings = strings;
     }
+
+    /// The strings table pages are written with.
+    pub fn strings(&self) -> &Strings {
+        &self.strings
+    }
 }
 
 /// Compiles the templates: the defaults, overridden by the site's own.

@@ -47,6 +47,9 @@ fn a_german_site_reads_in_german() {
     let article = &site.pages.iter().find(|p| p.path == "articles/departure.html").unwrap().html;
     assert!(article.contains("\"datePublished\":\"2002-08-20\""), "JSON-LD keeps ISO dates");
     assert!(missing_string_warnings(&site).is_empty(), "{:?}", missing_string_warnings(&site));
+    // The built-in kinds in German on the pages, in English for the editor.
+    assert_eq!(first_text(&pages, "people/index.html", "h1"), "Personen");
+    assert!(site.describe().contains("3 people"), "{}", site.describe());
 }
 
 #[test]
