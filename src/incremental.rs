@@ -162,8 +162,12 @@ impl Site {
             let keeps_place = a.index().checked_sub(1).is_none_or(|p| after(&registry.articles[ArticleId::from(p)]))
                 && registry.articles.get(ArticleId::from(a.index() + 1)).is_none_or(before);
             let dates = |d: &ArticleDoc| (d.date.clone(), d.updated.clone());
+            let translations =
+                |d: &ArticleDoc| d.translations.iter().map(|(l, s)| (l.clone(), s.value.clone())).collect::<Vec<_>>();
             if doc.slug != old.slug
                 || doc.route != old.route
+                || doc.language != old.language
+                || translations(&doc) != translations(old)
                 || tags(&doc) != tags(old)
                 || doc.draft != old.draft
                 || dates(&doc) != dates(old)

@@ -24,6 +24,7 @@ mod images;
 mod import;
 mod incremental;
 pub mod index;
+pub mod language;
 mod lint;
 mod load;
 mod map;

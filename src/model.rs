@@ -375,6 +375,10 @@ pub struct ArticleDoc {
     /// Orders articles of the same date (lower first), or all of them with
     /// `sort_by: weight`.
     pub weight: Option<i64>,
+    /// Its language, when not the site's (a language tag).
+    pub language: Option<String>,
+    /// The articles that are it in other languages: (language, slug).
+    pub translations: Vec<(String, Spanned<String>)>,
     /// What a reader can open to check the edition's notes on it.
     pub sources: Vec<Source>,
     /// Stand-off annotations: from `annotations:` in the front matter, then

@@ -116,6 +116,8 @@ const ARTICLE_FIELDS: &[&str] = &[
     "route",
     "sources",
     "annotations",
+    "language",
+    "translations",
     "draft",
     "weight",
     "updated",
@@ -169,6 +171,17 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
             false
         })
     });
+    let language = f.text(&mut report, "language");
+    if let Some(tag) = language.as_ref().filter(|t| !crate::language::is_valid_tag(&t.value)) {
+        report.error(
+            Code::InvalidValue,
+            tag.span.clone(),
+            format!("`language` must be a language tag such as `de` or `pt-BR`, not `{}`", tag.value),
+            None,
+        );
+    }
+    let language = language.map(|t| t.value);
+    let translations = parse_translations(&mut report, &f);
     let sources = parse_sources(&mut report, &f);
     let annotations = match f.get("annotations") {
         Some(node) => crate::standoff::parse_list(&mut report, node, "`annotations`"),
@@ -212,6 +225,8 @@ pub fn parse_article(path: &Path, text: &str) -> Result<ArticleDoc, Vec<Diagnost
         route,
         draft,
         weight,
+        language,
+        translations,
         sources,
         annotations,
         body_offset: split.body_offset,
@@ -293,6 +308,34 @@ fn parse_sources(report: &mut Report, f: &Fields) -> Vec<Source> {
         });
     }
     sources
+}
+
+/// `translations: {de: der-zug, fr: le-train}`: the language of each, and
+/// the slug of the article that is it.
+fn parse_translations(report: &mut Report, f: &Fields) -> Vec<(String, Spanned<String>)> {
+    let Some(node) = f.get("translations") else { return Vec::new() };
+    let Some(entries) = node.entries() else {
+        report.wrong_type("translations", node, "a mapping of languages to articles", "translations: {de: der-zug}");
+        return Vec::new();
+    };
+    let mut translations = Vec::new();
+    for (key, value) in entries {
+        let tag = key.text().unwrap_or_default();
+        if !crate::language::is_valid_tag(&tag) {
+            report.error(
+                Code::InvalidValue,
+                key.span(),
+                format!("`{tag}` is not a language tag"),
+                Some("name each translation by its language: `translations: {de: der-zug}`".into()),
+            );
+            continue;
+        }
+        match value.text() {
+            Some(slug) => translations.push((tag, Spanned { value: slug, span: value.span() })),
+            None => report.wrong_type("translations", value, "the slug of an article", "translations: {de: der-zug}"),
+        }
+    }
+    translations
 }
 
 /// A value that may name its sources: `born: 1942`, or
@@ -654,10 +697,9 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
     f.reject_unknown(report, SITE_FIELDS, "site.yaml");
     let title = f.required_text(report, "title", "site.yaml");
     let language = f.text(report, "language");
-    let is_tag_part = |p: &str| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric());
     if let Some(language) = &language {
         let tag = &language.value;
-        if !tag.split('-').all(is_tag_part) || !tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        if !crate::language::is_valid_tag(tag) {
             report.error(
                 Code::InvalidValue,
                 language.span.clone(),

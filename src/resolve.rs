@@ -30,6 +30,9 @@ pub struct Registry {
     pub related: TiVec<EntityId, Vec<EntityId>>,
     /// Resolved `route` lists, per article: the places of its journey.
     pub routes: TiVec<ArticleId, Vec<EntityId>>,
+    /// Each article's translations, both ways (declared on either side):
+    /// (language, article), by language.
+    pub translations: TiVec<ArticleId, Vec<(String, ArticleId)>>,
     /// Every tag of the published articles, A to Z by slug.
     pub tags: TiVec<TagId, Tag>,
     /// Each article's tags, as it lists them (each once).
@@ -189,6 +192,7 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
         matcher,
         related: TiVec::new(),
         routes: TiVec::new(),
+        translations: TiVec::new(),
         tags,
         article_tags,
         broken_ids,
@@ -229,7 +233,62 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
     }
     registry.related = related;
     registry.routes = routes;
+    registry.translations = translations(&registry, &texts, diagnostics);
     registry
+}
+
+/// Each article's translations, both ways: an article that names another as
+/// its German translation is that one's translation too. A slug no article
+/// has, or an article in another language than the one named, is an error
+/// where it is written.
+fn translations(
+    registry: &Registry,
+    texts: &HashMap<&std::path::Path, &str>,
+    diagnostics: &mut Diagnostics,
+) -> TiVec<ArticleId, Vec<(String, ArticleId)>> {
+    let text_of = |path: &std::path::Path| texts.get(path).copied().unwrap_or("");
+    let articles = &registry.articles;
+    let language = |a: &ArticleDoc| a.language.clone().unwrap_or_else(|| registry.config.language.clone());
+    let mut found: TiVec<ArticleId, Vec<(String, ArticleId)>> = vec![Vec::new(); articles.len()].into();
+    for (a, article) in articles.iter_enumerated() {
+        for (tag, slug) in &article.translations {
+            let at = || Location::from_range(&article.path, text_of(&article.path), slug.span.clone());
+            let Some((b, other)) = articles.iter_enumerated().find(|(b, o)| o.slug == slug.value && *b != a) else {
+                let hint = match crate::diagnostic::did_you_mean(&slug.value, articles.iter().map(|o| o.slug.as_str()))
+                {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "name the translation by its slug, the name of its file without `.md`".into(),
+                };
+                diagnostics.push(
+                    Diagnostic::error(Code::InvalidValue, format!("there is no article `{}`", slug.value))
+                        .at(at())
+                        .with_hint(hint),
+                );
+                continue;
+            };
+            if !language(other).eq_ignore_ascii_case(tag) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("`{}` is in `{}`, not `{tag}`", slug.value, language(other)),
+                    )
+                    .at(at())
+                    .with_hint(format!(
+                        "set `language: {tag}` in its front matter, or name it under `{}`",
+                        language(other)
+                    )),
+                );
+                continue;
+            }
+            found[a].push((language(other), b));
+            found[b].push((language(article), a));
+        }
+    }
+    for list in found.iter_mut() {
+        list.sort();
+        list.dedup();
+    }
+    found
 }
 
 /// The tags of `articles`, A to Z, and each article's. Spellings with one

@@ -67,6 +67,19 @@ struct ArticleContext<'a> {
     all_sidenotes: bool,
     /// Its annotations as W3C Web Annotations (JSON-LD), relative to the page.
     annotations: String,
+    /// Its language and direction when not the site's (else null).
+    language: Option<&'a str>,
+    dir: Option<&'static str>,
+    /// The same article in other languages: `lang`, `name` (as the
+    /// language calls itself), `url`.
+    translations: Vec<Translation>,
+}
+
+#[derive(Serialize)]
+struct Translation {
+    lang: String,
+    name: String,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -97,6 +110,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             groups.push(CastGroup { kind: input.kind(k).into(), members });
         }
     }
+    let own_language = doc.language.as_deref().filter(|l| !l.eq_ignore_ascii_case(&input.config().language));
     let article = ArticleContext {
         slug: &doc.slug,
         title: &doc.title.value,
@@ -134,6 +148,17 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         draft: doc.draft,
         all_sidenotes: annotated.footnotes.iter().all(|f| f.is_sidenote()),
         annotations: routes::file_name(&input.path(PageId::ArticleAnnotations(a))).to_string(),
+        language: own_language,
+        dir: own_language.map(crate::language::direction),
+        translations: input
+            .translations(a)
+            .iter()
+            .map(|(lang, other)| Translation {
+                lang: lang.clone(),
+                name: crate::language::autonym(lang),
+                url: routes::file_name(&input.path(PageId::Article(*other))).to_string(),
+            })
+            .collect(),
     };
     let title = renderer.title(&doc.title.value);
     let cast_ids = || cast.iter().map(|m| m.entity);

@@ -11,6 +11,8 @@ use crate::model::Kind;
 pub(super) struct SiteContext<'a> {
     pub title: &'a str,
     pub language: &'a str,
+    /// `ltr` or `rtl`: the direction the language is written in.
+    pub dir: &'static str,
     pub base_url: Option<&'a str>,
     /// One entry per kind that has entities, for navigation.
     pub kinds: Vec<NavKind<'a>>,

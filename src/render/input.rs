@@ -216,6 +216,12 @@ impl<'a> Input<'a> {
         &self.data.registry.routes[a]
     }
 
+    /// Article `a` in other languages (language, article). Which articles
+    /// exist and their slugs change only with a full build.
+    pub fn translations(&self, a: ArticleId) -> &'a [(String, ArticleId)] {
+        &self.data.registry.translations[a]
+    }
+
     /// Who appears in article `a`.
     pub fn cast(&self, a: ArticleId) -> &'a [CastMember] {
         self.note(Dep::Article(a));

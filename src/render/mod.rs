@@ -105,6 +105,7 @@ pub fn render_each(
     let site = SiteContext {
         title: &config.title,
         language: &config.language,
+        dir: crate::language::direction(&config.language),
         base_url: config.base_url.as_deref(),
         kinds: config
             .kinds

@@ -279,7 +279,7 @@ impl<'a> EntityJson<'a> {
             date_published: doc.date.as_deref(),
             description: doc.summary.as_deref(),
             headline: &doc.title.value,
-            in_language: &input.config().language,
+            in_language: doc.language.as_deref().unwrap_or(&input.config().language),
             is_based_on: doc.source_url.as_deref(),
             keywords: input.article_tags(article).iter().map(|&t| input.tags()[t].name.as_str()).collect(),
             mentions: cast.map(|e| self.reference(input, e)).collect(),

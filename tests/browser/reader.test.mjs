@@ -573,6 +573,54 @@ describe("an edition with its apparatus: stand-off annotations, repairs, sources
   });
 });
 
+describe("editions in other languages: right to left, and German", () => {
+  const arabic = buildFixture("edition-ar", "");
+  const german = buildFixture("edition-de", "");
+  after(() => {
+    rmSync(dirname(arabic), { recursive: true, force: true });
+    rmSync(dirname(german), { recursive: true, force: true });
+  });
+  const pages = [
+    [arabic, "rtl-article", "articles/maktaba.html"],
+    [arabic, "rtl-person", "people/hosni-mubarak.html"],
+    [german, "de-article", "articles/mauerfall.html"],
+  ];
+
+  for (const width of [390, 1280]) {
+    test(`at ${width} px: axe finds nothing, light and dark, nothing wider than the screen; an Arabic page mirrors; screenshots`, () =>
+      withPage(async (page) => {
+        const problems = [];
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        for (const [dir, kind, path] of pages) {
+          const origin = { kind: "file", name: "file://", dir };
+          await page.goto(pageUrl(origin, path));
+          for (const colorScheme of ["light", "dark"]) {
+            await page.emulateMedia({ colorScheme });
+            for (const v of await axeViolations(page)) problems.push(`${path}, ${colorScheme}: ${v}`);
+          }
+          const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+          if (scroll > inner) problems.push(`${path}: ${scroll}px in ${inner}px`);
+          await page.emulateMedia({ colorScheme: "light" });
+          await page.screenshot({ path: join(SCREENSHOTS, `${kind}-${width}.png`), animations: "disabled" });
+        }
+        // Right to left: the mention strip starts at the right, as the text does.
+        await page.goto(pageUrl({ kind: "file", name: "file://", dir: arabic }, "people/hosni-mubarak.html"));
+        const edges = await page.evaluate(() => {
+          const strip = document.querySelector(".strip").getBoundingClientRect();
+          const first = document.querySelector(".strip .cluster").getBoundingClientRect();
+          return { dir: getComputedStyle(document.documentElement).direction, gapRight: strip.right - first.right, gapLeft: first.left - strip.left };
+        });
+        assert.equal(edges.dir, "rtl");
+        assert.ok(edges.gapRight < edges.gapLeft, `the first mention's part is nearer the right: ${JSON.stringify(edges)}`);
+        return problems;
+      }, device(width)));
+  }
+
+  test("the Nu Html Checker finds no error", () => {
+    assert.deepEqual([...vnuErrors(arabic), ...vnuErrors(german)], []);
+  });
+});
+
 describe("a publication with figures, an entity's portrait and tags", () => {
   // The publishing fixture, with a photograph large enough to be offered
   // only as copies.

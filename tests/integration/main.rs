@@ -10,6 +10,7 @@ mod data;
 mod deploy;
 mod diagnostics;
 mod edition;
+mod editions;
 mod incremental;
 mod languages;
 mod maps;

@@ -6,13 +6,14 @@ use std::fs;
 
 use crate::support::{default_site, fixture_with, render, text, Pages};
 
-/// `left` and `width` (percent) from a cluster's `style`.
+/// Where a cluster starts (`inset-inline-start`, from the start of the
+/// text's direction) and its `width`, in percent, from its `style`.
 fn extent(style: &str) -> (f64, f64) {
     let value = |name: &str| -> f64 {
         let rest = &style[style.find(&format!("{name}: ")).unwrap() + name.len() + 2..];
         rest[..rest.find('%').unwrap()].parse().unwrap()
     };
-    (value("left"), value("width"))
+    (value("inset-inline-start"), value("width"))
 }
 
 /// Checks the strips of an entity page: one tick per mention, clusters
