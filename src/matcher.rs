@@ -2,9 +2,12 @@
 //! in one pass.
 //!
 //! Text and patterns are compared after folding typographic apostrophes and
-//! hyphens to ASCII, so `Kim’s` and `Kim's` both match `Kim`, and ASCII
-//! letters regardless of case (a match that differs in case is a near miss,
-//! reported for a warning). Matches must be whole words, so a match can only
+//! hyphens to ASCII, so `Kim’s` and `Kim's` both match `Kim`, and letters
+//! regardless of case, by Unicode simple case folding (a match that differs
+//! in case is a near miss, reported for a warning). Matches must be whole
+//! words (a word is a run of letters and digits of any script with their
+//! combining marks; in scripts written without spaces, such as Chinese,
+//! Japanese and Thai, each character starts one), so a match can only
 //! start where a word does, and that word must be the pattern's first word:
 //! the patterns are indexed by their first word, and the text is read word by
 //! word with one hash lookup each. (An aho-corasick automaton over all
@@ -50,11 +53,14 @@ pub struct Pattern {
     entities: Vec<EntityId>,
     /// A probe, not a name: its matches are possible mentions, never links.
     pub probe: bool,
+    /// Is `folded` ASCII?
+    ascii: bool,
 }
 
 impl Pattern {
     fn new(text: &str, folded: String, probe: bool) -> Self {
-        Pattern { text: text.to_string(), folded, owners: Vec::new(), entities: Vec::new(), probe }
+        let ascii = folded.is_ascii();
+        Pattern { text: text.to_string(), folded, owners: Vec::new(), entities: Vec::new(), probe, ascii }
     }
 
     /// The distinct entities claiming this pattern, in id order.
@@ -82,6 +88,9 @@ pub struct Matches {
     pub near: Vec<Found>,
     /// Probes (see [`AliasMatcher::new`]) where neither of the above is.
     pub probes: Vec<Found>,
+    /// Inflected forms of one-word names and aliases (see
+    /// [`AliasMatcher::with_inflections`]) where none of the above is.
+    pub inflected: Vec<Found>,
 }
 
 /// All names and aliases of a site, compiled once.
@@ -99,6 +108,10 @@ pub struct AliasMatcher {
     /// start too.
     starts_off_word: bool,
     pub patterns: Vec<Pattern>,
+    /// Stems of one-word names and aliases (see
+    /// [`AliasMatcher::with_inflections`]), and their patterns: empty
+    /// unless the site's language inflects names.
+    stems: FxHashMap<String, Vec<usize>>,
 }
 
 impl AliasMatcher {
@@ -152,14 +165,35 @@ impl AliasMatcher {
             pattern.entities.sort_unstable();
             pattern.entities.dedup();
         }
+        let mut key = String::new();
         for (i, pattern) in patterns.iter().enumerate() {
-            let first = first_key(&pattern.folded, 0).as_bytes();
+            let first = first_key(&pattern.folded, 0);
             starts_off_word |= !pattern.folded.starts_with(is_word_char);
+            let first = folded_key(first, &mut key);
             let bit = signature(first);
             first_word_signatures[bit / 64] |= 1 << (bit % 64);
-            by_first_word.entry(first.to_ascii_lowercase().into_boxed_slice()).or_default().push(i);
+            by_first_word.entry(first.into()).or_default().push(i);
         }
-        AliasMatcher { by_first_word, first_word_signatures, starts_off_word, patterns }
+        AliasMatcher { by_first_word, first_word_signatures, starts_off_word, patterns, stems: FxHashMap::default() }
+    }
+
+    /// Also looks for inflected forms of one-word names and aliases: a
+    /// word that is one (less a final vowel) and up to three more
+    /// lower-case letters (`Путина` for `Путин`, `Wałęsy` for `Wałęsa`),
+    /// left unlinked and reported as possible aliases (for languages that
+    /// inflect names; in English it would only find `Berliner`).
+    pub fn with_inflections(mut self) -> Self {
+        for (i, pattern) in self.patterns.iter().enumerate() {
+            let word = pattern.folded.as_str();
+            if pattern.probe || !word.chars().all(is_word_char) || word.chars().any(unspaced) {
+                continue;
+            }
+            let stem = stem(word);
+            if stem.chars().count() >= 3 {
+                self.stems.entry(stem.to_string()).or_default().push(i);
+            }
+        }
+        self
     }
 
     /// Every whole-word match in `text`, leftmost-longest, non-overlapping.
@@ -178,17 +212,31 @@ impl AliasMatcher {
         // Case-insensitive, so one pass also finds near misses ("the north"
         // for "the North"); exact case is checked per match.
         let mut key = Vec::new();
-        for_each_start(&folded, self.starts_off_word, |start, key_end| {
-            let bit = signature(&text[start..key_end]);
-            if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
-                return;
-            }
-            key.clear();
-            key.extend(text[start..key_end].iter().map(u8::to_ascii_lowercase));
-            let Some(candidates) = self.by_first_word.get(key.as_slice()) else { return };
+        let mut unicode_key = String::new();
+        for_each_start(&folded, self.starts_off_word, |start, key_end, ascii| {
+            let word = &text[start..key_end];
+            let word: &[u8] = if ascii {
+                let bit = signature(word);
+                if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
+                    return;
+                }
+                key.clear();
+                key.extend(word.iter().map(u8::to_ascii_lowercase));
+                &key
+            } else {
+                // Beyond ASCII, case is folded char by char (Cyrillic,
+                // Greek, Armenian…), so `ПУТИН` finds `Путин` as a near miss.
+                let folded_word = folded_key(&folded[start..key_end], &mut unicode_key);
+                let bit = signature(folded_word);
+                if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
+                    return;
+                }
+                folded_word
+            };
+            let Some(candidates) = self.by_first_word.get(word) else { return };
             for &pattern in candidates {
                 let wanted = &self.patterns[pattern];
-                let Some((end, same_case)) = match_at(&folded, start, wanted.folded.as_bytes()) else { continue };
+                let Some((end, same_case)) = match_at(&folded, start, &wanted.folded, wanted.ascii) else { continue };
                 if !is_word_boundary(&folded, end) {
                     continue;
                 }
@@ -204,13 +252,50 @@ impl AliasMatcher {
         let found = leftmost_longest(exact);
         let near = without_overlaps(leftmost_longest(inexact), &found);
         let probes = without_overlaps(without_overlaps(leftmost_longest(probes), &found), &near);
+        let inflected = if self.stems.is_empty() {
+            Vec::new()
+        } else {
+            let mut inflected = Vec::new();
+            for_each_start(&folded, false, |start, end, _| self.inflected(&folded, start, end, &mut inflected));
+            without_overlaps(without_overlaps(without_overlaps(inflected, &found), &near), &probes)
+        };
         let unfold = |list: Vec<Found>| -> Vec<Found> {
             match &map {
                 Some(map) => list.into_iter().map(|f| Found { start: map[f.start], end: map[f.end], ..f }).collect(),
                 None => list,
             }
         };
-        Matches { found: unfold(found), near: unfold(near), probes: unfold(probes) }
+        Matches { found: unfold(found), near: unfold(near), probes: unfold(probes), inflected: unfold(inflected) }
+    }
+
+    /// Records the word `text[start..end]` if it is an inflected form of
+    /// a one-word pattern: that pattern's stem and one to three lower-case
+    /// letters, and no pattern itself.
+    fn inflected(&self, text: &str, start: usize, end: usize, out: &mut Vec<Found>) {
+        let word = &text[start..end];
+        let mut cut = end - start;
+        for _ in 0..3 {
+            let Some(last) = word[..cut].chars().next_back() else { return };
+            if !last.is_lowercase() {
+                return;
+            }
+            cut -= last.len_utf8();
+            let Some(patterns) = self.stems.get(&word[..cut]) else { continue };
+            if let Some(&pattern) = patterns.iter().find(|&&p| self.patterns[p].folded != word) {
+                out.push(Found { start, end, pattern });
+            }
+            return;
+        }
+    }
+}
+
+/// A one-word name less its final vowel, if it ends in one: the part its
+/// inflected forms share (`Москв` of `Москва`, `Путин` of `Путин`).
+fn stem(word: &str) -> &str {
+    const VOWELS: &str = "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿąęėįųаеёиоуыэюяіїєьйαεηιουωάέήίόύώ";
+    match word.chars().next_back() {
+        Some(last) if VOWELS.contains(last) && word.chars().count() > 3 => &word[..word.len() - last.len_utf8()],
+        _ => word,
     }
 }
 
@@ -229,20 +314,47 @@ fn without_overlaps(candidates: Vec<Found>, taken: &[Found]) -> Vec<Found> {
 }
 
 /// Compares the folded pattern `wanted` with `text` from byte `start`,
-/// ASCII letters regardless of case; each space of the pattern matches a
-/// run of white space. Returns where the match ends and whether its case is
-/// exact.
-fn match_at(text: &str, start: usize, wanted: &[u8]) -> Option<(usize, bool)> {
+/// letters regardless of case ([`fold_case`]); each space of the pattern
+/// matches a run of white space. Returns where the match ends and whether
+/// its case is exact.
+fn match_at(text: &str, start: usize, wanted: &str, ascii: bool) -> Option<(usize, bool)> {
     let bytes = text.as_bytes();
     // Most text spaces a name as its pattern does: compare it whole first.
     if let Some(here) = bytes.get(start..start + wanted.len()) {
-        if here.eq_ignore_ascii_case(wanted) {
-            return Some((start + wanted.len(), here == wanted));
+        if here.eq_ignore_ascii_case(wanted.as_bytes()) {
+            return Some((start + wanted.len(), here == wanted.as_bytes()));
         }
     }
-    if !wanted.contains(&b' ') {
-        return None;
+    let has_space = || wanted.as_bytes().contains(&b' ');
+    if ascii {
+        return if has_space() { match_ascii_at(text, start, wanted.as_bytes()) } else { None };
     }
+    let mut at = start;
+    let mut same_case = true;
+    for w in wanted.chars() {
+        if w == ' ' {
+            let run = white_space_run(text, at);
+            if run == 0 {
+                return None;
+            }
+            at += run;
+            continue;
+        }
+        let t = text.get(at..)?.chars().next()?;
+        if t != w {
+            if fold_case(t) != fold_case(w) {
+                return None;
+            }
+            same_case = false;
+        }
+        at += t.len_utf8();
+    }
+    Some((at, same_case))
+}
+
+/// [`match_at`] for an ASCII pattern with spaces, byte by byte.
+fn match_ascii_at(text: &str, start: usize, wanted: &[u8]) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
     let mut at = start;
     let mut same_case = true;
     for &w in wanted {
@@ -264,6 +376,41 @@ fn match_at(text: &str, start: usize, wanted: &[u8]) -> Option<(usize, bool)> {
         at += 1;
     }
     Some((at, same_case))
+}
+
+/// Simple Unicode case folding (one character for one, so offsets stay
+/// put): lower case, and the letters whose lower case is no fold of theirs
+/// (Greek final sigma and symbol variants, the long s) as case folding
+/// maps them.
+fn fold_case(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    let folded = match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    };
+    match folded {
+        'ς' => 'σ',
+        'ϐ' => 'β',
+        'ϑ' => 'θ',
+        'ϕ' => 'φ',
+        'ϖ' => 'π',
+        'ϰ' => 'κ',
+        'ϱ' => 'ρ',
+        'ϵ' => 'ε',
+        'ſ' => 's',
+        '\u{345}' => 'ι',
+        other => other,
+    }
+}
+
+/// `word` case-folded ([`fold_case`]) as bytes, in `buffer`.
+fn folded_key<'b>(word: &str, buffer: &'b mut String) -> &'b [u8] {
+    buffer.clear();
+    buffer.extend(word.chars().map(fold_case));
+    buffer.as_bytes()
 }
 
 /// Length in bytes of the run of white space at byte `from` of `text`: a
@@ -317,59 +464,156 @@ fn signature(word: &[u8]) -> usize {
 }
 
 /// The part of `text` from byte `at` that indexes patterns: the word that
-/// starts there, or the one character there when it is not part of a word.
+/// starts there, the one character there (with its combining marks) when it
+/// is of a script written without spaces, or the one character there when
+/// it is not part of a word.
 fn first_key(text: &str, at: usize) -> &str {
     let rest = &text[at..];
     match rest.chars().next() {
-        Some(c) if is_word_char(c) => &rest[..rest.find(|c| !is_word_char(c)).unwrap_or(rest.len())],
+        Some(c) if unspaced(c) => &rest[..c.len_utf8() + marks_at(&rest[c.len_utf8()..])],
+        Some(c) if is_word_char(c) => {
+            &rest[..rest.find(|c: char| !is_word_char(c) || unspaced(c)).unwrap_or(rest.len())]
+        }
         Some(c) => &rest[..c.len_utf8()],
         None => rest,
     }
 }
 
+/// Length in bytes of the combining marks that start `text`.
+fn marks_at(text: &str) -> usize {
+    text.find(|c: char| !is_mark(c)).unwrap_or(text.len())
+}
+
 /// Calls `visit(start, key_end)` for every place in `text` where a match may
-/// start, with the end of the [`first_key`] there: each word, and when
-/// `off_word` is set, every character that is not part of a word.
-fn for_each_start(text: &str, off_word: bool, mut visit: impl FnMut(usize, usize)) {
+/// start, with the end of the [`first_key`] there: each word, each
+/// character of a script written without spaces, and when `off_word` is
+/// set, every character that is not part of a word.
+fn for_each_start(text: &str, off_word: bool, mut visit: impl FnMut(usize, usize, bool)) {
     let bytes = text.as_bytes();
-    // (is a word character, byte length) of the character at `at`; ASCII
-    // without decoding.
-    let class = |at: usize| match bytes[at] {
-        byte if byte.is_ascii() => (byte.is_ascii_alphanumeric(), 1),
-        _ => text[at..].chars().next().map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
-    };
     let mut at = 0;
     while at < bytes.len() {
-        let (word, len) = class(at);
-        if !word {
-            if off_word {
-                visit(at, at + len);
-            }
-            at += len;
-            continue;
-        }
         let start = at;
+        let byte = bytes[at];
+        // ASCII without decoding: most text is.
+        let (class, len) = if byte.is_ascii() {
+            (if byte.is_ascii_alphanumeric() { Class::Word } else { Class::Off }, 1)
+        } else {
+            class_of(text, at)
+        };
         at += len;
-        while at < bytes.len() {
-            let (word, len) = class(at);
-            if !word {
-                break;
+        match class {
+            Class::Off => {
+                if off_word {
+                    visit(start, at, len == 1);
+                }
             }
-            at += len;
+            Class::Unspaced => {
+                at += marks_at(&text[at..]);
+                visit(start, at, false);
+            }
+            Class::Word => {
+                let mut ascii = len == 1;
+                while at < bytes.len() {
+                    let byte = bytes[at];
+                    if byte.is_ascii() {
+                        if !byte.is_ascii_alphanumeric() {
+                            break;
+                        }
+                        at += 1;
+                        continue;
+                    }
+                    let (class, len) = class_of(text, at);
+                    if class != Class::Word {
+                        break;
+                    }
+                    ascii = false;
+                    at += len;
+                }
+                visit(start, at, ascii);
+            }
         }
-        visit(start, at);
     }
 }
 
-/// Is there a word boundary at byte `at` of `text`?
-fn is_word_boundary(text: &str, at: usize) -> bool {
-    let before = text[..at].chars().next_back();
-    let after = text[at..].chars().next();
-    !(before.is_some_and(is_word_char) && after.is_some_and(is_word_char))
+/// What a character is to [`for_each_start`].
+#[derive(PartialEq)]
+enum Class {
+    Off,
+    Word,
+    Unspaced,
 }
 
+/// The class and byte length of the (non-ASCII) character at byte `at`.
+#[inline(never)]
+fn class_of(text: &str, at: usize) -> (Class, usize) {
+    text[at..].chars().next().map_or((Class::Off, 1), |c| {
+        let class = match c {
+            c if unspaced(c) => Class::Unspaced,
+            c if is_word_char(c) => Class::Word,
+            _ => Class::Off,
+        };
+        (class, c.len_utf8())
+    })
+}
+
+/// Is there a word boundary at byte `at` of `text`? Not between two word
+/// characters, unless one is of a script written without spaces; never
+/// before a combining mark that belongs to the character before it.
+fn is_word_boundary(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    if let (Some(&before), Some(&after)) = (at.checked_sub(1).and_then(|i| bytes.get(i)), bytes.get(at)) {
+        if before.is_ascii() && after.is_ascii() {
+            return !(before.is_ascii_alphanumeric() && after.is_ascii_alphanumeric());
+        }
+    }
+    let Some(after) = text[at..].chars().next() else { return true };
+    let before_text = &text[..at];
+    let Some(mut before) = before_text.chars().next_back() else { return true };
+    if is_mark(before) {
+        // Marks after a character of a script without spaces are its own;
+        // otherwise they are word characters like letters.
+        if let Some(base) = before_text.chars().rev().find(|&c| !is_mark(c)).filter(|&c| unspaced(c)) {
+            before = base;
+        }
+    }
+    if !is_word_char(before) {
+        return true;
+    }
+    if is_mark(after) {
+        return false;
+    }
+    !is_word_char(after) || unspaced(before) || unspaced(after)
+}
+
+/// Part of a word: a letter or digit of any script, or a combining mark
+/// (Devanagari vowel signs, Hebrew points, Arabic harakat), or a
+/// zero-width (non-)joiner, which Persian and Indic words hold. (Not UAX
+/// #29's word boundaries: they make `Kim's` and `U.S.` one word, where a
+/// possessive must end a name, and cut ideographs one by one all the same.)
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    c.is_alphanumeric() || (!c.is_ascii() && (is_mark(c) || c == '\u{200C}' || c == '\u{200D}'))
+}
+
+/// A combining mark (General Category M).
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && unicode_normalization::char::is_combining_mark(c)
+}
+
+/// Is `c` of a script written without spaces between words (Han, kana,
+/// Thai, Lao, Khmer, Myanmar)? Names in them match anywhere, without word
+/// boundaries. (`static/gloss.js` has the same ranges, for search.)
+pub(crate) fn unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' | '\u{19E0}'..='\u{19FF}' // Khmer
+        | '\u{3005}'..='\u{3007}' // 々 〆 〇
+        | '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' // kana
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' // Han
+        | '\u{A9E0}'..='\u{A9FF}' | '\u{AA60}'..='\u{AA7F}' // Myanmar
+        | '\u{FF66}'..='\u{FF9F}' // half-width katakana
+        | '\u{20000}'..='\u{3FFFF}' // Han
+    )
 }
 
 /// The first letter upper-cased, when that changes anything.
@@ -535,6 +779,50 @@ mod tests {
     }
 
     #[test]
+    fn words_of_any_script_are_whole_words() {
+        let m = matcher(&[("Путин", 0), ("Αθήνα", 1), ("الرياض", 2), ("ירושלים", 3), ("हिन्दी", 4)]);
+        assert_eq!(found(&m, "Путин, Путина, Путинизм. Путин."), [("Путин", 0), ("Путин", 0)]);
+        assert_eq!(found(&m, "Αθήνα Αθήνας"), [("Αθήνα", 1)]);
+        assert_eq!(found(&m, "الرياض الرياضة"), [("الرياض", 2)]);
+        assert_eq!(found(&m, "בירושלים ירושלים"), [("ירושלים", 3)]);
+        // A vowel sign (a combining mark) continues the word.
+        let m = matcher(&[("हिन", 0)]);
+        assert_eq!(found(&m, "हिन्दी"), []);
+    }
+
+    #[test]
+    fn names_in_scripts_without_spaces_match_anywhere() {
+        let m = matcher(&[("安倍晋三", 0), ("安倍", 1), ("東京", 2), ("Sony", 3)]);
+        assert_eq!(
+            found(&m, "昨日安倍晋三首相は東京都で。安倍氏はSony株式会社へ"),
+            [("安倍晋三", 0), ("東京", 2), ("安倍", 1), ("Sony", 3)]
+        );
+        // A Thai name does not end inside a letter and its vowel sign.
+        let m = matcher(&[("กร", 0)]);
+        assert_eq!(found(&m, "กรุงเทพ"), []);
+        assert_eq!(found(&m, "ไปกรเทพ"), [("กร", 0)]);
+    }
+
+    #[test]
+    fn case_differs_by_unicode_case_folding() {
+        let m = matcher(&[("Путин", 0), ("Σάμος", 1), ("Ærø", 2)]);
+        let matches = m.find_all("ПУТИН и Путин; ΣΆΜΟΣ; ærø");
+        assert_eq!(matches.found.len(), 1);
+        let near: Vec<&str> = matches.near.iter().map(|f| &"ПУТИН и Путин; ΣΆΜΟΣ; ærø"[f.start..f.end]).collect();
+        assert_eq!(near, ["ПУТИН", "ΣΆΜΟΣ", "ærø"]);
+        assert_eq!(fold_case('ς'), 'σ');
+    }
+
+    #[test]
+    fn inflected_forms_share_a_stem() {
+        let m = matcher(&[("Путин", 0), ("Москва", 1), ("Wałęsa", 2), ("Ли", 3)]).with_inflections();
+        let text = "Путина и Путину, Путин. В Москве, Москву. Wałęsy. Лиса, Путинцевы.";
+        let inflected: Vec<&str> = m.find_all(text).inflected.iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(inflected, ["Путина", "Путину", "Москве", "Москву", "Wałęsy"]);
+        assert_eq!(matcher(&[("Путин", 0)]).find_all(text).inflected, []);
+    }
+
+    #[test]
     fn shared_aliases_keep_every_owner() {
         let m = matcher(&[("Kim", 0), ("Kim", 1)]);
         assert_eq!(m.patterns[0].entities(), [EntityId::from(0), EntityId::from(1)]);
@@ -585,7 +873,12 @@ mod tests {
             .filter(|p| !found.iter().chain(&near).any(|c| overlaps(c, p)))
             .collect();
         let unmap = |list: Vec<Found>| list.into_iter().map(|f| Found { start: map[f.start], end: map[f.end], ..f });
-        Matches { found: unmap(found).collect(), near: unmap(near).collect(), probes: unmap(probes).collect() }
+        Matches {
+            found: unmap(found).collect(),
+            near: unmap(near).collect(),
+            probes: unmap(probes).collect(),
+            inflected: Vec::new(),
+        }
     }
 
     proptest::proptest! {

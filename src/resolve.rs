@@ -181,7 +181,10 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
         let person = config.kinds[e.kind].schema == "Person";
         person.then(|| first_name(&e.name.value)).flatten().map(|first| (first, Owner { entity: i, alias: None }))
     });
-    let matcher = AliasMatcher::new(aliases, first_names);
+    let mut matcher = AliasMatcher::new(aliases, first_names);
+    if inflects_names(&config.language) {
+        matcher = matcher.with_inflections();
+    }
 
     let (tags, article_tags) = collect_tags(&articles, &texts, diagnostics);
     let mut registry = Registry {
@@ -359,4 +362,17 @@ fn collect_tags(
         article_tags[a].sort_by_key(place);
     }
     (tags, article_tags)
+}
+
+/// Does the language of `tag` (`ru`, `pl-PL`) inflect names, so that
+/// `gloss mentions` should look for their inflected forms (`Путина` for
+/// `Путин`)? The Slavic and Baltic languages, Finnic, Hungarian, Greek,
+/// Icelandic, Latin, Georgian and Armenian.
+fn inflects_names(tag: &str) -> bool {
+    let language = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    const INFLECTING: &[&str] = &[
+        "be", "bs", "cs", "cnr", "csb", "dsb", "hr", "hsb", "pl", "ru", "rue", "sh", "sk", "sl", "sr", "szl", "uk",
+        "lt", "lv", "ltg", "fi", "et", "se", "hu", "el", "is", "la", "ka", "hy",
+    ];
+    INFLECTING.contains(&language.as_str())
 }

@@ -33,7 +33,8 @@ pub struct Row {
     /// The entities meant (linked), or those it may mean (unlinked).
     pub entities: Vec<String>,
     /// `name`, `alias`, `explicit` or `antecedent` for a mention;
-    /// `case differs`, `first name` or `ambiguous` for text left unlinked.
+    /// `case differs`, `first name`, `ambiguous` or `inflected` for text
+    /// left unlinked.
     pub decision: &'static str,
     /// What settled it, or what to look at.
     pub note: String,
@@ -112,6 +113,10 @@ pub fn rows(site: &AnnotatedSite, filter: &Filter) -> Vec<Row> {
                 Reason::CaseDiffers => format!("looks like {}", names.join(" or ")),
                 Reason::FirstName => format!("first name of {}", names.join(" and of ")),
                 Reason::Ambiguous => format!("could be {}; none is named before it", names.join(" or ")),
+                Reason::Inflected => {
+                    let base = &registry.matcher.patterns[unlinked.pattern].text;
+                    format!("a form of `{base}` ({}); add `{}` to its aliases?", names.join(" or "), unlinked.text)
+                }
             };
             article_rows.push((
                 unlinked.source.start,

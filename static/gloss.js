@@ -156,14 +156,41 @@
   var results = [];
   var active = -1;
 
+  // ---- Search folding: as src/render/search.rs folds the index ----------
+  // Lower case, diacritics dropped (accents, Hebrew points, Arabic harakat;
+  // not Indic vowel signs or kana voicing marks), letters such as ł ø ß
+  // spelled plainly; tests/data/search-folding.json holds both to it.
+  var DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]/g;
+  var PLAIN = { "ß": "ss", "þ": "th", "æ": "ae", "œ": "oe", "ł": "l", "ŀ": "l", "ø": "o", "đ": "d", "ð": "d",
+    "ı": "i", "ħ": "h", "ŧ": "t", "ſ": "s", "ς": "σ", "\u2018": "'", "\u2019": "'" };
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019]/g, "'").toLowerCase();
+    return text.toLowerCase().normalize("NFD").replace(DIACRITICS, "").normalize("NFC")
+      .replace(/[ßþæœłŀøđðıħŧſς\u2018\u2019]/g, function (c) { return PLAIN[c]; });
   }
 
-  // The words of a folded text, as search-index.js lists them.
+  // Scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar):
+  // the same ranges as `unspaced` in src/matcher.rs.
+  var UNSPACED_RANGES = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ua9e0-\ua9ff\uaa60-\uaa7f\uff66-\uff9f\u{20000}-\u{3ffff}";
+  var UNSPACED = new RegExp("[" + UNSPACED_RANGES + "]", "u");
+  var RUNS = new RegExp("[" + UNSPACED_RANGES + "]+|[^" + UNSPACED_RANGES + "]+", "gu");
+
+  // The words of a folded text, as search-index.js lists them: runs of
+  // letters, numbers and marks; in a script without spaces, each pair of
+  // characters and the last character alone.
   function words(folded) {
-    return folded.split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean);
+    var out = [];
+    folded.split(/[^\p{Alphabetic}\p{N}\p{M}]+/u).forEach(function (word) {
+      var runs = word.match(RUNS) || [];
+      runs.forEach(function (run) {
+        if (!UNSPACED.test(run)) return out.push(run);
+        var chars = Array.from(run);
+        for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+        out.push(chars[chars.length - 1]);
+      });
+    });
+    return out;
   }
+  // ---- End of search folding ---------------------------------------------
 
   // search-index.js holds the entities, the articles and the text's words
   // with the chunks of text (search/text-N.js) that hold each; a search

@@ -82,6 +82,8 @@ pub struct Unlinked {
     /// The entities it may mean.
     pub candidates: Vec<EntityId>,
     pub reason: Reason,
+    /// The matcher's pattern it looks like (`registry.matcher.patterns`).
+    pub pattern: usize,
 }
 
 /// Why text was left unlinked.
@@ -93,6 +95,10 @@ pub enum Reason {
     FirstName,
     /// An alias several entities share, with none of them named before it.
     Ambiguous,
+    /// A word that shares a one-word name's stem (`Путина` for `Путин`):
+    /// an inflected form, perhaps, for the aliases. Listed by `gloss
+    /// mentions`, not warned of.
+    Inflected,
 }
 
 impl Reason {
@@ -101,6 +107,7 @@ impl Reason {
             Reason::CaseDiffers => "case differs",
             Reason::FirstName => "first name",
             Reason::Ambiguous => "ambiguous",
+            Reason::Inflected => "inflected",
         }
     }
 }
@@ -295,6 +302,9 @@ impl Mentions {
         for probe in matches.probes.iter().filter(|f| !covered(f)) {
             self.report_unlinked(origin, run, diagnostics, probe, Reason::FirstName);
         }
+        for inflected in matches.inflected.iter().filter(|f| !covered(f)) {
+            self.report_unlinked(origin, run, diagnostics, inflected, Reason::Inflected);
+        }
         // What is written, in text order: a note at the end of its quote,
         // before anything that starts there.
         enum Item<'m> {
@@ -452,6 +462,11 @@ impl Mentions {
         let named = |e: EntityId| format!("`{}` ({})", entities[e].name.value, entities[e].id);
         let links = candidates.iter().map(|&e| format!("`[{text}](@{})`", entities[e].id)).collect::<Vec<_>>();
         let diagnostic = match reason {
+            // Only listed for review: a stem is a guess.
+            Reason::Inflected => {
+                self.unlinked.push(Unlinked { source: range, text, candidates, reason, pattern: found.pattern });
+                return;
+            }
             Reason::CaseDiffers => Diagnostic::warning(
                 Code::PossibleMention,
                 format!(
@@ -487,7 +502,7 @@ impl Mentions {
             }
         };
         diagnostics.push(diagnostic.at(origin.locate(range.clone())));
-        self.unlinked.push(Unlinked { source: range, text, candidates, reason });
+        self.unlinked.push(Unlinked { source: range, text, candidates, reason, pattern: found.pattern });
     }
 
     /// A shared alias settled by an antecedent many paragraphs back: linked,

@@ -70,21 +70,6 @@ pub(super) fn authority_label(url: &str) -> String {
         .map_or_else(|| host.trim_start_matches("www.").to_string(), |(_, label)| label.to_string())
 }
 
-/// Sort key for A–Z lists: case-insensitive, leading "the" ignored.
-pub fn sort_key(name: &str) -> String {
-    let lower = name.to_lowercase();
-    lower.strip_prefix("the ").unwrap_or(&lower).to_string()
-}
-
-/// The letter an entity is filed under.
-pub(super) fn initial(name: &str) -> String {
-    sort_key(name)
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .map(|c| c.to_uppercase().collect::<String>())
-        .unwrap_or_else(|| "#".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,11 +101,5 @@ mod tests {
         assert_eq!(authority_label("https://www.wikidata.org/wiki/Q10867"), "Wikidata");
         assert_eq!(authority_label("https://en.wikipedia.org/wiki/Kim_Jong_il"), "Wikipedia");
         assert_eq!(authority_label("https://example.org/x"), "example.org");
-    }
-
-    #[test]
-    fn a_to_z_ignores_the_article() {
-        assert_eq!(initial("the Kremlin"), "K");
-        assert_eq!(initial("Øresund"), "Ø");
     }
 }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::collate::Collation;
 use super::context::{link_with, KindContext, Meta};
-use super::format::{initial, sort_key};
 use super::input::Input;
 use super::{structured, Page, Renderer};
 use crate::diagnostic::Diagnostic;
@@ -61,10 +61,12 @@ struct Network {
 pub(super) fn render(renderer: &Renderer, input: &Input, k: KindId) -> Result<Page, Diagnostic> {
     let kind = input.kind(k);
     let mut members: Vec<EntityId> = input.entities_of_kind(k).collect();
-    members.sort_by_cached_key(|&e| sort_key(input.sort_name(e)));
+    // In the order of the site's language, filed under its letters.
+    let collation = Collation::of(&input.config().language);
+    members.sort_by_cached_key(|&e| collation.sort_key(input.sort_name(e)));
     let mut letters: Vec<Letter> = Vec::new();
     for &e in &members {
-        let letter = initial(input.sort_name(e));
+        let letter = collation.initial(input.sort_name(e));
         if letters.last().is_none_or(|l| l.letter != letter) {
             letters.push(Letter { letter, entities: Vec::new() });
         }

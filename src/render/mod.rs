@@ -10,6 +10,7 @@
 
 pub(crate) mod annotations;
 mod article;
+pub(crate) mod collate;
 mod context;
 mod data;
 mod entity;

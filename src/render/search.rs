@@ -10,9 +10,10 @@
 //! host. Paths are relative to the site root; the search script prefixes
 //! them.
 //!
-//! Words are cut and folded as `static/gloss.js` does: Unicode NFD without
-//! combining accents, lower case, split on anything that is neither a letter
-//! nor a number (JavaScript's `[^\p{Alphabetic}\p{N}]`).
+//! Words are cut and folded as `static/gloss.js` does (see [`fold`] and
+//! [`for_each_token`]): lower case, without accents, split on anything that
+//! is neither a letter, a number nor a mark; scripts written without
+//! spaces in character pairs.
 
 use std::collections::HashMap;
 
@@ -67,7 +68,8 @@ pub fn search_index(registry: &Registry, articles: &Articles, strings: &Strings)
     // Entities as the indexes file them, so results that score alike come
     // in that order.
     let mut filed: Vec<EntityId> = registry.entities.keys().collect();
-    filed.sort_by_cached_key(|&e| super::format::sort_key(registry.entities[e].sort_name()));
+    let collation = super::collate::Collation::of(&registry.config.language);
+    filed.sort_by_cached_key(|&e| collation.sort_key(registry.entities[e].sort_name()));
     for e in filed {
         let entity = &registry.entities[e];
         let aliases = entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ");
@@ -172,7 +174,8 @@ fn chunk_words(registry: &Registry, articles: &Articles, chunks: usize) -> HashM
     all
 }
 
-/// Calls `visit` with each folded word of `text`.
+/// Calls `visit` with each folded word of `text` ([`fold`], cut as
+/// [`for_each_token`] cuts it).
 fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
     // Most text has no letter outside ASCII (typographic quotes and dashes
     // only part words): then folding is lower-casing, word by word.
@@ -207,11 +210,91 @@ fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
         }
         return;
     }
-    // As gloss.js: NFD, no combining accents (U+0300–U+036F), lower case.
-    let folded = text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).collect::<String>().to_lowercase();
-    for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        visit(word);
+    for_each_token(&fold(text), visit);
+}
+
+/// Folds text for search, as `fold` in `static/gloss.js` folds the query
+/// (`tests/data/search-folding.json` holds both to the same words): lower
+/// case; diacritics dropped (Unicode NFD, then the combining marks that
+/// are accents and points: Latin, Greek and Cyrillic accents, Hebrew
+/// points, Arabic harakat, but not the vowel signs of Indic scripts or the
+/// kana voicing marks, which make other letters), recomposed (NFC); and
+/// the letters that carry their stroke or ligature in their shape (`ł`,
+/// `ø`, `đ`, `ß`, `æ`…) spelled as a reader without them types them. So
+/// `walesa` finds `Wałęsa`.
+pub(crate) fn fold(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.nfd().filter(|&c| !is_diacritic(c)).nfc() {
+        match c {
+            'ß' => out.push_str("ss"),
+            'þ' => out.push_str("th"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ł' | 'ŀ' => out.push('l'),
+            'ø' => out.push('o'),
+            'đ' | 'ð' => out.push('d'),
+            'ı' => out.push('i'),
+            'ħ' => out.push('h'),
+            'ŧ' => out.push('t'),
+            'ſ' => out.push('s'),
+            'ς' => out.push('σ'),
+            '\u{2018}' | '\u{2019}' => out.push('\''),
+            c => out.push(c),
+        }
     }
+    out
+}
+
+/// A combining mark that search ignores (see [`fold`]).
+fn is_diacritic(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}'
+        // Hebrew points and cantillation
+        | '\u{0591}'..='\u{05BD}' | '\u{05BF}' | '\u{05C1}' | '\u{05C2}' | '\u{05C4}' | '\u{05C5}' | '\u{05C7}'
+        // Arabic harakat and Quranic marks
+        | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}' | '\u{06E7}' | '\u{06E8}' | '\u{06EA}'..='\u{06ED}'
+    )
+}
+
+/// Calls `visit` with each word of folded text, as `words` in
+/// `static/gloss.js` cuts it: words are runs of letters, numbers and
+/// combining marks (JavaScript's `[\p{Alphabetic}\p{N}\p{M}]`); a run of a
+/// script written without spaces (Chinese, Japanese, Thai…) gives each pair
+/// of its characters, then its last character alone, so any part of it
+/// typed (of one character or more) starts some word.
+fn for_each_token(folded: &str, mut visit: impl FnMut(&str)) {
+    let in_word = |c: char| c.is_alphanumeric() || is_mark(c);
+    for word in folded.split(|c: char| !in_word(c)).filter(|w| !w.is_empty()) {
+        let mut rest = word;
+        while let Some(first) = rest.chars().next() {
+            let spaced = !crate::matcher::unspaced(first);
+            let end = rest.find(|c: char| crate::matcher::unspaced(c) == spaced).unwrap_or(rest.len());
+            let (run, after) = rest.split_at(end);
+            if spaced {
+                visit(run);
+            } else {
+                let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
+                for (i, &start) in starts.iter().enumerate() {
+                    let end = starts.get(i + 2).copied().unwrap_or(run.len());
+                    if i + 1 < starts.len() || starts.len() == 1 {
+                        visit(&run[start..end]);
+                    }
+                }
+                if starts.len() > 1 {
+                    visit(&run[starts[starts.len() - 1]..]);
+                }
+            }
+            rest = after;
+        }
+    }
+}
+
+/// A combining mark (General Category M).
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && unicode_normalization::char::is_combining_mark(c)
 }
 
 /// A chunk mask in hexadecimal, most significant digit first, no leading
@@ -247,6 +330,21 @@ mod tests {
         for_each_word("“Kim’s” — KIM", |w| words.push(w.to_string()));
         for_each_word("Se\u{301}gole\u{300}ne", |w| words.push(w.to_string()));
         assert_eq!(words, ["kim", "s", "kim", "segolene"]);
+    }
+
+    /// The table the reader's script is held to as well
+    /// (`tests/browser/search-folding.test.mjs`).
+    #[test]
+    fn words_are_folded_as_the_shared_table_says() {
+        let table: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/data/search-folding.json")).unwrap();
+        for case in table["cases"].as_array().unwrap() {
+            let text = case[0].as_str().unwrap();
+            let mut words = Vec::new();
+            for_each_word(text, |w| words.push(w.to_string()));
+            let expected: Vec<&str> = case[1].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+            assert_eq!(words, expected, "{text}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod mentions;
 mod properties;
 mod publishing;
 mod reading;
+mod scripts;
 mod security;
 mod serve;
 mod support;
