@@ -3,7 +3,9 @@
 //! size of the view, which hides whatever lies beyond it even where the page
 //! gives the map another aspect ratio.
 //!
-//! The map carries its own `<style>`, scoped to `.gloss-map`, whose colours
+//! The map carries its own `<style>`, scoped to `.gloss-map`, which keeps
+//! it left to right on a right-to-left page (labels are anchored as laid
+//! out here; the text of each is still set in its own direction), and whose colours
 //! are CSS variables with light defaults, so a page can restyle it: `--map-sea`,
 //! `--map-route`, `--map-pin`, `--map-pin-near`, `--map-pin-ring`, `--map-pin-text`,
 //! `--map-text`, `--map-halo`, `--map-focus` (the tiles keep colours of
@@ -22,6 +24,7 @@ use super::tile::{Tile, TILE_OVERLAP};
 use super::{Map, Pin, HEIGHT, WIDTH};
 
 const STYLE: &str = "\
+.gloss-map{direction:ltr}\
 .gloss-map .ocean{fill:var(--map-sea,#cfe2ec)}\
 .gloss-map .route{fill:none;stroke:var(--map-route,#5b3a29);stroke-width:2.2;stroke-dasharray:7 5;stroke-linecap:round;stroke-linejoin:round}\
 .gloss-map .pin circle{fill:var(--map-pin,#b3261e);stroke:var(--map-pin-ring,#fff);stroke-width:2}\
