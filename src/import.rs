@@ -41,6 +41,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{AnnotationBody, ArticleDoc, EntityId, FactType, Kind, KindId};
 use crate::render::annotations::{authority, note_range, Authority, PlainText};
 use crate::resolve::Registry;
+use crate::standoff::{find_quote, followed_by, preceded_by, squash};
 
 /// What `gloss import annotations` was asked to do.
 #[derive(Debug, Clone)]
@@ -454,42 +455,6 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
-/// Every place `quote` is in `text`: its words in order, any white space
-/// between them matching any white space, never overlapping. This is how
-/// the build anchors a stand-off annotation (`annotate::standoff`): the
-/// importer must find exactly what the build will.
-fn find_quote(text: &str, quote: &str) -> Vec<Range<usize>> {
-    let words: Vec<&str> = quote.split_whitespace().collect();
-    let Some((first, rest)) = words.split_first() else { return Vec::new() };
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(first) {
-        let start = from + i;
-        let mut end = start + first.len();
-        let whole = rest.iter().all(|word| {
-            let after = &text[end..];
-            let gap = after.len() - after.trim_start().len();
-            if gap == 0 || !after[gap..].starts_with(word) {
-                return false;
-            }
-            end += gap + word.len();
-            true
-        });
-        if whole {
-            found.push(start..end);
-            from = end;
-        } else {
-            from = start + first.chars().next().map_or(1, char::len_utf8);
-        }
-    }
-    found
-}
-
-/// White space collapsed to single spaces, and trimmed.
-fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// A place in the article's text: a block and a byte range in it.
 type Spot = (usize, Range<usize>);
 
@@ -515,18 +480,12 @@ impl Text {
     /// Does the text right before the spot end with `prefix` (white space
     /// aside)? As the build checks it.
     fn prefix_matches(&self, spot: &Spot, prefix: &str) -> bool {
-        let text = &self.plain.text;
-        let start = self.span(spot).start;
-        let from = floor(text, start.saturating_sub(prefix.len() * 4 + 64));
-        squash(&text[from..start]).ends_with(&squash(prefix))
+        preceded_by(&self.plain.text, self.span(spot).start, prefix)
     }
 
     /// Does the text right after the spot start with `suffix`?
     fn suffix_matches(&self, spot: &Spot, suffix: &str) -> bool {
-        let text = &self.plain.text;
-        let end = self.span(spot).end;
-        let to = ceil(text, (end + suffix.len() * 4 + 64).min(text.len()));
-        squash(&text[end..to]).starts_with(&squash(suffix))
+        followed_by(&self.plain.text, self.span(spot).end, suffix)
     }
 
     /// Where an existing item of the annotations file is anchored, as the

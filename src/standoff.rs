@@ -12,8 +12,12 @@
 //!   with an optional `note` and `entity`.
 //!
 //! Parsed here into [`Annotation`]s; anchored in the text while it is
-//! annotated (`annotate::standoff`).
+//! annotated (`annotate::standoff`). How a quote and its prefix and suffix
+//! are found in a text is here too ([`find_quote`], [`preceded_by`],
+//! [`followed_by`]): the build and `gloss import annotations` must find
+//! exactly the same places.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -182,6 +186,59 @@ fn entity_ids(report: &mut Report, node: Node) -> Vec<Spanned<String>> {
     }
 }
 
+/// Every place `quote` is in `text`: its words in order, any white space
+/// between them matching any white space (a line break in the source is a
+/// space in a block's text), never overlapping.
+pub fn find_quote(text: &str, quote: &str) -> Vec<Range<usize>> {
+    let words: Vec<&str> = quote.split_whitespace().collect();
+    let Some((first, rest)) = words.split_first() else { return Vec::new() };
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(first) {
+        let start = from + i;
+        let mut end = start + first.len();
+        let whole = rest.iter().all(|word| {
+            let after = &text[end..];
+            let gap = after.len() - after.trim_start().len();
+            if gap == 0 || !after[gap..].starts_with(word) {
+                return false;
+            }
+            end += gap + word.len();
+            true
+        });
+        if whole {
+            found.push(start..end);
+            from = end;
+        } else {
+            from = start + first.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    found
+}
+
+/// Does `text` end with `prefix` just before byte `at`, white space aside?
+pub fn preceded_by(text: &str, at: usize, prefix: &str) -> bool {
+    let mut from = at.saturating_sub(prefix.len() * 4 + 64);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    squash(&text[from..at]).ends_with(&squash(prefix))
+}
+
+/// Does `text` go on with `suffix` from byte `at`, white space aside?
+pub fn followed_by(text: &str, at: usize, suffix: &str) -> bool {
+    let mut to = (at + suffix.len() * 4 + 64).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    squash(&text[at..to]).starts_with(&squash(suffix))
+}
+
+/// White space collapsed to single spaces, and trimmed.
+pub fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +275,22 @@ mod tests {
         assert!(is_annotations_file(file) && !is_annotations_file(Path::new("content/articles/.annotations.yaml")));
         assert_eq!(article_path(file), Path::new("content/articles/all-aboard.md"));
         assert_eq!(file_of(Path::new("content/articles/all-aboard.md")), file);
+    }
+
+    #[test]
+    fn quotes_match_across_any_white_space() {
+        let text = "Kim Jong-il, the Dear\nLeader, met the  Dear Leader's host.";
+        assert_eq!(find_quote(text, "the Dear Leader"), [13..28, 34..50]);
+        assert_eq!(find_quote(text, "  Dear   Leader "), [17..28, 39..50]);
+        assert!(find_quote(text, "the Dear Leaders").is_empty());
+        assert_eq!(find_quote("ааа", "аа"), vec![0..4]);
+    }
+
+    #[test]
+    fn prefixes_and_suffixes_match_white_space_aside() {
+        let text = "met the\n Dear Leader at Khasan";
+        let at = find_quote(text, "Dear Leader")[0].clone();
+        assert!(preceded_by(text, at.start, "met the ") && !preceded_by(text, at.start, "met a"));
+        assert!(followed_by(text, at.end, " at  Khasan") && !followed_by(text, at.end, " in"));
     }
 }

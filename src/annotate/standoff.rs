@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::model::{Annotation, AnnotationBody, EntityId, Spanned};
+use crate::standoff::{find_quote, followed_by, preceded_by};
 
 use super::Origin;
 
@@ -109,18 +110,10 @@ pub(super) fn anchor(
             report(diagnostics, format!("the quote `{quote}` is not in the article's text"), hint);
             continue;
         }
-        let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let matches_context = |(b, r): &(usize, Range<usize>)| {
             let (start, end) = (block_starts[*b] + r.start, block_starts[*b] + r.end);
-            let prefix_ok = annotation.prefix.as_ref().is_none_or(|p| {
-                let from = floor(&plain, start.saturating_sub(p.len() * 4 + 64));
-                squash(&plain[from..start]).ends_with(&squash(p))
-            });
-            let suffix_ok = annotation.suffix.as_ref().is_none_or(|s| {
-                let to = ceil(&plain, (end + s.len() * 4 + 64).min(plain.len()));
-                squash(&plain[end..to]).starts_with(&squash(s))
-            });
-            prefix_ok && suffix_ok
+            annotation.prefix.as_ref().is_none_or(|p| preceded_by(&plain, start, p))
+                && annotation.suffix.as_ref().is_none_or(|s| followed_by(&plain, end, s))
         };
         let all = found.len();
         let found: Vec<(usize, Range<usize>)> = found.into_iter().filter(matches_context).collect();
@@ -220,62 +213,4 @@ pub(super) fn anchor(
     let mut marks: Vec<Mark> = marks.into_iter().map(|(m, _)| m).collect();
     marks.sort_by_key(|m| (m.block, m.range.start, m.range.end));
     (marks, notes)
-}
-
-/// Every place `quote` is in `text`: its words in order, any white space
-/// between them matching any white space (a line break in the source is a
-/// space in the block's text), never overlapping.
-pub(super) fn find_quote(text: &str, quote: &str) -> Vec<Range<usize>> {
-    let words: Vec<&str> = quote.split_whitespace().collect();
-    let Some((first, rest)) = words.split_first() else { return Vec::new() };
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(first) {
-        let start = from + i;
-        let mut end = start + first.len();
-        let whole = rest.iter().all(|word| {
-            let after = &text[end..];
-            let gap = after.len() - after.trim_start().len();
-            if gap == 0 || !after[gap..].starts_with(word) {
-                return false;
-            }
-            end += gap + word.len();
-            true
-        });
-        if whole {
-            found.push(start..end);
-            from = end;
-        } else {
-            from = start + first.chars().next().map_or(1, char::len_utf8);
-        }
-    }
-    found
-}
-
-fn floor(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn ceil(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_match_across_any_white_space_but_not_across_blocks() {
-        let text = "Kim Jong-il, the Dear\nLeader, met the  Dear Leader's host.";
-        assert_eq!(find_quote(text, "the Dear Leader"), [13..28, 34..50]);
-        assert_eq!(find_quote(text, "  Dear   Leader "), [17..28, 39..50]);
-        assert!(find_quote(text, "the Dear Leaders").is_empty());
-        assert_eq!(find_quote("ааа", "аа"), vec![0..4]);
-    }
 }
