@@ -99,6 +99,24 @@ fn aliases() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(prop_oneof![Just("Kim".to_string()), Just("the North".to_string()), "[a-z]{1,6}"], 0..3)
 }
 
+/// The site builds and checks clean, or fails with errors each in a file.
+fn sound_or_located(sources: SiteSources) -> Result<(), TestCaseError> {
+    match gloss::render_sources(sources, Diagnostics::default()) {
+        Ok(site) => {
+            let (problems, _) = site.check();
+            let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+            prop_assert!(problems.is_empty(), "{}", shown.join("\n"));
+        }
+        Err(diagnostics) => {
+            prop_assert!(diagnostics.has_errors());
+            for d in diagnostics.0.iter().filter(|d| d.is_error()) {
+                prop_assert!(d.path.is_some(), "an error without a file: {}", d);
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -110,19 +128,7 @@ proptest! {
         putin in aliases(),
         body in text(),
     ) {
-        match gloss::render_sources(site(&article, &title, &kim, &putin, &body), Diagnostics::default()) {
-            Ok(site) => {
-                let (problems, _) = site.check();
-                let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
-                prop_assert!(problems.is_empty(), "{}", shown.join("\n"));
-            }
-            Err(diagnostics) => {
-                prop_assert!(diagnostics.has_errors());
-                for d in diagnostics.0.iter().filter(|d| d.is_error()) {
-                    prop_assert!(d.path.is_some(), "an error without a file: {}", d);
-                }
-            }
-        }
+        sound_or_located(site(&article, &title, &kim, &putin, &body))?;
     }
 
     /// Stand-off annotations quoting anything (pieces of the text or not),
@@ -147,18 +153,6 @@ proptest! {
             });
         }
         let sources = site_with_annotations(&article, "T", &[], &[], "x", Some(yaml));
-        match gloss::render_sources(sources, Diagnostics::default()) {
-            Ok(site) => {
-                let (problems, _) = site.check();
-                let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
-                prop_assert!(problems.is_empty(), "{}", shown.join("\n"));
-            }
-            Err(diagnostics) => {
-                prop_assert!(diagnostics.has_errors());
-                for d in diagnostics.0.iter().filter(|d| d.is_error()) {
-                    prop_assert!(d.path.is_some(), "an error without a file: {}", d);
-                }
-            }
-        }
+        sound_or_located(sources)?;
     }
 }
