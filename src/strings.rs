@@ -9,7 +9,7 @@
 //! string that depends on a number has one form per CLDR plural category
 //! (`{one: …, other: …}`, and `few`, `many`… where the language has them).
 //! Dates and numbers are written for the table's locale with ICU4X (CLDR
-//! data compiled in): `20. August 2002`, `20 августа 2002 г.`.
+//! data compiled in): `20. August 2002`, `20 августа 2002 г.`, `2002年8月20日`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Display;
@@ -35,6 +35,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("es", include_str!("strings/es.yaml")),
     ("ru", include_str!("strings/ru.yaml")),
     ("ar", include_str!("strings/ar.yaml")),
+    ("ja", include_str!("strings/ja.yaml")),
 ];
 
 /// Where a site's own table for `language` is, from the site root.
@@ -376,6 +377,9 @@ mod tests {
         assert_eq!(ru.plural("n_mentions", 11, &[]), "11 упоминаний");
         let (us, _) = Strings::for_site("en-US", None);
         assert_eq!(us.date(2002, 8, 20).unwrap(), "August 20, 2002");
+        let (ja, _) = Strings::for_site("ja", None);
+        assert_eq!(ja.date(2002, 8, 20).unwrap(), "2002年8月20日");
+        assert_eq!(ja.plural("n_mentions", 1, &[]), "言及1件");
         let (eg, _) = Strings::for_site("ar-EG", None);
         assert_eq!(eg.number(61), "٦١");
     }
