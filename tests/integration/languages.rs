@@ -122,14 +122,14 @@ fn a_missing_string_is_english_and_named_in_a_warning() {
 
 #[test]
 fn a_language_without_a_table_is_english_with_one_warning() {
-    let dir = site_in("ja", &[]);
+    let dir = site_in("ko", &[]);
     let site = render(dir.path());
     let pages = Pages::of(&site);
     assert_eq!(first_text(&pages, "articles/departure.html", "#cast-heading"), "In this article");
-    assert_eq!(first_text(&pages, "articles/departure.html", "time.date"), "2002年8月20日");
+    assert_eq!(first_text(&pages, "articles/departure.html", "time.date"), "2002년 8월 20일");
     let warnings = missing_string_warnings(&site);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("`ja`"), "{warnings:?}");
+    assert!(warnings[0].contains("`ko`"), "{warnings:?}");
 }
 
 /// The English the built-in templates used to hold, as readers saw it.
