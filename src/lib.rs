@@ -254,6 +254,23 @@ fn render_sources_with(
     Ok(site)
 }
 
+/// The strings table of the site's language (the site's own file over
+/// gloss's), with the settings that come from it: the built-in kinds' names
+/// and a repair's label.
+fn site_strings(
+    config: &mut model::SiteConfig,
+    sources: &load::SiteSources,
+    diagnostics: &mut Diagnostics,
+) -> strings::Strings {
+    let own = strings::site_file(&config.language);
+    let own = sources.content.iter().find(|f| f.path == own).map(|f| (f.path.as_path(), f.text.as_str()));
+    let (table, problems) = strings::Strings::for_site(&config.language, own);
+    diagnostics.extend(problems);
+    localize_kinds(&table, &mut config.kinds.raw);
+    config.printed_label = table.printed_label();
+    table
+}
+
 /// The built-in kinds' headings and fact labels in the site's language:
 /// each that is still the English of the strings table (`kind_person_title`,
 /// `fact_born`) becomes the table's text; a site's own names stay as written.
@@ -306,8 +323,12 @@ fn prepare(
     let resolved_from = diagnostics.0.len();
     let mut registry = resolve::resolve(parsed, &sources, &mut diagnostics);
     let map_layers = read_map_layers(&registry.config, &sources, &mut diagnostics);
+    // The strings of the site's language, before annotation: a repair's
+    // label is written in it. Its warnings are the site's, as those of
+    // reading the files are.
+    let strings = site_strings(&mut registry.config, &sources, &mut diagnostics);
     // Warnings of reading and resolving the files: kept until a full build.
-    let mut parse_warnings: Vec<Diagnostic> =
+    let parse_warnings: Vec<Diagnostic> =
         diagnostics.0[resolved_from..].iter().chain(&parse_diagnostics).filter(|d| !d.is_error()).cloned().collect();
 
     let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
@@ -343,15 +364,7 @@ fn prepare(
         }
     };
     let templates = templates.map(|mut templates| {
-        let language = &registry.config.language;
-        let own = strings::site_file(language);
-        let own = sources.content.iter().find(|f| f.path == own).map(|f| (f.path.as_path(), f.text.as_str()));
-        let (table, problems) = strings::Strings::for_site(language, own);
-        // Its warnings are the site's, as those of reading the files are.
-        parse_warnings.extend(problems.iter().filter(|d| !d.is_error()).cloned());
-        diagnostics.extend(problems);
-        localize_kinds(&table, &mut registry.config.kinds.raw);
-        templates.set_strings(table);
+        templates.set_strings(strings);
         templates
     });
     let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {

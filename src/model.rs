@@ -98,6 +98,10 @@ pub struct SiteConfig {
     /// GeoJSON files under `content/` drawn on the plans of city-scale maps
     /// (`map_layers:`), in order, each with where `site.yaml` names it.
     pub map_layers: Vec<Spanned<String>>,
+    /// What a repair writes before and after the printed text it keeps in
+    /// view, as HTML (`[printed: `, `]`): the site's language's
+    /// `printed_as` ([`crate::strings::Strings::printed_label`]).
+    pub printed_label: (String, String),
 }
 
 /// How articles are ordered.

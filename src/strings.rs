@@ -206,6 +206,16 @@ impl Strings {
         }
     }
 
+    /// What a repair writes around the printed text, as HTML: `printed_as`
+    /// before and after its `{printed}` (`[printed: ` and `]`).
+    pub fn printed_label(&self) -> (String, String) {
+        let label = crate::html::escape(self.get("printed_as"));
+        match label.split_once("{printed}") {
+            Some((before, after)) => (before.to_string(), after.to_string()),
+            None => (format!("{label} "), String::new()),
+        }
+    }
+
     /// `n` in the locale's digits.
     pub fn number(&self, n: usize) -> String {
         self.formats.number(n as i64)

@@ -424,9 +424,10 @@ impl Mentions {
                 out.push(Event::InlineHtml("<ins>".into()));
                 out.push(Event::Text(CowStr::from(should_read.clone())));
                 out.push(Event::InlineHtml(if linked { "</ins></a>" } else { "</ins>" }.into()));
-                out.push(Event::InlineHtml(" <span class=\"printed\">[printed: <del>".into()));
+                let (before, after) = &origin.registry.config.printed_label;
+                out.push(Event::InlineHtml(format!(" <span class=\"printed\">{before}<del>").into()));
                 run.write(range.clone(), out);
-                out.push(Event::InlineHtml("</del>]</span></span>".into()));
+                out.push(Event::InlineHtml(format!("</del>{after}</span></span>").into()));
                 self.corrections.push(Correction {
                     block,
                     range: in_block,

@@ -49,6 +49,9 @@ fn a_german_edition_reads_as_german() {
     assert_eq!(pages.select(path, r#"html[lang="de"][dir="ltr"]"#).len(), 1);
     let meta = text(&pages.select(path, ".article-header .meta")[0]);
     assert!(meta.contains("10. November 1989"), "{meta}");
+    // The edition's repair keeps the printed word in view, labelled in German.
+    let repair = &pages.select(path, ".article-body .repair")[0];
+    assert_eq!(text(repair), "Schlagbaum [gedruckt: Schalgbaum]");
 }
 
 #[test]
