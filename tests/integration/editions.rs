@@ -1,9 +1,10 @@
 //! Editions in other languages, as their editors would write them
-//! (`tests/fixtures/edition-de`, `-ru`, `-ar`): each builds without a
+//! (`tests/fixtures/edition-de`, `-ru`, `-ar`, `-ja`): each builds without a
 //! warning, marks its names in its own script, dates its article as its
-//! readers write dates, and runs in its own direction; articles in other
-//! languages than the site's are marked so, and translations link to each
-//! other both ways.
+//! readers write dates, sorts its indexes as its readers do, is found by
+//! the words of its own script, and runs in its own direction; articles in
+//! other languages than the site's are marked so, and translations link to
+//! each other both ways.
 
 use std::fs;
 
@@ -105,6 +106,84 @@ fn an_arabic_edition_runs_right_to_left() {
     }
     let meta = text(&pages.select(path, ".article-header .meta")[0]);
     assert!(meta.contains("أكتوبر"), "{meta}");
+}
+
+/// The names of a kind index in order, and its letters.
+fn index(pages: &Pages, path: &str) -> (Vec<String>, Vec<String>) {
+    let names = pages.select(path, "main li a[href$='.html']").iter().map(|a| text(a)).collect();
+    let letters = pages.select(path, "section.letter h2").iter().map(|h| text(h)).collect();
+    (names, letters)
+}
+
+/// A script the site writes (`search-index.js`, `search/text-0.js`): the
+/// JSON it assigns.
+fn script_json(site: &gloss::Site, path: &str) -> serde_json::Value {
+    let script = &site.pages.iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no {path}")).html;
+    let start = script.find("= {").or_else(|| script.find("] = [").map(|at| at + 2)).unwrap() + 2;
+    let json = &script[start..];
+    serde_json::from_str(json.trim_end().trim_end_matches(';')).unwrap()
+}
+
+#[test]
+fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searched_by_pairs() {
+    let site = clean_build("edition-ja");
+    let pages = Pages::of(&site);
+    let path = "articles/pontocho.html";
+    // Names run into the particles and titles after them: 中村美和さん,
+    // 中村氏が, 上田健一課長は, ブラウンは.
+    assert_eq!(
+        mentions(&pages, path),
+        pairs(&[
+            ("先斗町", "pontocho"),
+            ("京都市", "kyoto"),
+            ("先斗町", "pontocho"),
+            ("鴨川通訳の会", "kamogawa-tsuyaku-no-kai"),
+            ("中村美和", "nakamura-miwa"),
+            ("京都", "kyoto"),
+            ("中村", "nakamura-miwa"),
+            ("鴨川", "kamogawa"),
+            ("四条大橋", "shijo-ohashi"),
+            ("マイケル・ブラウン", "michael-brown"),
+            ("先斗町", "pontocho"),
+            ("ブラウン", "michael-brown"),
+            ("京都市", "kyoto"),
+            ("上田健一", "ueda-kenichi"),
+            ("上田", "ueda-kenichi"),
+        ])
+    );
+    assert_eq!(pages.select(path, r#"html[lang="ja"][dir="ltr"]"#).len(), 1);
+    let meta = text(&pages.select(path, ".article-header .meta")[0]);
+    assert!(meta.contains("2002年8月20日"), "{meta}");
+    assert_eq!(text(&pages.select(path, "#cast-heading")[0]), "この記事に登場する項目");
+    // By reading (`sort_as`, in kana), in the order of the kana table, as a
+    // Japanese index is: う, な, ふ (a voiced kana under its plain one);
+    // by the names' own characters the katakana name would come first.
+    assert_eq!(
+        index(&pages, "people/index.html"),
+        (
+            vec!["上田健一".to_string(), "中村美和".into(), "マイケル・ブラウン".into()],
+            vec!["ウ".to_string(), "ナ".into(), "フ".into()]
+        )
+    );
+    assert_eq!(
+        index(&pages, "places/index.html"),
+        (
+            vec!["鴨川".to_string(), "京都".into(), "四条大橋".into(), "先斗町".into()],
+            vec!["カ".to_string(), "キ".into(), "シ".into(), "ホ".into()]
+        )
+    );
+    // Search: the text is indexed in character pairs, so two characters of
+    // it typed (路地, "alley") find its paragraph, in the first chunk.
+    let index = script_json(&site, "search-index.js");
+    let article = index["e"].as_array().unwrap().iter().position(|e| e["u"] == path).unwrap();
+    let words = index["v"].as_array().unwrap();
+    let at = words.iter().position(|w| w == "路地").expect("路地 is a word of the index");
+    assert_eq!(index["m"][at], "1", "in chunk 0");
+    let text_chunk = script_json(&site, "search/text-0.js");
+    let found: Vec<&serde_json::Value> =
+        text_chunk.as_array().unwrap().iter().filter(|p| p["s"].as_str().unwrap().contains("路地")).collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|p| p["p"] == article), "{found:?}");
 }
 
 #[test]
