@@ -241,9 +241,10 @@ impl Strings {
     }
 
     /// The strings the search script shows (those named `search_*`), for
-    /// the search index to carry.
-    pub fn search(&self) -> BTreeMap<&str, &str> {
-        self.text.keys().filter(|k| k.starts_with("search_")).map(|k| (k.as_str(), self.get(k))).collect()
+    /// the search index to carry: a plural one with all its forms, for the
+    /// script to pick the one of its count.
+    pub fn search(&self) -> BTreeMap<&str, &Entry> {
+        self.text.iter().filter(|(k, _)| k.starts_with("search_")).map(|(k, v)| (k.as_str(), v)).collect()
     }
 }
 

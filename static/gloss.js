@@ -192,6 +192,25 @@
   }
   // ---- End of search folding ---------------------------------------------
 
+  // ---- Counting: a count in the page's language --------------------------
+  // A string with one form per CLDR plural category (`{one: …, few: …,
+  // other: …}`, as the search index carries it from the strings table), or
+  // one text for every count: the form for `n` in `lang` (`other` when the
+  // table has no form of n's category), `{n}` in the language's digits.
+  function counted(forms, n, lang) {
+    var category = "other";
+    var number = String(n);
+    try {
+      category = new Intl.PluralRules(lang || undefined).select(n);
+      number = new Intl.NumberFormat(lang || undefined, { useGrouping: "min2" }).format(n);
+    } catch (e) {
+      // A tag the browser cannot read: `other`, in plain digits.
+    }
+    var form = typeof forms === "string" ? forms : forms[category] || forms.other;
+    return form.replace("{n}", number);
+  }
+  // ---- End of counting ---------------------------------------------------
+
   // search-index.js holds the entities, the articles and the text's words
   // with the chunks of text (search/text-N.js) that hold each; a search
   // loads only the chunks that can match, one at a time.
@@ -334,9 +353,8 @@
     // The search's words come with its index, from the strings table;
     // until it is loaded there is nothing to say.
     if (!index) return;
-    var count = index.t[results.length === 1 ? "search_result" : "search_results"];
     status.textContent = input.value.trim()
-      ? count.replace("{count}", results.length) + note
+      ? counted(index.t.search_results, results.length, document.documentElement.lang) + note
       : index.t.search_prompt;
   }
 

@@ -171,6 +171,23 @@ fn the_reader_script_folds_as_the_index_does() {
     }
 }
 
+/// The reader's script counts search results as the page's language does
+/// (`tests/browser/counting.test.mjs`, on the shipped tables' forms).
+#[test]
+fn the_reader_script_counts_results_in_the_pages_language() {
+    let test = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/counting.test.mjs");
+    match Command::new("node").arg(&test).output() {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => eprintln!("node is not installed: skipped"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// The letters of a kind index and the names under each.
 fn letters(root: &Path) -> Vec<(String, Vec<String>)> {
     let site = render(root);
