@@ -20,6 +20,10 @@
 // - an archive's paginated home pages link to each other and to their
 //   articles from disk, and pass axe and the Nu Html Checker;
 // - an archive's search loads only the chunks of text that can match.
+// - the Russian and Japanese editions: axe on every page, light and dark,
+//   on a phone and a laptop, and the Nu Html Checker; search counts its
+//   results in the page's plural forms (1 результат, 2 результата,
+//   5 результатов) and finds Japanese text by two characters.
 //
 // Run: node --test tests/browser/   (builds the site with cargo first; set
 // GLOSS_SITE=<folder> to test an already built site instead).
@@ -618,6 +622,80 @@ describe("editions in other languages: right to left, and German", () => {
 
   test("the Nu Html Checker finds no error", () => {
     assert.deepEqual([...vnuErrors(arabic), ...vnuErrors(german)], []);
+  });
+});
+
+describe("editions in Russian and Japanese: every page", () => {
+  const editions = [
+    ["Russian", buildFixture("edition-ru", "")],
+    ["Japanese", buildFixture("edition-ja", "")],
+  ];
+  after(() => {
+    for (const [, dir] of editions) rmSync(dirname(dir), { recursive: true, force: true });
+  });
+
+  for (const [language, dir] of editions) {
+    test(`${language}: axe finds nothing on any page, light and dark, on a phone and a laptop; nothing wider than the screen`, async () => {
+      const origin = { kind: "file", name: "file://", dir };
+      const pages = listFiles(dir).filter((f) => f.endsWith(".html"));
+      for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+        await withPage(
+          async (page) => {
+            const problems = [];
+            for (const path of pages) {
+              await page.goto(pageUrl(origin, path));
+              // A one-article site's home page goes on to the article.
+              if (path === "index.html" && readFileSync(join(dir, path), "utf8").includes('http-equiv="refresh"')) {
+                await page.waitForURL((url) => sitePath(origin, url.href) !== "index.html");
+                await page.waitForLoadState("load");
+              }
+              for (const colorScheme of ["light", "dark"]) {
+                await page.emulateMedia({ colorScheme });
+                for (const v of await axeViolations(page)) problems.push(`${path}, ${viewport.width} px, ${colorScheme}: ${v}`);
+              }
+              const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+              if (scroll > inner) problems.push(`${path}: ${scroll}px in ${inner}px`);
+            }
+            return problems;
+          },
+          { viewport },
+        );
+      }
+    });
+  }
+
+  test("search counts its results in the plural form of the page's language; two Japanese characters find the text", () =>
+    withPage(async (page) => {
+      const [[, russian], [, japanese]] = editions;
+      const expected = {
+        "встреча": "1 результат",
+        "Хасан": "2 результата",
+        "вл": "5 результатов",
+        "несуществующее": "0 результатов",
+        "路地": "2件",
+      };
+      const shown = {};
+      for (const [dir, path, queries] of [
+        [russian, "articles/vladivostok.html", ["встреча", "Хасан", "вл", "несуществующее"]],
+        [japanese, "articles/pontocho.html", ["路地"]],
+      ]) {
+        await page.goto(pageUrl({ kind: "file", dir }, path));
+        await page.keyboard.press("/");
+        for (const query of queries) {
+          await page.locator("#search-input").fill(query);
+          // Settled once the status says what is expected (or time is up).
+          const settled = (text) => document.querySelector(".search-status").textContent.trim() === text;
+          await page.waitForFunction(settled, expected[query], { timeout: 5000 }).catch(() => {});
+          shown[query] = (await page.locator(".search-status").textContent()).trim();
+        }
+      }
+      assert.deepEqual(shown, expected);
+      // The Japanese query finds the article's text, in its own words.
+      assert.match(await page.locator('#search-results [role="option"]').first().innerText(), /路地/);
+    }));
+
+  test("the Nu Html Checker finds no error", () => {
+    assert.deepEqual(editions.flatMap(([, dir]) => vnuErrors(dir)), []);
   });
 });
 
