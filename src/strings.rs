@@ -420,6 +420,19 @@ mod tests {
     }
 
     #[test]
+    fn a_repairs_label_is_the_html_around_the_printed_text() {
+        let label = |language: &str, own: Option<&str>| {
+            let path = Path::new("content/strings/x.yaml");
+            Strings::for_site(language, own.map(|text| (path, text))).0.printed_label()
+        };
+        assert_eq!(label("en", None), ("[printed: ".to_string(), "]".to_string()));
+        assert_eq!(label("ja", None), ("［原文：".to_string(), "］".to_string()));
+        // A site's own, escaped; without `{printed}`, the label comes first.
+        assert_eq!(label("en", Some("printed_as: \"<sic> {printed}\"")), ("&lt;sic&gt; ".to_string(), String::new()));
+        assert_eq!(label("en", Some("printed_as: \"sic:\"")), ("sic: ".to_string(), String::new()));
+    }
+
+    #[test]
     fn a_missing_key_is_english_and_reported_once_at_the_sites_file() {
         let path = Path::new("content/strings/xx.yaml");
         let (strings, warnings) = Strings::for_site("xx", Some((path, "close: Zu\n")));
