@@ -5,6 +5,13 @@
 //! cargo run --release --example corpus -- --articles 1000 --entities 1000 [--seed 1] OUT
 //! ```
 //!
+//! How densely the articles name things is set by `--mentions N` (the mean
+//! number of mentions in an article, default 42: as dense as wire copy),
+//! `--surnames P` (the share of later references to a person made by
+//! surname alone or title and surname, default 0.5) and `--shared-surnames
+//! N` (people who share a surname with a relative; default one in 200
+//! entities, at least 2).
+//!
 //! Writes `OUT/gloss/` (a gloss site: `content/site.yaml`, `content/articles`,
 //! and people, places and organisations in equal thirds) and `OUT/hugo/` (a
 //! Hugo site with the same Markdown article bodies, the entities as taxonomy
@@ -13,8 +20,9 @@
 //!
 //! Everything is invented: names from syllables, prose from word lists, so no
 //! data is needed and the same seed always gives byte-identical output. The
-//! articles are about 800 words, each mentioning 10 to 40 entities by name or
-//! alias, some by explicit `[text](@id)` links. A few aliases are claimed by
+//! articles are about 800 words, each mentioning entities by name or alias
+//! (from half to one and a half times `--mentions` times), some by explicit
+//! `[text](@id)` links. A few aliases are claimed by
 //! two entities on purpose (relatives sharing a surname; a football club
 //! named after its town); they are always settled with an explicit link, so
 //! the gloss site builds with no errors and no warnings (given enough
@@ -498,7 +506,28 @@ fn description(rng: &mut Rng, name: &str, what: &str, words: usize) -> String {
     text
 }
 
-fn make_entities(rng: &mut Rng, m: usize) -> (Vec<Entity>, BTreeSet<String>) {
+/// How densely articles name people, places and organisations.
+#[derive(Clone, Copy)]
+struct Density {
+    /// The mean number of mentions in an article; each article has from
+    /// half to one and a half times as many.
+    mentions: usize,
+    /// The share of later references to a person made by surname alone or
+    /// by title and surname (`Fopriartova`, `Ambassador Fopriartova`).
+    surnames: f64,
+    /// People who share their surname with a relative (then an ambiguous
+    /// alias, always settled with an explicit link); `None`: one in 200
+    /// entities, at least 2.
+    shared_surnames: Option<usize>,
+}
+
+impl Default for Density {
+    fn default() -> Self {
+        Density { mentions: 42, surnames: 0.5, shared_surnames: None }
+    }
+}
+
+fn make_entities(rng: &mut Rng, m: usize, density: Density) -> (Vec<Entity>, BTreeSet<String>) {
     let mut vocabulary = vocabulary();
     // Name parts are never roots either, so no invented word is also a given
     // name, a title or part of a place or organisation name.
@@ -559,7 +588,7 @@ fn make_entities(rng: &mut Rng, m: usize) -> (Vec<Entity>, BTreeSet<String>) {
 
     // People. The last few are relatives of the first few and share their
     // surname, which is then an ambiguous alias of both.
-    let shared_surnames = (m / 200).clamp(2, people / 2);
+    let shared_surnames = density.shared_surnames.unwrap_or(m / 200).clamp(2, people / 2);
     let mut surnames: Vec<(String, String)> = Vec::new();
     while surnames.len() < people {
         let p = surnames.len();
@@ -947,10 +976,14 @@ fn make_article(
     popularity: &[usize],
     ambiguous: &BTreeSet<String>,
     must: &[Use],
+    density: Density,
 ) -> Article {
     let m = entities.len();
-    // The cast: required entities first, then popular ones (skewed draw).
-    let target = rng.range(10, 40).min(m);
+    let mentions = rng.range(density.mentions / 2, density.mentions * 3 / 2).max(1);
+    // The cast: required entities first, then popular ones (skewed draw),
+    // as many as leave the leading three named about three times each and
+    // the others one and a half.
+    let target = (((mentions as f64 - 4.5) / 1.5).round() as usize).clamp(1, mentions).min(m);
     let mut cast: Vec<usize> = Vec::new();
     for &(e, _) in must {
         if !cast.contains(&e) {
@@ -964,11 +997,22 @@ fn make_article(
             cast.push(e);
         }
     }
-    // Each cast member is mentioned 1-4 times; the sequence is shuffled.
+    // Each cast member is mentioned once, the leading three up to three
+    // times more, the others at random until there are `mentions`; the
+    // sequence is shuffled.
+    let mut times = vec![1; cast.len()];
+    let mut extra = mentions.saturating_sub(cast.len());
+    for t in times.iter_mut().take(3) {
+        let more = rng.range(1, 3).min(extra);
+        *t += more;
+        extra -= more;
+    }
+    for _ in 0..extra {
+        times[rng.below(cast.len())] += 1;
+    }
     let mut sequence: Vec<usize> = Vec::new();
-    for (rank, &e) in cast.iter().enumerate() {
-        let times = if rank < 3 { rng.range(2, 4) } else { rng.range(1, 2) };
-        sequence.extend(std::iter::repeat_n(e, times));
+    for (&e, &n) in cast.iter().zip(&times) {
+        sequence.extend(std::iter::repeat_n(e, n));
     }
     rng.shuffle(&mut sequence);
     let mut pending: HashMap<usize, Vec<Option<usize>>> = HashMap::new();
@@ -983,7 +1027,7 @@ fn make_article(
         let form = match pending.get_mut(&e).and_then(|p| p.pop()) {
             Some(form) => form,
             None if first || entity.aliases.is_empty() => None,
-            None => Some(rng.below(entity.aliases.len())),
+            None => Some(later_form(rng, entity, density)),
         };
         let text = form.map_or(entity.name.as_str(), |a| entity.aliases[a].as_str());
         // Ambiguous aliases are always settled; others now and then linked.
@@ -1130,6 +1174,21 @@ fn make_article(
     }
     // Group links may name entities from `seen` (always in the cast).
     Article { slug, title, date, summary, body, entities: mentioned }
+}
+
+/// The alias a later reference to `entity` uses: for a person, by surname
+/// (alone or after a title) with the density's share, where there is one.
+fn later_form(rng: &mut Rng, entity: &Entity, density: Density) -> usize {
+    let surname = entity.name.rsplit(' ').next().unwrap_or_default();
+    let short = |a: &String| {
+        a == surname || a.split_once(' ').is_some_and(|(title, rest)| rest == surname && TITLES.contains(&title))
+    };
+    let (short, long): (Vec<usize>, Vec<usize>) = (0..entity.aliases.len()).partition(|&a| short(&entity.aliases[a]));
+    let wanted = if entity.kind == Kind::Person && rng.chance(density.surnames) { &short } else { &long };
+    match wanted.is_empty() {
+        true => rng.below(entity.aliases.len()),
+        false => *rng.pick(wanted),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1299,15 +1358,18 @@ struct Args {
     articles: usize,
     entities: usize,
     seed: u64,
+    density: Density,
     out: PathBuf,
 }
 
-const USAGE: &str = "usage: corpus --articles N --entities M [--seed S] OUT";
+const USAGE: &str =
+    "usage: corpus --articles N --entities M [--seed S] [--mentions N] [--surnames P] [--shared-surnames N] OUT";
 
 fn parse_args() -> Result<Args, String> {
     let mut articles = None;
     let mut entities = None;
     let mut seed = 1;
+    let mut density = Density::default();
     let mut out = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -1316,6 +1378,19 @@ fn parse_args() -> Result<Args, String> {
             "--articles" => articles = Some(value("--articles")?.parse().map_err(|e| format!("--articles: {e}"))?),
             "--entities" => entities = Some(value("--entities")?.parse().map_err(|e| format!("--entities: {e}"))?),
             "--seed" => seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--mentions" => {
+                density.mentions = value("--mentions")?.parse().map_err(|e| format!("--mentions: {e}"))?;
+            }
+            "--surnames" => {
+                density.surnames = value("--surnames")?.parse().map_err(|e| format!("--surnames: {e}"))?;
+                if !(0.0..=1.0).contains(&density.surnames) {
+                    return Err("--surnames must be a share between 0 and 1".into());
+                }
+            }
+            "--shared-surnames" => {
+                let n = value("--shared-surnames")?.parse().map_err(|e| format!("--shared-surnames: {e}"))?;
+                density.shared_surnames = Some(n);
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             _ if arg.starts_with('-') => return Err(format!("unknown option {arg}")),
             _ if out.is_none() => out = Some(PathBuf::from(arg)),
@@ -1327,7 +1402,10 @@ fn parse_args() -> Result<Args, String> {
     if entities < 30 {
         return Err("--entities must be at least 30".into());
     }
-    Ok(Args { articles, entities, seed, out: out.ok_or("OUT is required")? })
+    if density.mentions < 2 {
+        return Err("--mentions must be at least 2".into());
+    }
+    Ok(Args { articles, entities, seed, density, out: out.ok_or("OUT is required")? })
 }
 
 fn main() -> ExitCode {
@@ -1339,7 +1417,7 @@ fn main() -> ExitCode {
         }
     };
     let mut rng = Rng::new(args.seed);
-    let (entities, ambiguous) = make_entities(&mut rng, args.entities);
+    let (entities, ambiguous) = make_entities(&mut rng, args.entities, args.density);
 
     // Popularity order: a shuffled ranking, so common entities are of all kinds.
     let mut popularity: Vec<usize> = (0..entities.len()).collect();
@@ -1358,8 +1436,9 @@ fn main() -> ExitCode {
         must[k % n].push(u);
     }
 
-    let articles: Vec<Article> =
-        (0..args.articles).map(|i| make_article(&mut rng, i, &entities, &popularity, &ambiguous, &must[i])).collect();
+    let articles: Vec<Article> = (0..args.articles)
+        .map(|i| make_article(&mut rng, i, &entities, &popularity, &ambiguous, &must[i], args.density))
+        .collect();
 
     let title = "The Northern Gazette: an annotated archive";
     let gloss = args.out.join("gloss");
