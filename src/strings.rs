@@ -292,6 +292,8 @@ pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
 pub struct Formats {
     /// The locale as ICU4X understood it (`en-GB`).
     pub locale: String,
+    /// The locale as it was asked for.
+    asked: String,
     date: DateTimeFormatter<YMD>,
     day_month: DateTimeFormatter<MD>,
     decimal: DecimalFormatter,
@@ -302,6 +304,18 @@ impl Formats {
     /// The formats of `locale` (English for one ICU4X cannot read), made
     /// once per locale.
     pub fn get(locale: &str) -> &'static Formats {
+        // Templates ask for every number they show: each thread remembers
+        // the last locale rather than take the lock.
+        thread_local!(static LAST: std::cell::Cell<Option<&'static Formats>> = const { std::cell::Cell::new(None) });
+        if let Some(last) = LAST.get().filter(|f| f.asked == locale) {
+            return last;
+        }
+        let formats = Formats::made(locale);
+        LAST.set(Some(formats));
+        formats
+    }
+
+    fn made(locale: &str) -> &'static Formats {
         static MADE: OnceLock<Mutex<HashMap<String, &'static Formats>>> = OnceLock::new();
         let mut made = MADE.get_or_init(Default::default).lock().expect("no thread panics holding the lock");
         if let Some(formats) = made.get(locale) {
@@ -311,6 +325,7 @@ impl Formats {
         let mut options = DecimalFormatterOptions::default();
         options.grouping_strategy = Some(GroupingStrategy::Min2);
         let formats = Formats {
+            asked: locale.to_string(),
             locale: parsed.to_string(),
             date: DateTimeFormatter::try_new((&parsed).into(), YMD::long()).expect("compiled data has every locale"),
             day_month: DateTimeFormatter::try_new((&parsed).into(), MD::long())

@@ -419,7 +419,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             items,
         }),
     };
-    let json = serde_json::to_string_pretty(&collection)
+    let json = serde_json::to_string(&collection)
         .map_err(|e| Diagnostic::error(Code::Template, format!("cannot write {path}: {e}")))?;
     // Markup in notes is escaped as JSON allows (`<` can only be inside a
     // string), so nothing that reads the file as HTML (a browser sniffing

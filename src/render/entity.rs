@@ -15,6 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::index::Form;
 use crate::model::{EntityId, FactValue};
 use crate::routes::{self, PageId};
+use crate::strings::Strings;
 
 #[derive(Serialize)]
 struct EntityPage<'a> {
@@ -86,6 +87,8 @@ struct Appearance<'a> {
     /// The mention strip's links: the mentions grouped by the part of the
     /// strip they fall in (see [`STRIP_PARTS`]).
     clusters: Vec<Cluster>,
+    /// What the strip is, for assistive technology (`mention_strip`).
+    strip_label: String,
 }
 
 /// How many equal parts the mention strip is cut into, each one link to
@@ -113,6 +116,9 @@ struct Cluster {
     /// Where its first and last mention fall, in whole percent of the text.
     from: u32,
     to: u32,
+    /// All of it in words, for assistive technology (`cluster_label`):
+    /// made here, as a page may have thousands.
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -126,7 +132,7 @@ struct MentionContext<'a> {
 }
 
 /// The strip's clusters of `mentions` (in the order of the text).
-fn clusters(mentions: &[MentionContext]) -> Vec<Cluster> {
+fn clusters(strings: &Strings, mentions: &[MentionContext]) -> Vec<Cluster> {
     let part = 100.0 / STRIP_PARTS as f64;
     let part_of = |m: &MentionContext| ((m.position / part) as usize).min(STRIP_PARTS - 1);
     let mut clusters = Vec::new();
@@ -142,6 +148,20 @@ fn clusters(mentions: &[MentionContext]) -> Vec<Cluster> {
                 texts.push(m.text);
             }
         }
+        let (from, to) = (members[0].position.round() as u32, members[members.len() - 1].position.round() as u32);
+        let texts = texts.join(", ");
+        let label = {
+            let mentions = match members.len() {
+                1 => strings.fill("cluster_mention", &[("n", &strings.number(i + 1))]),
+                _ => strings
+                    .fill("cluster_mentions", &[("first", &strings.number(i + 1)), ("last", &strings.number(end))]),
+            };
+            let at = match from == to {
+                true => strings.number(from as usize),
+                false => format!("{}–{}", strings.number(from as usize), strings.number(to as usize)),
+            };
+            strings.fill("cluster_label", &[("mentions", &mentions), ("texts", &texts), ("at", &at)])
+        };
         clusters.push(Cluster {
             first: i + 1,
             last: end,
@@ -152,9 +172,10 @@ fn clusters(mentions: &[MentionContext]) -> Vec<Cluster> {
                 .iter()
                 .map(|m| (((m.position - start) / part * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0)
                 .collect(),
-            texts: texts.join(", "),
-            from: members[0].position.round() as u32,
-            to: members[members.len() - 1].position.round() as u32,
+            texts,
+            from,
+            to,
+            label,
         });
         i = end;
     }
@@ -185,7 +206,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
             FactContext { key: def.key.clone(), label: def.label.clone(), values, sources }
         })
         .collect();
-    let appearances = appearances(input, e, n);
+    let appearances = appearances(renderer.strings, input, e, n);
     // The strongest relations: every declared one, and the most
     // co-mentioned up to a readable list (an archive relates everyone).
     let related = input
@@ -290,7 +311,7 @@ fn fact_items(renderer: &Renderer, input: &Input, value: &FactValue) -> Vec<Fact
 
 /// The articles page `n` of entity `e` lists (`paginate_mentions_by` of
 /// them), each with its mentions of `e` in their sentences.
-fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'a>> {
+fn appearances<'a>(strings: &Strings, input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'a>> {
     let per_page = match input.config().paginate_mentions_by {
         0 => usize::MAX,
         per_page => per_page,
@@ -307,11 +328,14 @@ fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'
             if (first..end).contains(&(seen - 1)) {
                 let (doc, _) = input.article(r.article);
                 let url = format!("../{}", input.article_path(r.article));
+                let strip_label =
+                    strings.fill("mention_strip", &[("name", &input.name(e)), ("title", &doc.title.value)]);
                 appearances.push(Appearance {
                     title: &doc.title.value,
                     url,
                     mentions: Vec::new(),
                     clusters: Vec::new(),
+                    strip_label,
                 });
             }
         }
@@ -333,7 +357,7 @@ fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'
         });
     }
     for appearance in &mut appearances {
-        appearance.clusters = clusters(&appearance.mentions);
+        appearance.clusters = clusters(strings, &appearance.mentions);
     }
     appearances
 }

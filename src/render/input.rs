@@ -73,7 +73,12 @@ impl<'a> Input<'a> {
     }
 
     fn note(&self, dep: Dep) {
-        self.reads.borrow_mut().push(dep);
+        // Pages read the same part many times in a row (an article for each
+        // of its mentions): keep one.
+        let mut reads = self.reads.borrow_mut();
+        if reads.last() != Some(&dep) {
+            reads.push(dep);
+        }
     }
 
     /// Notes that the page shows map tile `tile`.
