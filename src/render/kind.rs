@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::collate::Collation;
 use super::context::{link_with, KindContext, Meta};
 use super::input::Input;
 use super::{structured, Page, Renderer};
+use crate::collate::Collation;
 use crate::diagnostic::Diagnostic;
 use crate::graph;
 use crate::model::{EntityId, Kind, KindId};

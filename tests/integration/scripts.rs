@@ -216,3 +216,22 @@ fn indexes_sort_and_file_names_as_the_language_does() {
         owned(&[("А", &["Андрей"]), ("Б", &["Борис"]), ("Е", &["Ёлкин"]), ("Ж", &["Жуков"]), ("Ю", &["Юрий"])])
     );
 }
+
+#[test]
+fn equally_related_entities_follow_the_languages_order() {
+    // Byte order would put `Łódź` after `Mazury`; Polish puts it after `Lublin`.
+    let dir = site(
+        "pl",
+        &[
+            ("people/anna.md", &entity("Anna Nowak", "")),
+            ("places/mazury.md", &entity("Mazury", "")),
+            ("places/lodz.md", &entity("Łódź", "")),
+            ("places/lublin.md", &entity("Lublin", "")),
+            ("articles/a.md", &article("Anna Nowak jechała przez Mazury, Łódź i Lublin.")),
+        ],
+    );
+    let site = render(dir.path());
+    let pages = Pages::of(&site);
+    let related: Vec<String> = pages.select("people/anna.html", ".related li a").iter().map(text).collect();
+    assert_eq!(related, ["Lublin", "Łódź", "Mazury"]);
+}

@@ -1,5 +1,5 @@
-//! Collation: the kind indexes, their letter groups and the search's
-//! entries in the order of the site's language: the Unicode Collation
+//! Collation: the kind indexes, their letter groups, the search's entries
+//! and equally related entities in the order of the site's language: the Unicode Collation
 //! Algorithm with CLDR's tailoring for that language (ICU4X, its data
 //! compiled in). `Ł` sorts after `L` in Polish, as its own letter; `Ä`
 //! with `A` in German; Cyrillic in the Russian alphabet's order.
