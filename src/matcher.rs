@@ -110,7 +110,7 @@ pub struct AliasMatcher {
     pub patterns: Vec<Pattern>,
     /// Stems of one-word names and aliases (see
     /// [`AliasMatcher::with_inflections`]), and their patterns: empty
-    /// unless the site's language inflects names.
+    /// unless some article's language inflects names.
     stems: FxHashMap<String, Vec<usize>>,
 }
 

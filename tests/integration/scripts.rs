@@ -133,6 +133,42 @@ fn the_review_suggests_inflected_forms_as_aliases() {
     assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap(), Vec::<serde_json::Value>::new());
 }
 
+/// The inflected forms `gloss mentions --review` suggests in the articles
+/// of the `mixed-languages` site, once its language is `language`:
+/// (file, text, decision).
+fn suggested_in_mixed_languages(language: &str) -> Vec<(String, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&crate::support::fixture("mixed-languages"), dir.path());
+    fs::write(dir.path().join("content/site.yaml"), format!("title: T\nlanguage: {language}\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["mentions", "--review", "--format", "json", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let field = |r: &serde_json::Value, k: &str| r[k].as_str().unwrap().to_string();
+    let file = |r: &serde_json::Value| field(r, "file").rsplit('/').next().unwrap().to_string();
+    rows.iter().map(|r| (file(r), field(r, "text"), field(r, "decision"))).collect()
+}
+
+#[test]
+fn inflected_forms_are_suggested_by_each_articles_language() {
+    let row = |file: &str, text: &str| (file.to_string(), text.to_string(), "inflected".to_string());
+    let russian = [
+        row("vstrecha.md", "Москве"),
+        row("vstrecha.md", "Москве"),
+        row("vstrecha.md", "Путина"),
+        row("vstrecha.md", "Москву"),
+    ];
+    // A Russian article on an English site: its forms are suggested; the
+    // English article's `Putinism` is not (in English it is no form of a
+    // name). And the same on a Russian site with an English article.
+    for language in ["en", "ru"] {
+        assert_eq!(suggested_in_mixed_languages(language), russian, "on a site in `{language}`");
+    }
+}
+
 #[test]
 fn search_finds_walesa_for_walesa() {
     let dir = site(
