@@ -77,6 +77,37 @@ fn names_in_scripts_without_spaces_match_inside_running_text() {
 }
 
 #[test]
+fn korean_names_are_marked_before_their_particles() {
+    let dir = site(
+        "ko",
+        &[
+            ("people/kim-jong-il.md", &entity("Kim Jong-il", "김정일")),
+            ("places/pyongyang.md", &entity("Pyongyang", "평양")),
+            ("articles/a.md", &article("김정일은 평양에서 연설했다. 김정일은행이라는 은행은 없다.")),
+        ],
+    );
+    let site = render(dir.path());
+    let pages = Pages::of(&site);
+    let marks: Vec<(String, String)> = pages
+        .select("articles/a.html", "a.mention")
+        .iter()
+        .map(|a| (text(a), a.value().attr("data-entity").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        marks,
+        [("김정일".to_string(), "kim-jong-il".to_string()), ("평양".to_string(), "pyongyang".to_string())]
+    );
+    // The mark is the name; the particle follows it, unmarked.
+    let mark = pages.select("articles/a.html", "a.mention")[0];
+    let after = mark.next_sibling().and_then(|n| n.value().as_text().map(|t| t.to_string()));
+    assert!(
+        after.is_some_and(|t| t.starts_with("은 ")),
+        "{}",
+        mark.parent().map(|p| scraper::ElementRef::wrap(p).unwrap().html()).unwrap_or_default()
+    );
+}
+
+#[test]
 fn case_differs_by_unicode_case() {
     let dir = site(
         "ru",
