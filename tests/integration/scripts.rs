@@ -277,6 +277,14 @@ fn indexes_sort_and_file_names_as_the_language_does() {
     );
     let german = people("de", &["Bertha", "Ärger", "Abel", "Zeller"]);
     assert_eq!(letters(german.path()), owned(&[("A", &["Abel", "Ärger"]), ("B", &["Bertha"]), ("Z", &["Zeller"])]));
+    // Chinese: in pinyin order, under the Latin letter each name's pinyin
+    // starts with (Běijīng, Guǎngzhōu, Shànghǎi, Shēnzhèn); a Latin name
+    // under its own letter, after the Han names of it.
+    let chinese = people("zh", &["深圳", "上海", "Shenzhen Daily", "北京", "广州"]);
+    assert_eq!(
+        letters(chinese.path()),
+        owned(&[("B", &["北京"]), ("G", &["广州"]), ("S", &["上海", "深圳", "Shenzhen Daily"])])
+    );
     let russian = people("ru", &["Юрий", "Борис", "Ёлкин", "Андрей", "Жуков"]);
     assert_eq!(
         letters(russian.path()),
