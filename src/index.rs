@@ -60,8 +60,8 @@ pub struct SiteIndex {
     pub related: TiVec<EntityId, Vec<Relation>>,
     /// Per article: its cast.
     pub cast: TiVec<ArticleId, Vec<CastMember>>,
-    /// Per entity: its place in alphabetical order of names, which breaks
-    /// ties between equally related entities.
+    /// Per entity: its place in the site's collation order of names,
+    /// which breaks ties between equally related entities.
     name_rank: TiVec<EntityId, usize>,
 }
 
@@ -113,10 +113,11 @@ impl SiteIndex {
                 }
             }
         }
-        // Most related first; ties by name as it sorts, through a
-        // precomputed rank.
+        // Most related first; ties by name in the order of the site's
+        // language (as the kind indexes sort), through a precomputed rank.
+        let collation = crate::collate::Collation::of(&registry.config.language);
         let mut by_name: Vec<EntityId> = registry.entities.keys().collect();
-        by_name.sort_by(|&a, &b| registry.entities[a].sort_name().cmp(registry.entities[b].sort_name()));
+        by_name.sort_by_cached_key(|&e| collation.sort_key(registry.entities[e].sort_name()));
         let mut name_rank: TiVec<EntityId, usize> = vec![0; n].into();
         for (rank, &e) in by_name.iter().enumerate() {
             name_rank[e] = rank;

@@ -16,6 +16,7 @@
 
 pub mod annotate;
 mod check;
+mod collate;
 mod context;
 pub mod diagnostic;
 mod graph;

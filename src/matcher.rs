@@ -7,8 +7,10 @@
 //! in case is a near miss, reported for a warning). Matches must be whole
 //! words (a word is a run of letters and digits of any script with their
 //! combining marks; in scripts written without spaces, such as Chinese,
-//! Japanese and Thai, each character starts one), so a match can only
-//! start where a word does, and that word must be the pattern's first word:
+//! Japanese and Thai, each character starts one; a name also ends where
+//! Korean particles follow it, `김정일` in `김정일은`), so a match can only
+//! start where a word does, and that word (less any particles) must be the
+//! pattern's first word:
 //! the patterns are indexed by their first word, and the text is read word by
 //! word with one hash lookup each. (An aho-corasick automaton over all
 //! patterns did the same work byte by byte, walking a table too large for the
@@ -110,7 +112,7 @@ pub struct AliasMatcher {
     pub patterns: Vec<Pattern>,
     /// Stems of one-word names and aliases (see
     /// [`AliasMatcher::with_inflections`]), and their patterns: empty
-    /// unless the site's language inflects names.
+    /// unless some article's language inflects names.
     stems: FxHashMap<String, Vec<usize>>,
 }
 
@@ -213,39 +215,54 @@ impl AliasMatcher {
         // for "the North"); exact case is checked per match.
         let mut key = Vec::new();
         let mut unicode_key = String::new();
-        for_each_start(&folded, self.starts_off_word, |start, key_end, ascii| {
-            let word = &text[start..key_end];
-            let word: &[u8] = if ascii {
-                let bit = signature(word);
-                if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
-                    return;
+        for_each_start(&folded, self.starts_off_word, |start, word_end, ascii| {
+            let mut look_up = |key_end: usize| {
+                let word = &text[start..key_end];
+                let word: &[u8] = if ascii {
+                    let bit = signature(word);
+                    if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
+                        return;
+                    }
+                    key.clear();
+                    key.extend(word.iter().map(u8::to_ascii_lowercase));
+                    &key
+                } else {
+                    // Beyond ASCII, case is folded char by char (Cyrillic,
+                    // Greek, Armenian…), so `ПУТИН` finds `Путин` as a near
+                    // miss.
+                    let folded_word = folded_key(&folded[start..key_end], &mut unicode_key);
+                    let bit = signature(folded_word);
+                    if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
+                        return;
+                    }
+                    folded_word
+                };
+                let Some(candidates) = self.by_first_word.get(word) else { return };
+                for &pattern in candidates {
+                    let wanted = &self.patterns[pattern];
+                    let Some((end, same_case)) = match_at(&folded, start, &wanted.folded, wanted.ascii) else {
+                        continue;
+                    };
+                    if !ends_name(&folded, end) {
+                        continue;
+                    }
+                    let found = Found { start, end, pattern };
+                    match (wanted.probe, same_case) {
+                        (true, true) => probes.push(found),
+                        (true, false) => {}
+                        (false, true) => exact.push(found),
+                        (false, false) => inexact.push(found),
+                    }
                 }
-                key.clear();
-                key.extend(word.iter().map(u8::to_ascii_lowercase));
-                &key
-            } else {
-                // Beyond ASCII, case is folded char by char (Cyrillic,
-                // Greek, Armenian…), so `ПУТИН` finds `Путин` as a near miss.
-                let folded_word = folded_key(&folded[start..key_end], &mut unicode_key);
-                let bit = signature(folded_word);
-                if self.first_word_signatures[bit / 64] & (1 << (bit % 64)) == 0 {
-                    return;
-                }
-                folded_word
             };
-            let Some(candidates) = self.by_first_word.get(word) else { return };
-            for &pattern in candidates {
-                let wanted = &self.patterns[pattern];
-                let Some((end, same_case)) = match_at(&folded, start, &wanted.folded, wanted.ascii) else { continue };
-                if !is_word_boundary(&folded, end) {
-                    continue;
-                }
-                let found = Found { start, end, pattern };
-                match (wanted.probe, same_case) {
-                    (true, true) => probes.push(found),
-                    (true, false) => {}
-                    (false, true) => exact.push(found),
-                    (false, false) => inexact.push(found),
+            look_up(word_end);
+            // A Korean word may be a name and its particles (`김정일은`):
+            // the name is looked up without them.
+            if !ascii && ends_in_hangul(&folded[..word_end]) {
+                for (cut, _) in folded[start..word_end].char_indices().skip(1) {
+                    if particles_at(&folded, start + cut) {
+                        look_up(start + cut);
+                    }
                 }
             }
         });
@@ -556,6 +573,74 @@ fn class_of(text: &str, at: usize) -> (Class, usize) {
     })
 }
 
+/// Does a name that ends at byte `at` of `text` end a word there? At a word
+/// boundary, or where Korean particles follow it ([`particles_at`]):
+/// `김정일` in `김정일은`, `UN` in `UN의`.
+fn ends_name(text: &str, at: usize) -> bool {
+    is_word_boundary(text, at) || (starts_with_hangul(&text[at..]) && particles_at(text, at))
+}
+
+/// Korean particles (조사), the endings Korean writes attached to the noun
+/// they follow: `김정일은`, `서울에서`, `김대중 대통령과`. The common case,
+/// conjunctive and auxiliary particles of Korean school grammar (each a
+/// 조사 in the National Institute of Korean Language's Standard Korean
+/// Language Dictionary, 표준국어대사전), both forms of each (after a
+/// consonant and after a vowel: `은`/`는`, `으로`/`로`), and the forms of
+/// the copula `이다` (a particle in that grammar, 서술격 조사) that news
+/// prose writes after a name. The vocative particles (`아`, `이여`) are
+/// left out: articles hardly address anyone (`야` is in, as the auxiliary
+/// particle it is too). Particles stack (`에서는`, `과의`, `에서부터는`):
+/// see [`particles_at`]. Neither form is checked against the name's last
+/// syllable: a misspelt particle still ends the name.
+#[rustfmt::skip]
+const PARTICLES: &[&str] = &[
+    // Case particles (격 조사): subject (이, 가, honorific 께서), object,
+    // genitive.
+    "이", "가", "께서", "을", "를", "의",
+    // Adverbial case particles (부사격 조사): place and time, recipient and
+    // source, direction, means and capacity, comparison, company.
+    "에", "에서", "에게", "께", "한테", "더러", "에게서", "한테서", "로", "으로", "로서", "으로서", "로써", "으로써",
+    "처럼", "만큼", "보다", "같이", "하고", "이랑", "랑",
+    // Conjunctive particles (접속 조사).
+    "와", "과", "이며", "며", "이나", "나",
+    // Auxiliary particles (보조사).
+    "은", "는", "도", "만", "까지", "부터", "마저", "조차", "밖에", "마다", "뿐", "대로", "요", "이야", "야",
+    "이야말로", "야말로", "이라도", "라도", "이든지", "든지", "이든", "든", "커녕", "이나마", "나마",
+    // The copula (서술격 조사 이다).
+    "이다", "이고", "이었다", "였다", "입니다", "이라는", "라는", "이라고", "라고", "이자",
+];
+
+/// How many particles may stack after a name: three, as in `에서부터는`
+/// (from-at + from + topic).
+const MOST_PARTICLES: usize = 3;
+
+/// Is `text` from byte `at` one to [`MOST_PARTICLES`] Korean particles
+/// ([`PARTICLES`]) and then a word boundary? (`은` in `김정일은,`; not in
+/// `김정일은행`, where `행` is no particle.)
+fn particles_at(text: &str, at: usize) -> bool {
+    fn from(text: &str, at: usize, left: usize) -> bool {
+        let rest = &text[at..];
+        PARTICLES.iter().any(|p| {
+            rest.starts_with(p)
+                && (is_word_boundary(text, at + p.len()) || left > 1 && from(text, at + p.len(), left - 1))
+        })
+    }
+    from(text, at, MOST_PARTICLES)
+}
+
+/// A Hangul syllable (U+AC00 to U+D7A3): every particle is written in them.
+fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+fn starts_with_hangul(text: &str) -> bool {
+    text.chars().next().is_some_and(is_hangul_syllable)
+}
+
+fn ends_in_hangul(text: &str) -> bool {
+    text.chars().next_back().is_some_and(is_hangul_syllable)
+}
+
 /// Is there a word boundary at byte `at` of `text`? Not between two word
 /// characters, unless one is of a script written without spaces; never
 /// before a combining mark that belongs to the character before it.
@@ -804,6 +889,45 @@ mod tests {
     }
 
     #[test]
+    fn korean_names_match_before_their_particles() {
+        let m = matcher(&[("김정일", 0), ("김대중 대통령", 1), ("평양", 2), ("서울", 3), ("UN", 4), ("김정", 5)]);
+        // The mention is the name; the particle stays outside it.
+        assert_eq!(
+            found(&m, "김정일은 2000년 6월 평양에서 김대중 대통령과 만났다."),
+            [("김정일", 0), ("평양", 2), ("김대중 대통령", 1)]
+        );
+        assert_eq!(
+            found(&m, "김정일이 서울을 방문하지 않았고, 김정일의 답방은 UN의 관심사였다."),
+            [("김정일", 0), ("서울", 3), ("김정일", 0), ("UN", 4)]
+        );
+        // Particles stack: locative + topic, company + genitive, from + topic.
+        assert_eq!(
+            found(&m, "서울에서는 김대중 대통령과의 회담을, 평양에서부터는 김정일에게도 알렸다."),
+            [("서울", 3), ("김대중 대통령", 1), ("평양", 2), ("김정일", 0)]
+        );
+        // The copula is a particle too; a name alone is still a name.
+        assert_eq!(found(&m, "그가 김정일이다. 김정일"), [("김정일", 0), ("김정일", 0)]);
+        // Not inside other words: `은행` (bank) is no particle, nor `성`.
+        assert_eq!(found(&m, "김정일은행 김정일성 서울대학교 평양냉면"), []);
+        // `김정` is no name in `김정일은`: `일은` is no particle.
+        assert_eq!(found(&m, "김정일은"), [("김정일", 0)]);
+        // A short name and a particle may spell a longer name: the longer
+        // wins where it is a name too.
+        assert_eq!(found(&m, "김정은"), [("김정", 5)]);
+        let m = matcher(&[("김정", 0), ("김정은", 1)]);
+        assert_eq!(found(&m, "김정은은 김정은"), [("김정은", 1), ("김정은", 1)]);
+    }
+
+    #[test]
+    fn particles_end_at_a_word_boundary() {
+        assert!(particles_at("은,", 0));
+        assert!(particles_at("에서부터는 ", 0));
+        assert!(!particles_at("은행", 0));
+        assert!(!particles_at("", 0));
+        assert!(!particles_at("에게서부터는도", 0));
+    }
+
+    #[test]
     fn case_differs_by_unicode_case_folding() {
         let m = matcher(&[("Путин", 0), ("Σάμος", 1), ("Ærø", 2)]);
         let matches = m.find_all("ПУТИН и Путин; ΣΆΜΟΣ; ærø");
@@ -855,7 +979,7 @@ mod tests {
             .filter_map(|(start, pattern, p)| {
                 let here = text.as_bytes().get(start..start + p.folded.len())?;
                 let end = start + p.folded.len();
-                (here.eq_ignore_ascii_case(p.folded.as_bytes()) && is_word_boundary(text, end)).then_some(Found {
+                (here.eq_ignore_ascii_case(p.folded.as_bytes()) && ends_name(text, end)).then_some(Found {
                     start,
                     end,
                     pattern,
@@ -897,6 +1021,19 @@ mod tests {
                 aliases.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),
                 probes.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),
             );
+            proptest::prop_assert_eq!(m.find_all(&text), reference(&m, &text));
+        }
+
+        /// Korean: names before particles, found as brute force finds
+        /// them.
+        #[test]
+        fn korean_particles_are_found_as_brute_force_finds_them(
+            aliases in proptest::collection::vec("(김|정|일|UN)(정|일)?( 대통령)?", 1..6),
+            pieces in proptest::collection::vec("김|정|일|은|는|의|에서|과|행|UN|대통령| |[ .,]", 0..40),
+        ) {
+            let text = pieces.concat();
+            let owner = |i: usize| Owner { entity: i.into(), alias: None };
+            let m = AliasMatcher::new(aliases.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))), []);
             proptest::prop_assert_eq!(m.find_all(&text), reference(&m, &text));
         }
 

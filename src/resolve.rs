@@ -182,7 +182,9 @@ pub(crate) fn resolve(parsed: ParsedSite, sources: &SiteSources, diagnostics: &m
         person.then(|| first_name(&e.name.value)).flatten().map(|first| (first, Owner { entity: i, alias: None }))
     });
     let mut matcher = AliasMatcher::new(aliases, first_names);
-    if inflects_names(&config.language) {
+    // Stems only where some article's language inflects names: a site
+    // with none pays nothing for them.
+    if articles.iter().any(|a| inflects_names(a.language.as_deref().unwrap_or(&config.language))) {
         matcher = matcher.with_inflections();
     }
 
@@ -366,9 +368,9 @@ fn collect_tags(
 
 /// Does the language of `tag` (`ru`, `pl-PL`) inflect names, so that
 /// `gloss mentions` should look for their inflected forms (`Путина` for
-/// `Путин`)? The Slavic and Baltic languages, Finnic, Hungarian, Greek,
-/// Icelandic, Latin, Georgian and Armenian.
-fn inflects_names(tag: &str) -> bool {
+/// `Путин`) in an article in it? The Slavic and Baltic languages, Finnic,
+/// Hungarian, Greek, Icelandic, Latin, Georgian and Armenian.
+pub(crate) fn inflects_names(tag: &str) -> bool {
     let language = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
     const INFLECTING: &[&str] = &[
         "be", "bs", "cs", "cnr", "csb", "dsb", "hr", "hsb", "pl", "ru", "rue", "sh", "sk", "sl", "sr", "szl", "uk",

@@ -138,6 +138,11 @@ pub(crate) fn annotate_article(
     editorial.report_uncited();
 
     let mut unlinked = std::mem::take(&mut body.mentions.unlinked);
+    // Inflected forms are looked for when any article's language inflects
+    // names; they are suggestions only in an article whose language does.
+    if !crate::resolve::inflects_names(article.language.as_deref().unwrap_or(&registry.config.language)) {
+        unlinked.retain(|u| u.reason != Reason::Inflected);
+    }
     unlinked.sort_by_key(|u| u.source.start);
     let mut diagnostics = body.diagnostics;
     diagnostics.extend(editorial.diagnostics);

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::collate::Collation;
 use super::context::{link_with, KindContext, Meta};
 use super::input::Input;
 use super::{structured, Page, Renderer};
+use crate::collate::Collation;
 use crate::diagnostic::Diagnostic;
 use crate::graph;
 use crate::model::{EntityId, Kind, KindId};
@@ -63,7 +63,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, k: KindId) -> Result<Pa
     let mut members: Vec<EntityId> = input.entities_of_kind(k).collect();
     // In the order of the site's language, filed under its letters.
     let collation = Collation::of(&input.config().language);
-    members.sort_by_cached_key(|&e| collation.sort_key(input.sort_name(e)));
+    members.sort_by_cached_key(|&e| collation.index_key(input.sort_name(e)));
     let mut letters: Vec<Letter> = Vec::new();
     for &e in &members {
         let letter = collation.initial(input.sort_name(e));

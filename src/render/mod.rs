@@ -10,7 +10,6 @@
 
 pub(crate) mod annotations;
 mod article;
-pub(crate) mod collate;
 mod context;
 mod data;
 mod entity;

@@ -68,8 +68,8 @@ pub fn search_index(registry: &Registry, articles: &Articles, strings: &Strings)
     // Entities as the indexes file them, so results that score alike come
     // in that order.
     let mut filed: Vec<EntityId> = registry.entities.keys().collect();
-    let collation = super::collate::Collation::of(&registry.config.language);
-    filed.sort_by_cached_key(|&e| collation.sort_key(registry.entities[e].sort_name()));
+    let collation = crate::collate::Collation::of(&registry.config.language);
+    filed.sort_by_cached_key(|&e| collation.index_key(registry.entities[e].sort_name()));
     for e in filed {
         let entity = &registry.entities[e];
         let aliases = entity.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" · ");

@@ -77,6 +77,37 @@ fn names_in_scripts_without_spaces_match_inside_running_text() {
 }
 
 #[test]
+fn korean_names_are_marked_before_their_particles() {
+    let dir = site(
+        "ko",
+        &[
+            ("people/kim-jong-il.md", &entity("Kim Jong-il", "김정일")),
+            ("places/pyongyang.md", &entity("Pyongyang", "평양")),
+            ("articles/a.md", &article("김정일은 평양에서 연설했다. 김정일은행이라는 은행은 없다.")),
+        ],
+    );
+    let site = render(dir.path());
+    let pages = Pages::of(&site);
+    let marks: Vec<(String, String)> = pages
+        .select("articles/a.html", "a.mention")
+        .iter()
+        .map(|a| (text(a), a.value().attr("data-entity").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        marks,
+        [("김정일".to_string(), "kim-jong-il".to_string()), ("평양".to_string(), "pyongyang".to_string())]
+    );
+    // The mark is the name; the particle follows it, unmarked.
+    let mark = pages.select("articles/a.html", "a.mention")[0];
+    let after = mark.next_sibling().and_then(|n| n.value().as_text().map(|t| t.to_string()));
+    assert!(
+        after.is_some_and(|t| t.starts_with("은 ")),
+        "{}",
+        mark.parent().map(|p| scraper::ElementRef::wrap(p).unwrap().html()).unwrap_or_default()
+    );
+}
+
+#[test]
 fn case_differs_by_unicode_case() {
     let dir = site(
         "ru",
@@ -131,6 +162,42 @@ fn the_review_suggests_inflected_forms_as_aliases() {
         .output()
         .unwrap();
     assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap(), Vec::<serde_json::Value>::new());
+}
+
+/// The inflected forms `gloss mentions --review` suggests in the articles
+/// of the `mixed-languages` site, once its language is `language`:
+/// (file, text, decision).
+fn suggested_in_mixed_languages(language: &str) -> Vec<(String, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&crate::support::fixture("mixed-languages"), dir.path());
+    fs::write(dir.path().join("content/site.yaml"), format!("title: T\nlanguage: {language}\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["mentions", "--review", "--format", "json", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let field = |r: &serde_json::Value, k: &str| r[k].as_str().unwrap().to_string();
+    let file = |r: &serde_json::Value| field(r, "file").rsplit('/').next().unwrap().to_string();
+    rows.iter().map(|r| (file(r), field(r, "text"), field(r, "decision"))).collect()
+}
+
+#[test]
+fn inflected_forms_are_suggested_by_each_articles_language() {
+    let row = |file: &str, text: &str| (file.to_string(), text.to_string(), "inflected".to_string());
+    let russian = [
+        row("vstrecha.md", "Москве"),
+        row("vstrecha.md", "Москве"),
+        row("vstrecha.md", "Путина"),
+        row("vstrecha.md", "Москву"),
+    ];
+    // A Russian article on an English site: its forms are suggested; the
+    // English article's `Putinism` is not (in English it is no form of a
+    // name). And the same on a Russian site with an English article.
+    for language in ["en", "ru"] {
+        assert_eq!(suggested_in_mixed_languages(language), russian, "on a site in `{language}`");
+    }
 }
 
 #[test]
@@ -227,9 +294,36 @@ fn indexes_sort_and_file_names_as_the_language_does() {
     );
     let german = people("de", &["Bertha", "Ärger", "Abel", "Zeller"]);
     assert_eq!(letters(german.path()), owned(&[("A", &["Abel", "Ärger"]), ("B", &["Bertha"]), ("Z", &["Zeller"])]));
+    // Chinese: in pinyin order, under the Latin letter each name's pinyin
+    // starts with (Běijīng, Guǎngzhōu, Shànghǎi, Shēnzhèn); a Latin name
+    // under its own letter, after the Han names of it.
+    let chinese = people("zh", &["深圳", "上海", "Shenzhen Daily", "北京", "广州"]);
+    assert_eq!(
+        letters(chinese.path()),
+        owned(&[("B", &["北京"]), ("G", &["广州"]), ("S", &["上海", "深圳", "Shenzhen Daily"])])
+    );
     let russian = people("ru", &["Юрий", "Борис", "Ёлкин", "Андрей", "Жуков"]);
     assert_eq!(
         letters(russian.path()),
         owned(&[("А", &["Андрей"]), ("Б", &["Борис"]), ("Е", &["Ёлкин"]), ("Ж", &["Жуков"]), ("Ю", &["Юрий"])])
     );
+}
+
+#[test]
+fn equally_related_entities_follow_the_languages_order() {
+    // Byte order would put `Łódź` after `Mazury`; Polish puts it after `Lublin`.
+    let dir = site(
+        "pl",
+        &[
+            ("people/anna.md", &entity("Anna Nowak", "")),
+            ("places/mazury.md", &entity("Mazury", "")),
+            ("places/lodz.md", &entity("Łódź", "")),
+            ("places/lublin.md", &entity("Lublin", "")),
+            ("articles/a.md", &article("Anna Nowak jechała przez Mazury, Łódź i Lublin.")),
+        ],
+    );
+    let site = render(dir.path());
+    let pages = Pages::of(&site);
+    let related: Vec<String> = pages.select("people/anna.html", ".related li a").iter().map(text).collect();
+    assert_eq!(related, ["Lublin", "Łódź", "Mazury"]);
 }

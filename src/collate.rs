@@ -1,8 +1,9 @@
-//! Collation: the kind indexes, their letter groups and the search's
-//! entries in the order of the site's language: the Unicode Collation
+//! Collation: the kind indexes, their letter groups, the search's entries
+//! and equally related entities in the order of the site's language: the Unicode Collation
 //! Algorithm with CLDR's tailoring for that language (ICU4X, its data
 //! compiled in). `Ł` sorts after `L` in Polish, as its own letter; `Ä`
-//! with `A` in German; Cyrillic in the Russian alphabet's order.
+//! with `A` in German; Cyrillic in the Russian alphabet's order; Chinese
+//! in pinyin order, filed under the Latin letters of pinyin.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -20,6 +21,10 @@ pub struct Collation {
     /// Letters only: is `Ä` an `A` (German) or a letter of its own
     /// (Swedish)?
     primary: CollatorBorrowed<'static>,
+    /// In a collation in pinyin order (Chinese's default), where the Han
+    /// characters of each Latin letter start: `(letter, boundary)`, A to
+    /// Z; empty in any other collation. See [`Collation::initial`].
+    pinyin: Vec<(char, String)>,
 }
 
 impl Collation {
@@ -41,7 +46,25 @@ impl Collation {
                 .or_else(|_| Collator::try_new(CollatorPreferences::from(&Locale::UNKNOWN), options))
                 .expect("the root collation is compiled in")
         };
-        Collation { full: collator(Strength::Tertiary), primary: collator(Strength::Primary) }
+        let primary = collator(Strength::Primary);
+        let pinyin = pinyin_boundaries(&primary);
+        Collation { full: collator(Strength::Tertiary), primary, pinyin }
+    }
+
+    /// The key a kind index sorts `name` by: its letter ([`Collation::initial`])
+    /// where letters do not follow the collation (Latin names after every
+    /// Han name in Chinese, yet filed under the same letters as they), then
+    /// its [`Collation::sort_key`]. So each letter is one group.
+    pub fn index_key(&self, name: &str) -> (Vec<u8>, Vec<u8>) {
+        let letter = match self.pinyin.is_empty() {
+            true => Vec::new(),
+            false => {
+                let mut key = Vec::new();
+                let Ok(()) = self.primary.write_sort_key_to(&self.initial(name), &mut key);
+                key
+            }
+        };
+        (letter, self.sort_key(name))
     }
 
     /// The key an A–Z list sorts `name` by: its collation key, a leading
@@ -58,11 +81,24 @@ impl Collation {
     /// one it counts as a letter of its own under itself (Polish `Łukasz`
     /// under `Ł`, Swedish `Åre` under `Å`). `#` when it has no letter or
     /// digit.
+    ///
+    /// In pinyin order, a Han character is filed under the Latin letter its
+    /// pinyin starts with, as Chinese dictionaries and ICU's alphabetic
+    /// index file it (`北京` under `B`, `上海` under `S`): the collation
+    /// itself says where each letter's characters start, so the letters
+    /// follow its order. A character read several ways is filed by the
+    /// reading it sorts by.
     pub fn initial(&self, name: &str) -> String {
         let name = without_article(name);
         let Some(at) = name.find(char::is_alphanumeric) else { return "#".into() };
         let rest = &name[at..];
         let first = rest.chars().next().expect("found above");
+        if is_han(first) && !self.pinyin.is_empty() {
+            let after = self.pinyin.partition_point(|(_, boundary)| self.primary.compare(boundary, rest).is_le());
+            if let Some((letter, _)) = after.checked_sub(1).map(|i| &self.pinyin[i]) {
+                return letter.to_string();
+            }
+        }
         // The letter with its combining marks (`Ä` typed as `A` + `¨`).
         let end = rest[first.len_utf8()..]
             .find(|c: char| !unicode_normalization::char::is_combining_mark(c))
@@ -76,6 +112,33 @@ impl Collation {
         };
         upper(&shown)
     }
+}
+
+/// Where the Han characters of each Latin letter start, in a collation in
+/// pinyin order: CLDR's pinyin tailoring puts U+FDD0 followed by a letter
+/// just before the first character whose pinyin starts with it (the
+/// boundaries ICU's `AlphabeticIndex` reads, compiled into ICU4X's data
+/// as well). A letter no pinyin starts with (`I`, `U`, `V`), or every
+/// letter in another collation, has no such boundary: untailored, U+FDD0
+/// sorts after every character that has a pinyin, so a boundary is one
+/// that sorts before U+FDD0 alone.
+fn pinyin_boundaries(primary: &CollatorBorrowed<'static>) -> Vec<(char, String)> {
+    let boundaries: Vec<(char, String)> = ('A'..='Z')
+        .map(|letter| (letter, format!("\u{FDD0}{letter}")))
+        .filter(|(_, boundary)| primary.compare(boundary, "\u{FDD0}") == Ordering::Less)
+        .collect();
+    // In the collation's order, as letters are: else it is no pinyin.
+    let ordered = boundaries.windows(2).all(|pair| primary.compare(&pair[0].1, &pair[1].1) == Ordering::Less);
+    match ordered {
+        true => boundaries,
+        false => Vec::new(),
+    }
+}
+
+/// A Han character (an ideograph, or `〇`).
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3007}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 /// `name` without a leading English "the " (`the Kremlin` files under K).
@@ -136,5 +199,39 @@ mod tests {
             ["K", "Ø", "1", "#"]
         );
         assert_eq!(Collation::of("not a tag!").initial("Zed"), "Z");
+    }
+
+    #[test]
+    fn chinese_sorts_in_pinyin_and_files_under_its_letters() {
+        // Běijīng, Chóngqìng, Guǎngzhōu, Nánjīng, Shànghǎi, Shēnzhèn,
+        // Xī'ān: byte order would put 上 (U+4E0A) first. 长 is read cháng
+        // (长春, Chángchūn) and zhǎng; CLDR sorts it as zhǎng, and it is
+        // filed where it sorts.
+        let names = ["上海", "北京", "深圳", "重庆", "西安", "广州", "南京", "长春"];
+        let zh = Collation::of("zh");
+        let initials: Vec<(String, &str)> = sorted("zh", &names).into_iter().map(|n| (zh.initial(n), n)).collect();
+        let expected = [
+            ("B", "北京"),
+            ("C", "重庆"),
+            ("G", "广州"),
+            ("N", "南京"),
+            ("S", "上海"),
+            ("S", "深圳"),
+            ("X", "西安"),
+            ("Z", "长春"),
+        ];
+        let expected: Vec<(String, &str)> = expected.iter().map(|&(l, n)| (l.to_string(), n)).collect();
+        assert_eq!(initials, expected);
+        assert_eq!([zh.initial("〇"), zh.initial("Apple"), zh.initial("《人民日报》")], ["L", "A", "R"]);
+        // Latin names join the letter they start with.
+        let mut mixed = ["Zed", "Apple", "北京", "阿里巴巴"];
+        mixed.sort_by_cached_key(|n| zh.index_key(n));
+        assert_eq!(mixed, ["阿里巴巴", "Apple", "北京", "Zed"]);
+        // Traditional Chinese sorts by strokes: no pinyin letters.
+        assert_eq!(Collation::of("zh-Hant").initial("北京"), "北");
+        assert_eq!(Collation::of("ja").initial("北京"), "北");
+        // Elsewhere the letters follow the collation: the index key is it.
+        let pl = Collation::of("pl");
+        assert_eq!(pl.index_key("Łódź"), (Vec::new(), pl.sort_key("Łódź")));
     }
 }
