@@ -30,9 +30,9 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::input::Input;
-use super::{Page, Renderer};
+use super::{structured, Page, Renderer};
 use crate::annotate::{fill_notes, Mention};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::model::ArticleId;
 use crate::routes::{self, PageId};
 
@@ -231,7 +231,7 @@ impl Authority {
 /// The collection: `first` and `last` only when it has items (a page
 /// holds at least one).
 #[derive(Serialize)]
-struct Collection {
+struct Collection<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
     id: String,
@@ -240,30 +240,30 @@ struct Collection {
     label: String,
     total: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    first: Option<AnnotationPage>,
+    first: Option<AnnotationPage<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     last: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct AnnotationPage {
+struct AnnotationPage<'a> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     part_of: String,
     start_index: usize,
-    items: Vec<Annotation>,
+    items: Vec<Annotation<'a>>,
 }
 
 #[derive(Serialize)]
-struct Annotation {
+struct Annotation<'a> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     motivation: &'static str,
     body: Vec<Body>,
-    target: Target,
+    target: Target<'a>,
 }
 
 #[derive(Serialize)]
@@ -288,10 +288,10 @@ enum Body {
 }
 
 #[derive(Serialize)]
-struct Target {
+struct Target<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    source: String,
+    source: &'a str,
     selector: [Selector; 2],
 }
 
@@ -328,7 +328,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     let article = iri(&input.path(PageId::Article(a)));
     let target = |block: usize, range: Range<usize>| Target {
         kind: "SpecificResource",
-        source: article.clone(),
+        source: &article,
         selector: text.selectors(block, range),
     };
     let mut items: Vec<(usize, Annotation)> = Vec::with_capacity(annotated.mentions.len());
@@ -403,6 +403,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     }
     items.sort_by_key(|(at, _)| *at);
     let items: Vec<Annotation> = items.into_iter().map(|(_, annotation)| annotation).collect();
+    let total = items.len();
     let page_id = format!("{own}#page-1");
     let collection = Collection {
         context: CONTEXT,
@@ -419,14 +420,13 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             items,
         }),
     };
-    let json = serde_json::to_string(&collection)
-        .map_err(|e| Diagnostic::error(Code::Template, format!("cannot write {path}: {e}")))?;
     // Markup in notes is escaped as JSON allows (`<` can only be inside a
     // string), so nothing that reads the file as HTML (a browser sniffing
     // it, a link checker) ever meets a tag.
-    let mut json = json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-    json.push('\n');
-    Ok(Page { id, path, html: json })
+    let mut json = Vec::with_capacity(512 * total);
+    structured::write_script_json(&mut json, &collection);
+    json.push(b'\n');
+    Ok(Page { id, path, html: String::from_utf8(json).expect("JSON is UTF-8") })
 }
 
 /// The words a note is attached to: its quote, or for a footnote (whose

@@ -12,6 +12,7 @@ use super::input::Input;
 use super::pagination::Paginator;
 use super::{notes, structured, Page, Renderer, MAX_RELATED};
 use crate::diagnostic::Diagnostic;
+use crate::html::escape;
 use crate::index::Form;
 use crate::model::{EntityId, FactValue};
 use crate::routes::{self, PageId};
@@ -84,42 +85,16 @@ struct Appearance<'a> {
     title: &'a str,
     url: String,
     mentions: Vec<MentionContext<'a>>,
-    /// The mention strip's links: the mentions grouped by the part of the
-    /// strip they fall in (see [`STRIP_PARTS`]).
-    clusters: Vec<Cluster>,
-    /// What the strip is, for assistive technology (`mention_strip`).
-    strip_label: String,
+    /// The mention strip, ready to show (see [`strip_html`]).
+    strip_html: String,
 }
 
 /// How many equal parts the mention strip is cut into, each one link to
 /// the first mention in it: a strip 288 px wide (a 320 px screen) gives
 /// each part 24 px, the least a target may be (WCAG 2.2, 2.5.8), however
-/// many mentions an article has and however close they are.
+/// many mentions an article has and however close they are. The
+/// stylesheet gives a part its width.
 const STRIP_PARTS: usize = 12;
-
-/// The mentions in one part of the strip.
-#[derive(Serialize)]
-struct Cluster {
-    /// The numbers of its first and last mention in the article, from 1.
-    first: usize,
-    last: usize,
-    /// The first mention's URL.
-    url: String,
-    /// Where its part of the strip starts, and its width, in percent of
-    /// the strip.
-    start: f64,
-    width: f64,
-    /// Where each mention falls, in percent of the part.
-    ticks: Vec<f64>,
-    /// The forms its mentions use, each once, in order: `Kim, the Dear Leader`.
-    texts: String,
-    /// Where its first and last mention fall, in whole percent of the text.
-    from: u32,
-    to: u32,
-    /// All of it in words, for assistive technology (`cluster_label`):
-    /// made here, as a page may have thousands.
-    label: String,
-}
 
 #[derive(Serialize)]
 struct MentionContext<'a> {
@@ -131,11 +106,17 @@ struct MentionContext<'a> {
     position: f64,
 }
 
-/// The strip's clusters of `mentions` (in the order of the text).
-fn clusters(strings: &Strings, mentions: &[MentionContext]) -> Vec<Cluster> {
+/// The mention strip of an article's `mentions` (in the order of the
+/// text), labelled `label`: for each part of the strip holding mentions, a
+/// link to the first of them that names them all, with a tick where each
+/// falls. Written here rather than in the template: an entity page of an
+/// archive has thousands of parts, and a template would take as long for
+/// them as for the rest of the page.
+fn strip_html(strings: &Strings, label: &str, mentions: &[MentionContext]) -> String {
+    use std::fmt::Write as _;
     let part = 100.0 / STRIP_PARTS as f64;
     let part_of = |m: &MentionContext| ((m.position / part) as usize).min(STRIP_PARTS - 1);
-    let mut clusters = Vec::new();
+    let mut html = format!("<div class=\"strip\" role=\"group\" aria-label=\"{}\">", escape(label));
     let mut i = 0;
     while i < mentions.len() {
         let n = part_of(&mentions[i]);
@@ -148,38 +129,32 @@ fn clusters(strings: &Strings, mentions: &[MentionContext]) -> Vec<Cluster> {
                 texts.push(m.text);
             }
         }
-        let (from, to) = (members[0].position.round() as u32, members[members.len() - 1].position.round() as u32);
-        let texts = texts.join(", ");
-        let label = {
-            let mentions = match members.len() {
-                1 => strings.fill("cluster_mention", &[("n", &strings.number(i + 1))]),
-                _ => strings
-                    .fill("cluster_mentions", &[("first", &strings.number(i + 1)), ("last", &strings.number(end))]),
-            };
-            let at = match from == to {
-                true => strings.number(from as usize),
-                false => format!("{}–{}", strings.number(from as usize), strings.number(to as usize)),
-            };
-            strings.fill("cluster_label", &[("mentions", &mentions), ("texts", &texts), ("at", &at)])
+        let which = match members.len() {
+            1 => strings.fill("cluster_mention", &[("n", &strings.number(i + 1))]),
+            _ => strings.fill("cluster_mentions", &[("first", &strings.number(i + 1)), ("last", &strings.number(end))]),
         };
-        clusters.push(Cluster {
-            first: i + 1,
-            last: end,
-            url: members[0].url.clone(),
-            start: (start * 1000.0).round() / 1000.0,
-            width: (part * 1000.0).round() / 1000.0,
-            ticks: members
-                .iter()
-                .map(|m| (((m.position - start) / part * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0)
-                .collect(),
-            texts,
-            from,
-            to,
-            label,
-        });
+        let (from, to) = (members[0].position.round() as usize, members[members.len() - 1].position.round() as usize);
+        let at = match from == to {
+            true => strings.number(from),
+            false => format!("{}–{}", strings.number(from), strings.number(to)),
+        };
+        let label = strings.fill("cluster_label", &[("mentions", &which), ("texts", &texts.join(", ")), ("at", &at)]);
+        let _ = write!(
+            html,
+            "<a class=\"cluster\" href=\"{}\" style=\"inset-inline-start:{}%\" aria-label=\"{}\">",
+            escape(&members[0].url),
+            (start * 1000.0).round() / 1000.0,
+            escape(&label)
+        );
+        for m in members {
+            let tick = (((m.position - start) / part * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0;
+            let _ = write!(html, "<span class=\"tick\" style=\"inset-inline-start:{tick}%\"></span>");
+        }
+        html.push_str("</a>");
         i = end;
     }
-    clusters
+    html.push_str("</div>");
+    html
 }
 
 /// Source indexes as the page numbers them, from 1.
@@ -328,14 +303,11 @@ fn appearances<'a>(strings: &Strings, input: &Input<'a>, e: EntityId, n: usize) 
             if (first..end).contains(&(seen - 1)) {
                 let (doc, _) = input.article(r.article);
                 let url = format!("../{}", input.article_path(r.article));
-                let strip_label =
-                    strings.fill("mention_strip", &[("name", &input.name(e)), ("title", &doc.title.value)]);
                 appearances.push(Appearance {
                     title: &doc.title.value,
                     url,
                     mentions: Vec::new(),
-                    clusters: Vec::new(),
-                    strip_label,
+                    strip_html: String::new(),
                 });
             }
         }
@@ -356,8 +328,10 @@ fn appearances<'a>(strings: &Strings, input: &Input<'a>, e: EntityId, n: usize) 
             position: (mention.position * 1000.0).round() / 10.0,
         });
     }
+    let name = input.name(e);
     for appearance in &mut appearances {
-        appearance.clusters = clusters(strings, &appearance.mentions);
+        let label = strings.fill("mention_strip", &[("name", &name), ("title", &appearance.title)]);
+        appearance.strip_html = strip_html(strings, &label, &appearance.mentions);
     }
     appearances
 }

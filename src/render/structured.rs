@@ -6,6 +6,7 @@
 //! the element or open a comment, and is safe against U+2028/U+2029.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -27,10 +28,18 @@ pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// [`script_json`], appended to `out` as it is serialised (the search index
-/// of an archive runs to tens of megabytes: it is written once, not copied).
+/// [`script_json`], appended to `out` (the search index of an archive runs
+/// to tens of megabytes: it is written in place, and copied again only
+/// when it has something to escape).
 pub fn write_script_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    serde_json::to_writer(ScriptSafe(out), value).expect("gloss's values always serialise");
+    let start = out.len();
+    serde_json::to_writer(&mut *out, value).expect("gloss's values always serialise");
+    // serde_json writes many small pieces: escape the whole once, rather
+    // than search each piece.
+    if let Some(first) = next_special(&out[start..]) {
+        let json = out.split_off(start + first);
+        ScriptSafe(out).write_all(&json).expect("writing to memory cannot fail");
+    }
 }
 
 /// Escapes, on the way through, what may not appear in a `<script>`.

@@ -9,11 +9,11 @@ use crate::support::{default_site, fixture_with, render, text, Pages};
 /// Where a cluster starts (`inset-inline-start`, from the start of the
 /// text's direction) and its `width`, in percent, from its `style`.
 fn extent(style: &str) -> (f64, f64) {
-    let value = |name: &str| -> f64 {
-        let rest = &style[style.find(&format!("{name}: ")).unwrap() + name.len() + 2..];
-        rest[..rest.find('%').unwrap()].parse().unwrap()
-    };
-    (value("inset-inline-start"), value("width"))
+    let start = style.strip_prefix("inset-inline-start:").expect("a cluster is placed by its start");
+    // Every part is a twelfth of the strip wide: the stylesheet says so.
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/style.css")).unwrap();
+    assert!(css.contains("width: calc(100% / 12);"), "the stylesheet sizes the parts");
+    (start.trim_end_matches('%').parse().unwrap(), 100.0 / 12.0)
 }
 
 /// Checks the strips of an entity page: one tick per mention, clusters
