@@ -16,7 +16,6 @@ use crate::html::escape;
 use crate::index::Form;
 use crate::model::{EntityId, FactValue};
 use crate::routes::{self, PageId};
-use crate::strings::Strings;
 
 #[derive(Serialize)]
 struct EntityPage<'a> {
@@ -107,46 +106,29 @@ struct MentionContext<'a> {
 }
 
 /// The mention strip of an article's `mentions` (in the order of the
-/// text), labelled `label`: for each part of the strip holding mentions, a
-/// link to the first of them that names them all, with a tick where each
-/// falls. Written here rather than in the template: an entity page of an
-/// archive has thousands of parts, and a template would take as long for
-/// them as for the rest of the page.
-fn strip_html(strings: &Strings, label: &str, mentions: &[MentionContext]) -> String {
+/// text): for each part of the strip holding mentions, a link to the first
+/// of them, with a tick where each falls. It is a picture and a shortcut
+/// for the pointer: assistive technology and the keyboard skip it for the
+/// list below it, which leads to every mention and quotes it. Written here
+/// rather than in the template: an entity page of an archive has
+/// thousands of parts.
+fn strip_html(mentions: &[MentionContext]) -> String {
     use std::fmt::Write as _;
     let part = 100.0 / STRIP_PARTS as f64;
     let part_of = |m: &MentionContext| ((m.position / part) as usize).min(STRIP_PARTS - 1);
-    let mut html = format!("<div class=\"strip\" role=\"group\" aria-label=\"{}\">", escape(label));
+    let mut html = String::from("<div class=\"strip\" aria-hidden=\"true\">");
     let mut i = 0;
     while i < mentions.len() {
         let n = part_of(&mentions[i]);
         let end = i + mentions[i..].iter().take_while(|m| part_of(m) == n).count();
-        let members = &mentions[i..end];
         let start = n as f64 * part;
-        let mut texts: Vec<&str> = Vec::new();
-        for m in members {
-            if !texts.contains(&m.text) {
-                texts.push(m.text);
-            }
-        }
-        let which = match members.len() {
-            1 => strings.fill("cluster_mention", &[("n", &strings.number(i + 1))]),
-            _ => strings.fill("cluster_mentions", &[("first", &strings.number(i + 1)), ("last", &strings.number(end))]),
-        };
-        let (from, to) = (members[0].position.round() as usize, members[members.len() - 1].position.round() as usize);
-        let at = match from == to {
-            true => strings.number(from),
-            false => format!("{}–{}", strings.number(from), strings.number(to)),
-        };
-        let label = strings.fill("cluster_label", &[("mentions", &which), ("texts", &texts.join(", ")), ("at", &at)]);
         let _ = write!(
             html,
-            "<a class=\"cluster\" href=\"{}\" style=\"inset-inline-start:{}%\" aria-label=\"{}\">",
-            escape(&members[0].url),
+            "<a class=\"cluster\" href=\"{}\" tabindex=\"-1\" style=\"inset-inline-start:{}%\">",
+            escape(&mentions[i].url),
             (start * 1000.0).round() / 1000.0,
-            escape(&label)
         );
-        for m in members {
+        for m in &mentions[i..end] {
             let tick = (((m.position - start) / part * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0;
             let _ = write!(html, "<span class=\"tick\" style=\"inset-inline-start:{tick}%\"></span>");
         }
@@ -181,7 +163,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
             FactContext { key: def.key.clone(), label: def.label.clone(), values, sources }
         })
         .collect();
-    let appearances = appearances(renderer.strings, input, e, n);
+    let appearances = appearances(input, e, n);
     // The strongest relations: every declared one, and the most
     // co-mentioned up to a readable list (an archive relates everyone).
     let related = input
@@ -286,7 +268,7 @@ fn fact_items(renderer: &Renderer, input: &Input, value: &FactValue) -> Vec<Fact
 
 /// The articles page `n` of entity `e` lists (`paginate_mentions_by` of
 /// them), each with its mentions of `e` in their sentences.
-fn appearances<'a>(strings: &Strings, input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'a>> {
+fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'a>> {
     let per_page = match input.config().paginate_mentions_by {
         0 => usize::MAX,
         per_page => per_page,
@@ -328,10 +310,8 @@ fn appearances<'a>(strings: &Strings, input: &Input<'a>, e: EntityId, n: usize) 
             position: (mention.position * 1000.0).round() / 10.0,
         });
     }
-    let name = input.name(e);
     for appearance in &mut appearances {
-        let label = strings.fill("mention_strip", &[("name", &name), ("title", &appearance.title)]);
-        appearance.strip_html = strip_html(strings, &label, &appearance.mentions);
+        appearance.strip_html = strip_html(&appearance.mentions);
     }
     appearances
 }
