@@ -102,6 +102,44 @@ pub struct SiteConfig {
     /// view, as HTML (`[printed: `, `]`): the site's language's
     /// `printed_as` ([`crate::strings::Strings::printed_label`]).
     pub printed_label: (String, String),
+    /// Which data files for reuse the site writes (`data_files:`).
+    pub data_files: DataFiles,
+}
+
+/// The data files for reuse a site writes beside its pages; all of them
+/// unless `data_files:` lists fewer (an archive of a hundred thousand
+/// articles may not want gigabytes of Web Annotations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataFiles {
+    /// `articles/<slug>.annotations.jsonld`.
+    pub annotations: bool,
+    /// `places.geojson` and `articles/<slug>.geojson`.
+    pub geojson: bool,
+    /// `entities.json`.
+    pub entities: bool,
+    /// `mentions.csv`.
+    pub mentions: bool,
+}
+
+impl DataFiles {
+    /// Their names in `data_files:`.
+    pub const NAMES: [&'static str; 4] = ["annotations", "geojson", "entities", "mentions"];
+
+    pub const ALL: DataFiles = DataFiles { annotations: true, geojson: true, entities: true, mentions: true };
+    pub const NONE: DataFiles = DataFiles { annotations: false, geojson: false, entities: false, mentions: false };
+
+    /// Turns on the one called `name`; false for no such name.
+    pub fn include(&mut self, name: &str) -> bool {
+        let flag = match name {
+            "annotations" => &mut self.annotations,
+            "geojson" => &mut self.geojson,
+            "entities" => &mut self.entities,
+            "mentions" => &mut self.mentions,
+            _ => return false,
+        };
+        *flag = true;
+        true
+    }
 }
 
 /// How articles are ordered.

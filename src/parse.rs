@@ -23,8 +23,8 @@ use crate::load::SiteSources;
 use typed_index_collections::TiSlice;
 
 use crate::model::{
-    is_slug, Annotation, ArticleDoc, Citations, EntityDoc, EntityImage, EntityRef, FactDef, FactRole, FactType,
-    FactValue, Kind, KindId, Role, SiteConfig, SortBy, Source, Spanned,
+    is_slug, Annotation, ArticleDoc, Citations, DataFiles, EntityDoc, EntityImage, EntityRef, FactDef, FactRole,
+    FactType, FactValue, Kind, KindId, Role, SiteConfig, SortBy, Source, Spanned,
 };
 use crate::yaml::{Document, Fields, Node, Report};
 
@@ -668,6 +668,7 @@ const SITE_FIELDS: &[&str] = &[
     "kinds",
     "lints",
     "map_layers",
+    "data_files",
 ];
 
 /// Articles in a feed unless `feed_limit` says otherwise: a reader's feed
@@ -764,7 +765,30 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
             );
         }
     }
+    // `data_files: []` writes none; no `data_files`, or an empty one, all.
+    let data_files = match f.raw("data_files").filter(|node| !node.value().is_null()) {
+        None => DataFiles::ALL,
+        Some(_) => {
+            let mut files = DataFiles::NONE;
+            for name in f.list(report, "data_files") {
+                if !files.include(&name.value) {
+                    let hint = match did_you_mean(&name.value, DataFiles::NAMES) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => "for example `data_files: [geojson, mentions]`; `[]` writes none".to_string(),
+                    };
+                    report.error(
+                        Code::InvalidValue,
+                        name.span.clone(),
+                        format!("`data_files` lists {}, not `{}`", DataFiles::NAMES.join(", "), name.value),
+                        Some(hint),
+                    );
+                }
+            }
+            files
+        }
+    };
     Ok(SiteConfig {
+        data_files,
         map_layers,
         lints,
         title: title.map(|t| t.value).unwrap_or_default(),

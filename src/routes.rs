@@ -132,7 +132,10 @@ pub fn all_pages(
     let mut ids: Vec<PageId> = (0..home_page_count(registry)).map(PageId::Home).collect();
     ids.push(PageId::NotFound);
     ids.extend(registry.articles.keys().map(PageId::Article));
-    ids.extend(registry.articles.keys().map(PageId::ArticleAnnotations));
+    let data = registry.config.data_files;
+    if data.annotations {
+        ids.extend(registry.articles.keys().map(PageId::ArticleAnnotations));
+    }
     ids.extend(
         registry.config.kinds.keys().filter(|&k| registry.entities.iter().any(|e| e.kind == k)).map(PageId::Kind),
     );
@@ -143,16 +146,18 @@ pub fn all_pages(
     }
     ids.push(PageId::SearchIndex);
     ids.extend((0..search_chunk_count(registry)).map(PageId::SearchText));
-    if !registry.entities.is_empty() {
+    if data.entities && !registry.entities.is_empty() {
         ids.push(PageId::EntitiesJson);
     }
-    if registry.entities.iter().any(|e| e.coordinates().is_some()) {
+    if data.geojson && registry.entities.iter().any(|e| e.coordinates().is_some()) {
         ids.push(PageId::PlacesGeoJson);
     }
-    if !registry.articles.is_empty() {
+    if data.mentions && !registry.articles.is_empty() {
         ids.push(PageId::MentionsCsv);
     }
-    ids.extend(registry.articles.keys().filter(|&a| mapped(a)).map(PageId::ArticleGeoJson));
+    if data.geojson {
+        ids.extend(registry.articles.keys().filter(|&a| mapped(a)).map(PageId::ArticleGeoJson));
+    }
     if registry.config.base_url.is_some() {
         ids.extend([PageId::Sitemap, PageId::Feed]);
         ids.extend(registry.tags.keys().map(PageId::TagFeed));

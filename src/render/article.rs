@@ -65,8 +65,9 @@ struct ArticleContext<'a> {
     draft: bool,
     /// Every footnote is also a sidenote (so wide screens can hide the list).
     all_sidenotes: bool,
-    /// Its annotations as W3C Web Annotations (JSON-LD), relative to the page.
-    annotations: String,
+    /// Its annotations as W3C Web Annotations (JSON-LD), relative to the
+    /// page; null when the site writes none (`data_files`).
+    annotations: Option<String>,
     /// Its language and direction when not the site's (else null).
     language: Option<&'a str>,
     dir: Option<&'static str>,
@@ -147,7 +148,11 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         route_declared: !doc.route.is_empty(),
         draft: doc.draft,
         all_sidenotes: annotated.footnotes.iter().all(|f| f.is_sidenote()),
-        annotations: routes::file_name(&input.path(PageId::ArticleAnnotations(a))).to_string(),
+        annotations: input
+            .config()
+            .data_files
+            .annotations
+            .then(|| routes::file_name(&input.path(PageId::ArticleAnnotations(a))).to_string()),
         language: own_language,
         dir: own_language.map(crate::language::direction),
         translations: input
@@ -174,7 +179,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         cards_json: renderer.entity_json.cards_json(input, cast_ids()),
         map_svg: route_map(renderer, input, &places, stops),
         map_places: places.iter().map(|&e| renderer.entity_link(input, e)).collect(),
-        geojson: (!places.is_empty()).then(|| {
+        geojson: (!places.is_empty() && input.config().data_files.geojson).then(|| {
             let path = input.path(PageId::Article(a));
             routes::link(&path, &input.path(PageId::ArticleGeoJson(a)))
         }),

@@ -378,3 +378,48 @@ fn an_edit_brings_the_data_files_up_to_date_as_a_full_build_makes_them() {
     let reichstag = features.iter().find(|f| f["id"] == "reichstag").unwrap();
     assert_eq!(position(&reichstag["geometry"]["coordinates"]), [13.3763, 52.5187]);
 }
+
+#[test]
+fn a_site_writes_only_the_data_files_it_lists_and_links_only_those() {
+    let all = render(&fixture("city-walk"));
+    let article = "articles/mauerweg";
+    for path in ["places.geojson", "entities.json", "mentions.csv"] {
+        assert!(has_file(&all, path), "by default: {path}");
+    }
+    assert!(has_file(&all, &format!("{article}.annotations.jsonld")) && has_file(&all, &format!("{article}.geojson")));
+
+    let dir = fixture_with("city-walk", "data_files: [geojson]\n");
+    let site = render(dir.path());
+    let pages = Pages::of(&site);
+    assert!(has_file(&site, "places.geojson") && has_file(&site, &format!("{article}.geojson")));
+    for path in ["entities.json", "mentions.csv", &format!("{article}.annotations.jsonld")] {
+        assert!(!has_file(&site, path), "not asked for: {path}");
+    }
+    assert!(pages.select(&format!("{article}.html"), r#"link[type^="application/ld+json"]"#).is_empty());
+    let downloads: Vec<String> = pages.select("places/index.html", ".downloads a").iter().map(text).collect();
+    assert_eq!(downloads, ["places.geojson"]);
+    assert!(pages.broken_links().is_empty(), "{:?}", pages.broken_links());
+
+    let dir = fixture_with("city-walk", "data_files: []\n");
+    let site = render(dir.path());
+    let data: Vec<&str> = site
+        .pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .filter(|p| [".json", ".jsonld", ".geojson", ".csv"].iter().any(|e| p.ends_with(e)))
+        .collect();
+    assert!(data.is_empty(), "{data:?}");
+    assert!(Pages::of(&site).select(&format!("{article}.html"), r#"link[rel="alternate"]"#).is_empty());
+}
+
+#[test]
+fn an_unknown_data_file_is_named_at_its_place_with_the_nearest() {
+    let dir = fixture_with("city-walk", "data_files: [geojson, annotation]\n");
+    let Err(errors) = gloss::render_site(dir.path()) else { panic!("built with an unknown data file") };
+    let error = &errors.0[0];
+    let location = error.location.as_ref().unwrap();
+    assert!(location.path.ends_with("content/site.yaml"), "{error}");
+    assert_eq!(location.column, 23, "{error}");
+    assert!(error.message.contains("not `annotation`"), "{error}");
+    assert_eq!(error.hint.as_deref(), Some("did you mean `annotations`?"));
+}
