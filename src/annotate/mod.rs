@@ -341,9 +341,10 @@ impl<'r> Annotator<'r> {
             match origin.sources.iter().position(|s| s.id == id) {
                 Some(i) => {
                     let n = i + 1;
+                    let (number, label) = origin.registry.config.labels.source(n);
                     let _ = std::fmt::Write::write_fmt(
                         &mut html,
-                        format_args!("<a href=\"#source-{n}\" aria-label=\"Source {n}\">[{n}]</a>"),
+                        format_args!("<a href=\"#source-{n}\" aria-label=\"{label}\">[{number}]</a>"),
                     );
                 }
                 None => {
