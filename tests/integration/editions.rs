@@ -106,6 +106,9 @@ fn an_arabic_edition_runs_right_to_left() {
     }
     let meta = text(&pages.select(path, ".article-header .meta")[0]);
     assert!(meta.contains("أكتوبر"), "{meta}");
+    // A list is separated with the Arabic comma.
+    let forms = text(&pages.select("people/hosni-mubarak.html", ".forms")[0]);
+    assert_eq!(forms, "حسني مبارك (1×)، مبارك (1×)");
 }
 
 /// The names of a kind index in order, and its letters.
@@ -171,6 +174,15 @@ fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searche
     assert!(paragraphs.iter().all(|p| !text(p).contains(char::is_whitespace)), "{body}");
     let meta = text(&pages.select(path, ".article-header .meta")[0]);
     assert!(meta.contains("2002年8月20日"), "{meta}");
+    // Punctuation as Japanese sets it: 、 between the items of a list, 。 at
+    // the end of a sentence, full-width parentheses with no space before.
+    let person = "people/nakamura-miwa.html";
+    assert_eq!(text(&pages.select(person, ".forms")[0]), "中村（1回）、中村美和（1回）");
+    assert_eq!(text(&pages.select(person, "#mentions-heading")[0]), "言及（2）");
+    let caption = text(&pages.select("places/kyoto.html", "figcaption")[0]);
+    assert!(caption.starts_with("京都、") && caption.ends_with("。"), "{caption}");
+    let cast: Vec<String> = pages.select(path, ".cast a.count").iter().map(text).collect();
+    assert!(cast.iter().all(|c| c.ends_with('回')), "{cast:?}");
     assert_eq!(text(&pages.select(path, "#cast-heading")[0]), "この記事に登場する項目");
     // By reading (`sort_as`, in kana), in the order of the kana table, as a
     // Japanese index is: う, な, ふ (a voiced kana under its plain one);
