@@ -288,6 +288,8 @@ mod tests {
             out
         };
         assert_eq!(html("中村\n美和さん"), "<p>中村美和さん</p>\n");
+        // Spaces at the end of the line go with it.
+        assert_eq!(html("中村 \n  美和さん"), "<p>中村美和さん</p>\n");
         assert_eq!(html("中村\n**美和**さん"), "<p>中村<strong>美和</strong>さん</p>\n");
         assert_eq!(html("[中村](x)\n美和"), "<p><a href=\"x\">中村</a>美和</p>\n");
         assert_eq!(html("Kim\nJong-il"), "<p>Kim\nJong-il</p>\n");
