@@ -181,8 +181,11 @@ fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searche
     assert_eq!(text(&pages.select(person, "#mentions-heading")[0]), "言及（2）");
     let caption = text(&pages.select("places/kyoto.html", "figcaption")[0]);
     assert!(caption.starts_with("京都、") && caption.ends_with("。"), "{caption}");
-    let cast: Vec<String> = pages.select(path, ".cast a.count").iter().map(text).collect();
-    assert!(cast.iter().all(|c| c.ends_with('回')), "{cast:?}");
+    // Each count of the cast says 2回, "twice", and its label says so too.
+    for count in pages.select(path, ".cast a.count") {
+        let label = count.value().attr("aria-label").unwrap();
+        assert!(text(&count).ends_with('回') && label.contains(&text(&count)), "{label}");
+    }
     assert_eq!(text(&pages.select(path, "#cast-heading")[0]), "この記事に登場する項目");
     // By reading (`sort_as`, in kana), in the order of the kana table, as a
     // Japanese index is: う, な, ふ (a voiced kana under its plain one);
