@@ -257,7 +257,7 @@ fn render_sources_with(
 
 /// The strings table of the site's language (the site's own file over
 /// gloss's), with the settings that come from it: the built-in kinds' names
-/// and a repair's label.
+/// and the labels an article's HTML is written with.
 fn site_strings(
     config: &mut model::SiteConfig,
     sources: &load::SiteSources,
@@ -268,7 +268,7 @@ fn site_strings(
     let (table, problems) = strings::Strings::for_site(&config.language, own);
     diagnostics.extend(problems);
     localize_kinds(&table, &mut config.kinds.raw);
-    config.printed_label = table.printed_label();
+    config.labels = table.labels();
     table
 }
 
@@ -531,7 +531,9 @@ pub fn annotate_site(root: &Path) -> Result<AnnotatedSite, Diagnostics> {
     let (sources, mut diagnostics) = load::load(root)?;
     let parsed = parse::parse_site(&sources);
     diagnostics.extend(parsed.diagnostics.0.iter().cloned());
-    let registry = resolve::resolve(parsed, &sources, &mut diagnostics);
+    let mut registry = resolve::resolve(parsed, &sources, &mut diagnostics);
+    // The articles' HTML is written in the site's language.
+    site_strings(&mut registry.config, &sources, &mut diagnostics);
     let articles = annotate_articles(&registry, &sources);
     for article in &articles {
         diagnostics.extend(article.diagnostics.iter().cloned());

@@ -98,10 +98,9 @@ pub struct SiteConfig {
     /// GeoJSON files under `content/` drawn on the plans of city-scale maps
     /// (`map_layers:`), in order, each with where `site.yaml` names it.
     pub map_layers: Vec<Spanned<String>>,
-    /// What a repair writes before and after the printed text it keeps in
-    /// view, as HTML (`[printed: `, `]`): the site's language's
-    /// `printed_as` ([`crate::strings::Strings::printed_label`]).
-    pub printed_label: (String, String),
+    /// What gloss writes into an article's HTML itself (a repair's label,
+    /// a citation's), in the site's language ([`crate::strings::Labels`]).
+    pub labels: crate::strings::Labels,
     /// Which data files for reuse the site writes (`data_files:`).
     pub data_files: DataFiles,
 }

@@ -800,7 +800,7 @@ fn site_config(report: &mut Report, root: Node) -> Result<SiteConfig, Diagnostic
         sort_by,
         feed_limit,
         kinds: kinds.into(),
-        printed_label: crate::strings::Strings::english().printed_label(),
+        labels: crate::strings::Strings::english().labels(),
     })
 }
 

@@ -56,6 +56,36 @@ pub enum Entry {
     Plural(BTreeMap<String, String>),
 }
 
+/// What gloss itself writes into an annotated text (the HTML of articles
+/// and descriptions, made before any template), in the site's language:
+/// from its strings table, as HTML.
+#[derive(Clone)]
+pub struct Labels {
+    /// Before and after the printed text a repair keeps in view
+    /// (`printed_as`: `[printed: `, `]`).
+    pub printed: (String, String),
+    /// A citation's label (`source_n`: `Source {n}`), `{n}` not filled.
+    source_n: String,
+    /// The formats of the language: a citation's number in its digits.
+    formats: &'static Formats,
+}
+
+impl Labels {
+    /// A citation's number `n` in the language's digits, and its label
+    /// (`Source 1`), as the templates write them.
+    pub fn source(&self, n: usize) -> (String, String) {
+        let number = self.formats.number(n as i64);
+        let label = fill(&self.source_n, &[("n", &number)]);
+        (number, label)
+    }
+}
+
+impl std::fmt::Debug for Labels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Labels").field("locale", &self.formats.locale).finish_non_exhaustive()
+    }
+}
+
 /// A strings table, with the formats of its locale.
 pub struct Strings {
     text: HashMap<String, Entry>,
@@ -213,6 +243,15 @@ impl Strings {
         match label.split_once("{printed}") {
             Some((before, after)) => (before.to_string(), after.to_string()),
             None => (format!("{label} "), String::new()),
+        }
+    }
+
+    /// What gloss writes into an annotated text itself, in this language.
+    pub fn labels(&self) -> Labels {
+        Labels {
+            printed: self.printed_label(),
+            source_n: crate::html::escape(self.get("source_n")),
+            formats: self.formats,
         }
     }
 
@@ -445,6 +484,17 @@ mod tests {
         // A site's own, escaped; without `{printed}`, the label comes first.
         assert_eq!(label("en", Some("printed_as: \"<sic> {printed}\"")), ("&lt;sic&gt; ".to_string(), String::new()));
         assert_eq!(label("en", Some("printed_as: \"sic:\"")), ("sic: ".to_string(), String::new()));
+    }
+
+    #[test]
+    fn a_citations_label_is_the_languages_with_its_digits() {
+        let source = |language: &str, own: Option<&str>| {
+            let path = Path::new("content/strings/x.yaml");
+            Strings::for_site(language, own.map(|text| (path, text))).0.labels().source(2)
+        };
+        assert_eq!(source("en", None), ("2".to_string(), "Source 2".to_string()));
+        assert_eq!(source("ja", None), ("2".to_string(), "出典2".to_string()));
+        assert_eq!(source("en", Some("source_n: \"<Quelle> {n}\"")), ("2".to_string(), "&lt;Quelle&gt; 2".to_string()));
     }
 
     #[test]

@@ -424,7 +424,7 @@ impl Mentions {
                 out.push(Event::InlineHtml("<ins>".into()));
                 out.push(Event::Text(CowStr::from(should_read.clone())));
                 out.push(Event::InlineHtml(if linked { "</ins></a>" } else { "</ins>" }.into()));
-                let (before, after) = &origin.registry.config.printed_label;
+                let (before, after) = &origin.registry.config.labels.printed;
                 out.push(Event::InlineHtml(format!(" <span class=\"printed\">{before}<del>").into()));
                 run.write(range.clone(), out);
                 out.push(Event::InlineHtml(format!("</del>{after}</span></span>").into()));

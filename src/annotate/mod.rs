@@ -7,7 +7,9 @@
 //! are never scanned. Every mention gets an anchor (`m-<entity>-<n>`) and a
 //! record with its sentence, so glossary pages can quote it and link back
 //! to the spot. A run of text is scanned whole, line breaks included
-//! ([`text`]), so a name wrapped over two lines is one mention. Footnotes
+//! ([`text`]), so a name wrapped over two lines is one mention; a line
+//! break between two Chinese or Japanese characters is no space at all, on
+//! the page, in the plain text and to the matcher. Footnotes
 //! are numbered and left as markers for the page's template ([`notes`]).
 
 mod figures;
@@ -38,7 +40,7 @@ use notes::Notes;
 pub(crate) use notes::{fill as fill_notes, has_notes, NoteRef};
 pub use notes::{Footnote, NoteAnchor};
 use standoff::{Forced, Mark, RunExtent};
-use text::{align, Blocks, Run};
+use text::{align, Blocks, Run, VanishingBreaks};
 
 /// An article after annotation.
 #[derive(Debug, Clone)]
@@ -344,9 +346,10 @@ impl<'r> Annotator<'r> {
             match origin.sources.iter().position(|s| s.id == id) {
                 Some(i) => {
                     let n = i + 1;
+                    let (number, label) = origin.registry.config.labels.source(n);
                     let _ = std::fmt::Write::write_fmt(
                         &mut html,
-                        format_args!("<a href=\"#source-{n}\" aria-label=\"Source {n}\">[{n}]</a>"),
+                        format_args!("<a href=\"#source-{n}\" aria-label=\"{label}\">[{number}]</a>"),
                     );
                 }
                 None => {
@@ -416,7 +419,7 @@ impl<'r> Annotator<'r> {
             label.starts_with('@').then(|| (CowStr::from(format!("{CITE}{label}")), CowStr::from("")))
         };
         let parser = Parser::new_with_broken_link_callback(markdown, markdown_options(), Some(citation));
-        for (event, range) in parser.into_offset_iter() {
+        for (event, range) in VanishingBreaks::new(parser.into_offset_iter()) {
             // A text that spans several stretches of the map is passed on
             // in pieces, one a stretch, so each is located in the file on
             // its own (runs of text are joined again for matching).
@@ -445,7 +448,8 @@ impl<'r> Annotator<'r> {
         if matches!(self.links.last(), Some(OpenLink::Citation)) && !matches!(event, Event::End(TagEnd::Link)) {
             return;
         }
-        // A line break inside scanned text is white space like any other:
+        // A line break inside scanned text (one that has not vanished, see
+        // `VanishingBreaks`) is white space like any other:
         // the run goes on, so a wrapped name is matched whole. A soft break
         // is written as the newline it is in the source, a hard one as the
         // `<br>` it is.

@@ -2,9 +2,12 @@
 //! context and search), the run of text waiting to be scanned, and where
 //! each piece of it is in the file.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event};
+use icu_properties::props::{EastAsianWidth, Script};
+use icu_properties::CodePointMapData;
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::matcher::Found;
 
@@ -124,6 +127,102 @@ impl Run {
     }
 }
 
+/// Does a line break between `before` and `after` vanish? It does between
+/// two characters of East Asian Width wide, fullwidth or halfwidth, neither
+/// Hangul (Chinese and Japanese text, its punctuation, full-width forms),
+/// as CSS Text 3's segment break transformation rules have it: editors
+/// hard-wrap such text anywhere, and there a break is no space. Anywhere
+/// else it is one.
+pub(crate) fn break_vanishes(before: char, after: char) -> bool {
+    let wide = |c: char| {
+        !c.is_ascii()
+            && matches!(
+                CodePointMapData::<EastAsianWidth>::new().get(c),
+                EastAsianWidth::Wide | EastAsianWidth::Fullwidth | EastAsianWidth::Halfwidth
+            )
+            && CodePointMapData::<Script>::new().get(c) != Script::Hangul
+    };
+    wide(before) && wide(after)
+}
+
+/// Markdown's events without the soft line breaks that vanish
+/// ([`break_vanishes`]): the text on either side of one is read as one,
+/// on the page, in the plain text and by the matcher, and each side keeps
+/// its own place in the file. The characters on either side are those of
+/// the text around the break, across the starts and ends of emphasis and
+/// links (`中村\n**美和**`).
+pub(super) struct VanishingBreaks<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
+    events: I,
+    /// Events read ahead to find the character after a break.
+    ahead: VecDeque<(Event<'a>, Range<usize>)>,
+    /// The last character of the text before, when nothing but inline
+    /// tags has come since.
+    before: Option<char>,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> VanishingBreaks<'a, I> {
+    pub fn new(events: I) -> Self {
+        VanishingBreaks { events, ahead: VecDeque::new(), before: None }
+    }
+
+    /// The first character of the text that comes next, when nothing but
+    /// inline tags comes before it.
+    fn after(&mut self) -> Option<char> {
+        for at in 0.. {
+            if at == self.ahead.len() {
+                self.ahead.push_back(self.events.next()?);
+            }
+            match &self.ahead[at].0 {
+                Event::Text(text) | Event::Code(text) => return text.chars().next(),
+                event if is_inline_tag(event) => {}
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
+/// The start or end of emphasis, strong emphasis, strikethrough or a link:
+/// no break between the characters on either side.
+fn is_inline_tag(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for VanishingBreaks<'a, I> {
+    type Item = (Event<'a>, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (event, range) = match self.ahead.pop_front() {
+                Some(next) => next,
+                None => self.events.next()?,
+            };
+            match &event {
+                Event::SoftBreak => {
+                    if let Some(before) = self.before {
+                        if self.after().is_some_and(|after| break_vanishes(before, after)) {
+                            continue;
+                        }
+                    }
+                    self.before = None;
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    if let Some(last) = text.chars().next_back() {
+                        self.before = Some(last);
+                    }
+                }
+                event if is_inline_tag(event) => {}
+                _ => self.before = None,
+            }
+            return Some((event, range));
+        }
+    }
+}
+
 /// Aligns a YAML scalar's `value` with its source, `file_text[span]`: each
 /// word of the value is looked for in turn in the source, giving the
 /// `(offset in value, offset in file)` of each. Folded lines, indentation,
@@ -167,6 +266,38 @@ pub(super) fn shown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn breaks_vanish_between_chinese_and_japanese_characters_only() {
+        for (before, after) in [('村', '美'), ('。', '京'), ('ア', 'イ'), ('ｱ', 'ｲ'), ('、', '（'), ('Ａ', '字')]
+        {
+            assert!(break_vanishes(before, after), "{before}{after}");
+        }
+        // Latin, Hangul, and either of them beside a CJK character.
+        for (before, after) in [('a', 'b'), ('한', '국'), ('村', 'a'), ('a', '村'), ('村', '한'), ('é', '字')] {
+            assert!(!break_vanishes(before, after), "{before}{after}");
+        }
+    }
+
+    #[test]
+    fn breaks_vanish_across_emphasis_and_links_and_stay_elsewhere() {
+        let html = |markdown: &str| {
+            let events = VanishingBreaks::new(pulldown_cmark::Parser::new(markdown).into_offset_iter());
+            let mut out = String::new();
+            pulldown_cmark::html::push_html(&mut out, events.map(|(event, _)| event));
+            out
+        };
+        assert_eq!(html("中村\n美和さん"), "<p>中村美和さん</p>\n");
+        // Spaces at the end of the line go with it.
+        assert_eq!(html("中村 \n  美和さん"), "<p>中村美和さん</p>\n");
+        assert_eq!(html("中村\n**美和**さん"), "<p>中村<strong>美和</strong>さん</p>\n");
+        assert_eq!(html("[中村](x)\n美和"), "<p><a href=\"x\">中村</a>美和</p>\n");
+        assert_eq!(html("Kim\nJong-il"), "<p>Kim\nJong-il</p>\n");
+        assert_eq!(html("京都\nKyoto"), "<p>京都\nKyoto</p>\n");
+        assert_eq!(html("서울\n특별시"), "<p>서울\n특별시</p>\n");
+        // A hard break is a break.
+        assert_eq!(html("京都\\\n市"), "<p>京都<br />\n市</p>\n");
+    }
 
     #[test]
     fn scalars_align_word_by_word_across_folds() {

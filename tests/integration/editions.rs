@@ -106,6 +106,9 @@ fn an_arabic_edition_runs_right_to_left() {
     }
     let meta = text(&pages.select(path, ".article-header .meta")[0]);
     assert!(meta.contains("أكتوبر"), "{meta}");
+    // A list is separated with the Arabic comma.
+    let forms = text(&pages.select("people/hosni-mubarak.html", ".forms")[0]);
+    assert_eq!(forms, "حسني مبارك (1×)، مبارك (1×)");
 }
 
 /// The names of a kind index in order, and its letters.
@@ -130,7 +133,10 @@ fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searche
     let pages = Pages::of(&site);
     let path = "articles/pontocho.html";
     // Names run into the particles and titles after them: 中村美和さん,
-    // 中村氏が, 上田健一課長は, ブラウンは.
+    // 中村氏が, 上田健一課長は, ブラウンは. The article is hard-wrapped, as
+    // editors write, inside sentences and names (鴨川|通訳の会, 中村|美和,
+    // 上|田): a line break between Japanese characters is no space, so the
+    // names wrapped are found whole (鴨川通訳の会, not the river 鴨川).
     assert_eq!(
         mentions(&pages, path),
         pairs(&[
@@ -152,8 +158,34 @@ fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searche
         ])
     );
     assert_eq!(pages.select(path, r#"html[lang="ja"][dir="ltr"]"#).len(), 1);
+    // The page's text has nothing where the lines were broken.
+    let body = text(&pages.select(path, ".article-body")[0]);
+    for joined in [
+        "「鴨川通訳の会」",
+        "代表の中村美和さん",
+        "分かりにくい。",
+        "約30人で、",
+        "狭い路地を歩いた",
+        "話す。上田課長は",
+    ] {
+        assert!(body.contains(joined), "{joined} in {body}");
+    }
+    let paragraphs = pages.select(path, ".article-body p");
+    assert!(paragraphs.iter().all(|p| !text(p).contains(char::is_whitespace)), "{body}");
     let meta = text(&pages.select(path, ".article-header .meta")[0]);
     assert!(meta.contains("2002年8月20日"), "{meta}");
+    // Punctuation as Japanese sets it: 、 between the items of a list, 。 at
+    // the end of a sentence, full-width parentheses with no space before.
+    let person = "people/nakamura-miwa.html";
+    assert_eq!(text(&pages.select(person, ".forms")[0]), "中村（1回）、中村美和（1回）");
+    assert_eq!(text(&pages.select(person, "#mentions-heading")[0]), "言及（2）");
+    let caption = text(&pages.select("places/kyoto.html", "figcaption")[0]);
+    assert!(caption.starts_with("京都、") && caption.ends_with("。"), "{caption}");
+    // Each count of the cast says 2回, "twice", and its label says so too.
+    for count in pages.select(path, ".cast a.count") {
+        let label = count.value().attr("aria-label").unwrap();
+        assert!(text(&count).ends_with('回') && label.contains(&text(&count)), "{label}");
+    }
     assert_eq!(text(&pages.select(path, "#cast-heading")[0]), "この記事に登場する項目");
     // By reading (`sort_as`, in kana), in the order of the kana table, as a
     // Japanese index is: う, な, ふ (a voiced kana under its plain one);
@@ -173,7 +205,8 @@ fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searche
         )
     );
     // Search: the text is indexed in character pairs, so two characters of
-    // it typed (路地, "alley") find its paragraph, in the first chunk.
+    // it typed (路地, "alley") find its paragraphs, in the first chunk, the
+    // pair broken over two lines in one of them (狭い路|地を).
     let index = script_json(&site, "search-index.js");
     let article = index["e"].as_array().unwrap().iter().position(|e| e["u"] == path).unwrap();
     let words = index["v"].as_array().unwrap();
@@ -184,6 +217,16 @@ fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searche
         text_chunk.as_array().unwrap().iter().filter(|p| p["s"].as_str().unwrap().contains("路地")).collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found.iter().all(|p| p["p"] == article), "{found:?}");
+    assert!(found.iter().any(|p| p["s"].as_str().unwrap().contains("狭い路地を歩いた")), "{found:?}");
+    // The W3C export quotes the page's text: the wrapped name as the page
+    // shows it, with no space in it or around it.
+    let export = &site.pages.iter().find(|p| p.path == "articles/pontocho.annotations.jsonld").unwrap().html;
+    let export: serde_json::Value = serde_json::from_str(export).unwrap();
+    let items = export["first"]["items"].as_array().unwrap();
+    let selector = &items.iter().find(|a| a["id"].as_str().unwrap().ends_with("#m-nakamura-miwa-1")).unwrap()["target"]
+        ["selector"];
+    assert_eq!(selector[0]["exact"], "中村美和");
+    assert_eq!(selector[0]["prefix"], "人観光客を英語で案内する「鴨川通訳の会」の活動が始まった。代表の");
 }
 
 #[test]

@@ -63,6 +63,25 @@ fn when_a_source_was_read_is_a_date_in_the_language() {
 }
 
 #[test]
+fn a_citation_in_an_article_is_labelled_and_numbered_in_the_language() {
+    let article =
+        "---\ntitle: Cited\ndate: 2002-08-21\nsources:\n  - {id: kcna, title: Report}\n---\nKim left [@kcna].\n";
+    for (language, label, number) in [("en", "Source 1", "[1]"), ("ja", "出典1", "[1]"), ("ar-EG", "المصدر ١", "[١]")]
+    {
+        let dir = site_in(language, &[("content/articles/cited.md", article)]);
+        let pages = Pages::of(&render(dir.path()));
+        let cite = pages.select("articles/cited.html", ".article-body .source-ref a");
+        assert_eq!(cite[0].value().attr("aria-label"), Some(label), "{language}");
+        assert_eq!(text(&cite[0]), number, "{language}");
+        // Annotated alone (`gloss mentions`), the article is written in
+        // the site's language too.
+        let annotated = gloss::annotate_site(dir.path()).unwrap();
+        let labelled = format!("aria-label=\"{label}\"");
+        assert!(annotated.articles.iter().any(|a| a.body_html.contains(&labelled)), "{language}");
+    }
+}
+
+#[test]
 fn french_russian_and_arabic_dates_are_as_cldr_writes_them() {
     for (language, date, heading) in [
         ("fr", "20 août 2002", "Dans cet article"),
