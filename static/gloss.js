@@ -1,5 +1,5 @@
 // gloss reader script: mention previews and site search. No framework, no
-// network: card data is embedded in the page and the search index is
+// network: cards are made from the page's cast list and the search index is
 // script files next to the pages, so both work from file:// too. Without
 // JavaScript every mention is still a plain link.
 (function () {
@@ -7,8 +7,25 @@
   var root = document.documentElement.getAttribute("data-root") || "";
 
   // ---- Previews -----------------------------------------------------------
-  var cardsElement = document.getElementById("gloss-cards");
-  var cards = cardsElement ? JSON.parse(cardsElement.textContent) : {};
+  // An article's cast list is its preview cards: each item's link, summary
+  // and data attributes, by entity id.
+  var cards = {};
+  document.querySelectorAll(".cast li[data-entity]").forEach(function (item) {
+    var link = item.querySelector("a");
+    var group = item.closest("[data-kind]");
+    var summary = item.querySelector(".summary");
+    if (!link) return;
+    cards[item.getAttribute("data-entity")] = {
+      name: link.textContent,
+      url: link.getAttribute("href"),
+      kind: group ? group.getAttribute("data-kind-name") : "",
+      kindId: group ? group.getAttribute("data-kind") : "",
+      fact: item.getAttribute("data-fact"),
+      summary: summary ? summary.textContent : "",
+      image: item.hasAttribute("data-image")
+        ? { src: item.getAttribute("data-image"), alt: item.getAttribute("data-image-alt") || "" } : null,
+    };
+  });
   var preview = null;
   var owner = null;
   var hideTimer = 0;
@@ -144,6 +161,56 @@
   window.addEventListener("scroll", function () {
     if (preview && owner && narrow.matches) place(preview, owner);
   }, { passive: true });
+
+  // ---- Mention strips -----------------------------------------------------
+  // An entity page's strip has a tick where each mention falls in an
+  // article (`--at`, in the order of the list of mentions after it). Here it
+  // is cut into parts, each a link to the first mention in it: the list
+  // holds the links, so the page need not repeat them.
+  document.querySelectorAll(".strip").forEach(function (strip) {
+    var list = strip.nextElementSibling;
+    if (!list || !list.classList.contains("mention-list")) return;
+    var links = list.querySelectorAll("li > a");
+    var ticks = Array.prototype.slice.call(strip.querySelectorAll("i"));
+    var at = ticks.map(function (tick) { return parseFloat(tick.style.getPropertyValue("--at")) || 0; });
+    stripParts(at).forEach(function (part) {
+      var link = links[part.first];
+      if (!link) return;
+      var cluster = el("a", "cluster");
+      cluster.href = link.getAttribute("href");
+      cluster.tabIndex = -1;
+      cluster.style.setProperty("inset-inline-start", part.start + "%");
+      for (var i = part.first; i < part.first + part.count; i++) {
+        ticks[i].style.setProperty("--at", part.ticks[i - part.first] + "%");
+        cluster.appendChild(ticks[i]);
+      }
+      strip.appendChild(cluster);
+    });
+  });
+
+  // ---- Strip parts ---------------------------------------------------------
+  // Twelve equal parts: a strip 288 px wide (a 320 px screen) gives each
+  // 24 px, the least a target may be (WCAG 2.2, 2.5.8), however many
+  // mentions an article has and however close they are. For ticks at `at`
+  // (percent of the strip, in order): each part holding any, where it
+  // starts, its first tick and how many, and where each falls within it.
+  function stripParts(at) {
+    var PARTS = 12;
+    var width = 100 / PARTS;
+    var parts = [];
+    at.forEach(function (x, i) {
+      var n = Math.min(PARTS - 1, Math.floor(x / width));
+      var last = parts[parts.length - 1];
+      if (!last || last.n !== n) {
+        last = { n: n, start: Math.round(n * width * 1000) / 1000, first: i, count: 0, ticks: [] };
+        parts.push(last);
+      }
+      last.count++;
+      last.ticks.push(Math.round(Math.min(100, Math.max(0, (x - n * width) / width * 100)) * 10) / 10);
+    });
+    return parts;
+  }
+  // ---- End of strip parts --------------------------------------------------
 
   // ---- Search -------------------------------------------------------------
   var toggle = document.getElementById("search-toggle");

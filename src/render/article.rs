@@ -1,5 +1,5 @@
 //! The article page: the annotated text, its notes, who and what appears in
-//! it, the preview cards of its cast and the map of its places.
+//! it (which its preview cards show) and the map of its places.
 
 use std::borrow::Cow;
 
@@ -19,8 +19,6 @@ struct ArticlePage<'a> {
     article: ArticleContext<'a>,
     /// Who and what appears, grouped by kind, in order of appearance.
     cast: Vec<CastGroup<'a>>,
-    /// Preview cards of the cast, as JSON safe inside `<script>`.
-    cards_json: String,
     /// SVG map of the article's places, in journey order; null without places.
     map_svg: Option<String>,
     /// The places on the map, in its order: the map's text alternative.
@@ -86,8 +84,9 @@ struct Translation {
 #[derive(Serialize)]
 struct CastGroup<'a> {
     kind: KindContext<'a>,
-    /// Entity links with `count` (mentions in this article) and `first`
-    /// (link to the first of them).
+    /// Entity links with `count` (mentions in this article), `first`
+    /// (link to the first of them), and what their preview cards show
+    /// besides: `fact` and `image`.
     members: Vec<tera::Value>,
 }
 
@@ -104,7 +103,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             .map(|m| {
                 let first = format!("#{}", input.anchor(&annotated.mentions[m.first_mention]));
                 let link = renderer.entity_link(input, m.entity);
-                link_with(link, [("count", m.mentions.into()), ("first", first.into())])
+                let [fact, image] = renderer.entity_json.card(input, m.entity);
+                link_with(link, [("count", m.mentions.into()), ("first", first.into()), fact, image])
             })
             .collect();
         if !members.is_empty() {
@@ -176,7 +176,6 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     let page = ArticlePage {
         article,
         cast: groups,
-        cards_json: renderer.entity_json.cards_json(input, cast_ids()),
         map_svg: route_map(renderer, input, &places, stops),
         map_places: places.iter().map(|&e| renderer.entity_link(input, e)).collect(),
         geojson: (!places.is_empty() && input.config().data_files.geojson).then(|| {

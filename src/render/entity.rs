@@ -12,7 +12,6 @@ use super::input::Input;
 use super::pagination::Paginator;
 use super::{notes, structured, Page, Renderer, MAX_RELATED};
 use crate::diagnostic::Diagnostic;
-use crate::html::escape;
 use crate::index::Form;
 use crate::model::{EntityId, FactValue};
 use crate::routes::{self, PageId};
@@ -88,13 +87,6 @@ struct Appearance<'a> {
     strip_html: String,
 }
 
-/// How many equal parts the mention strip is cut into, each one link to
-/// the first mention in it: a strip 288 px wide (a 320 px screen) gives
-/// each part 24 px, the least a target may be (WCAG 2.2, 2.5.8), however
-/// many mentions an article has and however close they are. The
-/// stylesheet gives a part its width.
-const STRIP_PARTS: usize = 12;
-
 #[derive(Serialize)]
 struct MentionContext<'a> {
     anchor: String,
@@ -106,34 +98,20 @@ struct MentionContext<'a> {
 }
 
 /// The mention strip of an article's `mentions` (in the order of the
-/// text): for each part of the strip holding mentions, a link to the first
-/// of them, with a tick where each falls. It is a picture and a shortcut
-/// for the pointer: assistive technology and the keyboard skip it for the
-/// list below it, which leads to every mention and quotes it. Written here
-/// rather than in the template: an entity page of an archive has
-/// thousands of parts.
+/// text): a tick where each falls, as a share of the text (`--at`). It is a
+/// picture: assistive technology skips it for the list of mentions below
+/// it, which leads to every mention and quotes it. gloss.js cuts it into
+/// parts, each a link to the first mention in it, from that list's links:
+/// repeating them here would be most of an archive's entity pages. Written
+/// here rather than in the template: an entity page of an archive has
+/// thousands of ticks.
 fn strip_html(mentions: &[MentionContext]) -> String {
     use std::fmt::Write as _;
-    let part = 100.0 / STRIP_PARTS as f64;
-    let part_of = |m: &MentionContext| ((m.position / part) as usize).min(STRIP_PARTS - 1);
-    let mut html = String::from("<div class=\"strip\" aria-hidden=\"true\">");
-    let mut i = 0;
-    while i < mentions.len() {
-        let n = part_of(&mentions[i]);
-        let end = i + mentions[i..].iter().take_while(|m| part_of(m) == n).count();
-        let start = n as f64 * part;
-        let _ = write!(
-            html,
-            "<a class=\"cluster\" href=\"{}\" tabindex=\"-1\" style=\"inset-inline-start:{}%\">",
-            escape(&mentions[i].url),
-            (start * 1000.0).round() / 1000.0,
-        );
-        for m in &mentions[i..end] {
-            let tick = (((m.position - start) / part * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0;
-            let _ = write!(html, "<span class=\"tick\" style=\"inset-inline-start:{tick}%\"></span>");
-        }
-        html.push_str("</a>");
-        i = end;
+    let mut html = String::with_capacity(40 + 24 * mentions.len());
+    html.push_str("<div class=\"strip\" aria-hidden=\"true\">");
+    for m in mentions {
+        let at = (m.position.clamp(0.0, 100.0) * 10.0).round() / 10.0;
+        let _ = write!(html, "<i style=\"--at:{at}%\"></i>");
     }
     html.push_str("</div>");
     html

@@ -1,11 +1,10 @@
-//! Machine-readable extras: JSON-LD for every page, the preview cards of an
-//! article, `sitemap.xml` and `robots.txt`.
+//! Machine-readable extras: JSON-LD for every page, what preview cards
+//! show, `sitemap.xml` and `robots.txt`.
 //!
 //! Everything here ends up inside HTML or XML written by gloss, so every
 //! string is escaped for where it goes: JSON inside `<script>` cannot close
 //! the element or open a comment, and is safe against U+2028/U+2029.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::sync::OnceLock;
 
@@ -187,19 +186,22 @@ pub fn entity_ld(input: &Input, entity: EntityId) -> String {
     script_json(&data)
 }
 
-/// Each entity's JSON-LD reference and preview card, serialised once when first
+/// Each entity's JSON-LD reference and preview card, made once when first
 /// needed: an archive's articles name the same entities thousands of times.
 pub struct EntityJson<'a> {
     strings: &'a Strings,
     references: TiVec<EntityId, OnceLock<Box<RawValue>>>,
-    cards: TiVec<EntityId, OnceLock<Box<RawValue>>>,
+    cards: TiVec<EntityId, OnceLock<(tera::Value, tera::Value)>>,
 }
 
 impl<'a> EntityJson<'a> {
     /// Room for `n` entities, whose key facts read `strings`.
     pub fn new(n: usize, strings: &'a Strings) -> EntityJson<'a> {
-        let slots = || (0..n).map(|_| OnceLock::new()).collect();
-        EntityJson { strings, references: slots(), cards: slots() }
+        EntityJson {
+            strings,
+            references: (0..n).map(|_| OnceLock::new()).collect(),
+            cards: (0..n).map(|_| OnceLock::new()).collect(),
+        }
     }
 
     /// An entity as an article's JSON-LD mentions it: its type, name and
@@ -223,28 +225,24 @@ impl<'a> EntityJson<'a> {
         })
     }
 
-    /// The preview card of an entity, linked from a page one folder down.
-    fn card(&self, input: &Input, entity: EntityId) -> &RawValue {
-        let e = input.entity(entity);
-        self.cards[entity].get_or_init(|| {
-            let kind = input.kind(e.kind);
-            let mut card = json!({
-                "name": e.name.value,
-                "kind": kind.singular,
-                "kindId": kind.id,
-                "summary": e.summary,
-                "fact": key_fact(self.strings, input, entity),
-                "url": format!("../{}", input.entity_path(entity)),
-            });
-            if let Some(portrait) = &input.description(entity).portrait {
+    /// What an entity's preview card shows beyond its link (name, kind,
+    /// summary): its key fact (`fact`) and the smallest copy of its
+    /// portrait (`image`, with `src` from a page one folder down and `alt`),
+    /// each null when there is none. An article's cast list carries them,
+    /// and gloss.js makes the cards from that list.
+    pub fn card(&self, input: &Input, entity: EntityId) -> [(&'static str, tera::Value); 2] {
+        let card = self.cards[entity].get_or_init(|| {
+            let fact = key_fact(self.strings, input, entity).map_or_else(tera::Value::none, tera::Value::from);
+            let image = input.description(entity).portrait.as_ref().map_or_else(tera::Value::none, |portrait| {
                 let src = match portrait.remote {
                     true => portrait.thumbnail.clone(),
                     false => format!("../{}", portrait.thumbnail),
                 };
-                card["image"] = json!({"src": src, "alt": portrait.alt});
-            }
-            raw(&card)
-        })
+                tera::Value::from_serializable(&json!({"src": src, "alt": portrait.alt}))
+            });
+            (fact, image)
+        });
+        [("fact", card.0.clone()), ("image", card.1.clone())]
     }
 
     /// JSON-LD of an article page: a `NewsArticle` with everyone it mentions.
@@ -295,13 +293,6 @@ impl<'a> EntityJson<'a> {
             publisher: doc.source.as_ref().map(organisation),
             url: input.absolute(&input.article_path(article)),
         })
-    }
-
-    /// The preview cards of an article's cast, by entity id: name, kind,
-    /// summary and one key fact, for the hover and focus previews.
-    pub fn cards_json(&self, input: &Input, cast: impl Iterator<Item = EntityId>) -> String {
-        let cards: BTreeMap<&str, &RawValue> = cast.map(|e| (input.id(e), self.card(input, e))).collect();
-        script_json(&cards)
     }
 }
 

@@ -226,6 +226,22 @@ for (const origin of ORIGINS) {
         assert.ok(inView, "the mention is scrolled into view");
       }));
 
+    test("a part of the mention strip leads to the first mention in it", () =>
+      withPage(async (page) => {
+        await page.goto(pageUrl(origin, "people/kim-jong-il.html"));
+        const strip = page.locator(".strip").first();
+        const part = strip.locator("a.cluster").first();
+        // Kim's first three mentions are close together: one target.
+        assert.equal(await part.locator("i").count(), 3);
+        assert.equal(await strip.locator("i").count(), await page.locator(".mention-list").first().locator("li").count());
+        const box = await part.boundingBox();
+        assert.ok(box.width >= 24, `a part is ${box.width} px wide`);
+        const first = await page.locator(".mention-list a").first().getAttribute("href");
+        assert.equal(await part.getAttribute("href"), first);
+        await part.click();
+        await page.waitForURL((url) => url.href.endsWith(first.replace("../", "")));
+      }));
+
     test("the preview card shows on keyboard focus, closes on Esc, and shows on hover", () =>
       withPage(async (page, context) => {
         await page.goto(pageUrl(origin, ARTICLE));

@@ -382,7 +382,7 @@ fn a_sites_own_kind_gets_previews_and_structured_data_from_its_fact_roles() {
     assert!(ship.contains(r#""foundingDate":"1987""#), "{ship}");
     assert!(ship.contains(r#""location":{"@type":"Place","name":"Vladivostok"}"#), "{ship}");
     // The preview card says what the ship is and where it belongs.
-    assert!(page("articles/a.html").contains(r#""fact":"Destroyer in Vladivostok""#));
+    assert!(page("articles/a.html").contains(r#"data-fact="Destroyer in Vladivostok""#));
 }
 
 /// Builds `site` into `output` with the `gloss` binary; its exit status and
