@@ -28,12 +28,13 @@
 use std::ops::Range;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::input::Input;
 use super::{structured, Page, Renderer};
 use crate::annotate::{fill_notes, Mention};
 use crate::diagnostic::Diagnostic;
-use crate::model::ArticleId;
+use crate::model::{ArticleId, EntityId};
 use crate::routes::{self, PageId};
 
 /// The Web Annotation context: every annotation's, given once on the
@@ -262,8 +263,21 @@ struct Annotation<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     motivation: &'static str,
-    body: Vec<Body>,
+    body: Bodies<'a>,
     target: Target<'a>,
+}
+
+/// An annotation's bodies: a mention's are its entities', made once for
+/// each entity (an archive's articles name the same entities thousands of
+/// times).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Bodies<'a> {
+    Made(Vec<Body>),
+    /// One entity's.
+    Entity(&'a RawValue),
+    /// Several entities' together.
+    Entities(Box<RawValue>),
 }
 
 #[derive(Serialize)]
@@ -337,7 +351,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             id: format!("{own}#{}", input.anchor(mention)),
             kind: "Annotation",
             motivation: "identifying",
-            body: mention_bodies(input, mention, &iri),
+            body: mention_bodies(renderer, input, mention, &iri),
             target: target(mention.block, mention.range.clone()),
         };
         items.push((text.block_start(mention.block) + mention.range.start, annotation));
@@ -375,7 +389,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             id: format!("{own}#correction-{}", n + 1),
             kind: "Annotation",
             motivation: "editing",
-            body,
+            body: Bodies::Made(body),
             target: target(correction.block, correction.range.clone()),
         };
         items.push((text.block_start(correction.block) + correction.range.start, annotation));
@@ -396,7 +410,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             id,
             kind: "Annotation",
             motivation: "commenting",
-            body: vec![note_body(anchor.note)],
+            body: Bodies::Made(vec![note_body(anchor.note)]),
             target: target(anchor.block, range.clone()),
         };
         items.push((text.block_start(anchor.block) + range.start, annotation));
@@ -450,24 +464,43 @@ pub fn note_range(block: &str, range: Range<usize>) -> Option<Range<usize>> {
 
 /// The bodies of a mention: each entity's page (`identifying`: the
 /// edition's own record of who or what it is), then its authority links.
-fn mention_bodies(input: &Input, mention: &Mention, iri: &dyn Fn(&str) -> String) -> Vec<Body> {
-    let mut bodies = Vec::new();
-    for &entity in &mention.entities {
-        bodies.push(Body::Resource {
-            kind: "SpecificResource",
-            source: iri(&input.entity_path(entity)),
-            purpose: "identifying",
-        });
-        for link in &input.entity(entity).same_as {
-            let Some(authority) = authority(link) else { continue };
-            bodies.push(Body::Resource {
+/// Every annotations file is in `articles/`, so an entity's bodies are the
+/// same in all of them.
+fn mention_bodies<'r>(
+    renderer: &'r Renderer,
+    input: &Input,
+    mention: &Mention,
+    iri: &dyn Fn(&str) -> String,
+) -> Bodies<'r> {
+    let of = |entity: EntityId| -> &'r RawValue {
+        // Read on every use, so each file that gives them records it.
+        let e = input.entity(entity);
+        renderer.annotation_bodies[entity].get_or_init(|| {
+            let mut bodies = vec![Body::Resource {
                 kind: "SpecificResource",
-                source: authority.iri(link),
-                purpose: authority.purpose(),
-            });
+                source: iri(&input.entity_path(entity)),
+                purpose: "identifying",
+            }];
+            for link in &e.same_as {
+                let Some(authority) = authority(link) else { continue };
+                bodies.push(Body::Resource {
+                    kind: "SpecificResource",
+                    source: authority.iri(link),
+                    purpose: authority.purpose(),
+                });
+            }
+            let json = serde_json::to_string(&bodies).expect("bodies serialise");
+            RawValue::from_string(json).expect("serde_json writes valid JSON")
+        })
+    };
+    match mention.entities.as_slice() {
+        [one] => Bodies::Entity(of(*one)),
+        several => {
+            let inner: Vec<&str> = several.iter().map(|&e| of(e).get()).map(|j| &j[1..j.len() - 1]).collect();
+            let json = format!("[{}]", inner.join(","));
+            Bodies::Entities(RawValue::from_string(json).expect("joined arrays are an array"))
         }
     }
-    bodies
 }
 
 #[cfg(test)]

@@ -102,9 +102,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             .filter(|m| input.kind_of(m.entity) == k)
             .map(|m| {
                 let first = format!("#{}", input.anchor(&annotated.mentions[m.first_mention]));
-                let link = renderer.entity_link(input, m.entity);
-                let [fact, image] = renderer.entity_json.card(input, m.entity);
-                link_with(link, [("count", m.mentions.into()), ("first", first.into()), fact, image])
+                let link = renderer.card_link(input, m.entity);
+                link_with(link, [("count", m.mentions.into()), ("first", first.into())])
             })
             .collect();
         if !members.is_empty() {

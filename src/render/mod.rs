@@ -37,7 +37,7 @@ use crate::map;
 use crate::model::{ArticleId, EntityId, KindId};
 use crate::routes::{self, PageId};
 use crate::strings::Strings;
-use context::{Common, EntityLink, Meta, NavKind, SiteContext};
+use context::{link_with, Common, EntityLink, Meta, NavKind, SiteContext};
 use input::{Dep, Input, RenderInput};
 pub use templates::{load_templates, Templates, DEFAULT_TEMPLATES};
 
@@ -132,6 +132,8 @@ pub fn render_each(
         site_value: tera::Value::from_serializable(&site),
         entity_json: structured::EntityJson::new(registry.entities.len(), &templates.strings),
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+        annotation_bodies: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+        card_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
         feed_clock: OnceLock::new(),
@@ -201,6 +203,11 @@ struct Renderer<'a> {
     entity_json: structured::EntityJson<'a>,
     /// [`Renderer::entity_link`] of each entity, made when first needed.
     entity_links: TiVec<EntityId, OnceLock<tera::Value>>,
+    /// [`Renderer::card_link`] of each entity, made when first needed.
+    card_links: TiVec<EntityId, OnceLock<tera::Value>>,
+    /// The bodies that the Web Annotations of each entity's mentions
+    /// give, as JSON, made when first needed (see [`annotations`]).
+    annotation_bodies: TiVec<EntityId, OnceLock<Box<serde_json::value::RawValue>>>,
     /// Each entity's locator map, made when first needed: every page of
     /// its mentions shows it.
     locator_maps: TiVec<EntityId, OnceLock<map::Map>>,
@@ -291,6 +298,16 @@ impl<'a> Renderer<'a> {
             })
         });
         link.clone()
+    }
+
+    /// An entity's link with what its preview card shows besides (`fact`
+    /// and `image`), for a page one folder down: a member of an article's
+    /// cast.
+    fn card_link(&self, input: &Input, entity: EntityId) -> tera::Value {
+        // Read on every use, so each page that shows it records it.
+        let link = self.entity_link(input, entity);
+        let card = self.card_links[entity].get_or_init(|| link_with(link, self.entity_json.card(input, entity)));
+        card.clone()
     }
 
     /// A locator map for a place with coordinates, showing the places it
