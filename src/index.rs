@@ -63,6 +63,15 @@ pub struct SiteIndex {
     /// Per entity: its place in the site's collation order of names,
     /// which breaks ties between equally related entities.
     name_rank: TiVec<EntityId, usize>,
+    /// Per entity: how many articles mention it. Counted once: every
+    /// article's map data asks it of each of its places.
+    article_counts: TiVec<EntityId, usize>,
+}
+
+/// How many articles `mentions` (an entity's, which come article by
+/// article) are in.
+fn count_articles(mentions: &[MentionRef]) -> usize {
+    mentions.iter().enumerate().filter(|(i, r)| *i == 0 || mentions[i - 1].article != r.article).count()
 }
 
 /// Two entities mentioned in the same paragraph, lower id first.
@@ -72,8 +81,7 @@ impl SiteIndex {
     /// How many articles mention entity `e` (its mentions come article by
     /// article).
     pub fn articles_mentioning(&self, e: EntityId) -> usize {
-        let mentions = &self.mentions_of[e];
-        mentions.iter().enumerate().filter(|(i, r)| *i == 0 || mentions[i - 1].article != r.article).count()
+        self.article_counts[e]
     }
 
     /// Builds the index. Per-article work runs in parallel; co-mentions are
@@ -123,7 +131,8 @@ impl SiteIndex {
             name_rank[e] = rank;
         }
         let forms: Vec<Vec<Form>> = mentions_of.raw.par_iter().map(|mentions| forms_of(mentions, articles)).collect();
-        let mut index = SiteIndex { mentions_of, forms: forms.into(), related, cast, name_rank };
+        let article_counts = mentions_of.iter().map(|m| count_articles(m)).collect();
+        let mut index = SiteIndex { mentions_of, forms: forms.into(), related, cast, name_rank, article_counts };
         let mut lists = std::mem::take(&mut index.related);
         lists.raw.par_iter_mut().for_each(|list| index.sort_relations(list));
         index.related = lists;
@@ -174,6 +183,7 @@ impl SiteIndex {
             let fresh = new.mentions.iter().enumerate().filter(|(_, m)| m.entities.contains(&e));
             let fresh: Vec<MentionRef> = fresh.map(|(m, _)| MentionRef { article: a, mention: m }).collect();
             list.splice(at..at, fresh);
+            self.article_counts[e] = count_articles(list);
             self.forms[e] = forms_of(&self.mentions_of[e], articles);
         }
         self.cast[a] = cast;

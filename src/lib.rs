@@ -144,6 +144,7 @@ impl Site {
             index: &self.index,
             descriptions: &self.descriptions,
             map_layers: &self.map_layers,
+            records: true,
         }
     }
 
@@ -634,7 +635,9 @@ pub fn build_with_progress(
     // large site is never held in memory whole.
     let ids = render::all_pages(&site.registry, &site.index);
     progress(Progress::Rendering { pages: ids.len() });
-    render::render_each(&site.templates, &site.input(), &ids, |rendered| {
+    // Nothing updates a build's pages: they need not note what they read.
+    let input = RenderInput { records: false, ..site.input() };
+    render::render_each(&site.templates, &input, &ids, |rendered| {
         staging.write(&rendered.page)?;
         // The bar counts the pages announced above; map tiles come after.
         if !rendered.page.id.is_tile() {

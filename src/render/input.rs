@@ -29,6 +29,9 @@ pub struct RenderInput<'a> {
     pub descriptions: &'a TiSlice<EntityId, Description>,
     /// The site's own map layers (a change to one rebuilds the whole site).
     pub map_layers: &'a crate::map::Layers,
+    /// Whether pages note what they read: only an update of `gloss serve`
+    /// asks, and noting costs a build time for nothing.
+    pub records: bool,
 }
 
 /// One part of the model a page read.
@@ -72,7 +75,16 @@ impl<'a> Input<'a> {
         (deps, tiles)
     }
 
+    /// Whether the page notes what it reads (see [`RenderInput::records`]):
+    /// what is made once for many pages must then be read again by each.
+    pub fn records(&self) -> bool {
+        self.data.records
+    }
+
     fn note(&self, dep: Dep) {
+        if !self.data.records {
+            return;
+        }
         // Pages read the same part many times in a row (an article for each
         // of its mentions): keep one.
         let mut reads = self.reads.borrow_mut();

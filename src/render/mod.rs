@@ -314,16 +314,23 @@ impl<'a> Renderer<'a> {
     /// is mentioned with (in a paragraph or an article) where they are close
     /// enough for a plan.
     fn locator_map(&self, input: &Input, entity: EntityId) -> Option<String> {
-        // Read on every page that shows the map: each page records it.
         input.coordinates(entity)?;
-        let mut nearby: Vec<EntityId> = input.related(entity).iter().map(|r| r.entity).collect();
-        let mut articles: Vec<ArticleId> = input.mentions_of(entity).iter().map(|m| m.article).collect();
-        articles.dedup();
-        nearby.extend(articles.into_iter().flat_map(|a| input.cast(a)).map(|c| c.entity));
-        nearby.sort_unstable();
-        nearby.dedup();
-        nearby.retain(|&e| e != entity && input.coordinates(e).is_some());
+        let nearby = || {
+            let mut nearby: Vec<EntityId> = input.related(entity).iter().map(|r| r.entity).collect();
+            let mut articles: Vec<ArticleId> = input.mentions_of(entity).iter().map(|m| m.article).collect();
+            articles.dedup();
+            nearby.extend(articles.into_iter().flat_map(|a| input.cast(a)).map(|c| c.entity));
+            nearby.sort_unstable();
+            nearby.dedup();
+            nearby.retain(|&e| e != entity && input.coordinates(e).is_some());
+            nearby
+        };
+        // A page that notes what it reads reads it all, though the map is
+        // made once; else only the first page of its entity reads it: at
+        // 100,000 articles, a place's articles' casts run to thousands.
+        let read = input.records().then(nearby);
         let map = self.locator_maps[entity].get_or_init(|| {
+            let nearby = read.unwrap_or_else(nearby);
             let own_page = format!("{}.html", input.id(entity));
             let title = self.strings.fill("locator_map_label", &[("place", &input.name(entity))]);
             let pin = self.pin(input, entity, None, own_page);
