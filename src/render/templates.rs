@@ -2,6 +2,7 @@
 //! name in the site's `templates/`, compiled once; and their errors, located
 //! in the template's file.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -73,25 +74,25 @@ pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagno
 /// The formats of the page's language: those of the locale its strings
 /// table (`t`) names.
 fn formats_of(state: &tera::State) -> &'static Formats {
-    let locale = state.get::<tera::Value>("t").ok().flatten().and_then(|t| {
-        t.as_map().and_then(|m| m.get(&tera::value::Key::from("locale"))).and_then(|l| l.as_str().map(str::to_string))
-    });
-    Formats::get(locale.as_deref().unwrap_or("en-GB"))
+    let t = state.get::<tera::Value>("t").ok().flatten();
+    let locale = t.as_ref().and_then(|t| t.as_map()).and_then(|m| m.get(&tera::value::Key::from("locale")));
+    Formats::get(locale.and_then(|l| l.as_str()).unwrap_or("en-GB"))
 }
 
 /// A value as a reader sees it: a whole number in the language's digits.
-fn shown(formats: &Formats, value: &tera::Value) -> String {
+fn shown<'v>(formats: &Formats, value: &'v tera::Value) -> Cow<'v, str> {
     match (value.as_i64(), value.as_str()) {
-        (Some(n), _) => formats.number(n),
-        (None, Some(text)) => text.to_string(),
-        (None, None) => value.to_string(),
+        (Some(n), _) => Cow::Owned(formats.number(n)),
+        (None, Some(text)) => Cow::Borrowed(text),
+        (None, None) => Cow::Owned(value.to_string()),
     }
 }
 
 /// `{{ t.page_n_of | fill(n=2, count=5) }}`: a string of the table with its
 /// `{name}` placeholders filled from the arguments (whole numbers in the
 /// language's digits). A plural string (a map of forms) takes the form
-/// for `n`'s plural category.
+/// for `n`'s plural category. Called for every count of every page: it
+/// copies nothing it can borrow.
 fn fill_filter(value: tera::Value, kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
     let formats = formats_of(state);
     let template = match value.as_map() {
@@ -100,19 +101,20 @@ fn fill_filter(value: tera::Value, kwargs: tera::Kwargs, state: &tera::State) ->
             let form = forms
                 .get(&tera::value::Key::from(formats.category(n)))
                 .or_else(|| forms.get(&tera::value::Key::from("other")));
-            form.and_then(|f| f.as_str()).unwrap_or_default().to_string()
+            Cow::Borrowed(form.and_then(|f| f.as_str()).unwrap_or_default())
         }
         None => shown(formats, &value),
     };
-    let values: Vec<(String, String)> = kwargs.iter().map(|(k, v)| (k.to_string(), shown(formats, v))).collect();
+    let values: Vec<(&str, Cow<str>)> =
+        kwargs.iter().map(|(k, v)| (k.as_str().unwrap_or_default(), shown(formats, v))).collect();
     let values: Vec<(&str, &dyn std::fmt::Display)> =
-        values.iter().map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)).collect();
+        values.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
     Ok(crate::strings::fill(&template, &values))
 }
 
 /// `{{ count | num }}`: a number in the language's digits.
 fn num_filter(value: tera::Value, _: tera::Kwargs, state: &tera::State) -> String {
-    shown(formats_of(state), &value)
+    shown(formats_of(state), &value).into_owned()
 }
 
 /// `{{ s.accessed | long_date }}`: an ISO date as the language writes it
