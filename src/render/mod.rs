@@ -37,7 +37,7 @@ use crate::map;
 use crate::model::{ArticleId, EntityId, KindId};
 use crate::routes::{self, PageId};
 use crate::strings::Strings;
-use context::{link_with, Common, EntityLink, Meta, NavKind, SiteContext};
+use context::{Common, EntityLink, Meta, NavKind, SiteContext};
 use input::{Dep, Input, RenderInput};
 pub use templates::{load_templates, Templates, DEFAULT_TEMPLATES};
 
@@ -306,7 +306,14 @@ impl<'a> Renderer<'a> {
     fn card_link(&self, input: &Input, entity: EntityId) -> tera::Value {
         // Read on every use, so each page that shows it records it.
         let link = self.entity_link(input, entity);
-        let card = self.card_links[entity].get_or_init(|| link_with(link, self.entity_json.card(input, entity)));
+        let card = self.card_links[entity].get_or_init(|| {
+            let fields = self.entity_json.card(input, entity);
+            let mut card = link.into_map().unwrap_or_default();
+            // Room for the member's `count` and `first`, kept by each copy.
+            card.reserve(fields.len() + 2);
+            card.extend(fields.map(|(key, value)| (key.into(), value)));
+            card.into()
+        });
         card.clone()
     }
 
