@@ -52,7 +52,7 @@ pub use routes::PageId;
 pub use scaffold::{init_site, new_entity};
 pub use serve::{serve, ServeOptions};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -635,16 +635,30 @@ pub fn build_with_progress(
     // large site is never held in memory whole.
     let ids = render::all_pages(&site.registry, &site.index);
     progress(Progress::Rendering { pages: ids.len() });
-    // Nothing updates a build's pages: they need not note what they read.
-    let input = RenderInput { records: false, ..site.input() };
-    render::render_each(&site.templates, &input, &ids, |rendered| {
-        staging.write(&rendered.page)?;
+    // The articles' HTML is most of the model, and only their own pages
+    // and the feeds show it: those are written first, then it is let go.
+    let (first, rest): (Vec<PageId>, Vec<PageId>) =
+        ids.iter().partition(|id| matches!(id, PageId::Article(_) | PageId::Feed | PageId::TagFeed(_)));
+    // A map tile shown by pages of both parts is written once.
+    let tiles = std::sync::Mutex::new(HashSet::new());
+    let sink = |rendered: Rendered| {
+        let page = &rendered.page;
+        if page.id.is_tile() && !tiles.lock().expect("no thread panics holding the lock").insert(page.id) {
+            return Ok(());
+        }
+        staging.write(page)?;
         // The bar counts the pages announced above; map tiles come after.
-        if !rendered.page.id.is_tile() {
+        if !page.id.is_tile() {
             progress(Progress::PageWritten);
         }
         Ok(())
-    })?;
+    };
+    // Nothing updates a build's pages: they need not note what they read.
+    render::render_each(&site.templates, &RenderInput { records: false, ..site.input() }, &first, sink)?;
+    for article in &mut site.articles {
+        article.body_html = String::new();
+    }
+    render::render_each(&site.templates, &RenderInput { records: false, ..site.input() }, &rest, sink)?;
     let copies = site.copies().map_err(one)?;
     staging.finish(&copies).map_err(one)?;
     Ok(BuildReport {

@@ -47,7 +47,8 @@ use text::{align, Blocks, Run, VanishingBreaks};
 pub struct AnnotatedArticle {
     pub title_html: String,
     /// The body, with markers where footnotes are referred to (see
-    /// [`fill_notes`]).
+    /// [`fill_notes`]). Only the article's page and the feeds show it: a
+    /// build lets it go once they are written.
     pub body_html: String,
     pub intro_html: Option<String>,
     pub notes_html: Vec<String>,
