@@ -291,25 +291,9 @@ pub(crate) fn lint(
     for draft in drafts {
         in_drafts.extend(draft.mentions.iter().flat_map(|m| m.entities.iter().copied()));
     }
-    // An alias written inside an explicit link counts as used too. Matched
-    // in parallel: `gloss serve` does this after every edit.
-    let explicit: Vec<Vec<usize>> = articles
-        .raw
-        .par_iter()
-        .chain(drafts.par_iter())
-        .map(|article| {
-            let texts = article.mentions.iter().filter(|m| m.explicit()).map(|m| article.mention_text(m));
-            texts
-                .flat_map(|text| {
-                    let whole = move |f: &crate::matcher::Found| f.start == 0 && f.end == text.len();
-                    matcher.find(text).into_iter().filter(whole).map(|f| f.pattern)
-                })
-                .collect()
-        })
-        .collect();
-    for (article, explicit) in articles.iter().chain(drafts).zip(&explicit) {
+    // Aliases written inside explicit links are among them too.
+    for article in articles.iter().chain(drafts) {
         article.matched_patterns.iter().for_each(|&p| mark(p));
-        explicit.iter().for_each(|&p| mark(p));
     }
     let mut warnings = Vec::new();
     // Off by default: most sites cite nothing.
