@@ -254,6 +254,7 @@ impl Site {
     /// appeared; drops the pages and tiles no longer part of the site.
     /// The search index and the data files, which read everything, are only
     /// marked stale.
+    ///
     /// Every page's deps are looked at: at 100,000 articles there are
     /// millions, so `changed` is a set with a fast hash.
     fn render_changed(&mut self, changed: &FxHashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
