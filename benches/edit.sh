@@ -34,7 +34,7 @@ until [[ $(built) -ge 1 ]]; do
     kill -0 "$PID" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
     sleep 0.2
 done
-echo "$(grep '^Built' "$LOG" | head -1) (the first build, in memory)"
+echo "$(grep '^Built' "$LOG" | head -1) (the first build, into the server's folder)"
 
 # An article from the middle of the archive; each edit adds one line.
 article=$(find "$COPY/content/articles" -name '*.md' | sort | sed -n "$((N / 2))p")

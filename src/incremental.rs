@@ -15,14 +15,16 @@
 //! static files) is a full build, which is always right. So is the update
 //! after one that failed halfway.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashSet;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{ArticleDoc, ArticleId, EntityId};
 use crate::render::input::Dep;
 use crate::routes::PageId;
-use crate::{annotate, load, parse, render_site_with, resolve, Site};
+use crate::{annotate, load, parse, render_site_in, resolve, Site};
 
 /// What an update did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,18 +102,19 @@ impl Site {
     /// How many pages the site has, as `gloss build` counts them: without
     /// the map tiles.
     pub fn page_count(&self) -> usize {
-        self.pages.iter().filter(|p| !p.id.is_tile()).count()
+        self.pages.iter().filter(|(id, _)| !id.is_tile()).count()
     }
 
-    /// Whether the search index or the data files in [`Site::pages`] (see
+    /// Whether the search index or the data files among the pages (see
     /// [`PageId::is_whole_site`]) predate the last update.
     pub fn search_index_is_stale(&self) -> bool {
         self.search_stale
     }
 
-    /// The page (or map tile, or search index) at `path` from the root.
-    pub fn page(&self, path: &str) -> Option<&crate::render::Page> {
-        self.pages.iter().find(|p| p.path == path).map(|p| &**p)
+    /// The page (or map tile, or search index) at `path` from the root,
+    /// read from the folder of pages if the site has one.
+    pub fn page(&self, path: &str) -> Option<std::sync::Arc<crate::render::Page>> {
+        self.pages.get(path)
     }
 
     /// Renders the search index and its chunks of text, and the data files,
@@ -120,14 +123,20 @@ impl Site {
         if !self.search_stale {
             return;
         }
-        let ids: Vec<PageId> = self.pages.iter().map(|p| p.id).filter(|id| id.is_whole_site()).collect();
+        let ids: Vec<PageId> = self.pages.iter().map(|(id, _)| id).filter(|id| id.is_whole_site()).collect();
         let Ok(rendered) = self.render(&ids) else { return };
-        self.store(rendered);
-        self.search_stale = false;
+        match self.store(rendered) {
+            Ok(_) => self.search_stale = false,
+            // A page not written: the next update builds all.
+            Err(problem) => {
+                eprintln!("{}", problem.render(false));
+                self.needs_full_build = true;
+            }
+        }
     }
 
     fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {
-        *self = render_site_with(root, &self.options)?;
+        *self = render_site_in(root, &self.options, self.pages.place())?;
         Ok(Update::Full)
     }
 
@@ -216,8 +225,8 @@ impl Site {
     }
 
     /// Applies checked edits to the model; returns what changed.
-    fn apply(&mut self, edits: Vec<Edit>) -> HashSet<Dep> {
-        let mut changed = HashSet::new();
+    fn apply(&mut self, edits: Vec<Edit>) -> FxHashSet<Dep> {
+        let mut changed = FxHashSet::default();
         for edit in edits {
             self.sources.content[edit.slot] = edit.file;
             match edit.change {
@@ -245,7 +254,10 @@ impl Site {
     /// appeared; drops the pages and tiles no longer part of the site.
     /// The search index and the data files, which read everything, are only
     /// marked stale.
-    fn render_changed(&mut self, changed: &HashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
+    ///
+    /// Every page's deps are looked at: at 100,000 articles there are
+    /// millions, so `changed` is a set with a fast hash.
+    fn render_changed(&mut self, changed: &FxHashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
         let wanted: Vec<PageId> = crate::render::all_pages(&self.registry, &self.index);
         let wanted_set: HashSet<PageId> = wanted.iter().copied().collect();
         let held: HashSet<PageId> = self.records.keys().copied().collect();
@@ -267,13 +279,8 @@ impl Site {
             self.search_stale = true;
         }
         let rendered = self.render(&ids)?;
-        let before: HashMap<PageId, &str> = self.pages.iter().map(|p| (p.id, p.html.as_str())).collect();
-        let mut paths: Vec<String> = rendered
-            .iter()
-            .filter(|r| !r.page.id.is_tile() && before.get(&r.page.id) != Some(&r.page.html.as_str()))
-            .map(|r| r.page.path.clone())
-            .collect();
-        self.store(rendered);
+        let one = |d: Diagnostic| Diagnostics(vec![d]);
+        let mut paths = self.store(rendered).map_err(one)?;
 
         // Pages that went, and the tiles no page shows any more.
         for id in &gone {
@@ -281,8 +288,8 @@ impl Site {
         }
         let shown: BTreeSet<PageId> = self.records.values().flat_map(|r| r.tiles.iter().copied()).collect();
         let keep = |id: PageId| if id.is_tile() { shown.contains(&id) } else { wanted_set.contains(&id) };
-        paths.extend(self.pages.iter().filter(|p| !p.id.is_tile() && !keep(p.id)).map(|p| p.path.clone()));
-        self.pages.retain(|p| keep(p.id));
+        let gone = self.pages.retain(keep).map_err(|e| one(crate::pages_io("delete", "pages that went", e)))?;
+        paths.extend(gone.into_iter().filter(|(id, _)| !id.is_tile()).map(|(_, path)| path));
         paths.sort();
         paths.dedup();
         Ok(paths)

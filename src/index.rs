@@ -301,17 +301,9 @@ pub(crate) fn lint(
     for draft in drafts {
         in_drafts.extend(draft.mentions.iter().flat_map(|m| m.entities.iter().copied()));
     }
+    // Aliases written inside explicit links are among them too.
     for article in articles.iter().chain(drafts) {
         article.matched_patterns.iter().for_each(|&p| mark(p));
-        // An alias written inside an explicit link counts as used too.
-        for mention in article.mentions.iter().filter(|m| m.explicit()) {
-            let text = article.mention_text(mention);
-            for found in matcher.find(text) {
-                if found.start == 0 && found.end == text.len() {
-                    mark(found.pattern);
-                }
-            }
-        }
     }
     let mut warnings = Vec::new();
     // Off by default: most sites cite nothing.

@@ -31,6 +31,7 @@ mod load;
 mod map;
 mod matcher;
 pub mod model;
+mod pages;
 mod parse;
 mod render;
 pub mod resolve;
@@ -54,7 +55,7 @@ pub use serve::{serve, ServeOptions};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -63,12 +64,14 @@ use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::index::SiteIndex;
 use crate::model::{ArticleId, EntityId};
+use crate::pages::{Pages, Place};
 use crate::render::input::{Dep, RenderInput};
 use crate::render::Rendered;
 use crate::resolve::Registry;
 use typed_index_collections::TiVec;
 
-/// A site built in memory: every page, and what was learnt on the way.
+/// A built site: its pages (in memory, or in `gloss serve`'s folder; see
+/// [`pages`]), and what was learnt on the way.
 pub struct Site {
     /// What the run overrides of the site's settings (kept for rebuilds).
     pub options: SiteOptions,
@@ -82,9 +85,9 @@ pub struct Site {
     /// Each entity's description, rendered.
     pub descriptions: TiVec<EntityId, annotate::Description>,
     pub index: SiteIndex,
-    /// Every output file, map tiles included, in the order rendered;
-    /// shared, so `gloss serve` can publish them without copying.
-    pub pages: Vec<Arc<Page>>,
+    /// Every output file, map tiles included, in the order rendered: held
+    /// in memory, or written to a folder (see [`Site::pages`]).
+    pages: Pages,
     /// What each page (not tile) read and the tiles it shows: how an update
     /// knows which pages it changes.
     records: HashMap<PageId, Record>,
@@ -154,18 +157,28 @@ impl Site {
     }
 
     /// Takes in freshly rendered pages: each replaces the page of the same
-    /// id (a tile already held is the same file), with its record.
-    fn store(&mut self, rendered: Vec<Rendered>) {
-        let positions: HashMap<PageId, usize> = self.pages.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    /// id, with its record. Returns the paths of the pages (not tiles)
+    /// whose bytes changed, or that are new.
+    fn store(&mut self, rendered: Vec<Rendered>) -> Result<Vec<String>, Diagnostic> {
+        let mut changed = Vec::new();
         for Rendered { page, deps, tiles } in rendered {
-            if !page.id.is_tile() {
+            let (tile, path) = (page.id.is_tile(), page.path.clone());
+            if !tile {
                 self.records.insert(page.id, Record { deps, tiles });
             }
-            match positions.get(&page.id) {
-                Some(&i) => self.pages[i] = Arc::new(page),
-                None => self.pages.push(Arc::new(page)),
+            let written = self.pages.put(page).map_err(|e| pages_io("write", &path, e))?;
+            if written && !tile {
+                changed.push(path);
             }
         }
+        Ok(changed)
+    }
+
+    /// Every page, held in memory, as [`render_site`] builds a site: the
+    /// pages of `gloss serve`'s site are in a folder, not here (this is
+    /// empty), and [`Site::page`] reads them one at a time.
+    pub fn pages(&self) -> &[Arc<Page>] {
+        self.pages.held()
     }
 
     /// The files of the output besides pages: the built-in static files,
@@ -187,7 +200,11 @@ impl Site {
     /// Checks the pages as a reader meets them (see [`check_site`]): every
     /// link and anchor, unique ids, reachability.
     pub fn check(&self) -> (Vec<Diagnostic>, CheckCounts) {
-        check::check_pages(&self.pages, &self.static_outputs())
+        let pages = match self.pages.all() {
+            Ok(pages) => pages,
+            Err(e) => return (vec![pages_io("read", "the pages", e)], CheckCounts::default()),
+        };
+        check::check_pages(&pages, &self.static_outputs())
     }
 
     pub fn mention_count(&self) -> usize {
@@ -216,6 +233,11 @@ impl Site {
         }
         parts.join(", ")
     }
+}
+
+/// An error reading or writing the pages of `gloss serve`'s folder.
+fn pages_io(action: &str, path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::Io, format!("cannot {action} {path} in the folder of pages being served: {e}"))
 }
 
 /// What rendering a page read, and the map tiles it shows.
@@ -249,10 +271,57 @@ fn render_sources_with(
     diagnostics: Diagnostics,
     options: &SiteOptions,
 ) -> Result<Site, Diagnostics> {
+    render_sources_in(sources, diagnostics, options, Place::Memory)
+}
+
+/// [`render_site_with`], its pages put in `place`: `gloss serve`'s are
+/// written to a fresh folder of its own as they are rendered, so the site
+/// is never held in memory whole.
+pub(crate) fn render_site_in(root: &Path, options: &SiteOptions, place: Place) -> Result<Site, Diagnostics> {
+    let (sources, diagnostics) = load::load(root)?;
+    render_sources_in(sources, diagnostics, options, place)
+}
+
+fn render_sources_in(
+    sources: load::SiteSources,
+    diagnostics: Diagnostics,
+    options: &SiteOptions,
+    place: Place,
+) -> Result<Site, Diagnostics> {
     let mut site = prepare(sources, diagnostics, options)?;
     let ids = render::all_pages(&site.registry, &site.index);
-    let rendered = site.render(&ids)?;
-    site.store(rendered);
+    let one = |d: Diagnostic| Diagnostics(vec![d]);
+    match place {
+        Place::Memory => {
+            let rendered = site.render(&ids)?;
+            site.store(rendered).map_err(one)?;
+        }
+        Place::Folder(serve) => {
+            let folder = serve.fresh().map_err(|e| one(pages_io("make a folder for", "the pages", e)))?;
+            let done = Mutex::new(Vec::with_capacity(ids.len()));
+            render::render_each(&site.templates, &site.input(), &ids, |Rendered { page, deps, tiles }| {
+                folder.write_new(&page.path, page.html.as_bytes()).map_err(|e| pages_io("write", &page.path, e))?;
+                let record = (!page.id.is_tile()).then_some(Record { deps, tiles });
+                done.lock().expect("no thread panics holding the lock").push((page.id, page.path, record));
+                Ok(())
+            })?;
+            let mut done = done.into_inner().expect("no thread panics holding the lock");
+            // In the order given, tiles last by path, as in memory.
+            let order: HashMap<PageId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            done.sort_by(|a, b| {
+                let rank = |id: &PageId| order.get(id).copied().unwrap_or(usize::MAX);
+                rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.1.cmp(&b.1))
+            });
+            let mut pages = Vec::with_capacity(done.len());
+            for (id, path, record) in done {
+                if let Some(record) = record {
+                    site.records.insert(id, record);
+                }
+                pages.push((id, path));
+            }
+            site.pages = Pages::in_folder(folder, serve, pages);
+        }
+    }
     Ok(site)
 }
 
@@ -384,7 +453,7 @@ fn prepare(
         drafts,
         descriptions,
         index,
-        pages: Vec::new(),
+        pages: Pages::in_memory(),
         records: HashMap::new(),
         warnings: Diagnostics::default(),
         notes,

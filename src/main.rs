@@ -60,7 +60,7 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Build the site in memory, serve it, and rebuild and reload on every change.
+    /// Build the site into a folder of its own, serve it, and rebuild and reload on every change.
     Serve {
         /// The site folder, holding content/, templates/ and static/.
         #[arg(long, default_value = ".")]

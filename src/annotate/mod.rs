@@ -57,7 +57,11 @@ pub struct AnnotatedArticle {
     /// Plain text of every block (paragraph, heading, item, cell), title
     /// first; [`Mention::block`] indexes it.
     pub blocks: Vec<String>,
-    /// Patterns of the alias matcher that matched at least once.
+    /// Patterns of the alias matcher the article uses: that matched at
+    /// least once, or that are the whole text of an explicit link (an
+    /// alias written inside a link counts as used). Found here, once per
+    /// article, so the site's lints need not match every link again after
+    /// each edit in `gloss serve`.
     pub matched_patterns: Vec<usize>,
     /// Possible mentions left unlinked, in text order.
     pub unlinked: Vec<Unlinked>,
@@ -151,9 +155,8 @@ pub(crate) fn annotate_article(
     diagnostics.extend(editorial.diagnostics);
     let mut images = body.figures.shown;
     images.extend(editorial.figures.shown);
-    let mut matched_patterns: Vec<usize> = body.mentions.matched_patterns.iter().copied().collect();
-    matched_patterns.sort_unstable();
-    AnnotatedArticle {
+    let matched_patterns: Vec<usize> = body.mentions.matched_patterns.iter().copied().collect();
+    let mut annotated = AnnotatedArticle {
         title_html,
         body_html,
         intro_html,
@@ -168,7 +171,22 @@ pub(crate) fn annotate_article(
         note_anchors,
         corrections: std::mem::take(&mut body.mentions.corrections),
         diagnostics,
-    }
+    };
+    let matcher = &registry.matcher;
+    let explicit: Vec<usize> = annotated
+        .mentions
+        .iter()
+        .filter(|m| m.explicit())
+        .map(|m| annotated.mention_text(m))
+        .flat_map(|text| {
+            let whole = move |f: &crate::matcher::Found| f.start == 0 && f.end == text.len();
+            matcher.find(text).into_iter().filter(whole).map(|f| f.pattern)
+        })
+        .collect();
+    annotated.matched_patterns.extend(explicit);
+    annotated.matched_patterns.sort_unstable();
+    annotated.matched_patterns.dedup();
+    annotated
 }
 
 /// The note name of the `n`th stand-off note: no Markdown footnote can

@@ -322,19 +322,31 @@ impl<'a> Renderer<'a> {
     /// enough for a plan.
     fn locator_map(&self, input: &Input, entity: EntityId) -> Option<String> {
         input.coordinates(entity)?;
+        // Each entity once, as met: a place that tens of thousands of
+        // articles mention meets each of their casts, hundreds of thousands
+        // of entities in all, too many to sort.
         let nearby = || {
-            let mut nearby: Vec<EntityId> = input.related(entity).iter().map(|r| r.entity).collect();
-            let mut articles: Vec<ArticleId> = input.mentions_of(entity).iter().map(|m| m.article).collect();
-            articles.dedup();
-            nearby.extend(articles.into_iter().flat_map(|a| input.cast(a)).map(|c| c.entity));
+            let mut seen = vec![false; self.locator_maps.len()];
+            let mut nearby: Vec<EntityId> = Vec::new();
+            let mut add = |e: EntityId| {
+                if !std::mem::replace(&mut seen[e.index()], true) {
+                    nearby.push(e);
+                }
+            };
+            input.related(entity).iter().for_each(|r| add(r.entity));
+            let mut last: Option<ArticleId> = None;
+            for article in input.mentions_of(entity).iter().map(|m| m.article) {
+                if last != Some(article) {
+                    input.cast(article).iter().for_each(|c| add(c.entity));
+                    last = Some(article);
+                }
+            }
             nearby.sort_unstable();
-            nearby.dedup();
             nearby.retain(|&e| e != entity && input.coordinates(e).is_some());
             nearby
         };
         // A page that notes what it reads reads it all, though the map is
-        // made once; else only the first page of its entity reads it: at
-        // 100,000 articles, a place's articles' casts run to thousands.
+        // made once; else only the first page of its entity reads it.
         let read = input.records().then(nearby);
         let map = self.locator_maps[entity].get_or_init(|| {
             let nearby = read.unwrap_or_else(nearby);

@@ -27,6 +27,7 @@ use tokio::sync::{oneshot, watch};
 use super::{Files, Snapshot};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::incremental::Update;
+use crate::pages::{Place, ServeFolder};
 use crate::{Site, SiteOptions};
 
 /// What the build thread is asked to do.
@@ -163,6 +164,8 @@ pub(super) struct Builder {
     options: SiteOptions,
     /// Builds run here, on threads made before serving.
     pool: rayon::ThreadPool,
+    /// Where full builds put their pages.
+    folder: ServeFolder,
     /// The last good build, if there was one.
     site: Option<Site>,
     /// Files of failed updates: read again with the next change.
@@ -179,6 +182,7 @@ impl Builder {
         root: PathBuf,
         pool: rayon::ThreadPool,
         options: SiteOptions,
+        folder: ServeFolder,
     ) -> (Builder, watch::Receiver<Arc<Snapshot>>) {
         let empty = Snapshot { generation: 0, error: None, search_stale: false, files: Arc::default() };
         let (publish, site) = watch::channel(Arc::new(empty));
@@ -186,6 +190,7 @@ impl Builder {
             root,
             options,
             pool,
+            folder,
             site: None,
             failed: Vec::new(),
             generation: 0,
@@ -242,10 +247,10 @@ impl Builder {
         paths.extend(changed);
         paths.sort();
         paths.dedup();
-        let (root, options) = (&self.root, &self.options);
+        let (root, options, place) = (&self.root, &self.options, Place::Folder(self.folder.clone()));
         let outcome = match self.site.as_mut() {
             Some(site) if !whole => self.pool.install(|| site.update(root, &paths)),
-            _ => self.pool.install(|| crate::render_site_with(root, options)).map(|site| {
+            _ => self.pool.install(|| crate::render_site_in(root, options, place)).map(|site| {
                 self.site = Some(site);
                 Update::Full
             }),
@@ -256,7 +261,7 @@ impl Builder {
             Ok(update) => {
                 let Some(site) = self.site.as_ref() else { return };
                 let copies = match self.pool.install(|| Files::copies(site, &self.root)) {
-                    Ok(copies) => copies,
+                    Ok(copies) => Arc::new(copies),
                     Err(problem) => return self.failed(paths, &Diagnostics(vec![problem])),
                 };
                 let rendered = match update {
@@ -267,7 +272,7 @@ impl Builder {
                     eprintln!("{}\n", warning.render(false));
                 }
                 eprintln!("Built {}: {rendered} in {} ms", site.describe(), started.elapsed().as_millis());
-                self.files = Arc::new(Files::of(site, copies));
+                self.files = Arc::new(Files::of(site, copies, &self.files));
                 self.error = None;
                 self.generation += 1;
                 self.publish();
@@ -290,7 +295,7 @@ impl Builder {
     fn refresh_search(&mut self) {
         let Some(site) = self.site.as_mut().filter(|site| site.search_index_is_stale()) else { return };
         self.pool.install(|| site.refresh_search_index());
-        self.files = Arc::new(Files::of(site, self.files.copies.clone()));
+        self.files = Arc::new(Files::of(site, Arc::clone(&self.files.copies), &self.files));
         self.publish();
     }
 

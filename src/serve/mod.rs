@@ -1,7 +1,12 @@
-//! `gloss serve`: build in memory, serve, watch, rebuild, reload.
+//! `gloss serve`: build, serve, watch, rebuild, reload.
 //!
-//! The site is built into memory (never onto disk, so it cannot clobber a
-//! `gloss build` output). Three parts, one module each:
+//! The pages are written, as they are rendered, to a folder private to the
+//! server process (`.gloss/serve/<pid>`, see [`crate::pages`]), never to
+//! `public/`, so serving cannot clobber a `gloss build` output; only each
+//! page's id and path are kept in memory, so a large site is served in
+//! about the memory `gloss build` needs. The folder is deleted when the
+//! server stops (Ctrl-C), or by the next server if this one was killed.
+//! Three parts, one module each:
 //!
 //! - `build`: one thread owns the [`Site`]. It watches `content/`,
 //!   `templates/` and `static/`, brings the site up to date on every change
@@ -33,7 +38,8 @@ use std::sync::{mpsc, Arc};
 use tokio::sync::watch;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::render::Page;
+use crate::pages::{PageFolder, ServeFolder};
+use crate::routes::PageId;
 use crate::Site;
 
 /// Options of `gloss serve`.
@@ -66,17 +72,30 @@ struct Snapshot {
 /// The files of a good build.
 #[derive(Default)]
 struct Files {
-    /// Every page, map tile and search file, by path from the root.
-    pages: HashMap<String, Arc<Page>>,
+    /// Every page, map tile and search file, by path from the root: shared
+    /// by every snapshot until pages appear or go.
+    pages: Arc<HashMap<String, PageId>>,
+    /// The [`crate::pages::Pages::layout`] of `pages`.
+    layout: u64,
+    /// The folder the pages are in (none before the first good build).
+    folder: Option<Arc<PageFolder>>,
     /// Every file served as it is (`static/`, article folders' files,
     /// copies of images), by path from the root: where it is, from the site
     /// folder.
-    copies: HashMap<String, PathBuf>,
+    copies: Arc<HashMap<String, PathBuf>>,
 }
 
 impl Files {
-    fn of(site: &Site, copies: HashMap<String, PathBuf>) -> Files {
-        Files { pages: site.pages.iter().map(|page| (page.path.clone(), Arc::clone(page))).collect(), copies }
+    /// The files of `site`; the map of pages of `last` is kept if the
+    /// pages are still the same (at 100,000 pages, making it anew takes
+    /// a while).
+    fn of(site: &Site, copies: Arc<HashMap<String, PathBuf>>, last: &Files) -> Files {
+        let layout = site.pages.layout();
+        let pages = match layout == last.layout {
+            true => Arc::clone(&last.pages),
+            false => Arc::new(site.pages.iter().map(|(id, path)| (path.to_string(), id)).collect()),
+        };
+        Files { pages, layout, folder: site.pages.folder().cloned(), copies }
     }
 
     /// The files `site` serves as they are, by path from the root: copies
@@ -116,6 +135,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let io = |what: &str, e: std::io::Error| Diagnostic::error(Code::Io, format!("{what}: {e}"));
     let root = fs::canonicalize(&options.root)
         .map_err(|e| io(&format!("cannot open the site folder {}", options.root.display()), e))?;
+    // The pages' folder, made before watching (making `.gloss` is no
+    // change), and before any thread, which would otherwise take Ctrl-C.
+    let folder = ServeFolder::create(&root).map_err(|e| io("cannot make a folder for the pages", e))?;
+    stop_on_signal(folder.clone()).map_err(|e| io("cannot handle Ctrl-C", e))?;
     // Every thread is made here, before serving; none is made per
     // connection or per request, so none can be missing later.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -140,7 +163,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     // Drafts are shown (with their banner) while writing.
     let site_options =
         crate::SiteOptions { drafts: true, base_url: Some(options.base_url.clone().unwrap_or(url.clone())) };
-    let (builder, site) = build::Builder::start(root.clone(), pool, site_options);
+    let (builder, site) = build::Builder::start(root.clone(), pool, site_options, folder.clone());
     let limit = http::connection_limit();
     let shared = Arc::new(Shared {
         root: root.clone(),
@@ -164,6 +187,41 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         open_browser(&url);
     }
     runtime.block_on(http::run(listener, shared, limit));
+    folder.remove();
+    Ok(())
+}
+
+/// Deletes the pages' folder when the server is stopped (Ctrl-C, `kill`,
+/// the terminal closed), then ends the process as the signal would. The
+/// signals are blocked here, before any other thread is made, so only the
+/// thread made here receives them.
+#[cfg(unix)]
+fn stop_on_signal(folder: ServeFolder) -> std::io::Result<()> {
+    // SAFETY: the set is initialised by sigemptyset before use, and
+    // pthread_sigmask and sigwait are given valid pointers.
+    unsafe {
+        let mut signals: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut signals);
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut signals, signal);
+        }
+        let error = libc::pthread_sigmask(libc::SIG_BLOCK, &signals, std::ptr::null_mut());
+        if error != 0 {
+            return Err(std::io::Error::from_raw_os_error(error));
+        }
+        std::thread::Builder::new().name("gloss-signals".into()).spawn(move || {
+            let mut signal = 0;
+            libc::sigwait(&signals, &mut signal);
+            folder.remove();
+            std::process::exit(128 + signal);
+        })?;
+    }
+    Ok(())
+}
+
+/// Without Unix signals, the folder is left to the next server to delete.
+#[cfg(not(unix))]
+fn stop_on_signal(_folder: ServeFolder) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! as target (403 otherwise), and only when `Host` names this server: a
 //! page elsewhere that points its own name at 127.0.0.1 (DNS rebinding)
 //! gets 421, not the site. Then, from the latest snapshot: a page of the
-//! last good build, a file listed under `static/`, a built-in static file,
+//! last good build (read from the folder of pages), a file listed under `static/`, a built-in static file,
 //! the event stream, or the site's 404 page. A request can only ever name
 //! one of those, so there is no path to traverse; a static file is opened
 //! at request time without following a link at any step, so a folder
@@ -30,7 +30,6 @@ use super::build::Message;
 use super::events;
 use super::http::out_of_files;
 use super::{Files, Shared, Snapshot};
-use crate::render::Page;
 use crate::write::DEFAULT_STATIC;
 
 /// The script injected into every served page (never into built output).
@@ -235,15 +234,20 @@ async fn lookup(shared: &Shared, path: &str) -> Found {
             Err(_) => Found::Missing(snapshot),
         };
     }
-    if snapshot.search_stale && snapshot.files.pages.get(path).is_some_and(|page| page.id.is_whole_site()) {
+    if snapshot.search_stale && snapshot.files.pages.get(path).is_some_and(|id| id.is_whole_site()) {
         let (reply, answer) = oneshot::channel();
         if shared.builder.send(Message::RefreshSearch(reply)).is_ok() {
             let _ = answer.await;
         }
         snapshot = shared.site.borrow().clone();
     }
-    if let Some(page) = snapshot.files.pages.get(path) {
-        return Found::Bytes(served_page(page, snapshot.generation));
+    if let Some(bytes) = read_page(&snapshot, path) {
+        return match bytes {
+            Ok(bytes) => Found::Bytes(served_page(path, bytes, snapshot.generation)),
+            Err(e) if out_of_files(&e) => Found::Busy,
+            // Gone with an update since the snapshot was taken.
+            Err(_) => Found::Missing(snapshot),
+        };
     }
     match DEFAULT_STATIC.iter().find(|(name, _)| *name == path) {
         Some((_, bytes)) => Found::Bytes((Bytes::from_static(bytes), entity_tag(bytes))),
@@ -251,16 +255,25 @@ async fn lookup(shared: &Shared, path: &str) -> Found {
     }
 }
 
+/// The bytes of the page at `path` in the snapshot's folder; `None` if the
+/// snapshot has no such page. An update replaces a page file atomically, so
+/// this is the page as it was before or after, never half of it.
+fn read_page(snapshot: &Snapshot, path: &str) -> Option<io::Result<Vec<u8>>> {
+    let folder = snapshot.files.folder.as_ref()?;
+    snapshot.files.pages.contains_key(path).then(|| folder.read(path))
+}
+
 /// A page as served, with its entity tag: HTML pages get the reload
 /// script; the search index and the map tiles are served as they are (a
 /// script after them would break them).
-fn served_page(page: &Page, generation: u64) -> (Bytes, String) {
-    if page.path.ends_with(".html") {
-        let html = inject_reload(&page.html, generation);
+fn served_page(path: &str, bytes: Vec<u8>, generation: u64) -> (Bytes, String) {
+    if path.ends_with(".html") {
+        let html = inject_reload(&String::from_utf8_lossy(&bytes), generation);
         let tag = entity_tag(html.as_bytes());
         (Bytes::from(html), tag)
     } else {
-        (Bytes::from(page.html.clone()), entity_tag(page.html.as_bytes()))
+        let tag = entity_tag(&bytes);
+        (Bytes::from(bytes), tag)
     }
 }
 
@@ -450,9 +463,13 @@ fn byte_range(range: &HeaderValue, length: u64) -> Result<Option<(u64, u64)>, ()
 
 /// The site's own 404 page when it has one, else a plain one.
 fn not_found(snapshot: &Snapshot, head: bool) -> Response<Body> {
-    let html = match snapshot.files.pages.get("404.html") {
+    let html = match read_page(snapshot, "404.html").and_then(Result::ok) {
         // Served at any depth: its relative links must start from the root.
-        Some(page) => inject_reload(&page.html, snapshot.generation).replacen("<head>", "<head>\n<base href=\"/\">", 1),
+        Some(page) => inject_reload(&String::from_utf8_lossy(&page), snapshot.generation).replacen(
+            "<head>",
+            "<head>\n<base href=\"/\">",
+            1,
+        ),
         None => inject_reload(
             "<!DOCTYPE html><title>Not found</title><h1>Not found</h1><p><a href=\"/\">Home</a></p></body>",
             snapshot.generation,

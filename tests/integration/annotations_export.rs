@@ -34,7 +34,7 @@ const MOTIVATIONS: &[&str] = &[
 /// The export of article `slug`, parsed.
 fn export(site: &gloss::Site, slug: &str) -> Value {
     let path = format!("articles/{slug}.annotations.jsonld");
-    let page = site.pages.iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no {path}"));
+    let page = site.pages().iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no {path}"));
     assert!(!page.html.contains(['<', '>', '&']), "{path}: markup in notes is escaped");
     serde_json::from_str(&page.html).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
@@ -282,14 +282,14 @@ fn a_footnote_is_attached_to_the_word_its_number_follows() {
 #[test]
 fn the_article_page_links_its_annotations_in_its_head() {
     let site = render(&default_site());
-    let page = site.pages.iter().find(|p| p.path == "articles/all-aboard.html").unwrap();
+    let page = site.pages().iter().find(|p| p.path == "articles/all-aboard.html").unwrap();
     let html = scraper::Html::parse_document(&page.html);
     let selector = scraper::Selector::parse("head link[rel=alternate][type^='application/ld+json']").unwrap();
     let link = html.select(&selector).next().expect("a link to the annotations");
     assert_eq!(link.value().attr("type"), Some("application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\""));
     let href = link.value().attr("href").unwrap();
     let target = Path::new("articles").join(href);
-    assert!(site.pages.iter().any(|p| Path::new(&p.path) == target), "{href} is written");
+    assert!(site.pages().iter().any(|p| Path::new(&p.path) == target), "{href} is written");
 }
 
 #[test]
@@ -593,7 +593,7 @@ fn the_command_reports_quotes_not_found_and_sums_up() {
 /// article.
 fn round_trip(root: &Path, slug: &str) {
     let original = render(root);
-    let export = original.pages.iter().find(|p| p.path == format!("articles/{slug}.annotations.jsonld")).unwrap();
+    let export = original.pages().iter().find(|p| p.path == format!("articles/{slug}.annotations.jsonld")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy_root = dir.path();
     // The site's own folders only (the repository root holds much else).
@@ -658,7 +658,7 @@ fn a_note_linking_an_entity_comes_back_as_a_glossary_link() {
     fs::write(&file, "- quote: Analytical Engine\n  note: \"Designed by Babbage; [Lovelace](@ada-lovelace) wrote its first program.\"\n")
         .unwrap();
     let site = render(root);
-    let export = site.pages.iter().find(|p| p.path == "articles/engine.annotations.jsonld").unwrap();
+    let export = site.pages().iter().find(|p| p.path == "articles/engine.annotations.jsonld").unwrap();
     fs::remove_file(&file).unwrap();
     let exported = root.join("export.jsonld");
     fs::write(&exported, &export.html).unwrap();

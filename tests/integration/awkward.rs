@@ -51,7 +51,7 @@ fn ten_thousand_mentions_in_one_paragraph() {
     let paragraph = "Kim and ".repeat(10_000);
     let site = gloss::render_sources(site_with(&paragraph, kim()), Diagnostics::default()).unwrap();
     assert_eq!(site.mention_count(), 10_000);
-    let page = site.pages.iter().find(|p| p.path == "people/kim.html").unwrap();
+    let page = site.pages().iter().find(|p| p.path == "people/kim.html").unwrap();
     assert!(page.html.contains("#m-kim-10000"));
 }
 
@@ -126,7 +126,7 @@ fn a_note_referenced_only_from_inside_a_note_has_no_back_link_to_nowhere() {
     let article =
         "[^m] Text.\n\n[^m]: The first note, which cites [^n].\n\n[^n]: a note\n\n[^n]: again\n\n    [^n] cited here\n";
     let site = gloss::render_sources(site_with(article, kim()), Diagnostics::default()).unwrap();
-    let page = site.pages.iter().find(|p| p.path == "articles/a.html").unwrap();
+    let page = site.pages().iter().find(|p| p.path == "articles/a.html").unwrap();
     assert!(page.html.contains("id=\"note-ref-m\""), "the text's reference is a back-link target");
     assert!(page.html.contains("href=\"#note-ref-m\""), "so note m links back");
     assert!(
@@ -178,7 +178,7 @@ fn a_byte_order_mark_is_no_part_of_any_file() {
     fs::create_dir_all(dir.path().join("templates")).unwrap();
     bom("templates/home.html", include_str!("../../templates/home.html"));
     let site = crate::support::render(dir.path());
-    let home = &site.pages.iter().find(|p| p.path == "index.html").unwrap().html;
+    let home = &site.pages().iter().find(|p| p.path == "index.html").unwrap().html;
     assert!(home.starts_with("<!DOCTYPE html>"), "{:?}", &home[..20]);
     // Columns on the first line count from its first character, not the mark.
     bom("content/site.yaml", "titel: T\n");

@@ -176,8 +176,8 @@ fn no_link_relies_on_a_server() {
 
 #[test]
 fn builds_are_byte_identical() {
-    let first = render(&fixture("two-articles")).pages;
-    let second = render(&fixture("two-articles")).pages;
+    let first = render(&fixture("two-articles")).pages().to_vec();
+    let second = render(&fixture("two-articles")).pages().to_vec();
     assert_eq!(first, second);
 }
 
@@ -377,7 +377,7 @@ fn a_sites_own_kind_gets_previews_and_structured_data_from_its_fact_roles() {
     );
     write("content/articles/a.md", "---\ntitle: Visit\n---\nThe Admiral Vinogradov sailed from Vladivostok.\n");
     let site = render(dir.path());
-    let page = |path: &str| site.pages.iter().find(|p| p.path == path).unwrap().html.clone();
+    let page = |path: &str| site.pages().iter().find(|p| p.path == path).unwrap().html.clone();
     let ship = page("ships/admiral.html");
     assert!(ship.contains(r#""foundingDate":"1987""#), "{ship}");
     assert!(ship.contains(r#""location":{"@type":"Place","name":"Vladivostok"}"#), "{ship}");

@@ -14,12 +14,12 @@ use crate::support::{copy_dir, default_site, fixture, fixture_with, join, render
 
 /// The text of the output file at `path`.
 fn file<'a>(site: &'a Site, path: &str) -> &'a str {
-    let page = site.pages.iter().find(|p| p.path == path);
+    let page = site.pages().iter().find(|p| p.path == path);
     &page.unwrap_or_else(|| panic!("no file {path}")).html
 }
 
 fn has_file(site: &Site, path: &str) -> bool {
-    site.pages.iter().any(|p| p.path == path)
+    site.pages().iter().any(|p| p.path == path)
 }
 
 /// The features of a GeoJSON file, checked to be a FeatureCollection that
@@ -403,7 +403,7 @@ fn a_site_writes_only_the_data_files_it_lists_and_links_only_those() {
     let dir = fixture_with("city-walk", "data_files: []\n");
     let site = render(dir.path());
     let data: Vec<&str> = site
-        .pages
+        .pages()
         .iter()
         .map(|p| p.path.as_str())
         .filter(|p| [".json", ".jsonld", ".geojson", ".csv"].iter().any(|e| p.ends_with(e)))

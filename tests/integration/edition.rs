@@ -187,7 +187,7 @@ fn every_fact_and_authority_link_names_a_source_that_is_listed() {
 #[test]
 fn the_exported_web_annotations_cover_every_mention_note_and_repair() {
     let site = render(&default_site());
-    let page = site.pages.iter().find(|p| p.path == "articles/all-aboard.annotations.jsonld").expect("the export");
+    let page = site.pages().iter().find(|p| p.path == "articles/all-aboard.annotations.jsonld").expect("the export");
     let collection: serde_json::Value = serde_json::from_str(&page.html).unwrap();
     let items = collection["first"]["items"].as_array().unwrap();
     let pages = Pages::of(&site);

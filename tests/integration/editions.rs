@@ -121,7 +121,7 @@ fn index(pages: &Pages, path: &str) -> (Vec<String>, Vec<String>) {
 /// A script the site writes (`search-index.js`, `search/text-0.js`): the
 /// JSON it assigns.
 fn script_json(site: &gloss::Site, path: &str) -> serde_json::Value {
-    let script = &site.pages.iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no {path}")).html;
+    let script = &site.pages().iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no {path}")).html;
     let start = script.find("= {").or_else(|| script.find("] = [").map(|at| at + 2)).unwrap() + 2;
     let json = &script[start..];
     serde_json::from_str(json.trim_end().trim_end_matches(';')).unwrap()
@@ -220,7 +220,7 @@ fn a_japanese_edition_finds_names_without_spaces_sorts_by_reading_and_is_searche
     assert!(found.iter().any(|p| p["s"].as_str().unwrap().contains("狭い路地を歩いた")), "{found:?}");
     // The W3C export quotes the page's text: the wrapped name as the page
     // shows it, with no space in it or around it.
-    let export = &site.pages.iter().find(|p| p.path == "articles/pontocho.annotations.jsonld").unwrap().html;
+    let export = &site.pages().iter().find(|p| p.path == "articles/pontocho.annotations.jsonld").unwrap().html;
     let export: serde_json::Value = serde_json::from_str(export).unwrap();
     let items = export["first"]["items"].as_array().unwrap();
     let selector = &items.iter().find(|a| a["id"].as_str().unwrap().ends_with("#m-nakamura-miwa-1")).unwrap()["target"]

@@ -14,7 +14,7 @@ use crate::support::{copy_dir, fixture, fixture_with, render};
 /// up to date.
 fn current(site: &mut gloss::Site) -> Vec<Arc<Page>> {
     site.refresh_search_index();
-    sorted(site.pages.clone())
+    sorted(site.pages().to_vec())
 }
 
 fn sorted(mut pages: Vec<Arc<Page>>) -> Vec<Arc<Page>> {
@@ -35,7 +35,7 @@ fn an_article_edit_renders_only_its_pages_and_matches_a_full_build() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
     let mut site = render(dir.path());
-    let total = site.pages.len();
+    let total = site.pages().len();
     let changed =
         edit(dir.path(), "content/articles/arrival.md", "where Putin waited", "where Putin and Khasan waited");
     let update = site.update(dir.path(), &[changed]).unwrap();
@@ -44,7 +44,7 @@ fn an_article_edit_renders_only_its_pages_and_matches_a_full_build() {
     assert!(pages.contains(&"places/khasan.html".to_string()), "newly mentioned: {pages:?}");
     assert!(!pages.contains(&"articles/departure.html".to_string()));
     assert!(pages.len() < total);
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn an_edit_sends_no_map_tile_the_site_already_has_and_counts_pages_as_build_does
     };
     let built = gloss::build(&options).unwrap();
     assert_eq!(site.page_count(), built.pages, "serve and build count the same pages");
-    let tiles_before: Vec<String> = site.pages.iter().filter(|p| p.id.is_tile()).map(|p| p.path.clone()).collect();
+    let tiles_before: Vec<String> = site.pages().iter().filter(|p| p.id.is_tile()).map(|p| p.path.clone()).collect();
     assert!(!tiles_before.is_empty(), "the fixture's maps have tiles");
     // Re-rendering the article redraws its map, whose tiles are unchanged.
     let changed = edit(dir.path(), "content/articles/arrival.md", "where Putin waited", "where Putin stood");
@@ -68,7 +68,7 @@ fn an_edit_sends_no_map_tile_the_site_already_has_and_counts_pages_as_build_does
     assert!(pages.contains(&"articles/arrival.html".to_string()), "{pages:?}");
     let resent: Vec<&String> = pages.iter().filter(|p| tiles_before.contains(p)).collect();
     assert!(resent.is_empty(), "tiles sent again: {resent:?}");
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn article_edits_keep_the_index_that_a_full_build_makes() {
         assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)), "{to}");
         let full = render(dir.path());
         assert_eq!(site.index, full.index, "after {to:?}");
-        assert_eq!(current(&mut site), sorted(full.pages), "after {to:?}");
+        assert_eq!(current(&mut site), sorted(full.pages().to_vec()), "after {to:?}");
     }
     // A change to the words alone leaves the home page and the kind indexes
     // as they were: they are not drawn again.
@@ -100,7 +100,7 @@ fn article_edits_keep_the_index_that_a_full_build_makes() {
     for index in ["index.html", "people/index.html", "places/index.html"] {
         assert!(!pages.contains(&index.to_string()), "{index} in {pages:?}");
     }
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn an_entity_description_edit_matches_a_full_build() {
         "summary: The president.",
     );
     assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn moving_a_monument_moves_it_on_its_neighbours_plans() {
     copy_dir(&fixture("city-walk"), dir.path());
     let mut site = render(dir.path());
     let page = |site: &gloss::Site| {
-        site.pages.iter().find(|p| p.path == "places/checkpoint-charlie.html").unwrap().html.clone()
+        site.pages().iter().find(|p| p.path == "places/checkpoint-charlie.html").unwrap().html.clone()
     };
     let before = page(&site);
     // Checkpoint Charlie's page reads nothing of Alexanderplatz but where it is.
@@ -136,7 +136,7 @@ fn moving_a_monument_moves_it_on_its_neighbours_plans() {
     );
     assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
     assert_ne!(page(&site), before);
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -147,15 +147,16 @@ fn an_article_with_stand_off_annotations_keeps_them_through_edits() {
     // The article's text: its annotations file still applies.
     let changed = edit(dir.path(), "content/articles/strike.md", "The crowd sang", "The crowd sang again");
     assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
-    let page = |site: &gloss::Site| site.pages.iter().find(|p| p.path == "articles/strike.html").unwrap().html.clone();
+    let page =
+        |site: &gloss::Site| site.pages().iter().find(|p| p.path == "articles/strike.html").unwrap().html.clone();
     assert!(page(&site).contains("<ins>Wałęsa</ins>"));
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
     // The annotations themselves.
     let changed =
         edit(dir.path(), "content/articles/strike.annotations.yaml", "should_read: Wałęsa", "should_read: Lech Wałęsa");
     site.update(dir.path(), &[changed]).unwrap();
     assert!(page(&site).contains("<ins>Lech Wałęsa</ins>"));
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -186,7 +187,7 @@ fn alias_changes_and_new_files_rebuild_everything() {
     let new = dir.path().join("content/places/moscow.md");
     fs::write(&new, "---\nname: Moscow\nsummary: A capital.\n---\nA city.\n").unwrap();
     assert_eq!(site.update(dir.path(), &[new]).unwrap(), Update::Full);
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -194,15 +195,15 @@ fn a_broken_edit_leaves_the_site_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("two-articles"), dir.path());
     let mut site = render(dir.path());
-    let before = sorted(site.pages.clone());
+    let before = sorted(site.pages().to_vec());
     let changed = edit(dir.path(), "content/articles/arrival.md", "where Putin waited", "where [he](@nobody) waited");
     let errors = site.update(dir.path(), std::slice::from_ref(&changed)).unwrap_err();
     assert!(errors.has_errors());
-    assert_eq!(sorted(site.pages.clone()), before);
+    assert_eq!(sorted(site.pages().to_vec()), before);
     // Fixing it brings the change in.
     edit(dir.path(), "content/articles/arrival.md", "[he](@nobody)", "he");
     assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -226,7 +227,7 @@ fn a_title_edit_redraws_only_the_home_page_that_lists_the_article() {
     let Update::Pages(pages) = site.update(dir.path(), &[changed]).unwrap() else { panic!("a partial rebuild") };
     assert!(pages.contains(&"page/2/index.html".to_string()), "{pages:?}");
     assert!(!pages.contains(&"index.html".to_string()), "{pages:?}");
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 #[test]
@@ -243,11 +244,11 @@ fn an_entity_page_that_is_no_longer_needed_goes_and_comes_back() {
     assert!(!has(&site));
     assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
     assert!(has(&site), "a second page");
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
     let changed = edit(dir.path(), departure, "crossed at Khasan for Vladivostok.", "crossed at Khasan.");
     assert!(matches!(site.update(dir.path(), &[changed]).unwrap(), Update::Pages(_)));
     assert!(!has(&site), "the second page is gone");
-    assert_eq!(current(&mut site), sorted(render(dir.path()).pages));
+    assert_eq!(current(&mut site), sorted(render(dir.path()).pages().to_vec()));
 }
 
 /// A small site held as data, written out whole after every edit.
@@ -482,7 +483,7 @@ proptest::proptest! {
             let updated = site.update(dir.path(), &changed);
             match (updated, gloss::render_site(dir.path())) {
                 (Ok(_), Ok(full)) => {
-                    proptest::prop_assert_eq!(current(&mut site), sorted(full.pages), "after {:?}", step);
+                    proptest::prop_assert_eq!(current(&mut site), sorted(full.pages().to_vec()), "after {:?}", step);
                     proptest::prop_assert_eq!(&site.warnings.0, &full.warnings.0);
                 }
                 (Err(_), Err(_)) => {

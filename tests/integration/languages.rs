@@ -44,7 +44,7 @@ fn a_german_site_reads_in_german() {
     assert!(list.contains(" Erwähnungen"), "{list}");
     // The machine-readable dates stay ISO.
     assert_eq!(pages.select("articles/departure.html", "time.date")[0].value().attr("datetime"), Some("2002-08-20"));
-    let article = &site.pages.iter().find(|p| p.path == "articles/departure.html").unwrap().html;
+    let article = &site.pages().iter().find(|p| p.path == "articles/departure.html").unwrap().html;
     assert!(article.contains("\"datePublished\":\"2002-08-20\""), "JSON-LD keeps ISO dates");
     assert!(missing_string_warnings(&site).is_empty(), "{:?}", missing_string_warnings(&site));
     // The built-in kinds in German on the pages, in English for the editor.
@@ -284,7 +284,7 @@ fn no_template_holds_english_of_its_own() {
         "svg",
     ];
     let mut checked = 0;
-    for page in site.pages.iter().filter(|p| p.path.ends_with(".html")) {
+    for page in site.pages().iter().filter(|p| p.path.ends_with(".html")) {
         let html = scraper::Html::parse_document(&page.html);
         let mut shown = String::new();
         let skip: Vec<scraper::ElementRef> = content_selectors

@@ -13,7 +13,7 @@ use crate::support::{copy_dir, default_site, fixture, render};
 
 /// The page's first map, as written.
 fn map_svg(site: &Site, path: &str) -> String {
-    let page = site.pages.iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no page {path}"));
+    let page = site.pages().iter().find(|p| p.path == path).unwrap_or_else(|| panic!("no page {path}"));
     let html = &page.html;
     let start = html.find(r#"<svg xmlns="http://www.w3.org/2000/svg""#).unwrap_or_else(|| panic!("no map on {path}"));
     let end = html[start..].find("</svg></svg>").unwrap() + start + "</svg></svg>".len();
@@ -279,7 +279,7 @@ fn city_walk_article_map_is_a_plan_of_every_place_with_the_route_in_order() {
         assert!(svg.contains(&format!(r#"<path class="{class}" d="M"#)), "no {class}");
     }
     // The list beside the map names the same places in the same order.
-    let page = &site.pages.iter().find(|p| p.path == "articles/mauerweg.html").unwrap().html;
+    let page = &site.pages().iter().find(|p| p.path == "articles/mauerweg.html").unwrap().html;
     let list = &page[page.find(r#"<ol class="map-places">"#).unwrap()..];
     let list = &list[..list.find("</ol>").unwrap()];
     let listed: Vec<String> = elements(list, "<a href=", "</a>").iter().map(|a| attr(a, "href")).collect();
@@ -335,7 +335,7 @@ fn city_walk_without_layers_still_maps_a_monument_among_its_neighbours() {
 #[test]
 fn default_site_places_keep_their_regional_maps() {
     let site = render(&default_site());
-    for page in site.pages.iter().filter(|p| p.path.starts_with("places/") && !p.path.ends_with("index.html")) {
+    for page in site.pages().iter().filter(|p| p.path.starts_with("places/") && !p.path.ends_with("index.html")) {
         let svg = map_svg(&site, &page.path);
         assert!(!svg.contains(r#"<g class="scale">"#), "{} has a plan", page.path);
         assert_eq!(pins(&svg).len(), 1, "{}", page.path);
@@ -397,7 +397,7 @@ fn city_walk_huge_layer_costs_each_map_only_what_it_shows() {
     }
     let dir = city_walk_with_layer(&format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(",")));
     let site = render(dir.path());
-    for page in site.pages.iter().filter(|p| p.path.starts_with("places/") || p.path.starts_with("articles/")) {
+    for page in site.pages().iter().filter(|p| p.path.starts_with("places/") || p.path.starts_with("articles/")) {
         if let Some(start) = page.html.find("<svg xmlns") {
             let svg = &page.html[start..];
             let svg = &svg[..svg.find("</svg></svg>").unwrap()];
@@ -409,7 +409,7 @@ fn city_walk_huge_layer_costs_each_map_only_what_it_shows() {
 #[test]
 fn default_site_journey_stays_a_map_of_the_far_east() {
     let site = render(&default_site());
-    let path = site.pages.iter().find(|p| p.path.starts_with("articles/")).unwrap().path.clone();
+    let path = site.pages().iter().find(|p| p.path.starts_with("articles/")).unwrap().path.clone();
     let svg = map_svg(&site, &path);
     // The Natural Earth outlines, no plan.
     assert!(!svg.contains(r#"<g class="scale">"#) && !svg.contains(r#"class="inset""#));

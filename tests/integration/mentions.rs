@@ -119,7 +119,7 @@ fn an_editors_wrapped_copy_is_linked_exactly() {
 #[test]
 fn linked_text_keeps_the_source_characters() {
     let site = render(&fixture("editors-copy"));
-    let page = &site.pages.iter().find(|p| p.path == "articles/twenty-years-on.html").unwrap().html;
+    let page = &site.pages().iter().find(|p| p.path == "articles/twenty-years-on.html").unwrap().html;
     for written in ["Angela\nMerkel</a>", "Lech\u{a0}Wałęsa</a>", "Brandenburg\tGate</a>", "Hillary\nClinton</a>"] {
         assert!(page.contains(written), "no {written:?} in the page");
     }
@@ -371,7 +371,7 @@ fn names_file_under_sort_as() {
         ]
     );
     // Search results that score alike come in the same order.
-    let index = &site.pages.iter().find(|p| p.path == "search-index.js").unwrap().html;
+    let index = &site.pages().iter().find(|p| p.path == "search-index.js").unwrap().html;
     let json = index.trim_start_matches("window.glossSearch = ").trim_end().trim_end_matches(';');
     let index: serde_json::Value = serde_json::from_str(json).unwrap();
     let people: Vec<&str> = index["e"]

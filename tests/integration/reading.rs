@@ -117,7 +117,7 @@ fn number(tag: &str, name: &str) -> f64 {
 fn every_label_of_the_network_is_inside_its_view_box() {
     for (site, path) in [(fixture_with("editors-copy", ""), "people/index.html")] {
         let rendered = render(site.path());
-        let html = &rendered.pages.iter().find(|p| p.path == path).unwrap().html;
+        let html = &rendered.pages().iter().find(|p| p.path == path).unwrap().html;
         let svg = &html[html.find("<svg class=\"network\"").unwrap()..];
         let svg = &svg[..svg.find("</svg>").unwrap()];
         let open = &svg[..svg.find('>').unwrap()];

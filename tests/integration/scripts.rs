@@ -210,7 +210,7 @@ fn search_finds_walesa_for_walesa() {
         ],
     );
     let site = render(dir.path());
-    let index = &site.pages.iter().find(|p| p.path == "search-index.js").unwrap().html;
+    let index = &site.pages().iter().find(|p| p.path == "search-index.js").unwrap().html;
     let json = index.trim_start_matches("window.glossSearch = ").trim_end().trim_end_matches(';');
     let index: serde_json::Value = serde_json::from_str(json).unwrap();
     let words: Vec<&str> = index["v"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();

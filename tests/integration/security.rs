@@ -9,7 +9,7 @@ use crate::support::{copy_dir, fixture, render};
 fn no_script_or_handler_comes_from_content() {
     let site = render(&fixture("injection"));
     let all = Selector::parse("*").unwrap();
-    for page in site.pages.iter().filter(|p| p.path.ends_with(".html")) {
+    for page in site.pages().iter().filter(|p| p.path.ends_with(".html")) {
         let html = Html::parse_document(&page.html);
         for element in html.select(&all) {
             let e = element.value();
@@ -46,9 +46,9 @@ fn no_script_or_handler_comes_from_content() {
 #[test]
 fn payloads_are_shown_as_text() {
     let site = render(&fixture("injection"));
-    let article = site.pages.iter().find(|p| p.path == "articles/payloads.html").unwrap();
+    let article = site.pages().iter().find(|p| p.path == "articles/payloads.html").unwrap();
     assert!(article.html.contains("&lt;script&gt;alert('inline')&lt;/script&gt;"));
-    let person = site.pages.iter().find(|p| p.path == "people/mallory.html").unwrap();
+    let person = site.pages().iter().find(|p| p.path == "people/mallory.html").unwrap();
     assert!(person.html.contains("&lt;script&gt;alert('description')&lt;/script&gt;"));
     let raw: Vec<_> = site.warnings.0.iter().filter(|d| d.code == Code::RawHtml).collect();
     assert!(raw.len() >= 10, "each raw HTML spot is reported: {}", raw.len());
@@ -64,7 +64,8 @@ fn raw_html_passes_only_when_the_site_allows_it() {
     std::fs::write(&article, text.replace("where Putin waited", "where <abbr title=\"President\">Putin</abbr> waited"))
         .unwrap();
     let escaped = render(dir.path());
-    let page = |site: &gloss::Site| site.pages.iter().find(|p| p.path == "articles/arrival.html").unwrap().html.clone();
+    let page =
+        |site: &gloss::Site| site.pages().iter().find(|p| p.path == "articles/arrival.html").unwrap().html.clone();
     assert!(page(&escaped).contains("&lt;abbr"));
     let site_yaml = dir.path().join("content/site.yaml");
     let settings = std::fs::read_to_string(&site_yaml).unwrap();

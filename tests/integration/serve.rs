@@ -343,6 +343,58 @@ fn serves_pages_rebuilds_on_change_and_keeps_the_last_good_site() {
     assert!(fixed.starts_with("event: reload"), "the fix clears the overlay by reloading: {fixed}");
 }
 
+/// The folders of builds in the folder `gloss serve` keeps its pages in.
+fn build_folders(own: &Path) -> Vec<std::path::PathBuf> {
+    let entries = fs::read_dir(own).map(|entries| entries.flatten().map(|e| e.path()).collect());
+    entries.unwrap_or_else(|_| Vec::new()).into_iter().filter(|p: &std::path::PathBuf| p.is_dir()).collect()
+}
+
+#[test]
+fn pages_are_kept_in_a_folder_of_the_server_and_an_edit_rewrites_their_files() {
+    let dir = site();
+    let server = start(dir.path());
+    let own = dir.path().join(".gloss/serve").join(server.child.id().to_string());
+    let builds = build_folders(&own);
+    assert_eq!(builds.len(), 1, "one build, in {}", own.display());
+    let file = builds[0].join("articles/arrival.html");
+    let written = fs::read_to_string(&file).expect("the page is a file");
+    assert!(!written.contains("__gloss"), "the file is the page as built");
+    assert!(builds[0].join("search-index.js").is_file() && builds[0].join("mentions.csv").is_file());
+    assert!(!dir.path().join("public").exists(), "serve writes no build output");
+
+    let stream = events(server.port);
+    let article = dir.path().join("content/articles/arrival.md");
+    let text = fs::read_to_string(&article).unwrap();
+    fs::write(&article, text.replace("where Putin waited", "where Putin waited patiently")).unwrap();
+    assert!(next_event(&stream).starts_with("event: reload"));
+    assert!(fs::read_to_string(&file).unwrap().contains("waited patiently"), "the edit rewrote the page's file");
+    let (_, _, page) = get(server.port, "/articles/arrival.html");
+    assert!(page.contains("waited patiently") && page.contains("/__gloss/events"));
+    let temporary = |folder: &Path| {
+        walkdir::WalkDir::new(folder).into_iter().flatten().any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    assert!(!temporary(&builds[0]), "no temporary file is left");
+    assert_eq!(build_folders(&own), builds, "an incremental update writes into the same folder");
+
+    // A server killed outright leaves its folder behind; the next deletes it.
+    drop(server);
+    assert!(own.exists());
+    let mut next = start(dir.path());
+    assert!(!own.exists(), "the folder of a server that is gone is deleted");
+    let own = dir.path().join(".gloss/serve").join(next.child.id().to_string());
+    assert_eq!(build_folders(&own).len(), 1);
+
+    // Ctrl-C deletes the folder.
+    #[cfg(unix)]
+    {
+        let pid = next.child.id().to_string();
+        assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+        let status = next.child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "stopped as by the signal");
+        assert!(!own.exists(), "the folder goes with the server");
+    }
+}
+
 #[test]
 fn restoring_the_last_good_text_after_an_error_reloads_and_clears_it() {
     let dir = site();
@@ -834,7 +886,7 @@ fn new_creates_an_entity_that_builds_and_refuses_to_overwrite() {
     assert!(text.contains("coordinates:") && text.contains("country:"), "the kind's fields are ready: {text}");
     assert_eq!(new().status.code(), Some(1), "refuses to overwrite");
     let site = gloss::render_site(dir.path()).expect("a new entity builds at once");
-    assert!(site.pages.iter().any(|p| p.path == "places/komsomolsk-on-amur.html"));
+    assert!(site.pages().iter().any(|p| p.path == "places/komsomolsk-on-amur.html"));
 }
 
 #[test]

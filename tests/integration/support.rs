@@ -35,7 +35,7 @@ pub struct Pages {
 
 impl Pages {
     pub fn of(site: &Site) -> Pages {
-        let pages = site.pages.iter().map(|p| (p.path.clone(), Html::parse_document(&p.html))).collect();
+        let pages = site.pages().iter().map(|p| (p.path.clone(), Html::parse_document(&p.html))).collect();
         let files: BTreeSet<String> = site.static_outputs().into_iter().collect();
         Pages { pages, files }
     }
