@@ -708,6 +708,8 @@ pub fn build_with_progress(
     // and the feeds show it: those are written first, then it is let go.
     let (first, rest): (Vec<PageId>, Vec<PageId>) =
         ids.iter().partition(|id| matches!(id, PageId::Article(_) | PageId::Feed | PageId::TagFeed(_)));
+    // The largest data file is streamed to its file, after the rest.
+    let (csv, rest): (Vec<PageId>, Vec<PageId>) = rest.into_iter().partition(|id| *id == PageId::MentionsCsv);
     // A map tile shown by pages of both parts is written once.
     let tiles = std::sync::Mutex::new(HashSet::new());
     let sink = |rendered: Rendered| {
@@ -728,6 +730,12 @@ pub fn build_with_progress(
         article.body_html = String::new();
     }
     render::render_each(&site.templates, &RenderInput { records: false, ..site.input() }, &rest, sink)?;
+    for id in csv {
+        let path = routes::path(&site.registry, id);
+        let input = RenderInput { records: false, ..site.input() };
+        staging.write_streamed(&path, |out| render::write_mentions_csv(&input, out)).map_err(one)?;
+        progress(Progress::PageWritten);
+    }
     let copies = site.copies().map_err(one)?;
     staging.finish(&copies).map_err(one)?;
     Ok(BuildReport {

@@ -140,6 +140,32 @@ impl Staging {
         self.write_bytes(Path::new(&page.path), page.html.as_bytes())
     }
 
+    /// Writes the file at `relative` with `write`, as it makes it: for a
+    /// file too large to make whole in memory first. Where the previous
+    /// output holds the same bytes, its copy is linked in its place, as
+    /// for any other file.
+    pub fn write_streamed(
+        &self,
+        relative: &str,
+        write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let path = self.dir.join(relative);
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder).map_err(|e| io_error(folder, "create", e))?;
+        }
+        let file = fs::File::create(&path).map_err(|e| io_error(&path, "write", e))?;
+        let mut out = io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut out).and_then(|()| io::Write::flush(&mut out)).map_err(|e| io_error(&path, "write", e))?;
+        drop(out);
+        if let Some(previous) = self.unchanged(Path::new(relative), |previous| holds_file(previous, &path)) {
+            let linked = path.with_extension("gloss-linked");
+            if fs::hard_link(&previous, &linked).is_ok() {
+                fs::rename(&linked, &path).map_err(|e| io_error(&path, "write", e))?;
+            }
+        }
+        Ok(())
+    }
+
     fn write_bytes(&self, relative: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.dir.join(relative);
         let unchanged = self.unchanged(relative, |previous| holds_bytes(previous, bytes));

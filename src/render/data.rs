@@ -285,6 +285,18 @@ const MENTIONS_HEADER: [&str; 6] = ["article", "anchor", "url", "text", "entitie
 /// text, entities and decisions as `gloss mentions --format csv`, written
 /// by the same code.
 pub(super) fn mentions(input: &Input) -> String {
+    // An archive's file runs to tens of megabytes: room for it up front (a
+    // row is under 200 bytes but for long quotes), not grown by copying.
+    let rows: usize = input.article_ids().map(|a| input.article(a).1.mentions.len()).sum();
+    let mut out = Vec::with_capacity(200 * rows + 100);
+    write_mentions(input, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// [`mentions`], written to `out` as it is made: a build streams it to its
+/// file, as at 100,000 articles it is the largest output, close to a
+/// gigabyte.
+pub(super) fn write_mentions(input: &Input, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let records = input.article_ids().flat_map(|a| {
         let (doc, annotated) = input.article(a);
         let page = input.article_path(a);
@@ -301,12 +313,7 @@ pub(super) fn mentions(input: &Input) -> String {
             ]
         })
     });
-    // An archive's file runs to tens of megabytes: room for it up front (a
-    // row is under 200 bytes but for long quotes), not grown by copying.
-    let rows: usize = input.article_ids().map(|a| input.article(a).1.mentions.len()).sum();
-    let mut out = Vec::with_capacity(200 * rows + 100);
-    review::write_csv_records(&mut out, &MENTIONS_HEADER, records).expect("writing to memory cannot fail");
-    String::from_utf8(out).expect("CSV of UTF-8 fields is UTF-8")
+    review::write_csv_records(out, &MENTIONS_HEADER, records)
 }
 
 /// The URL of the file at `path` (from the root): absolute with a

@@ -87,6 +87,12 @@ pub fn render_pages(templates: &Templates, data: &RenderInput, ids: &[PageId]) -
     Ok(pages)
 }
 
+/// Writes `mentions.csv` (see [`PageId::MentionsCsv`]) to `out` as it is
+/// made, rather than whole in memory.
+pub fn write_mentions_csv(data: &RenderInput, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    data::write_mentions(&Input::new(data), out)
+}
+
 /// Renders the given pages in parallel and hands each to `sink` as soon as
 /// it is done, then the map tiles they show. Every failure is reported,
 /// each distinct one once.

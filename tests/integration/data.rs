@@ -423,3 +423,23 @@ fn an_unknown_data_file_is_named_at_its_place_with_the_nearest() {
     assert!(error.message.contains("not `annotation`"), "{error}");
     assert_eq!(error.hint.as_deref(), Some("did you mean `annotations`?"));
 }
+
+/// `gloss build` writes `mentions.csv` as it makes it, not whole in memory
+/// (at 100,000 articles it is close to a gigabyte): the file it writes is
+/// the one a site built in memory holds, byte for byte.
+#[test]
+fn the_mentions_file_a_build_streams_is_the_one_rendered_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["build", "--root"])
+        .arg(default_site())
+        .arg("--output")
+        .arg(&output)
+        .output();
+    assert!(built.unwrap().status.success());
+    let site = render(&default_site());
+    let streamed = fs::read_to_string(output.join("mentions.csv")).unwrap();
+    assert_eq!(streamed, file(&site, "mentions.csv"));
+    assert!(streamed.lines().count() > 20, "{streamed}");
+}
