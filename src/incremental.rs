@@ -212,7 +212,14 @@ impl Site {
             std::iter::once(&d.name).chain(&d.aliases).map(|a| a.value.clone()).chain(sort).collect()
         };
         // The image shows in preview cards on other pages too.
-        if names(&doc) != names(old) || references(&doc) != references(old) || doc.image != old.image {
+        // An entity that gains or loses its coordinates gains or loses a
+        // map, and the index keeps nearby places only for those with them.
+        let placed = |d: &crate::model::EntityDoc| d.coordinates().is_some();
+        if names(&doc) != names(old)
+            || references(&doc) != references(old)
+            || doc.image != old.image
+            || placed(&doc) != placed(old)
+        {
             return Ok(None);
         }
         let (description, problems) = annotate::render_description(registry, &doc, &fresh.text);
@@ -234,7 +241,9 @@ impl Site {
                     self.registry.articles[a] = *doc;
                     let old = std::mem::replace(&mut self.articles[a], *annotated);
                     changed.insert(Dep::Article(a));
-                    changed.extend(self.index.replace_article(a, &old, &self.articles).into_iter().map(Dep::Index));
+                    changed.extend(
+                        self.index.replace_article(&self.registry, a, &old, &self.articles).into_iter().map(Dep::Index),
+                    );
                 }
                 Change::Entity { index: e, doc, description, warnings } => {
                     self.description_warnings[e] = warnings;

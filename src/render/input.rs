@@ -75,12 +75,6 @@ impl<'a> Input<'a> {
         (deps, tiles)
     }
 
-    /// Whether the page notes what it reads (see [`RenderInput::records`]):
-    /// what is made once for many pages must then be read again by each.
-    pub fn records(&self) -> bool {
-        self.data.records
-    }
-
     fn note(&self, dep: Dep) {
         if !self.data.records {
             return;
@@ -280,6 +274,14 @@ impl<'a> Input<'a> {
     pub fn forms(&self, e: EntityId) -> &'a [Form] {
         self.note(Dep::Index(e));
         &self.data.index.forms[e]
+    }
+
+    /// The entities related to entity `e` (with coordinates) or in the
+    /// cast of an article mentioning it, in id order: what its locator
+    /// map may show.
+    pub fn nearby(&self, e: EntityId) -> &'a [EntityId] {
+        self.note(Dep::Index(e));
+        &self.data.index.nearby[e]
     }
 
     /// Entity `e`'s relations, most related first.

@@ -34,7 +34,7 @@ use typed_index_collections::TiVec;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::map;
-use crate::model::{ArticleId, EntityId, KindId};
+use crate::model::{EntityId, KindId};
 use crate::routes::{self, PageId};
 use crate::strings::Strings;
 use context::{Common, EntityLink, Meta, NavKind, SiteContext};
@@ -328,34 +328,11 @@ impl<'a> Renderer<'a> {
     /// enough for a plan.
     fn locator_map(&self, input: &Input, entity: EntityId) -> Option<String> {
         input.coordinates(entity)?;
-        // Each entity once, as met: a place that tens of thousands of
-        // articles mention meets each of their casts, hundreds of thousands
-        // of entities in all, too many to sort.
-        let nearby = || {
-            let mut seen = vec![false; self.locator_maps.len()];
-            let mut nearby: Vec<EntityId> = Vec::new();
-            let mut add = |e: EntityId| {
-                if !std::mem::replace(&mut seen[e.index()], true) {
-                    nearby.push(e);
-                }
-            };
-            input.related(entity).iter().for_each(|r| add(r.entity));
-            let mut last: Option<ArticleId> = None;
-            for article in input.mentions_of(entity).iter().map(|m| m.article) {
-                if last != Some(article) {
-                    input.cast(article).iter().for_each(|c| add(c.entity));
-                    last = Some(article);
-                }
-            }
-            nearby.sort_unstable();
-            nearby.retain(|&e| e != entity && input.coordinates(e).is_some());
-            nearby
-        };
-        // A page that notes what it reads reads it all, though the map is
-        // made once; else only the first page of its entity reads it.
-        let read = input.records().then(nearby);
+        // Its nearby places as the index keeps them (one dep, not the cast
+        // of every article naming it), those with coordinates.
+        let nearby: Vec<EntityId> =
+            input.nearby(entity).iter().copied().filter(|&e| input.coordinates(e).is_some()).collect();
         let map = self.locator_maps[entity].get_or_init(|| {
-            let nearby = read.unwrap_or_else(nearby);
             let own_page = format!("{}.html", input.id(entity));
             let title = self.strings.fill("locator_map_label", &[("place", &input.name(entity))]);
             let pin = self.pin(input, entity, None, own_page);

@@ -115,9 +115,11 @@ pub fn fixture_with(name: &str, settings: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Copies a fixture site, to build it somewhere it may be changed.
+/// Copies a fixture site, to build it somewhere it may be changed: not its
+/// `.gloss` folder, where servers of the fixture keep their pages while
+/// other tests run.
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_entry(|e| e.file_name() != ".gloss") {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
