@@ -15,10 +15,10 @@
 //! static files) is a full build, which is always right. So is the update
 //! after one that failed halfway.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{ArticleDoc, ArticleId, EntityId};
@@ -268,22 +268,23 @@ impl Site {
     /// millions, so `changed` is a set with a fast hash.
     fn render_changed(&mut self, changed: &FxHashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
         let wanted: Vec<PageId> = crate::render::all_pages(&self.registry, &self.index);
-        let wanted_set: HashSet<PageId> = wanted.iter().copied().collect();
-        let held: HashSet<PageId> = self.records.keys().copied().collect();
-        let gone: Vec<PageId> = held.difference(&wanted_set).copied().collect();
-        let new: HashSet<PageId> = wanted_set.difference(&held).copied().collect();
+        let wanted_set: FxHashSet<PageId> = wanted.iter().copied().collect();
+        let gone: Vec<PageId> = self.records.pages().filter(|id| !wanted_set.contains(id)).collect();
+        let new: FxHashSet<PageId> = wanted.iter().copied().filter(|id| !self.records.has(*id)).collect();
         let list_changed = !gone.is_empty() || !new.is_empty();
-        let affected = |id: &PageId| {
-            new.contains(id)
-                || self.records.get(id).is_some_and(|record| {
-                    record
-                        .deps
-                        .iter()
-                        .any(|dep| changed.contains(dep) || *dep == Dep::All || (*dep == Dep::PageList && list_changed))
-                })
-        };
-        let (search, ids): (Vec<PageId>, Vec<PageId>) =
-            wanted.iter().copied().filter(affected).partition(|id| id.is_whole_site() && !new.contains(id));
+        // The pages that read a changed dep, found from the deps: an
+        // archive has hundreds of thousands of pages, and an edit changes
+        // what a few dozen read.
+        let mut affected: FxHashSet<PageId> = new.clone();
+        let always = [Dep::All].into_iter().chain(list_changed.then_some(Dep::PageList));
+        for dep in changed.iter().copied().chain(always) {
+            affected.extend(self.records.readers(dep));
+        }
+        let (search, ids): (Vec<PageId>, Vec<PageId>) = wanted
+            .iter()
+            .copied()
+            .filter(|id| affected.contains(id))
+            .partition(|id| id.is_whole_site() && !new.contains(id));
         if !search.is_empty() {
             self.search_stale = true;
         }
@@ -292,15 +293,66 @@ impl Site {
         let mut paths = self.store(rendered).map_err(one)?;
 
         // Pages that went, and the tiles no page shows any more.
-        for id in &gone {
+        for &id in &gone {
             self.records.remove(id);
         }
-        let shown: BTreeSet<PageId> = self.records.values().flat_map(|r| r.tiles.iter().copied()).collect();
+        let shown: BTreeSet<PageId> = self.records.tiles().collect();
         let keep = |id: PageId| if id.is_tile() { shown.contains(&id) } else { wanted_set.contains(&id) };
         let gone = self.pages.retain(keep).map_err(|e| one(crate::pages_io("delete", "pages that went", e)))?;
         paths.extend(gone.into_iter().filter(|(id, _)| !id.is_tile()).map(|(_, path)| path));
         paths.sort();
         paths.dedup();
         Ok(paths)
+    }
+}
+
+/// What each page (not tile) read and the tiles it shows, and for each dep
+/// the pages that read it: how an update finds the pages it changes
+/// without going through every page's deps.
+#[derive(Default)]
+pub(crate) struct Records {
+    by_page: HashMap<PageId, crate::Record>,
+    readers: FxHashMap<Dep, FxHashSet<PageId>>,
+}
+
+impl Records {
+    /// Sets the record of page `id`, replacing any it had.
+    pub(crate) fn insert(&mut self, id: PageId, record: crate::Record) {
+        self.remove(id);
+        for &dep in &record.deps {
+            self.readers.entry(dep).or_default().insert(id);
+        }
+        self.by_page.insert(id, record);
+    }
+
+    pub(crate) fn remove(&mut self, id: PageId) {
+        let Some(old) = self.by_page.remove(&id) else { return };
+        for dep in &old.deps {
+            if let Some(pages) = self.readers.get_mut(dep) {
+                pages.remove(&id);
+                if pages.is_empty() {
+                    self.readers.remove(dep);
+                }
+            }
+        }
+    }
+
+    fn has(&self, id: PageId) -> bool {
+        self.by_page.contains_key(&id)
+    }
+
+    /// Every page with a record.
+    fn pages(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.by_page.keys().copied()
+    }
+
+    /// The pages that read `dep`.
+    fn readers(&self, dep: Dep) -> impl Iterator<Item = PageId> + '_ {
+        self.readers.get(&dep).into_iter().flatten().copied()
+    }
+
+    /// The tiles the pages show (each as often as shown).
+    fn tiles(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.by_page.values().flat_map(|r| r.tiles.iter().copied())
     }
 }

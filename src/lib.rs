@@ -90,7 +90,7 @@ pub struct Site {
     pages: Pages,
     /// What each page (not tile) read and the tiles it shows: how an update
     /// knows which pages it changes.
-    records: HashMap<PageId, Record>,
+    records: incremental::Records,
     /// The site's lint findings at their levels (see [`lint`]): warnings,
     /// and errors for denied lints, which fail `build` and `check` but not
     /// a preview.
@@ -242,7 +242,7 @@ fn pages_io(action: &str, path: &str, e: std::io::Error) -> Diagnostic {
 
 /// What rendering a page read, and the map tiles it shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Record {
+pub(crate) struct Record {
     deps: Vec<Dep>,
     tiles: Vec<PageId>,
 }
@@ -454,7 +454,7 @@ fn prepare(
         descriptions,
         index,
         pages: Pages::in_memory(),
-        records: HashMap::new(),
+        records: incremental::Records::default(),
         warnings: Diagnostics::default(),
         notes,
         templates,
