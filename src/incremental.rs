@@ -15,7 +15,7 @@
 //! static files) is a full build, which is always right. So is the update
 //! after one that failed halfway.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -268,9 +268,20 @@ impl Site {
     /// millions, so `changed` is a set with a fast hash.
     fn render_changed(&mut self, changed: &FxHashSet<Dep>) -> Result<Vec<String>, Diagnostics> {
         let wanted: Vec<PageId> = crate::render::all_pages(&self.registry, &self.index);
-        let wanted_set: FxHashSet<PageId> = wanted.iter().copied().collect();
-        let gone: Vec<PageId> = self.records.pages().filter(|id| !wanted_set.contains(id)).collect();
-        let new: FxHashSet<PageId> = wanted.iter().copied().filter(|id| !self.records.has(*id)).collect();
+        // Most edits leave the list of pages as it was: then no page came
+        // or went, and the list's hundreds of thousands of pages need not
+        // be gone through one by one.
+        let same_list = wanted == self.records.listed;
+        let wanted_set: FxHashSet<PageId> =
+            if same_list { FxHashSet::default() } else { wanted.iter().copied().collect() };
+        let gone: Vec<PageId> = match same_list {
+            true => Vec::new(),
+            false => self.records.pages().filter(|id| !wanted_set.contains(id)).collect(),
+        };
+        let new: FxHashSet<PageId> = match same_list {
+            true => FxHashSet::default(),
+            false => wanted.iter().copied().filter(|id| !self.records.has(*id)).collect(),
+        };
         let list_changed = !gone.is_empty() || !new.is_empty();
         // The pages that read a changed dep, found from the deps: an
         // archive has hundreds of thousands of pages, and an edit changes
@@ -290,16 +301,22 @@ impl Site {
         }
         let rendered = self.render(&ids)?;
         let one = |d: Diagnostic| Diagnostics(vec![d]);
+        let tiles_before: Vec<Option<Vec<PageId>>> = ids.iter().map(|&id| self.records.tiles_of(id)).collect();
         let mut paths = self.store(rendered).map_err(one)?;
+        let same_tiles = ids.iter().zip(&tiles_before).all(|(&id, before)| self.records.tiles_of(id) == *before);
 
         // Pages that went, and the tiles no page shows any more.
         for &id in &gone {
             self.records.remove(id);
         }
-        let shown: BTreeSet<PageId> = self.records.tiles().collect();
-        let keep = |id: PageId| if id.is_tile() { shown.contains(&id) } else { wanted_set.contains(&id) };
-        let gone = self.pages.retain(keep).map_err(|e| one(crate::pages_io("delete", "pages that went", e)))?;
-        paths.extend(gone.into_iter().filter(|(id, _)| !id.is_tile()).map(|(_, path)| path));
+        if !(same_list && same_tiles) {
+            let shown: BTreeSet<PageId> = self.records.tiles().collect();
+            let listed = |id: PageId| same_list || wanted_set.contains(&id);
+            let keep = |id: PageId| if id.is_tile() { shown.contains(&id) } else { listed(id) };
+            let gone = self.pages.retain(keep).map_err(|e| one(crate::pages_io("delete", "pages that went", e)))?;
+            paths.extend(gone.into_iter().filter(|(id, _)| !id.is_tile()).map(|(_, path)| path));
+        }
+        self.records.listed = wanted;
         paths.sort();
         paths.dedup();
         Ok(paths)
@@ -311,8 +328,10 @@ impl Site {
 /// without going through every page's deps.
 #[derive(Default)]
 pub(crate) struct Records {
-    by_page: HashMap<PageId, crate::Record>,
+    by_page: FxHashMap<PageId, crate::Record>,
     readers: FxHashMap<Dep, FxHashSet<PageId>>,
+    /// The site's pages as the last update listed them (empty before it).
+    listed: Vec<PageId>,
 }
 
 impl Records {
@@ -349,6 +368,11 @@ impl Records {
     /// The pages that read `dep`.
     fn readers(&self, dep: Dep) -> impl Iterator<Item = PageId> + '_ {
         self.readers.get(&dep).into_iter().flatten().copied()
+    }
+
+    /// The tiles page `id` shows, if it has a record.
+    fn tiles_of(&self, id: PageId) -> Option<Vec<PageId>> {
+        self.by_page.get(&id).map(|r| r.tiles.clone())
     }
 
     /// The tiles the pages show (each as often as shown).
