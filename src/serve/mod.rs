@@ -136,9 +136,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let root = fs::canonicalize(&options.root)
         .map_err(|e| io(&format!("cannot open the site folder {}", options.root.display()), e))?;
     // The pages' folder, made before watching (making `.gloss` is no
-    // change), and before any thread, which would otherwise take Ctrl-C.
+    // change).
     let folder = ServeFolder::create(&root).map_err(|e| io("cannot make a folder for the pages", e))?;
-    stop_on_signal(folder.clone()).map_err(|e| io("cannot handle Ctrl-C", e))?;
+    stop_on_signal(folder.clone()).map_err(|e| Diagnostic::error(Code::Io, format!("cannot handle Ctrl-C: {e}")))?;
     // Every thread is made here, before serving; none is made per
     // connection or per request, so none can be missing later.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -192,37 +192,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
 }
 
 /// Deletes the pages' folder when the server is stopped (Ctrl-C, `kill`,
-/// the terminal closed), then ends the process as the signal would. The
-/// signals are blocked here, before any other thread is made, so only the
-/// thread made here receives them.
-#[cfg(unix)]
-fn stop_on_signal(folder: ServeFolder) -> std::io::Result<()> {
-    // SAFETY: the set is initialised by sigemptyset before use, and
-    // pthread_sigmask and sigwait are given valid pointers.
-    unsafe {
-        let mut signals: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut signals);
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            libc::sigaddset(&mut signals, signal);
-        }
-        let error = libc::pthread_sigmask(libc::SIG_BLOCK, &signals, std::ptr::null_mut());
-        if error != 0 {
-            return Err(std::io::Error::from_raw_os_error(error));
-        }
-        std::thread::Builder::new().name("gloss-signals".into()).spawn(move || {
-            let mut signal = 0;
-            libc::sigwait(&signals, &mut signal);
-            folder.remove();
-            std::process::exit(128 + signal);
-        })?;
-    }
-    Ok(())
-}
-
-/// Without Unix signals, the folder is left to the next server to delete.
-#[cfg(not(unix))]
-fn stop_on_signal(_folder: ServeFolder) -> std::io::Result<()> {
-    Ok(())
+/// the terminal closed), then ends the process with the status a shell
+/// gives a program stopped by Ctrl-C.
+fn stop_on_signal(folder: ServeFolder) -> Result<(), ctrlc::Error> {
+    ctrlc::set_handler(move || {
+        folder.remove();
+        std::process::exit(130);
+    })
 }
 
 /// Opens `url` in the default browser, if the platform has a way.
