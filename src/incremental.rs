@@ -143,7 +143,10 @@ impl Site {
     /// Reads and checks one changed file. `None`: it needs a full build;
     /// `Some(None)`: nothing changed.
     fn plan(&self, root: &Path, file: &Path) -> Result<Option<Option<Edit>>, Diagnostics> {
-        let Some(slot) = self.sources.content.iter().position(|f| f.path == file) else { return Ok(None) };
+        let Some(slot) = self.sources.slot_of(file) else { return Ok(None) };
+        // Compared as bytes: `Path`'s `==` goes component by component,
+        // and an archive has a hundred thousand paths of equal length.
+        let is_file = |path: &Path| path.as_os_str() == file.as_os_str();
         let Some(fresh) = load::read_one(root, file) else { return Ok(None) };
         let fresh = fresh?;
         if fresh.text == self.sources.content[slot].text {
@@ -151,11 +154,11 @@ impl Site {
         }
         let registry = &self.registry;
         let fail = |d: Vec<Diagnostic>| Diagnostics(d);
-        if let Some(a) = registry.articles.iter_enumerated().find(|(_, a)| a.path == file).map(|(id, _)| id) {
+        if let Some(a) = registry.articles.iter_enumerated().find(|(_, a)| is_file(&a.path)).map(|(id, _)| id) {
             let mut doc = parse::parse_article(file, &fresh.text).map_err(fail)?;
             // Its annotations file, unchanged (a change to it is a full build).
             let standoff = crate::standoff::file_of(file);
-            if let Some(annotations) = self.sources.content.iter().find(|f| f.path == standoff) {
+            if let Some(annotations) = self.sources.slot_of(&standoff).map(|slot| &self.sources.content[slot]) {
                 doc.annotations
                     .extend(crate::standoff::parse_file(&annotations.path, &annotations.text).map_err(fail)?);
             }
@@ -193,7 +196,7 @@ impl Site {
             let change = Change::Article { index: a, doc: Box::new(doc), annotated: Box::new(annotated) };
             return Ok(Some(Some(Edit { slot, file: fresh, change })));
         }
-        let Some(e) = registry.entities.iter_enumerated().find(|(_, x)| x.path == file).map(|(id, _)| id) else {
+        let Some(e) = registry.entities.iter_enumerated().find(|(_, x)| is_file(&x.path)).map(|(id, _)| id) else {
             return Ok(None);
         };
         let old = &registry.entities[e];
@@ -330,13 +333,22 @@ impl Site {
 pub(crate) struct Records {
     by_page: FxHashMap<PageId, crate::Record>,
     readers: FxHashMap<Dep, FxHashSet<PageId>>,
-    /// The site's pages as the last update listed them (empty before it).
-    listed: Vec<PageId>,
+    /// The site's pages as the last build or update listed them.
+    pub(crate) listed: Vec<PageId>,
 }
 
 impl Records {
     /// Sets the record of page `id`, replacing any it had.
     pub(crate) fn insert(&mut self, id: PageId, record: crate::Record) {
+        // Most pages rendered again read what they read before: an entity
+        // page reads thousands of deps, not worth taking out and putting
+        // back.
+        if let Some(old) = self.by_page.get_mut(&id) {
+            if old.deps == record.deps {
+                old.tiles = record.tiles;
+                return;
+            }
+        }
         self.remove(id);
         for &dep in &record.deps {
             self.readers.entry(dep).or_default().insert(id);

@@ -72,6 +72,10 @@ pub struct SiteIndex {
     /// the rest, because at 100,000 articles a place's articles' casts run
     /// to hundreds of thousands of entities.
     pub nearby: TiVec<EntityId, Vec<EntityId>>,
+    /// Per pattern of the matcher: how many articles it matched in. An
+    /// alias none matched is reported; counted here so that an edit need
+    /// not go through every article again to know.
+    pattern_uses: Vec<u32>,
 }
 
 /// How many articles `mentions` (an entity's, which come article by
@@ -139,8 +143,20 @@ impl SiteIndex {
         let forms: Vec<Vec<Form>> = mentions_of.raw.par_iter().map(|mentions| forms_of(mentions, articles)).collect();
         let article_counts = mentions_of.iter().map(|m| count_articles(m)).collect();
         let nearby = vec![Vec::new(); n].into();
-        let mut index =
-            SiteIndex { mentions_of, forms: forms.into(), related, cast, name_rank, article_counts, nearby };
+        let mut pattern_uses = vec![0; registry.matcher.patterns.len()];
+        for article in articles {
+            count_patterns(&mut pattern_uses, article, 1);
+        }
+        let mut index = SiteIndex {
+            mentions_of,
+            forms: forms.into(),
+            related,
+            cast,
+            name_rank,
+            article_counts,
+            nearby,
+            pattern_uses,
+        };
         let mut lists = std::mem::take(&mut index.related);
         lists.raw.par_iter_mut().for_each(|list| index.sort_relations(list));
         index.related = lists;
@@ -190,9 +206,17 @@ impl SiteIndex {
         articles: &TiSlice<ArticleId, AnnotatedArticle>,
     ) -> Vec<EntityId> {
         let new = &articles[a];
+        count_patterns(&mut self.pattern_uses, old, -1);
+        count_patterns(&mut self.pattern_uses, new, 1);
         let (cast, pairs) = cast_and_pairs(new);
         let (old_cast, old_pairs) = cast_and_pairs(old);
-        let mut touched: Vec<EntityId> = old_cast.iter().chain(&cast).map(|m| m.entity).collect();
+        let members = |cast: &[CastMember]| {
+            let mut list: Vec<EntityId> = cast.iter().map(|m| m.entity).collect();
+            list.sort_unstable();
+            list
+        };
+        let (members_before, members_after) = (members(&old_cast), members(&cast));
+        let mut touched: Vec<EntityId> = members_before.iter().chain(&members_after).copied().collect();
         touched.sort_unstable();
         touched.dedup();
         // Co-mentions: the new article's pairs counted in, the old one's out.
@@ -221,7 +245,7 @@ impl SiteIndex {
             let fresh: Vec<MentionRef> = fresh.map(|(m, _)| MentionRef { article: a, mention: m }).collect();
             list.splice(at..at, fresh);
             self.article_counts[e] = count_articles(list);
-            self.forms[e] = forms_of(&self.mentions_of[e], articles);
+            recount_forms(&mut self.forms[e], e, old, new);
         }
         self.cast[a] = cast;
         let mut relinked: Vec<EntityId> = Vec::new();
@@ -244,9 +268,22 @@ impl SiteIndex {
             self.related[e] = list;
         }
         // Only the places in the article's cast, before or after, meet
-        // other entities in it.
-        for &e in &touched {
-            self.nearby[e] = self.nearby_of(registry, e);
+        // other entities in it, and only if the cast is not the same
+        // entities as before. Entities joining it join each member's
+        // nearby entities; one leaving it may still be in another
+        // article's cast, which only a count over them all can say.
+        let left = members_before.iter().any(|e| members_after.binary_search(e).is_err());
+        if left {
+            for &e in &touched {
+                self.nearby[e] = self.nearby_of(registry, e);
+            }
+        } else if members_before != members_after {
+            for &e in members_after.iter().filter(|&&e| registry.entities[e].coordinates().is_some()) {
+                let nearby = &mut self.nearby[e];
+                nearby.extend(members_after.iter().copied().filter(|&other| other != e));
+                nearby.sort_unstable();
+                nearby.dedup();
+            }
         }
         candidates.into_iter().zip(before).filter(|&(e, ref was)| entry(self, e) != *was).map(|(e, _)| e).collect()
     }
@@ -268,8 +305,44 @@ fn forms_of(mentions: &[MentionRef], articles: &TiSlice<ArticleId, AnnotatedArti
     }
     let mut forms: Vec<Form> =
         counted.into_iter().map(|(text, count)| Form { text: text.into_owned(), count }).collect();
-    forms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+    sort_forms(&mut forms);
     forms
+}
+
+/// Brings entity `e`'s `forms` up to date after an article changed from
+/// `old` to `new`: only the forms the article used before or uses now are
+/// counted again, not every mention of the entity in the site.
+fn recount_forms(forms: &mut Vec<Form>, e: EntityId, old: &AnnotatedArticle, new: &AnnotatedArticle) {
+    let mut delta: rustc_hash::FxHashMap<std::borrow::Cow<str>, isize> = Default::default();
+    for (article, sign) in [(old, -1), (new, 1)] {
+        for mention in article.mentions.iter().filter(|m| m.entities.contains(&e)) {
+            *delta.entry(single_spaced(article.mention_text(mention))).or_insert(0) += sign;
+        }
+    }
+    delta.retain(|_, d| *d != 0);
+    if delta.is_empty() {
+        return;
+    }
+    for (text, d) in delta {
+        match forms.iter_mut().find(|f| f.text == *text) {
+            Some(form) => form.count = form.count.saturating_add_signed(d),
+            None => forms.push(Form { text: text.into_owned(), count: d.max(0) as usize }),
+        }
+    }
+    forms.retain(|f| f.count > 0);
+    sort_forms(forms);
+}
+
+/// Most used first, then alphabetically.
+fn sort_forms(forms: &mut [Form]) {
+    forms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+}
+
+/// Counts `article`'s matched patterns in (`sign` 1) or out (-1).
+fn count_patterns(uses: &mut [u32], article: &AnnotatedArticle, sign: i32) {
+    for &p in &article.matched_patterns {
+        uses[p] = uses[p].saturating_add_signed(sign);
+    }
 }
 
 /// `text` with every run of white space made one space; borrowed when it
@@ -325,7 +398,6 @@ fn cast_and_pairs(article: &AnnotatedArticle) -> (Vec<CastMember>, Vec<Pair>) {
 /// is about to be mentioned, not forgotten.
 pub(crate) fn lint(
     registry: &Registry,
-    articles: &TiSlice<ArticleId, AnnotatedArticle>,
     drafts: &[AnnotatedArticle],
     index: &SiteIndex,
     texts: &TiSlice<EntityId, &str>,
@@ -344,8 +416,11 @@ pub(crate) fn lint(
         in_drafts.extend(draft.mentions.iter().flat_map(|m| m.entities.iter().copied()));
     }
     // Aliases written inside explicit links are among them too.
-    for article in articles.iter().chain(drafts) {
-        article.matched_patterns.iter().for_each(|&p| mark(p));
+    for (p, _) in index.pattern_uses.iter().enumerate().filter(|(_, &uses)| uses > 0) {
+        mark(p);
+    }
+    for draft in drafts {
+        draft.matched_patterns.iter().for_each(|&p| mark(p));
     }
     let mut warnings = Vec::new();
     // Off by default: most sites cite nothing.

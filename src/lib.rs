@@ -127,15 +127,13 @@ impl Site {
     /// Puts together every warning of the site: parsing, descriptions,
     /// articles, and the checks that need the whole site.
     fn collect_warnings(&mut self) {
-        let texts: HashMap<&Path, &str> =
-            self.sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
-        let entity_texts: TiVec<EntityId, &str> =
-            self.registry.entities.iter().map(|e| texts.get(e.path.as_path()).copied().unwrap_or("")).collect();
+        let text_of = self.sources.text_by_path();
+        let entity_texts: TiVec<EntityId, &str> = self.registry.entities.iter().map(|e| text_of(&e.path)).collect();
         let mut warnings: Vec<Diagnostic> = self.parse_warnings.clone();
         warnings.extend(self.description_warnings.iter().flatten().cloned());
         let annotated = self.articles.iter().chain(&self.drafts);
         warnings.extend(annotated.flat_map(|a| a.diagnostics.iter().filter(|d| !d.is_error()).cloned()));
-        warnings.extend(index::lint(&self.registry, &self.articles, &self.drafts, &self.index, &entity_texts));
+        warnings.extend(index::lint(&self.registry, &self.drafts, &self.index, &entity_texts));
         self.warnings = Diagnostics(warnings);
         self.registry.config.lints.apply(&mut self.warnings);
     }
@@ -322,6 +320,7 @@ fn render_sources_in(
             site.pages = Pages::in_folder(folder, serve, pages);
         }
     }
+    site.records.listed = ids;
     Ok(site)
 }
 
@@ -402,8 +401,7 @@ fn prepare(
     let parse_warnings: Vec<Diagnostic> =
         diagnostics.0[resolved_from..].iter().chain(&parse_diagnostics).filter(|d| !d.is_error()).cloned().collect();
 
-    let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
-    let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
+    let text_of = sources.text_by_path();
     let articles = annotate_articles(&registry, &sources);
     let drafts: Vec<AnnotatedArticle> = drafts
         .par_iter()
@@ -443,7 +441,7 @@ fn prepare(
         return Err(diagnostics);
     };
     let index = SiteIndex::build(&registry, &articles);
-    drop(texts);
+    drop(text_of);
     let notes = publishing_notes(&registry);
     let mut site = Site {
         options: options.clone(),
@@ -571,8 +569,7 @@ fn list_some(items: &[&str]) -> String {
 
 /// Annotates every article of the registry, in parallel.
 fn annotate_articles(registry: &Registry, sources: &load::SiteSources) -> TiVec<ArticleId, AnnotatedArticle> {
-    let texts: HashMap<&Path, &str> = sources.content.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
-    let text_of = |path: &Path| texts.get(path).copied().unwrap_or("");
+    let text_of = sources.text_by_path();
     let articles: Vec<AnnotatedArticle> = registry
         .articles
         .raw

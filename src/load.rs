@@ -42,6 +42,23 @@ pub struct SiteSources {
     pub geojson: Vec<SourceFile>,
 }
 
+impl SiteSources {
+    /// A content file's text by its path ("" for none). Paths are hashed
+    /// as bytes, not component by component as `Path` hashes them: an
+    /// archive has a hundred thousand files, and `gloss serve` asks again
+    /// after every edit.
+    pub fn text_by_path<'a>(&'a self) -> impl Fn(&Path) -> &'a str + Sync + 'a {
+        let texts: rustc_hash::FxHashMap<&std::ffi::OsStr, &str> =
+            self.content.iter().map(|f| (f.path.as_os_str(), f.text.as_str())).collect();
+        move |path: &Path| texts.get(path.as_os_str()).copied().unwrap_or("")
+    }
+
+    /// The place in [`SiteSources::content`] of the file at `path`.
+    pub fn slot_of(&self, path: &Path) -> Option<usize> {
+        self.content.iter().position(|f| f.path.as_os_str() == path.as_os_str())
+    }
+}
+
 /// Reads the site at `root`. Every unreadable file is reported, not just the
 /// first; the files that could be read are returned with those reports so
 /// later stages can check them too. Fails outright only without `content/`.

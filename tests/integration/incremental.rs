@@ -485,6 +485,7 @@ proptest::proptest! {
                 (Ok(_), Ok(full)) => {
                     proptest::prop_assert_eq!(current(&mut site), sorted(full.pages().to_vec()), "after {:?}", step);
                     proptest::prop_assert_eq!(&site.warnings.0, &full.warnings.0);
+                    proptest::prop_assert_eq!(&site.index, &full.index, "after {:?}", step);
                 }
                 (Err(_), Err(_)) => {
                     // Both refuse the broken site; start again from it as it
