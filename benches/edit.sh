@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Times `gloss serve` bringing the site up to date after a one-line edit to
-# one article of a generated corpus. See benches/README.md.
+# Times `gloss serve` bringing the site up to date after edits to a
+# generated corpus: one-line edits to one article, then that article
+# naming a place it did not name and taking it back, then the place's
+# summary (shown in the cast of every article that names it) and its
+# description. See benches/README.md.
 #
 #   bash benches/edit.sh
 #
@@ -24,7 +27,7 @@ cargo build --release --quiet --bin gloss
 COPY=$(mktemp -d)
 LOG=$COPY.log
 PID=""
-trap '[[ -n $PID ]] && kill "$PID" 2>/dev/null; rm -rf "$COPY" "$LOG"' EXIT
+trap '[[ -n $PID ]] && kill "$PID" 2>/dev/null; rm -rf "$COPY" "$LOG" "$COPY.before"' EXIT
 cp -r "$SITE/." "$COPY/"
 
 target/release/gloss serve --root "$COPY" --port 0 2>"$LOG" &
@@ -36,13 +39,28 @@ until [[ $(built) -ge 1 ]]; do
 done
 echo "$(grep '^Built' "$LOG" | head -1) (the first build, into the server's folder)"
 
+# Makes one change (the command given), waits for the update, prints it.
+timed() {
+    local label=$1 before
+    shift
+    before=$(built)
+    sleep 1
+    "$@"
+    until [[ $(built) -gt $before ]]; do sleep 0.05; done
+    sleep 0.1
+    echo "$label: $(grep '^Built' "$LOG" | tail -1 | sed 's/.*: //'), $(grep 'done .* after the change' "$LOG" | tail -1 | sed 's/^ *//')"
+}
+add_line() { printf '\n%s\n' "$2" >>"$1"; }
+
 # An article from the middle of the archive; each edit adds one line.
 article=$(find "$COPY/content/articles" -name '*.md' | sort | sed -n "$((N / 2))p")
 for ((i = 1; i <= EDITS; i++)); do
-    before=$(built)
-    sleep 1
-    printf '\nOne more line, edit %d.\n' "$i" >>"$article"
-    until [[ $(built) -gt $before ]]; do sleep 0.05; done
-    sleep 0.1
-    echo "edit $i: $(grep '^Built' "$LOG" | tail -1 | sed 's/.*: //'), $(grep 'done .* after the change' "$LOG" | tail -1 | sed 's/^ *//')"
+    timed "edit $i" add_line "$article" "One more line, edit $i."
 done
+place=$(find "$COPY/content/places" -name "*.md" | sort | sed -n 1p)
+name=$(sed -n 's/^name: "\(.*\)"$/\1/p' "$place")
+cp "$article" "$COPY.before"
+timed "the article names $name" add_line "$article" "Later, $name was named."
+timed "and no longer does" cp "$COPY.before" "$article"
+timed "$name's summary" sed -i 's/^summary: "/summary: "Once /' "$place"
+timed "$name's description" add_line "$place" "One more line about it."

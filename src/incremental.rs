@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{ArticleDoc, ArticleId, EntityId};
+use crate::model::{ArticleDoc, ArticleId, EntityDoc, EntityId};
 use crate::render::input::Dep;
 use crate::routes::PageId;
 use crate::{annotate, load, parse, render_site_in, resolve, Site};
@@ -238,7 +238,7 @@ impl Site {
     fn apply(&mut self, edits: Vec<Edit>) -> FxHashSet<Dep> {
         let mut changed = FxHashSet::default();
         for edit in edits {
-            self.sources.content[edit.slot] = edit.file;
+            let before = std::mem::replace(&mut self.sources.content[edit.slot], edit.file);
             match edit.change {
                 Change::Article { index: a, doc, annotated } => {
                     self.registry.articles[a] = *doc;
@@ -250,11 +250,24 @@ impl Site {
                 }
                 Change::Entity { index: e, doc, description, warnings } => {
                     self.description_warnings[e] = warnings;
-                    self.descriptions[e] = *description;
-                    changed.insert(Dep::Entity(e));
-                    if doc.coordinates() != self.registry.entities[e].coordinates() {
+                    // Other pages show what the front matter says (a
+                    // summary in a cast, a fact in a card), only the
+                    // entity's own pages its description.
+                    let old = &self.registry.entities[e];
+                    fn front_matter<'t>(text: &'t str, doc: &EntityDoc) -> Option<&'t str> {
+                        text.get(..doc.body_offset)
+                    }
+                    let after = &self.sources.content[edit.slot].text;
+                    if front_matter(&before.text, old) != front_matter(after, &doc) {
+                        changed.insert(Dep::Entity(e));
+                    }
+                    if *description != self.descriptions[e] {
+                        changed.insert(Dep::Description(e));
+                    }
+                    if doc.coordinates() != old.coordinates() {
                         changed.insert(Dep::Coordinates(e));
                     }
+                    self.descriptions[e] = *description;
                     self.registry.entities[e] = *doc;
                 }
             }

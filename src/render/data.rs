@@ -60,13 +60,23 @@ struct PlaceProperties<'a> {
     kind: &'a str,
     summary: Option<&'a str>,
     url: String,
-    /// Its mentions in all articles.
+    /// Its mentions: in all articles, or in an article's file in that
+    /// article.
     mentions: usize,
-    /// The articles that mention it.
-    articles: usize,
+    /// The articles that mention it (in `places.geojson` only: an
+    /// article's file says nothing another article's edit changes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    articles: Option<usize>,
     /// Its number on the article's map (in an article's file only).
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<usize>,
+}
+
+/// Where a point is: in the site's file, or numbered on article `a`'s map.
+#[derive(Clone, Copy)]
+enum On {
+    Site,
+    Map(ArticleId, usize),
 }
 
 /// What the line of an article's route says.
@@ -80,7 +90,7 @@ struct RouteProperties<'a> {
 /// `places.geojson`: a point for every entity with coordinates, of any
 /// kind, in the registry's order.
 pub(super) fn places(input: &Input) -> String {
-    feature_collection(input.entity_ids().filter_map(|e| point(input, e, None)))
+    feature_collection(input.entity_ids().filter_map(|e| point(input, e, On::Site)))
 }
 
 /// `articles/<slug>.geojson`: a point for each place of article `a`'s map,
@@ -94,7 +104,7 @@ pub(super) fn article_places(input: &Input, a: ArticleId) -> String {
         // A route that passes a place twice numbers it twice: its point
         // takes the first number.
         if !places[..i].contains(&e) {
-            features.extend(point(input, e, Some(i + 1)));
+            features.extend(point(input, e, On::Map(a, i + 1)));
         }
     }
     let route: Vec<[f64; 2]> =
@@ -110,16 +120,24 @@ pub(super) fn article_places(input: &Input, a: ArticleId) -> String {
 }
 
 /// A point for entity `e`, if it has coordinates, as one line of JSON.
-fn point(input: &Input, e: EntityId, number: Option<usize>) -> Option<String> {
+fn point(input: &Input, e: EntityId, on: On) -> Option<String> {
     let (lat, lon) = input.coordinates(e)?;
+    let (mentions, articles, number) = match on {
+        On::Site => (input.mentions_of(e).len(), Some(input.articles_mentioning(e)), None),
+        // A stop of the route the text does not name is mentioned 0 times.
+        On::Map(a, number) => {
+            let in_cast = input.cast(a).iter().find(|m| m.entity == e);
+            (in_cast.map_or(0, |m| m.mentions), None, Some(number))
+        }
+    };
     let properties = PlaceProperties {
         id: input.id(e),
         name: input.name(e),
         kind: &input.kind(input.kind_of(e)).id,
         summary: input.entity(e).summary.as_deref(),
         url: url(input, input.entity_path(e)),
-        mentions: input.mentions_of(e).len(),
-        articles: input.articles_mentioning(e),
+        mentions,
+        articles,
         number,
     };
     let geometry = Geometry::Point { coordinates: [lon, lat] };

@@ -39,8 +39,10 @@ pub struct RenderInput<'a> {
 pub enum Dep {
     /// An article's front matter and its annotated text (mentions, cast).
     Article(ArticleId),
-    /// An entity's file: summary, facts, authority links, description.
+    /// An entity's front matter: summary, facts, authority links.
     Entity(EntityId),
+    /// An entity's description (only its own pages show it).
+    Description(EntityId),
     /// What the index says of an entity: its mentions, forms and relations.
     Index(EntityId),
     /// An entity's coordinates alone (the maps of other pages read them).
@@ -254,7 +256,7 @@ impl<'a> Input<'a> {
 
     /// An entity's description.
     pub fn description(&self, e: EntityId) -> &'a Description {
-        self.note(Dep::Entity(e));
+        self.note(Dep::Description(e));
         &self.data.descriptions[e]
     }
 

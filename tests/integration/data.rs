@@ -146,6 +146,11 @@ fn city_walk_article_geojson_numbers_its_places_as_the_map_does_and_follows_the_
         assert_eq!(point["properties"]["url"], listed[i].as_str(), "{id} is place {} on the map", i + 1);
         assert_eq!(position(&point["geometry"]["coordinates"]), lon_lat(&site, id));
         assert_eq!(point["properties"]["kind"], "place");
+        // Its mentions in this article, as the text marks them; how many
+        // articles name it is the site's file's to say.
+        let marked = pages.select(article, &format!(r#"article.article a.mention[data-entity="{id}"]"#)).len();
+        assert_eq!(point["properties"]["mentions"], marked, "{id}");
+        assert!(point["properties"].get("articles").is_none(), "{id}");
     }
 
     // The route: a line through its stops, in order.
