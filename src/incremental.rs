@@ -105,10 +105,31 @@ impl Site {
         self.pages.iter().filter(|(id, _)| !id.is_tile()).count()
     }
 
-    /// Whether the search index or the data files among the pages (see
-    /// [`PageId::is_whole_site`]) predate the last update.
-    pub fn search_index_is_stale(&self) -> bool {
-        self.search_stale
+    /// The pages whose file predates the last update: the search index and
+    /// the data files (see [`PageId::is_whole_site`]), and pages beyond the
+    /// update's budget. [`Site::refresh`] brings them up to date.
+    pub fn stale_pages(&self) -> &BTreeSet<PageId> {
+        &self.stale
+    }
+
+    /// Deletes the map tiles no page shows any more.
+    fn drop_tiles_not_shown(&mut self) -> Result<(), Diagnostic> {
+        let shown: BTreeSet<PageId> = self.records.tiles().collect();
+        let keep = |id: PageId| !id.is_tile() || shown.contains(&id);
+        self.pages.retain(keep).map_err(|e| crate::pages_io("delete", "map tiles no page shows", e))?;
+        Ok(())
+    }
+
+    /// Where page `id` is written, from the root.
+    pub fn path_of(&self, id: PageId) -> String {
+        crate::routes::path(&self.registry, id)
+    }
+
+    /// Sets how many pages an update renders before it returns, besides
+    /// the edited files' own pages and the pages that appear (by default
+    /// [`UPDATE_BUDGET`]); it leaves the rest stale.
+    pub fn set_update_budget(&mut self, pages: usize) {
+        self.update_budget = pages;
     }
 
     /// The page (or map tile, or search index) at `path` from the root,
@@ -117,26 +138,61 @@ impl Site {
         self.pages.get(path)
     }
 
-    /// Renders the search index and its chunks of text, and the data files,
-    /// again if an update made them stale.
-    pub fn refresh_search_index(&mut self) {
-        if !self.search_stale {
+    /// Renders again the stale pages among `ids` (see
+    /// [`Site::stale_pages`]). The search index, its chunks of text and
+    /// the data files are rendered together: one asked for brings all up
+    /// to date.
+    pub fn refresh(&mut self, ids: &[PageId]) {
+        let mut wanted: BTreeSet<PageId> = ids.iter().copied().filter(|id| self.stale.contains(id)).collect();
+        if wanted.iter().any(|id| id.is_whole_site()) {
+            wanted.extend(self.stale.iter().copied().filter(|id| id.is_whole_site()));
+        }
+        if wanted.is_empty() {
             return;
         }
-        let ids: Vec<PageId> = self.pages.iter().map(|(id, _)| id).filter(|id| id.is_whole_site()).collect();
-        let Ok(rendered) = self.render(&ids) else { return };
-        match self.store(rendered) {
-            Ok(_) => self.search_stale = false,
-            // A page not written: the next update builds all.
-            Err(problem) => {
-                eprintln!("{}", problem.render(false));
+        let wanted: Vec<PageId> = wanted.into_iter().collect();
+        let tiles_before: Vec<Option<Vec<PageId>>> = wanted.iter().map(|&id| self.records.tiles_of(id)).collect();
+        let stored = self.render(&wanted).map_err(|d| d.0).and_then(|r| self.store(r).map_err(|d| vec![d]));
+        // Tiles the pages no longer show go, as after an update.
+        let same_tiles = || wanted.iter().zip(&tiles_before).all(|(&id, before)| self.records.tiles_of(id) == *before);
+        let stored = match stored {
+            Ok(_) if !same_tiles() => self.drop_tiles_not_shown().map_err(|d| vec![d]),
+            other => other.map(|_| ()),
+        };
+        match stored {
+            Ok(_) => {
+                for id in &wanted {
+                    self.stale.remove(id);
+                }
+            }
+            // A page not rendered or written: the next update builds all.
+            Err(problems) => {
+                for problem in problems {
+                    eprintln!("{}", problem.render(false));
+                }
                 self.needs_full_build = true;
             }
         }
     }
 
+    /// Renders again up to `n` stale pages other than the whole-site files
+    /// (which wait to be asked for); returns how many such are left.
+    pub fn refresh_some(&mut self, n: usize) -> usize {
+        let next: Vec<PageId> = self.stale.iter().copied().filter(|id| !id.is_whole_site()).take(n).collect();
+        self.refresh(&next);
+        self.stale.iter().filter(|id| !id.is_whole_site()).count()
+    }
+
+    /// Renders every stale page: the site as a full build makes it.
+    pub fn refresh_all(&mut self) {
+        let all: Vec<PageId> = self.stale.iter().copied().collect();
+        self.refresh(&all);
+    }
+
     fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {
+        let budget = self.update_budget;
         *self = render_site_in(root, &self.options, self.pages.place())?;
+        self.update_budget = budget;
         Ok(Update::Full)
     }
 
@@ -307,15 +363,27 @@ impl Site {
         for dep in changed.iter().copied().chain(always) {
             affected.extend(self.records.readers(dep));
         }
-        let (search, ids): (Vec<PageId>, Vec<PageId>) = wanted
+        // The whole-site files wait to be asked for. Beyond the budget,
+        // only the edited files' own pages are rendered now (a summary
+        // shows in the cast of every article naming the entity: thousands
+        // of pages in an archive), the rest when asked for or in the
+        // background: as Hugo's server renders first the pages open.
+        let (later, mut ids): (Vec<PageId>, Vec<PageId>) = wanted
             .iter()
             .copied()
             .filter(|id| affected.contains(id))
             .partition(|id| id.is_whole_site() && !new.contains(id));
-        if !search.is_empty() {
-            self.search_stale = true;
+        self.stale.extend(later);
+        if ids.len() > self.update_budget {
+            let (now, later): (Vec<PageId>, Vec<PageId>) =
+                ids.into_iter().partition(|id| new.contains(id) || edited_page(changed, *id));
+            self.stale.extend(later);
+            ids = now;
         }
         let rendered = self.render(&ids)?;
+        for id in &ids {
+            self.stale.remove(id);
+        }
         let one = |d: Diagnostic| Diagnostics(vec![d]);
         let tiles_before: Vec<Option<Vec<PageId>>> = ids.iter().map(|&id| self.records.tiles_of(id)).collect();
         let mut paths = self.store(rendered).map_err(one)?;
@@ -324,18 +392,41 @@ impl Site {
         // Pages that went, and the tiles no page shows any more.
         for &id in &gone {
             self.records.remove(id);
+            self.stale.remove(&id);
         }
-        if !(same_list && same_tiles) {
+        if !same_list {
             let shown: BTreeSet<PageId> = self.records.tiles().collect();
-            let listed = |id: PageId| same_list || wanted_set.contains(&id);
-            let keep = |id: PageId| if id.is_tile() { shown.contains(&id) } else { listed(id) };
+            let keep = |id: PageId| if id.is_tile() { shown.contains(&id) } else { wanted_set.contains(&id) };
             let gone = self.pages.retain(keep).map_err(|e| one(crate::pages_io("delete", "pages that went", e)))?;
             paths.extend(gone.into_iter().filter(|(id, _)| !id.is_tile()).map(|(_, path)| path));
+        } else if !same_tiles {
+            self.drop_tiles_not_shown().map_err(one)?;
         }
         self.records.listed = wanted;
         paths.sort();
         paths.dedup();
         Ok(paths)
+    }
+}
+
+/// How many pages an update renders before it returns by default, besides
+/// the edited files' own pages and pages that appear: about a tenth of a
+/// second's work on two cores.
+pub(crate) const UPDATE_BUDGET: usize = 150;
+
+/// Is page `id` an edited file's own: the edited article's page and its
+/// data, the edited entity's pages? (Only an edited article changes its
+/// [`Dep::Article`], only an edited entity its [`Dep::Entity`],
+/// [`Dep::Description`] or [`Dep::Coordinates`].)
+fn edited_page(changed: &FxHashSet<Dep>, id: PageId) -> bool {
+    match id {
+        PageId::Article(a) | PageId::ArticleAnnotations(a) | PageId::ArticleGeoJson(a) => {
+            changed.contains(&Dep::Article(a))
+        }
+        PageId::Entity(e, _) => {
+            [Dep::Entity(e), Dep::Description(e), Dep::Coordinates(e)].iter().any(|dep| changed.contains(dep))
+        }
+        _ => false,
     }
 }
 

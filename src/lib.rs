@@ -53,7 +53,7 @@ pub use routes::PageId;
 pub use scaffold::{init_site, new_entity};
 pub use serve::{serve, ServeOptions};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -98,8 +98,14 @@ pub struct Site {
     /// What the site leaves out and why (see [`publishing_notes`]).
     pub notes: Diagnostics,
     templates: render::Templates,
-    /// Set by an incremental update: the search index page is out of date.
-    search_stale: bool,
+    /// Pages whose file predates the last update: the files that read the
+    /// whole site (see [`PageId::is_whole_site`]), rendered when asked
+    /// for, and the pages beyond an update's budget (see
+    /// [`Site::set_update_budget`]).
+    stale: BTreeSet<PageId>,
+    /// How many pages an update renders before it returns, besides the
+    /// edited files' own pages and pages that appear.
+    update_budget: usize,
     /// Set when an update failed halfway: the next one builds everything.
     needs_full_build: bool,
     /// Warnings of parsing, and of each entity's description: kept so an
@@ -456,7 +462,8 @@ fn prepare(
         warnings: Diagnostics::default(),
         notes,
         templates,
-        search_stale: false,
+        stale: BTreeSet::new(),
+        update_budget: incremental::UPDATE_BUDGET,
         needs_full_build: false,
         parse_warnings,
         description_warnings,

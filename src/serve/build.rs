@@ -15,6 +15,7 @@
 //!   is reported, not fatal.
 //! - Events lost to a full queue build the site whole.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use super::{Files, Snapshot};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::incremental::Update;
 use crate::pages::{Place, ServeFolder};
+use crate::routes::PageId;
 use crate::{Site, SiteOptions};
 
 /// What the build thread is asked to do.
@@ -35,9 +37,9 @@ pub(super) enum Message {
     /// A debounced batch of changed paths; `rescan` when events may have
     /// been lost.
     Changed { at: Instant, paths: Vec<PathBuf>, rescan: bool },
-    /// A search file was asked for while the search index is stale: bring
-    /// it up to date, then answer.
-    RefreshSearch(oneshot::Sender<()>),
+    /// A stale page (see [`Site::stale_pages`]) was asked for: render it,
+    /// then answer.
+    Refresh(PageId, oneshot::Sender<()>),
 }
 
 /// The folders gloss reads.
@@ -45,6 +47,10 @@ const FOLDERS: [&str; 3] = ["content", "templates", "static"];
 
 /// How often the folders are looked at without an event.
 const CHECK_EVERY: Duration = Duration::from_secs(2);
+
+/// How many stale pages are rendered at a time in the background: a
+/// request waits for at most one such batch.
+const BACKGROUND_BATCH: usize = 32;
 
 /// The watches on the site's folders.
 pub(super) struct Watcher {
@@ -173,6 +179,8 @@ pub(super) struct Builder {
     generation: u64,
     error: Option<Arc<str>>,
     files: Arc<Files>,
+    /// The stale pages last published.
+    stale: Arc<BTreeSet<PageId>>,
     publish: watch::Sender<Arc<Snapshot>>,
 }
 
@@ -184,7 +192,7 @@ impl Builder {
         options: SiteOptions,
         folder: ServeFolder,
     ) -> (Builder, watch::Receiver<Arc<Snapshot>>) {
-        let empty = Snapshot { generation: 0, error: None, search_stale: false, files: Arc::default() };
+        let empty = Snapshot { generation: 0, error: None, stale: Arc::default(), files: Arc::default() };
         let (publish, site) = watch::channel(Arc::new(empty));
         let mut builder = Builder {
             root,
@@ -196,20 +204,31 @@ impl Builder {
             generation: 0,
             error: None,
             files: Arc::default(),
+            stale: Arc::default(),
             publish,
         };
         builder.rebuild(Vec::new(), true);
         (builder, site)
     }
 
-    /// Rebuilds on every change until the server is gone.
+    /// Rebuilds on every change until the server is gone; between
+    /// changes, renders the pages an update left stale.
     pub(super) fn run(mut self, mut watcher: Watcher, inbox: &Receiver<Message>) {
         loop {
-            let first = match inbox.recv_timeout(CHECK_EVERY) {
+            // Stale pages to render: look for messages without waiting.
+            let wait = match self.stale_left() {
+                true => Duration::ZERO,
+                false => CHECK_EVERY,
+            };
+            let first = match inbox.recv_timeout(wait) {
                 Ok(message) => Some(message),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
             };
+            if first.is_none() && self.stale_left() {
+                self.refresh_some();
+                continue;
+            }
             // Everything that arrived while the last build ran is one batch.
             let (mut changed, mut since, mut rescan, mut waiting) = (Vec::new(), None, false, Vec::new());
             for message in first.into_iter().chain(std::iter::from_fn(|| inbox.try_recv().ok())) {
@@ -219,7 +238,7 @@ impl Builder {
                         changed.extend(paths);
                         rescan |= lost;
                     }
-                    Message::RefreshSearch(reply) => waiting.push(reply),
+                    Message::Refresh(id, reply) => waiting.push((id, reply)),
                 }
             }
             let moved = watcher.check();
@@ -230,12 +249,19 @@ impl Builder {
                 }
             }
             if !waiting.is_empty() {
-                self.refresh_search();
-                for reply in waiting {
+                let ids: Vec<PageId> = waiting.iter().map(|(id, _)| *id).collect();
+                self.refresh(&ids);
+                for (_, reply) in waiting {
                     let _ = reply.send(());
                 }
             }
         }
+    }
+
+    /// Whether stale pages are left to render in the background (the
+    /// whole-site files wait to be asked for).
+    fn stale_left(&self) -> bool {
+        self.site.as_ref().is_some_and(|site| site.stale_pages().iter().any(|id| !id.is_whole_site()))
     }
 
     /// Brings the site up to date: only the pages that depend on the
@@ -257,17 +283,24 @@ impl Builder {
         };
         match outcome {
             // Nothing gloss reads has changed, and nothing was wrong.
-            Ok(Update::Pages(pages)) if pages.is_empty() && self.error.is_none() => {}
+            Ok(Update::Pages(pages))
+                if pages.is_empty()
+                    && self.error.is_none()
+                    && self.site.as_ref().is_none_or(|site| *site.stale_pages() == *self.stale) => {}
             Ok(update) => {
                 let Some(site) = self.site.as_ref() else { return };
                 let copies = match self.pool.install(|| Files::copies(site, &self.root)) {
                     Ok(copies) => Arc::new(copies),
                     Err(problem) => return self.failed(paths, &Diagnostics(vec![problem])),
                 };
-                let rendered = match update {
+                let mut rendered = match update {
                     Update::Pages(paths) => format!("{} of {} pages", paths.len(), site.page_count()),
                     Update::Full => format!("{} pages", site.page_count()),
                 };
+                let later = site.stale_pages().iter().filter(|id| !id.is_whole_site()).count();
+                if later > 0 {
+                    rendered.push_str(&format!(" ({later} more to render, first those asked for)"));
+                }
                 for warning in &site.warnings.0 {
                     eprintln!("{}\n", warning.render(false));
                 }
@@ -291,20 +324,41 @@ impl Builder {
         self.publish();
     }
 
-    /// Renders the search index again if an update made it stale.
-    fn refresh_search(&mut self) {
-        let Some(site) = self.site.as_mut().filter(|site| site.search_index_is_stale()) else { return };
-        self.pool.install(|| site.refresh_search_index());
+    /// Renders the stale pages among `ids` (see [`Site::refresh`]).
+    fn refresh(&mut self, ids: &[PageId]) {
+        let Some(site) = self.site.as_mut() else { return };
+        self.pool.install(|| site.refresh(ids));
+        self.published_pages();
+    }
+
+    /// Renders a batch of the pages an update left stale.
+    fn refresh_some(&mut self) {
+        let Some(site) = self.site.as_mut() else { return };
+        let left = self.pool.install(|| site.refresh_some(BACKGROUND_BATCH));
+        if left == 0 {
+            eprintln!("  every page rendered");
+        }
+        self.published_pages();
+    }
+
+    /// Publishes the pages as they are now, with no reload: the pages
+    /// brought up to date were stale, not changed since the last reload.
+    fn published_pages(&mut self) {
+        let Some(site) = self.site.as_ref() else { return };
         self.files = Arc::new(Files::of(site, Arc::clone(&self.files.copies), &self.files));
         self.publish();
     }
 
-    fn publish(&self) {
-        let search_stale = self.site.as_ref().is_some_and(Site::search_index_is_stale);
+    fn publish(&mut self) {
+        if let Some(site) = self.site.as_ref() {
+            if *site.stale_pages() != *self.stale {
+                self.stale = Arc::new(site.stale_pages().clone());
+            }
+        }
         self.publish.send_replace(Arc::new(Snapshot {
             generation: self.generation,
             error: self.error.clone(),
-            search_stale,
+            stale: Arc::clone(&self.stale),
             files: Arc::clone(&self.files),
         }));
     }

@@ -63,9 +63,9 @@ struct Snapshot {
     /// The diagnostics of the last build, if it failed (the pages are then
     /// those of the last good build).
     error: Option<Arc<str>>,
-    /// Whether the search index among the pages predates the last update
-    /// (it is brought up to date when asked for).
-    search_stale: bool,
+    /// The pages whose file predates the last update (see
+    /// [`Site::stale_pages`]): rendered when asked for.
+    stale: Arc<std::collections::BTreeSet<PageId>>,
     files: Arc<Files>,
 }
 
@@ -118,7 +118,7 @@ struct Shared {
     root: PathBuf,
     /// The latest snapshot.
     site: watch::Receiver<Arc<Snapshot>>,
-    /// Asks the build thread to bring the search index up to date.
+    /// Asks the build thread to render a stale page before it is served.
     builder: mpsc::Sender<build::Message>,
     /// The port served, and the address `--bind` names: what a request's
     /// `Host` may name.

@@ -223,8 +223,8 @@ enum Found {
 }
 
 /// Finds what a site path names in the latest snapshot: a file listed
-/// under `static/`, a page, or a built-in static file. Only a search file
-/// or a data file may wait, for it to be brought up to date.
+/// under `static/`, a page, or a built-in static file. Only a stale page
+/// (see [`crate::Site::stale_pages`]) waits, for it to be rendered.
 async fn lookup(shared: &Shared, path: &str) -> Found {
     let mut snapshot = shared.site.borrow().clone();
     if let Some(file) = snapshot.files.copies.get(path) {
@@ -234,9 +234,9 @@ async fn lookup(shared: &Shared, path: &str) -> Found {
             Err(_) => Found::Missing(snapshot),
         };
     }
-    if snapshot.search_stale && snapshot.files.pages.get(path).is_some_and(|id| id.is_whole_site()) {
+    if let Some(&id) = snapshot.files.pages.get(path).filter(|id| snapshot.stale.contains(id)) {
         let (reply, answer) = oneshot::channel();
-        if shared.builder.send(Message::RefreshSearch(reply)).is_ok() {
+        if shared.builder.send(Message::Refresh(id, reply)).is_ok() {
             let _ = answer.await;
         }
         snapshot = shared.site.borrow().clone();

@@ -10,10 +10,10 @@ use proptest::prelude::*;
 
 use crate::support::{copy_dir, fixture, fixture_with, render};
 
-/// The site's pages, map tiles included, after bringing the search index
-/// up to date.
+/// The site's pages, map tiles included, after bringing every stale page
+/// (the search index, pages beyond an update's budget) up to date.
 fn current(site: &mut gloss::Site) -> Vec<Arc<Page>> {
-    site.refresh_search_index();
+    site.refresh_all();
     sorted(site.pages().to_vec())
 }
 
@@ -174,6 +174,33 @@ fn warnings_after_an_update_are_those_of_a_full_build() {
     let full = render(dir.path());
     assert!(full.warnings.0.iter().any(|d| d.code == gloss::diagnostic::Code::RawHtml));
     assert_eq!(site.warnings.0, full.warnings.0);
+}
+
+#[test]
+fn beyond_its_budget_an_update_renders_the_edited_files_pages_and_leaves_the_rest_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("two-articles"), dir.path());
+    let mut site = render(dir.path());
+    site.set_update_budget(0);
+    // Putin's summary shows in the cast of every article naming him.
+    let changed = edit(dir.path(), "content/people/vladimir-putin.md", "summary: ", "summary: Once ");
+    let Update::Pages(pages) = site.update(dir.path(), &[changed]).unwrap() else { panic!("a partial rebuild") };
+    assert!(pages.contains(&"people/vladimir-putin.html".to_string()), "{pages:?}");
+    let stale: Vec<String> = site.stale_pages().iter().map(|&id| site.path_of(id)).collect();
+    for page in ["articles/arrival.html", "people/index.html"] {
+        assert!(!pages.contains(&page.to_string()), "{page} rendered now: {pages:?}");
+        assert!(stale.contains(&page.to_string()), "{page} not stale: {stale:?}");
+    }
+    assert!(!stale.contains(&"articles/departure.html".to_string()), "departure does not name Putin");
+    let full = render(dir.path());
+    assert_ne!(current_page(&site, "articles/arrival.html"), current_page(&full, "articles/arrival.html"));
+    site.refresh_all();
+    assert!(site.stale_pages().is_empty());
+    assert_eq!(current(&mut site), sorted(full.pages().to_vec()));
+}
+
+fn current_page(site: &gloss::Site, path: &str) -> Arc<Page> {
+    site.pages().iter().find(|p| p.path == path).unwrap().clone()
 }
 
 #[test]
@@ -471,11 +498,15 @@ proptest::proptest! {
     /// them, leaves the site byte for byte as a full build of the same
     /// files makes it; an edit that breaks the site is refused by both.
     #[test]
-    fn any_sequence_of_edits_gives_what_a_full_build_gives(steps in prop::collection::vec(step(), 1..7)) {
+    fn any_sequence_of_edits_gives_what_a_full_build_gives(
+        steps in prop::collection::vec(step(), 1..7),
+        budget in prop_oneof![Just(0usize), Just(2), Just(1000)],
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let mut model = Model::start();
         model.write(dir.path());
         let mut site = render(dir.path());
+        site.set_update_budget(budget);
         for step in &steps {
             let files = step.apply(&mut model);
             model.write(dir.path());
@@ -483,6 +514,13 @@ proptest::proptest! {
             let updated = site.update(dir.path(), &changed);
             match (updated, gloss::render_site(dir.path())) {
                 (Ok(_), Ok(full)) => {
+                    // Before stale pages are rendered, every other page is
+                    // already as a full build makes it.
+                    let stale = site.stale_pages().clone();
+                    for page in site.pages().iter().filter(|p| !p.id.is_tile() && !stale.contains(&p.id)) {
+                        let fresh = full.pages().iter().find(|f| f.path == page.path);
+                        proptest::prop_assert_eq!(Some(page), fresh, "{} after {:?}", page.path, step);
+                    }
                     proptest::prop_assert_eq!(current(&mut site), sorted(full.pages().to_vec()), "after {:?}", step);
                     proptest::prop_assert_eq!(&site.warnings.0, &full.warnings.0);
                     proptest::prop_assert_eq!(&site.index, &full.index, "after {:?}", step);
@@ -493,6 +531,7 @@ proptest::proptest! {
                     model = Model::start();
                     model.write(dir.path());
                     site = render(dir.path());
+                    site.set_update_budget(budget);
                 }
                 (Ok(_), Err(errors)) => proptest::prop_assert!(false, "{step:?} updated a site that does not build: {errors:?}"),
                 (Err(errors), Ok(_)) => proptest::prop_assert!(false, "{step:?} failed an update of a site that builds: {errors:?}"),

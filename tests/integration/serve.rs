@@ -395,6 +395,41 @@ fn pages_are_kept_in_a_folder_of_the_server_and_an_edit_rewrites_their_files() {
     }
 }
 
+/// A summary shows in the cast of every article naming the entity: past
+/// an update's budget those pages are rendered when asked for, or in the
+/// background, and never served as they were.
+#[test]
+fn pages_beyond_an_updates_budget_are_served_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    fs::create_dir_all(root.join("content/people")).unwrap();
+    fs::write(root.join("content/site.yaml"), "title: Wire copy\n").unwrap();
+    let person = root.join("content/people/ana-lukic.md");
+    fs::write(&person, "---\nname: Ana Lukić\naliases: [Lukić]\nsummary: Mayor of Split.\n---\n").unwrap();
+    const ARTICLES: usize = 400;
+    for i in 0..ARTICLES {
+        let body = format!("Ana Lukić spoke on day {i}.\nLukić, who was\nre-elected, left.");
+        let text = format!("---\ntitle: “Day {i}”\ndate: 2024-01-01\n---\n{body}\n");
+        fs::write(root.join(format!("content/articles/day-{i}.md")), text).unwrap();
+    }
+    let server = start(root);
+    let stream = events(server.port);
+    let text = fs::read_to_string(&person).unwrap();
+    fs::write(&person, text.replace("Mayor of Split.", "Former mayor of Split.")).unwrap();
+    let event = next_event(&stream);
+    assert!(event.starts_with("event: reload"), "{event}\n{}", server.printed());
+    server.wait_for_line("more to render");
+    for i in (0..ARTICLES).rev() {
+        let (status, _, page) = get(server.port, &format!("/articles/day-{i}.html"));
+        assert_eq!(status, 200);
+        assert!(page.contains("Former mayor of Split."), "day {i} is served as it was");
+    }
+    let (_, _, person) = get(server.port, "/people/ana-lukic.html");
+    assert!(person.contains("Former mayor of Split."));
+    server.wait_for_line("every page rendered");
+}
+
 #[test]
 fn restoring_the_last_good_text_after_an_error_reloads_and_clears_it() {
     let dir = site();
