@@ -8,7 +8,9 @@
 //! rendered, with the deps it read (see [`crate::render::input`]): the
 //! pages to render again are those that read a changed dep, plus pages that
 //! appear. Nothing lists by hand which page shows what, so a new field in a
-//! page's context cannot leave it stale.
+//! page's context cannot leave it stale. Past a budget of pages, only the
+//! edited files' own pages are rendered at once; the others are marked
+//! stale, for `gloss serve` to render in the background or when asked for.
 //!
 //! Anything that changes matching or the set of pages (names, aliases,
 //! references, new or deleted files, dates, site settings, templates,
@@ -142,13 +144,16 @@ impl Site {
     /// [`Site::stale_pages`]). The search index, its chunks of text and
     /// the data files are rendered together: one asked for brings all up
     /// to date.
-    pub fn refresh(&mut self, ids: &[PageId]) {
+    ///
+    /// If one cannot be rendered or written, the next update builds the
+    /// whole site, and nothing is left to render in the background.
+    pub fn refresh(&mut self, ids: &[PageId]) -> Result<(), Diagnostics> {
         let mut wanted: BTreeSet<PageId> = ids.iter().copied().filter(|id| self.stale.contains(id)).collect();
         if wanted.iter().any(|id| id.is_whole_site()) {
             wanted.extend(self.stale.iter().copied().filter(|id| id.is_whole_site()));
         }
-        if wanted.is_empty() {
-            return;
+        if wanted.is_empty() || self.needs_full_build {
+            return Ok(());
         }
         let wanted: Vec<PageId> = wanted.into_iter().collect();
         let tiles_before: Vec<Option<Vec<PageId>>> = wanted.iter().map(|&id| self.records.tiles_of(id)).collect();
@@ -160,33 +165,39 @@ impl Site {
             other => other.map(|_| ()),
         };
         match stored {
-            Ok(_) => {
+            Ok(()) => {
                 for id in &wanted {
                     self.stale.remove(id);
                 }
+                Ok(())
             }
-            // A page not rendered or written: the next update builds all.
             Err(problems) => {
-                for problem in problems {
-                    eprintln!("{}", problem.render(false));
-                }
                 self.needs_full_build = true;
+                Err(Diagnostics(problems))
             }
         }
     }
 
-    /// Renders again up to `n` stale pages other than the whole-site files
-    /// (which wait to be asked for); returns how many such are left.
-    pub fn refresh_some(&mut self, n: usize) -> usize {
+    /// How many stale pages are left to render in the background: all but
+    /// the whole-site files, which wait to be asked for; none after a
+    /// failure, which the next update mends by building the whole site.
+    pub fn background_pages(&self) -> usize {
+        match self.needs_full_build {
+            true => 0,
+            false => self.stale.iter().filter(|id| !id.is_whole_site()).count(),
+        }
+    }
+
+    /// Renders again up to `n` of the [`Site::background_pages`].
+    pub fn refresh_some(&mut self, n: usize) -> Result<(), Diagnostics> {
         let next: Vec<PageId> = self.stale.iter().copied().filter(|id| !id.is_whole_site()).take(n).collect();
-        self.refresh(&next);
-        self.stale.iter().filter(|id| !id.is_whole_site()).count()
+        self.refresh(&next)
     }
 
     /// Renders every stale page: the site as a full build makes it.
-    pub fn refresh_all(&mut self) {
+    pub fn refresh_all(&mut self) -> Result<(), Diagnostics> {
         let all: Vec<PageId> = self.stale.iter().copied().collect();
-        self.refresh(&all);
+        self.refresh(&all)
     }
 
     fn rebuild(&mut self, root: &Path) -> Result<Update, Diagnostics> {

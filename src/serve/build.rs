@@ -261,7 +261,7 @@ impl Builder {
     /// Whether stale pages are left to render in the background (the
     /// whole-site files wait to be asked for).
     fn stale_left(&self) -> bool {
-        self.site.as_ref().is_some_and(|site| site.stale_pages().iter().any(|id| !id.is_whole_site()))
+        self.site.as_ref().is_some_and(|site| site.background_pages() > 0)
     }
 
     /// Brings the site up to date: only the pages that depend on the
@@ -297,7 +297,7 @@ impl Builder {
                     Update::Pages(paths) => format!("{} of {} pages", paths.len(), site.page_count()),
                     Update::Full => format!("{} pages", site.page_count()),
                 };
-                let later = site.stale_pages().iter().filter(|id| !id.is_whole_site()).count();
+                let later = site.background_pages();
                 if later > 0 {
                     rendered.push_str(&format!(" ({later} more to render, first those asked for)"));
                 }
@@ -327,18 +327,23 @@ impl Builder {
     /// Renders the stale pages among `ids` (see [`Site::refresh`]).
     fn refresh(&mut self, ids: &[PageId]) {
         let Some(site) = self.site.as_mut() else { return };
-        self.pool.install(|| site.refresh(ids));
-        self.published_pages();
+        match self.pool.install(|| site.refresh(ids)) {
+            Ok(()) => self.published_pages(),
+            Err(diagnostics) => self.failed(Vec::new(), &diagnostics),
+        }
     }
 
     /// Renders a batch of the pages an update left stale.
     fn refresh_some(&mut self) {
         let Some(site) = self.site.as_mut() else { return };
-        let left = self.pool.install(|| site.refresh_some(BACKGROUND_BATCH));
-        if left == 0 {
-            eprintln!("  every page rendered");
+        match self.pool.install(|| site.refresh_some(BACKGROUND_BATCH)) {
+            Ok(()) if site.background_pages() == 0 => {
+                eprintln!("  every page rendered");
+                self.published_pages();
+            }
+            Ok(()) => self.published_pages(),
+            Err(diagnostics) => self.failed(Vec::new(), &diagnostics),
         }
-        self.published_pages();
     }
 
     /// Publishes the pages as they are now, with no reload: the pages

@@ -375,7 +375,7 @@ fn an_edit_brings_the_data_files_up_to_date_as_a_full_build_makes_them() {
     assert!(paths.contains(&"articles/mauerweg.geojson".to_string()), "{paths:?}");
     let whole_site = site.stale_pages().iter().filter(|id| id.is_whole_site()).count();
     assert!(whole_site >= 4, "the whole-site files wait to be asked for");
-    site.refresh_all();
+    site.refresh_all().unwrap();
     let full = render(dir.path());
     for path in ["places.geojson", "articles/mauerweg.geojson", "entities.json", "mentions.csv"] {
         assert_eq!(file(&site, path), file(&full, path), "{path}");

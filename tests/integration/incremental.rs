@@ -13,7 +13,7 @@ use crate::support::{copy_dir, fixture, fixture_with, render};
 /// The site's pages, map tiles included, after bringing every stale page
 /// (the search index, pages beyond an update's budget) up to date.
 fn current(site: &mut gloss::Site) -> Vec<Arc<Page>> {
-    site.refresh_all();
+    site.refresh_all().unwrap();
     sorted(site.pages().to_vec())
 }
 
@@ -194,7 +194,7 @@ fn beyond_its_budget_an_update_renders_the_edited_files_pages_and_leaves_the_res
     assert!(!stale.contains(&"articles/departure.html".to_string()), "departure does not name Putin");
     let full = render(dir.path());
     assert_ne!(current_page(&site, "articles/arrival.html"), current_page(&full, "articles/arrival.html"));
-    site.refresh_all();
+    site.refresh_all().unwrap();
     assert!(site.stale_pages().is_empty());
     assert_eq!(current(&mut site), sorted(full.pages().to_vec()));
 }
