@@ -69,7 +69,7 @@ impl PageId {
 
     /// Is it drawn from the whole site, and large: the search index and the
     /// site's data files? After an edit `gloss serve` draws these again
-    /// only when one is asked for (see `Site::refresh_search_index`).
+    /// only when one is asked for (see `Site::refresh`).
     pub fn is_whole_site(self) -> bool {
         self.is_search() || matches!(self, PageId::PlacesGeoJson | PageId::EntitiesJson | PageId::MentionsCsv)
     }
