@@ -95,12 +95,56 @@ pub struct Matches {
     pub inflected: Vec<Found>,
 }
 
+/// The patterns that start with one first word, split by the letter their
+/// next word starts with: a first name thousands of people share
+/// (`Elena`) is then not tried whole at every `Elena` of the text, only
+/// with the names whose next word starts as the text's does.
+#[derive(Debug, Clone, Default)]
+struct Candidates {
+    /// Patterns to try whatever follows: of one word, or whose next word
+    /// starts beyond ASCII (where the text's letter is found by case
+    /// folding, not by its first byte).
+    any: Vec<usize>,
+    /// The others, by the first byte of their next word, ASCII lower-cased
+    /// (sorted by it): a space of a pattern matches a run of white space.
+    by_next: Vec<(u8, usize)>,
+}
+
+impl Candidates {
+    fn add(&mut self, pattern: usize, after_first: &str) {
+        match after_first.as_bytes() {
+            [b' ', next, ..] if next.is_ascii() => self.by_next.push((next.to_ascii_lowercase(), pattern)),
+            _ => self.any.push(pattern),
+        }
+    }
+
+    /// The patterns that may match where the text's first word ends at
+    /// byte `end` of `text`.
+    fn for_text<'c>(&'c self, text: &str, end: usize) -> impl Iterator<Item = usize> + 'c {
+        let run = white_space_run(text, end);
+        let next: &[(u8, usize)] = match text.as_bytes().get(end + run) {
+            // No white space, or nothing, after the word: only a pattern
+            // of one word, or that goes on without a space, may match.
+            _ if run == 0 => &[],
+            None => &[],
+            Some(b) if b.is_ascii() => {
+                let b = b.to_ascii_lowercase();
+                let from = self.by_next.partition_point(|&(k, _)| k < b);
+                let to = self.by_next.partition_point(|&(k, _)| k <= b);
+                &self.by_next[from..to]
+            }
+            Some(_) => &self.by_next,
+        };
+        self.any.iter().copied().chain(next.iter().map(|&(_, p)| p))
+    }
+}
+
 /// All names and aliases of a site, compiled once.
 #[derive(Debug, Clone)]
 pub struct AliasMatcher {
     /// Pattern indices by [`first_key`] of their folded text, ASCII
     /// lower-cased.
-    by_first_word: FxHashMap<Box<[u8]>, Vec<usize>>,
+    by_first_word: FxHashMap<Box<[u8]>, Candidates>,
     /// A bit per [`signature`] of those keys: most words of a text are no
     /// pattern's first word, and this says so without copying or hashing
     /// them (8 KB, so it stays in the cache).
@@ -159,7 +203,7 @@ impl AliasMatcher {
                 patterns[slot].owners.push(owner);
             }
         }
-        let mut by_first_word: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
+        let mut by_first_word: FxHashMap<Box<[u8]>, Candidates> = FxHashMap::default();
         let mut first_word_signatures = Box::new([0u64; SIGNATURE_WORDS]);
         let mut starts_off_word = false;
         for pattern in &mut patterns {
@@ -170,11 +214,16 @@ impl AliasMatcher {
         let mut key = String::new();
         for (i, pattern) in patterns.iter().enumerate() {
             let first = first_key(&pattern.folded, 0);
+            let after_first = &pattern.folded[first.len()..];
             starts_off_word |= !pattern.folded.starts_with(is_word_char);
             let first = folded_key(first, &mut key);
             let bit = signature(first);
             first_word_signatures[bit / 64] |= 1 << (bit % 64);
-            by_first_word.entry(first.into()).or_default().push(i);
+            by_first_word.entry(first.into()).or_default().add(i, after_first);
+        }
+        for candidates in by_first_word.values_mut() {
+            // Stable: the patterns of one letter stay in their order.
+            candidates.by_next.sort_by_key(|&(next, _)| next);
         }
         AliasMatcher { by_first_word, first_word_signatures, starts_off_word, patterns, stems: FxHashMap::default() }
     }
@@ -238,7 +287,7 @@ impl AliasMatcher {
                     folded_word
                 };
                 let Some(candidates) = self.by_first_word.get(word) else { return };
-                for &pattern in candidates {
+                for pattern in candidates.for_text(&folded, key_end) {
                     let wanted = &self.patterns[pattern];
                     let Some((end, same_case)) = match_at(&folded, start, &wanted.folded, wanted.ascii) else {
                         continue;
@@ -774,6 +823,34 @@ mod tests {
     fn longest_match_wins() {
         let m = matcher(&[("Kim", 0), ("Kim Yong Sam", 1)]);
         assert_eq!(found(&m, "Kim met Kim Yong Sam."), [("Kim", 0), ("Kim Yong Sam", 1)]);
+    }
+
+    #[test]
+    fn names_sharing_a_first_word_are_told_apart_by_the_next() {
+        let m = matcher(&[
+            ("Elena", 0),
+            ("Elena Vorona", 1),
+            ("Elena Siklabreski", 2),
+            ("Elena von Ost", 3),
+            ("Elena Østby", 4),
+            ("Elena Kovač", 5),
+        ]);
+        let text = "Elena\nSiklabreski met Elena\u{a0}Vorona, Elena  von\tOst, Elena Østby and Elena.";
+        let expected = [
+            ("Elena\nSiklabreski", 2),
+            ("Elena\u{a0}Vorona", 1),
+            ("Elena  von\tOst", 3),
+            ("Elena Østby", 4),
+            ("Elena", 0),
+        ];
+        assert_eq!(found(&m, text), expected);
+        assert_eq!(found(&m, "Elena Varga and Elena-Vorona"), [("Elena", 0), ("Elena", 0)]);
+        // In upper case they are near misses, beyond ASCII too.
+        let m = matcher(&[("Elena Vorona", 1), ("Elena Siklabreski", 2), ("Elena Østby", 4)]);
+        let Matches { found, near, .. } = m.find_all("ELENA VORONA and ELENA ØSTBY");
+        assert!(found.is_empty(), "{found:?}");
+        let near: Vec<usize> = near.iter().map(|f| m.patterns[f.pattern].owners[0].entity.index()).collect();
+        assert_eq!(near, [1, 4]);
     }
 
     #[test]
