@@ -222,9 +222,14 @@ enum Found {
     Busy,
 }
 
+/// How long a request for a stale page waits for it to be rendered.
+const STALE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Finds what a site path names in the latest snapshot: a file listed
 /// under `static/`, a page, or a built-in static file. Only a stale page
-/// (see [`crate::Site::stale_pages`]) waits, for it to be rendered.
+/// (see [`crate::Site::stale_pages`]) waits, for it to be rendered; at
+/// most [`STALE_WAIT`], since the build thread may be building the whole
+/// site (the reload after it brings the page up to date).
 async fn lookup(shared: &Shared, path: &str) -> Found {
     let mut snapshot = shared.site.borrow().clone();
     if let Some(file) = snapshot.files.copies.get(path) {
@@ -237,7 +242,7 @@ async fn lookup(shared: &Shared, path: &str) -> Found {
     if let Some(&id) = snapshot.files.pages.get(path).filter(|id| snapshot.stale.contains(id)) {
         let (reply, answer) = oneshot::channel();
         if shared.builder.send(Message::Refresh(id, reply)).is_ok() {
-            let _ = answer.await;
+            let _ = tokio::time::timeout(STALE_WAIT, answer).await;
         }
         snapshot = shared.site.borrow().clone();
     }
