@@ -255,8 +255,18 @@ where
     R: IntoIterator,
     R::Item: AsRef<[u8]>,
 {
+    write_csv_rows(out, [header])?;
+    write_csv_rows(out, records)
+}
+
+/// Writes one line per record as CSV, as [`write_csv_records`] does, with
+/// no header: for a file made in parts.
+pub(crate) fn write_csv_rows<R>(out: &mut dyn Write, records: impl IntoIterator<Item = R>) -> io::Result<()>
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(header)?;
     for record in records {
         writer.write_record(record)?;
     }
