@@ -14,9 +14,10 @@
 //! plain text ([`plain_text`]).
 //!
 //! Identifiers are IRIs: absolute under `base_url`; without one, relative
-//! IRI references (`all-aboard.annotations.jsonld#m-kim-jong-il-1`), which
-//! JSON-LD resolves against the address the file is read from, so they are
-//! absolute IRIs wherever the site is put. Authority links are sorted by
+//! IRI references (the collection's `all-aboard.annotations.jsonld`, an
+//! annotation's `#m-kim-jong-il-1`), which JSON-LD resolves against the
+//! address the file is read from, so they are absolute IRIs wherever the
+//! site is put. Authority links are sorted by
 //! what they are ([`authority`]): a Wikidata or GeoNames record is the
 //! identity of the thing (purpose `identifying`, given as the IRI the
 //! authority mints for the thing itself), anything else a page about it
@@ -339,6 +340,13 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     // IRIs: absolute under `base_url`, else relative to this file.
     let iri = |to: &str| input.absolute(to).unwrap_or_else(|| routes::link(&path, to));
     let own = iri(&path);
+    // An annotation's IRI: this file's, and its fragment. Relative, the
+    // fragment alone resolves to the same IRI, and does not repeat the
+    // file's name in each of an archive's thousands of annotations.
+    let item = match input.absolute(&path) {
+        Some(_) => own.as_str(),
+        None => "",
+    };
     let article = iri(&input.path(PageId::Article(a)));
     let target = |block: usize, range: Range<usize>| Target {
         kind: "SpecificResource",
@@ -348,7 +356,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     let mut items: Vec<(usize, Annotation)> = Vec::with_capacity(annotated.mentions.len());
     for mention in &annotated.mentions {
         let annotation = Annotation {
-            id: format!("{own}#{}", input.anchor(mention)),
+            id: format!("{item}#{}", input.anchor(mention)),
             kind: "Annotation",
             motivation: "identifying",
             body: mention_bodies(renderer, input, mention, &iri),
@@ -386,7 +394,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
                 .map(|anchor| note_body(anchor.note)),
         );
         let annotation = Annotation {
-            id: format!("{own}#correction-{}", n + 1),
+            id: format!("{item}#correction-{}", n + 1),
             kind: "Annotation",
             motivation: "editing",
             body: Bodies::Made(body),
@@ -403,8 +411,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         let note = &annotated.footnotes[anchor.note];
         uses[anchor.note] += 1;
         let id = match uses[anchor.note] {
-            1 => format!("{own}#note-{}", note.id),
-            n => format!("{own}#note-{}-{n}", note.id),
+            1 => format!("{item}#note-{}", note.id),
+            n => format!("{item}#note-{}-{n}", note.id),
         };
         let annotation = Annotation {
             id,

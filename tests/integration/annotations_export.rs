@@ -143,7 +143,7 @@ fn the_default_article_is_exported_as_web_annotations_one_per_mention() {
     let article = &site.articles[a];
     assert!(article.mentions.len() > 40);
     for mention in &article.mentions {
-        let id = format!("all-aboard.annotations.jsonld#{}", mention.anchor(&site.registry));
+        let id = format!("#{}", mention.anchor(&site.registry));
         let annotation = annotations.get(id.as_str()).unwrap_or_else(|| panic!("no annotation {id}"));
         assert_eq!(annotation["motivation"], "identifying");
         let bodies = each(&annotation["body"]);
@@ -167,7 +167,14 @@ fn the_default_article_is_exported_as_web_annotations_one_per_mention() {
     assert_eq!(mentions, article.mentions.len(), "exactly one annotation per mention");
     // Kim Jong-il's page, then his authority links as the edition gives
     // them (the Wikidata item by the title of the article that backs it).
-    let kim = annotations["all-aboard.annotations.jsonld#m-kim-jong-il-1"];
+    // Its id, a fragment, is the file's IRI and the fragment wherever the
+    // file is read from.
+    let kim = annotations["#m-kim-jong-il-1"];
+    let read_from = url::Url::parse("file:///media/usb/site/articles/all-aboard.annotations.jsonld").unwrap();
+    assert_eq!(
+        read_from.join(kim["id"].as_str().unwrap()).unwrap().as_str(),
+        "file:///media/usb/site/articles/all-aboard.annotations.jsonld#m-kim-jong-il-1"
+    );
     let sources: Vec<&str> = each(&kim["body"]).iter().map(|b| b["source"].as_str().unwrap()).collect();
     assert_eq!(
         sources,
