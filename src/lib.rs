@@ -52,6 +52,7 @@ pub use render::Page;
 pub use routes::PageId;
 pub use scaffold::{init_site, new_entity};
 pub use serve::{serve, ServeOptions};
+pub use write::delete_staging_on_signal;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -238,6 +238,9 @@ fn main() -> ExitCode {
         },
         Command::Build { root, output, strict, force, site } => {
             keep_freed_memory();
+            if let Err(e) = gloss::delete_staging_on_signal() {
+                eprintln!("warning: a stopped build will leave its staging folder: {e}");
+            }
             let options = gloss::BuildOptions { root, output, force, site: site.into() };
             let bar = PageBar::new();
             let built = gloss::build_with_progress(&options, &|p| bar.update(p));

@@ -15,6 +15,8 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rayon::prelude::*;
 
@@ -31,6 +33,50 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("gloss.js", include_bytes!("../static/gloss.js")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
+
+/// The staging folder being written, which a stopped build deletes (see
+/// [`delete_staging_on_signal`]). Held through the swap, so that a stop
+/// waits for the swap to end.
+static UNDER_WAY: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Set once a stop is deleting the staging folder: no folder is made again
+/// for a page still being written.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+fn under_way() -> MutexGuard<'static, Option<PathBuf>> {
+    UNDER_WAY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Takes `dir` off what a stop deletes; a stop waits until the guard goes.
+fn settle(dir: &Path) -> MutexGuard<'static, Option<PathBuf>> {
+    let mut staging = under_way();
+    if staging.as_deref() == Some(dir) {
+        *staging = None;
+    }
+    staging
+}
+
+/// Makes a build stopped by Ctrl-C, `kill` or a closed terminal delete its
+/// staging folder (at 100,000 articles, gigabytes the next build would only
+/// clear), then end with the status a shell gives a program stopped by
+/// Ctrl-C. A stop during the swap waits for it: the output is the previous
+/// site or the new one, never part of each.
+pub fn delete_staging_on_signal() -> Result<(), ctrlc::Error> {
+    ctrlc::set_handler(|| {
+        let mut staging = under_way();
+        STOPPING.store(true, Ordering::SeqCst);
+        if let Some(dir) = staging.take() {
+            // A page being written as it goes may fail and be retried: try
+            // again until nothing is left.
+            for _ in 0..10 {
+                if fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+                    break;
+                }
+            }
+        }
+        std::process::exit(130);
+    })
+}
 
 /// Makes `path` absolute and removes `.` and `..` without touching the disk
 /// (the output may not exist yet).
@@ -132,6 +178,7 @@ impl Staging {
             (beside, parent.join(format!(".{name}.gloss-old")))
         };
         fresh_dir(&dir)?;
+        *under_way() = Some(dir.clone());
         Ok(Staging { dir, old, output, previous, in_place, finished: false })
     }
 
@@ -150,7 +197,7 @@ impl Staging {
         write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
     ) -> Result<(), Diagnostic> {
         let path = self.dir.join(relative);
-        if let Some(folder) = path.parent() {
+        if let Some(folder) = path.parent().filter(|_| !STOPPING.load(Ordering::Relaxed)) {
             fs::create_dir_all(folder).map_err(|e| io_error(folder, "create", e))?;
         }
         let file = fs::File::create(&path).map_err(|e| io_error(&path, "write", e))?;
@@ -192,7 +239,7 @@ impl Staging {
             None => write(path),
         };
         match put(path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !STOPPING.load(Ordering::Relaxed) => {
                 let folder = path.parent().unwrap_or(&self.dir);
                 fs::create_dir_all(folder).map_err(|e| io_error(folder, "create", e))?;
                 put(path).map_err(|e| io_error(path, action, e))
@@ -216,6 +263,7 @@ impl Staging {
             self.put(&self.dir.join(file), unchanged, &action, |to| fs::copy(from, to).map(drop))?;
         }
         self.write_bytes(Path::new(MARKER), b"This folder is written by `gloss build` and replaced on every build.\n")?;
+        let _settled = settle(&self.dir);
         if self.in_place {
             swap_entries(&self.dir, &self.output, &self.old)?;
         } else {
@@ -229,6 +277,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
+            let _settled = settle(&self.dir);
             let _ = fs::remove_dir_all(&self.dir);
         }
     }

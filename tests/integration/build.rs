@@ -451,3 +451,49 @@ fn an_output_that_is_a_mount_point_is_filled_in_place() {
     assert!(stderr.contains("the previous output is untouched"), "{stderr}");
     assert_eq!(fs::read(volume.join("index.html")).unwrap(), before);
 }
+
+/// A build stopped by Ctrl-C (or `kill`) deletes its staging folder, which
+/// for an archive is gigabytes, and leaves the previous output as it was.
+#[cfg(unix)]
+#[test]
+fn a_stopped_build_deletes_its_staging_folder_and_keeps_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    fs::create_dir_all(root.join("content/people")).unwrap();
+    fs::write(root.join("content/site.yaml"), "title: Wire copy\n").unwrap();
+    fs::write(root.join("content/people/zoe-muller.md"), "---\nname: Zoë Müller\naliases: [Müller]\n---\n").unwrap();
+    let write_articles = |said: &str| {
+        for i in 0..3000 {
+            let body = format!("Zoë Müller, on day {i},\n{said} “the budget”.\nMüller left.");
+            let text = format!("---\ntitle: “Day {i}”\ndate: 2024-01-01\n---\n{body}\n");
+            fs::write(root.join(format!("content/articles/day-{i}.md")), text).unwrap();
+        }
+    };
+    write_articles("said");
+    assert!(gloss().args(["build", "--root"]).arg(root).status().unwrap().success());
+    let page = root.join("public/articles/day-7.html");
+    let before = fs::read_to_string(&page).unwrap();
+
+    write_articles("questioned");
+    let mut build = gloss().args(["build", "--root"]).arg(root).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let staging = root.join(".public.gloss-staging");
+    // Stopped once it is writing pages.
+    while !staging.join("articles").exists() {
+        assert!(build.try_wait().unwrap().is_none(), "the build ended before it wrote a page");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(Command::new("kill").args(["-INT", &build.id().to_string()]).status().unwrap().success());
+    let status = build.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "stopped as by the signal");
+    assert!(!staging.exists(), "the staging folder is deleted");
+    assert_eq!(fs::read_to_string(&page).unwrap(), before, "the previous output is as it was");
+    let litter: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.contains("gloss-").then_some(name)
+        })
+        .collect();
+    assert!(litter.is_empty(), "{litter:?}");
+}
