@@ -301,7 +301,9 @@ fn forms_of(mentions: &[MentionRef], articles: &TiSlice<ArticleId, AnnotatedArti
     let mut counted: rustc_hash::FxHashMap<std::borrow::Cow<str>, usize> = Default::default();
     for r in mentions {
         let article = &articles[r.article];
-        *counted.entry(single_spaced(article.mention_text(&article.mentions[r.mention]))).or_insert(0) += 1;
+        *counted
+            .entry(crate::review::single_spaced(article.mention_text(&article.mentions[r.mention])))
+            .or_insert(0) += 1;
     }
     let mut forms: Vec<Form> =
         counted.into_iter().map(|(text, count)| Form { text: text.into_owned(), count }).collect();
@@ -316,7 +318,7 @@ fn recount_forms(forms: &mut Vec<Form>, e: EntityId, old: &AnnotatedArticle, new
     let mut delta: rustc_hash::FxHashMap<std::borrow::Cow<str>, isize> = Default::default();
     for (article, sign) in [(old, -1), (new, 1)] {
         for mention in article.mentions.iter().filter(|m| m.entities.contains(&e)) {
-            *delta.entry(single_spaced(article.mention_text(mention))).or_insert(0) += sign;
+            *delta.entry(crate::review::single_spaced(article.mention_text(mention))).or_insert(0) += sign;
         }
     }
     delta.retain(|_, d| *d != 0);
@@ -342,22 +344,6 @@ fn sort_forms(forms: &mut [Form]) {
 fn count_patterns(uses: &mut [u32], article: &AnnotatedArticle, sign: i32) {
     for &p in &article.matched_patterns {
         uses[p] = uses[p].saturating_add_signed(sign);
-    }
-}
-
-/// `text` with every run of white space made one space; borrowed when it
-/// is so already.
-fn single_spaced(text: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = text.as_bytes();
-    let plain = if text.is_ascii() {
-        bytes.iter().enumerate().all(|(i, &b)| b == b' ' && bytes.get(i + 1) != Some(&b' ') || !b.is_ascii_whitespace())
-    } else {
-        !text.contains("  ") && text.chars().all(|c| c == ' ' || !c.is_whitespace())
-    };
-    if plain {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 

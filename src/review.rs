@@ -9,6 +9,7 @@
 //! marked: every unlinked one, and a shared alias settled by an antecedent
 //! farther back than [`ANTECEDENT_REACH`] paragraphs.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -179,7 +180,7 @@ pub(crate) fn linked_entities<S: AsRef<str>>(ids: &[S]) -> String {
 /// A mention's text as printed, white space made single spaces, as every
 /// list of mentions gives it.
 pub(crate) fn printed(article: &AnnotatedArticle, mention: &Mention) -> String {
-    single_spaced(article.mention_text(mention))
+    single_spaced(article.mention_text(mention)).into_owned()
 }
 
 /// Writes the rows as an aligned table, for a terminal. A `?` in the first
@@ -255,18 +256,8 @@ where
     R: IntoIterator,
     R::Item: AsRef<[u8]>,
 {
-    write_csv_rows(out, [header])?;
-    write_csv_rows(out, records)
-}
-
-/// Writes one line per record as CSV, as [`write_csv_records`] does, with
-/// no header: for a file made in parts.
-pub(crate) fn write_csv_rows<R>(out: &mut dyn Write, records: impl IntoIterator<Item = R>) -> io::Result<()>
-where
-    R: IntoIterator,
-    R::Item: AsRef<[u8]>,
-{
     let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header)?;
     for record in records {
         writer.write_record(record)?;
     }
@@ -279,8 +270,20 @@ pub fn write_json(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
     writeln!(out)
 }
 
-fn single_spaced(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// `text` with every run of white space made one space; borrowed when it
+/// is so already.
+pub(crate) fn single_spaced(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let plain = if text.is_ascii() {
+        bytes.iter().enumerate().all(|(i, &b)| b == b' ' && bytes.get(i + 1) != Some(&b' ') || !b.is_ascii_whitespace())
+    } else {
+        !text.contains("  ") && text.chars().all(|c| c == ' ' || !c.is_whitespace())
+    };
+    if plain {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.

@@ -14,9 +14,11 @@
 //! shows as a change to the lines it touches. The README documents their
 //! shapes.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use super::input::{Input, RenderInput};
+use super::input::Input;
 use crate::index::SiteIndex;
 use crate::model::{ArticleId, EntityId, FactType, FactValue, Role, Source};
 use crate::resolve::Registry;
@@ -307,55 +309,39 @@ pub(super) fn mentions(input: &Input) -> String {
     // row is under 200 bytes but for long quotes), not grown by copying.
     let rows: usize = input.article_ids().map(|a| input.article(a).1.mentions.len()).sum();
     let mut out = Vec::with_capacity(200 * rows + 100);
-    let written = review::write_csv_rows(&mut out, [MENTIONS_HEADER])
-        .and_then(|()| input.article_ids().try_for_each(|a| mention_rows(input, a, &mut out)));
-    written.expect("writing to memory cannot fail");
+    write_mentions(input, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("CSV of UTF-8 fields is UTF-8")
 }
 
-/// [`mentions`], written to `out` as it is made, for a build, which
-/// records nothing it reads: at 100,000 articles it is the largest
-/// output, close to a gigabyte. Each batch of articles' rows is made in
-/// parallel, then written in order: at the end of a build it is all that
-/// is left to do.
-pub(super) fn write_mentions_in_parallel(data: &RenderInput, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    /// Articles a batch: a few megabytes of rows held at once.
-    const BATCH: usize = 256;
-    review::write_csv_rows(out, [MENTIONS_HEADER])?;
-    let articles: Vec<ArticleId> = Input::new(data).article_ids().collect();
-    for batch in articles.chunks(BATCH) {
-        let rows: Vec<Vec<u8>> = batch
-            .par_iter()
-            .map(|&a| {
-                let mut rows = Vec::new();
-                mention_rows(&Input::new(data), a, &mut rows).map(|()| rows)
-            })
-            .collect::<std::io::Result<_>>()?;
-        for rows in rows {
-            out.write_all(&rows)?;
+/// [`mentions`], written to `out` as it is made: a build streams it to its
+/// file, as at 100,000 articles it is the largest output, close to a
+/// gigabyte. A row borrows what it can: it is written as other pages
+/// render, and its millions of rows should take no memory from them.
+pub(super) fn write_mentions(input: &Input, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(MENTIONS_HEADER)?;
+    for a in input.article_ids() {
+        let (doc, annotated) = input.article(a);
+        let page = input.article_path(a);
+        for mention in &annotated.mentions {
+            let anchor = input.anchor(mention);
+            let entities = match mention.entities.as_slice() {
+                [one] => Cow::Borrowed(input.id(*one)),
+                several => {
+                    Cow::Owned(review::linked_entities(&several.iter().map(|&e| input.id(e)).collect::<Vec<_>>()))
+                }
+            };
+            csv.write_record([
+                doc.slug.as_str(),
+                &anchor,
+                &url(input, format!("{page}#{anchor}")),
+                &review::single_spaced(annotated.mention_text(mention)),
+                &entities,
+                mention.how.label(),
+            ])?;
         }
     }
-    Ok(())
-}
-
-/// The rows of `mentions.csv` for article `a`.
-fn mention_rows(input: &Input, a: ArticleId, out: &mut Vec<u8>) -> std::io::Result<()> {
-    let (doc, annotated) = input.article(a);
-    let page = input.article_path(a);
-    let records = annotated.mentions.iter().map(|mention| {
-        let anchor = input.anchor(mention);
-        let ids: Vec<&str> = mention.entities.iter().map(|&e| input.id(e)).collect();
-        [
-            doc.slug.clone(),
-            anchor.clone(),
-            url(input, format!("{page}#{anchor}")),
-            review::printed(annotated, mention),
-            review::linked_entities(&ids),
-            mention.how.label().to_string(),
-        ]
-    });
-    review::write_csv_rows(out, records)
+    csv.flush()
 }
 
 /// The URL of the file at `path` (from the root): absolute with a
