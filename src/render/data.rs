@@ -315,8 +315,8 @@ pub(super) fn mentions(input: &Input) -> String {
 
 /// [`mentions`], written to `out` as it is made: a build streams it to its
 /// file, as at 100,000 articles it is the largest output, close to a
-/// gigabyte. A row borrows what it can: it is written as other pages
-/// render, and its millions of rows should take no memory from them.
+/// gigabyte. A row borrows what it can, rather than make six strings for
+/// each of millions of rows.
 pub(super) fn write_mentions(input: &Input, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(MENTIONS_HEADER)?;
