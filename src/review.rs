@@ -274,11 +274,16 @@ pub fn write_json(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
 /// is so already.
 pub(crate) fn single_spaced(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let plain = if text.is_ascii() {
-        bytes.iter().enumerate().all(|(i, &b)| b == b' ' && bytes.get(i + 1) != Some(&b' ') || !b.is_ascii_whitespace())
-    } else {
-        !text.contains("  ") && text.chars().all(|c| c == ' ' || !c.is_whitespace())
-    };
+    let trimmed = !text.starts_with(' ') && !text.ends_with(' ');
+    let plain = trimmed
+        && if text.is_ascii() {
+            bytes
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| b == b' ' && bytes.get(i + 1) != Some(&b' ') || !b.is_ascii_whitespace())
+        } else {
+            !text.contains("  ") && text.chars().all(|c| c == ' ' || !c.is_whitespace())
+        };
     if plain {
         Cow::Borrowed(text)
     } else {
@@ -311,6 +316,18 @@ mod tests {
             decision: if linked { "explicit" } else { "ambiguous" },
             note: "a note, with a comma".into(),
             review,
+        }
+    }
+
+    #[test]
+    fn text_is_single_spaced_as_split_and_joined_and_borrowed_when_it_is_already() {
+        for text in
+            ["Kim Jong-il", "Kim\nJong-il", " Kim ", "Kim  Jong", "Zoë\u{a0}Müller", "Zoë\tMüller", "Ана\nЛукић", ""]
+        {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let spaced = single_spaced(text);
+            assert_eq!(spaced, expected, "{text:?}");
+            assert_eq!(matches!(spaced, Cow::Borrowed(_)), text == expected, "{text:?}");
         }
     }
 
