@@ -246,8 +246,11 @@ fn main() -> ExitCode {
                 // build's, raised a 100,000-article build's peak memory
                 // by 30 MB.)
                 if let gloss::Progress::Rendering { .. } = p {
-                    if let Err(e) = gloss::delete_staging_on_signal() {
-                        eprintln!("warning: a stopped build will leave its staging folder: {e}");
+                    match gloss::delete_staging_on_signal() {
+                        // The signals are ignored (`nohup`, or `&` in a
+                        // script): nothing will stop the build.
+                        Ok(()) | Err(ctrlc::Error::MultipleHandlers) => {}
+                        Err(e) => eprintln!("warning: a stopped build will leave its staging folder: {e}"),
                     }
                 }
                 bar.update(p)
