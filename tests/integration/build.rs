@@ -212,14 +212,20 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("content/people/kim-jong-il.md:2:16: error: invalid YAML"), "{stderr}");
     assert_eq!(fs::read(dir.path().join("public/people/kim-jong-il.html")).unwrap(), before);
-    let litter: Vec<_> = fs::read_dir(dir.path())
+    let litter = litter(dir.path());
+    assert!(litter.is_empty(), "{litter:?}");
+}
+
+/// What gloss left in `folder` besides the output: staging and set-aside
+/// folders (`.public.gloss-staging`, `.public.gloss-old`).
+fn litter(folder: &std::path::Path) -> Vec<String> {
+    fs::read_dir(folder)
         .unwrap()
         .filter_map(|e| {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
             name.contains("gloss-").then_some(name)
         })
-        .collect();
-    assert!(litter.is_empty(), "{litter:?}");
+        .collect()
 }
 
 #[cfg(unix)]
@@ -488,12 +494,6 @@ fn a_stopped_build_deletes_its_staging_folder_and_keeps_the_previous_output() {
     assert_eq!(status.code(), Some(130), "stopped as by the signal");
     assert!(!staging.exists(), "the staging folder is deleted");
     assert_eq!(fs::read_to_string(&page).unwrap(), before, "the previous output is as it was");
-    let litter: Vec<_> = fs::read_dir(root)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            name.contains("gloss-").then_some(name)
-        })
-        .collect();
+    let litter = litter(root);
     assert!(litter.is_empty(), "{litter:?}");
 }
