@@ -255,6 +255,11 @@ impl Strings {
         }
     }
 
+    /// The CLDR formats of its locale.
+    pub fn formats(&self) -> &'static Formats {
+        self.formats
+    }
+
     /// `n` in the locale's digits.
     pub fn number(&self, n: usize) -> String {
         self.formats.number(n as i64)

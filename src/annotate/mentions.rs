@@ -130,10 +130,23 @@ impl Mention {
     pub fn anchor(&self, registry: &Registry) -> String {
         anchor(&registry.entities[self.entities[0]].id, self.number)
     }
+
+    /// [`Mention::anchor`], appended to `out`: a file of every mention
+    /// reuses one string.
+    pub fn push_anchor(&self, registry: &Registry, out: &mut String) {
+        push_anchor(&registry.entities[self.entities[0]].id, self.number, out);
+    }
 }
 
 fn anchor(entity_id: &str, number: u32) -> String {
-    format!("m-{entity_id}-{number}")
+    let mut anchor = String::with_capacity(entity_id.len() + 6);
+    push_anchor(entity_id, number, &mut anchor);
+    anchor
+}
+
+fn push_anchor(entity_id: &str, number: u32, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "m-{entity_id}-{number}");
 }
 
 /// A mention while annotating: offsets into its block's plain text.

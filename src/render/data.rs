@@ -320,21 +320,28 @@ pub(super) fn mentions(input: &Input) -> String {
 pub(super) fn write_mentions(input: &Input, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(MENTIONS_HEADER)?;
+    // The page's address and `#`, then each row's anchor: one string.
+    let mut link = String::new();
     for a in input.article_ids() {
         let (doc, annotated) = input.article(a);
-        let page = input.article_path(a);
+        link.clear();
+        link.push_str(&input.article_path(a));
+        link.push('#');
+        let page = link.len();
         for mention in &annotated.mentions {
-            let anchor = input.anchor(mention);
+            link.truncate(page);
+            input.push_anchor(mention, &mut link);
             let entities = match mention.entities.as_slice() {
                 [one] => Cow::Borrowed(input.id(*one)),
                 several => {
                     Cow::Owned(review::linked_entities(&several.iter().map(|&e| input.id(e)).collect::<Vec<_>>()))
                 }
             };
+            let absolute = input.absolute(&link);
             csv.write_record([
                 doc.slug.as_str(),
-                &anchor,
-                &url(input, format!("{page}#{anchor}")),
+                &link[page..],
+                absolute.as_deref().unwrap_or(&link),
                 &review::single_spaced(annotated.mention_text(mention)),
                 &entities,
                 mention.how.label(),

@@ -186,6 +186,11 @@ impl<'a> Input<'a> {
         mention.anchor(self.data.registry)
     }
 
+    /// [`Input::anchor`], appended to `out`.
+    pub fn push_anchor(&self, mention: &Mention, out: &mut String) {
+        mention.push_anchor(self.data.registry, out);
+    }
+
     /// Where a page is written.
     pub fn path(&self, id: PageId) -> String {
         routes::path(self.data.registry, id)

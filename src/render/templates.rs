@@ -39,8 +39,10 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Sets the strings table pages are written with (English until then).
+    /// Sets the strings table pages are written with (English until then),
+    /// and the language the filters write numbers and dates in.
     pub fn set_strings(&mut self, strings: Strings) {
+        register_filters(&mut self.tera, strings.formats());
         self.strings = strings;
     }
 
@@ -61,22 +63,28 @@ pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagno
         sources.insert(name, (Path::new("templates").join(&file.path), file.text.clone()));
     }
     let mut tera = Tera::new();
-    tera.register_filter("fill", fill_filter);
-    tera.register_filter("num", num_filter);
-    tera.register_filter("long_date", long_date_filter);
+    let strings = Strings::for_site("en", None).0;
+    register_filters(&mut tera, strings.formats());
     let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     match tera.add_raw_templates(all) {
-        Ok(()) => Ok(Templates { tera, sources, strings: Strings::for_site("en", None).0 }),
+        Ok(()) => Ok(Templates { tera, sources, strings }),
         Err(e) => Err(Diagnostics(vec![template_error(&e, &sources)])),
     }
 }
 
-/// The formats of the page's language: those of the locale its strings
-/// table (`t`) names.
-fn formats_of(state: &tera::State) -> &'static Formats {
-    let t = state.get::<tera::Value>("t").ok().flatten();
-    let locale = t.as_ref().and_then(|t| t.as_map()).and_then(|m| m.get(&tera::value::Key::from("locale")));
-    Formats::get(locale.and_then(|l| l.as_str()).unwrap_or("en-GB"))
+/// Registers gloss's filters, writing in the language of `formats`.
+/// Each holds its formats rather than look up the page's `t`: they run for
+/// every count of every page.
+fn register_filters(tera: &mut Tera, formats: &'static Formats) {
+    tera.register_filter("fill", move |value: tera::Value, kwargs: tera::Kwargs, _: &tera::State| {
+        fill_filter(formats, &value, &kwargs)
+    });
+    tera.register_filter("num", move |value: tera::Value, _: tera::Kwargs, _: &tera::State| {
+        shown(formats, &value).into_owned()
+    });
+    tera.register_filter("long_date", move |value: tera::Value, _: tera::Kwargs, _: &tera::State| {
+        long_date(formats, &value)
+    });
 }
 
 /// A value as a reader sees it: a whole number in the language's digits.
@@ -93,8 +101,7 @@ fn shown<'v>(formats: &Formats, value: &'v tera::Value) -> Cow<'v, str> {
 /// language's digits). A plural string (a map of forms) takes the form
 /// for `n`'s plural category. Called for every count of every page: it
 /// copies nothing it can borrow.
-fn fill_filter(value: tera::Value, kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
-    let formats = formats_of(state);
+fn fill_filter(formats: &Formats, value: &tera::Value, kwargs: &tera::Kwargs) -> tera::TeraResult<String> {
     let template = match value.as_map() {
         Some(forms) => {
             let n = kwargs.get::<tera::Value>("n")?.and_then(|n| n.as_f64()).unwrap_or(0.0);
@@ -103,7 +110,7 @@ fn fill_filter(value: tera::Value, kwargs: tera::Kwargs, state: &tera::State) ->
                 .or_else(|| forms.get(&tera::value::Key::from("other")));
             Cow::Borrowed(form.and_then(|f| f.as_str()).unwrap_or_default())
         }
-        None => shown(formats, &value),
+        None => shown(formats, value),
     };
     let values: Vec<(&str, Cow<str>)> =
         kwargs.iter().map(|(k, v)| (k.as_str().unwrap_or_default(), shown(formats, v))).collect();
@@ -112,16 +119,11 @@ fn fill_filter(value: tera::Value, kwargs: tera::Kwargs, state: &tera::State) ->
     Ok(crate::strings::fill(&template, &values))
 }
 
-/// `{{ count | num }}`: a number in the language's digits.
-fn num_filter(value: tera::Value, _: tera::Kwargs, state: &tera::State) -> String {
-    shown(formats_of(state), &value).into_owned()
-}
-
 /// `{{ s.accessed | long_date }}`: an ISO date as the language writes it
 /// (`30 November 2026`); anything else as it is.
-fn long_date_filter(value: tera::Value, _: tera::Kwargs, state: &tera::State) -> String {
+fn long_date(formats: &Formats, value: &tera::Value) -> String {
     let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
-    formats_of(state).iso_date(&text).unwrap_or(text)
+    formats.iso_date(&text).unwrap_or(text)
 }
 
 /// A Tera error as a located diagnostic in the template's file.
