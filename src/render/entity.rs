@@ -278,10 +278,14 @@ fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'
         let mention = &annotated.mentions[r.mention];
         let (before, after) = mention.quote.around(&annotated.blocks[mention.block], mention.range.clone());
         let appearance = appearances.last_mut().expect("pushed above");
-        let anchor = input.anchor(mention);
+        let mut url = String::with_capacity(appearance.url.len() + 40);
+        url.push_str(&appearance.url);
+        url.push('#');
+        let fragment = url.len();
+        input.push_anchor(mention, &mut url);
         appearance.mentions.push(MentionContext {
-            url: format!("{}#{anchor}", appearance.url),
-            anchor,
+            anchor: url[fragment..].to_string(),
+            url,
             before,
             text: annotated.mention_text(mention),
             after,
