@@ -145,8 +145,10 @@ fn anchor(entity_id: &str, number: u32) -> String {
 }
 
 fn push_anchor(entity_id: &str, number: u32, out: &mut String) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "m-{entity_id}-{number}");
+    out.push_str("m-");
+    out.push_str(entity_id);
+    out.push('-');
+    out.push_str(itoa::Buffer::new().format(number));
 }
 
 /// A mention while annotating: offsets into its block's plain text.

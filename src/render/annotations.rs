@@ -355,8 +355,12 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     };
     let mut items: Vec<(usize, Annotation)> = Vec::with_capacity(annotated.mentions.len());
     for mention in &annotated.mentions {
+        let mut id = String::with_capacity(item.len() + 40);
+        id.push_str(item);
+        id.push('#');
+        input.push_anchor(mention, &mut id);
         let annotation = Annotation {
-            id: format!("{item}#{}", input.anchor(mention)),
+            id,
             kind: "Annotation",
             motivation: "identifying",
             body: mention_bodies(renderer, input, mention, &iri),

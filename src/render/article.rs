@@ -101,7 +101,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             .iter()
             .filter(|m| input.kind_of(m.entity) == k)
             .map(|m| {
-                let first = format!("#{}", input.anchor(&annotated.mentions[m.first_mention]));
+                let mut first = String::from("#");
+                input.push_anchor(&annotated.mentions[m.first_mention], &mut first);
                 let link = renderer.card_link(input, m.entity);
                 link_with(link, [("count", m.mentions.into()), ("first", first.into())])
             })

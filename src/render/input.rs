@@ -181,12 +181,7 @@ impl<'a> Input<'a> {
         &self.data.registry.entities[e].id
     }
 
-    /// A mention's fragment id on its article page.
-    pub fn anchor(&self, mention: &Mention) -> String {
-        mention.anchor(self.data.registry)
-    }
-
-    /// [`Input::anchor`], appended to `out`.
+    /// Appends a mention's fragment id on its article page to `out`.
     pub fn push_anchor(&self, mention: &Mention, out: &mut String) {
         mention.push_anchor(self.data.registry, out);
     }
