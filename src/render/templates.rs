@@ -79,6 +79,7 @@ fn register_filters(tera: &mut Tera, formats: &'static Formats) {
     tera.register_filter("fill", move |value: tera::Value, kwargs: tera::Kwargs, _: &tera::State| {
         fill_filter(formats, &value, &kwargs)
     });
+    // `{{ count | num }}`: a number in the language's digits.
     tera.register_filter("num", move |value: tera::Value, _: tera::Kwargs, _: &tera::State| {
         shown(formats, &value).into_owned()
     });
