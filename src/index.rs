@@ -14,6 +14,7 @@ use crate::annotate::AnnotatedArticle;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::model::{ArticleId, EntityId};
 use crate::resolve::Registry;
+use crate::review::single_spaced;
 
 /// A mention seen from an entity: which article, which mention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,9 +302,7 @@ fn forms_of(mentions: &[MentionRef], articles: &TiSlice<ArticleId, AnnotatedArti
     let mut counted: rustc_hash::FxHashMap<std::borrow::Cow<str>, usize> = Default::default();
     for r in mentions {
         let article = &articles[r.article];
-        *counted
-            .entry(crate::review::single_spaced(article.mention_text(&article.mentions[r.mention])))
-            .or_insert(0) += 1;
+        *counted.entry(single_spaced(article.mention_text(&article.mentions[r.mention]))).or_insert(0) += 1;
     }
     let mut forms: Vec<Form> =
         counted.into_iter().map(|(text, count)| Form { text: text.into_owned(), count }).collect();
@@ -318,7 +317,7 @@ fn recount_forms(forms: &mut Vec<Form>, e: EntityId, old: &AnnotatedArticle, new
     let mut delta: rustc_hash::FxHashMap<std::borrow::Cow<str>, isize> = Default::default();
     for (article, sign) in [(old, -1), (new, 1)] {
         for mention in article.mentions.iter().filter(|m| m.entities.contains(&e)) {
-            *delta.entry(crate::review::single_spaced(article.mention_text(mention))).or_insert(0) += sign;
+            *delta.entry(single_spaced(article.mention_text(mention))).or_insert(0) += sign;
         }
     }
     delta.retain(|_, d| *d != 0);
