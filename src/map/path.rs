@@ -145,25 +145,7 @@ pub(super) fn push_number(out: &mut String, tenths: i64, after_command: bool) {
     } else if !after_command {
         out.push(' ');
     }
-    let abs = tenths.unsigned_abs();
-    let (mut whole, fraction) = (abs / 10, (abs % 10) as u8);
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (whole % 10) as u8;
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
-    }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
-    }
-    if fraction != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + fraction));
-    }
+    crate::html::push_tenths(out, tenths.unsigned_abs());
 }
 
 /// A pixel coordinate for an attribute, to a tenth.

@@ -106,12 +106,12 @@ struct MentionContext<'a> {
 /// here rather than in the template: an entity page of an archive has
 /// thousands of ticks.
 fn strip_html(mentions: &[MentionContext]) -> String {
-    use std::fmt::Write as _;
     let mut html = String::with_capacity(40 + 24 * mentions.len());
     html.push_str("<div class=\"strip\" aria-hidden=\"true\">");
     for m in mentions {
-        let at = (m.position.clamp(0.0, 100.0) * 10.0).round() / 10.0;
-        let _ = write!(html, "<i style=\"--at:{at}%\"></i>");
+        html.push_str("<i style=\"--at:");
+        crate::html::push_tenths(&mut html, (m.position.clamp(0.0, 100.0) * 10.0).round() as u64);
+        html.push_str("%\"></i>");
     }
     html.push_str("</div>");
     html
