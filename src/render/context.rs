@@ -103,9 +103,43 @@ pub(super) struct EntityLink<'a> {
 
 /// An entity's link with more fields. Not a struct with
 /// `#[serde(flatten)]`: that would serialise every field of the shared link
-/// again each time instead of sharing its strings.
+/// again each time instead of sharing its strings. Nor a copy of the link's
+/// map extended: Tera makes a map it is given anew, hashing every key again
+/// (a cast member was a twentieth of an archive's build).
 pub(super) fn link_with<const N: usize>(link: tera::Value, fields: [(&'static str, tera::Value); N]) -> tera::Value {
-    let mut map = link.into_map().unwrap_or_default();
-    map.extend(fields.map(|(key, value)| (key.into(), value)));
-    map.into()
+    match link.as_map() {
+        // Links are serialised structs: their keys are field names.
+        Some(map) if map.keys().all(|key| matches!(key, tera::value::Key::Str(_))) => {
+            tera::Value::from_serializable(&LinkWith { map, fields: &fields })
+        }
+        _ => {
+            let mut map = link.into_map().unwrap_or_default();
+            map.extend(fields.map(|(key, value)| (key.into(), value)));
+            map.into()
+        }
+    }
+}
+
+/// A link's fields and more, serialised as one struct: Tera shares each
+/// value it meets when serialising (a clone of it), and builds the struct's
+/// map once.
+struct LinkWith<'a, const N: usize> {
+    map: &'a tera::value::Map,
+    fields: &'a [(&'static str, tera::Value); N],
+}
+
+impl<const N: usize> Serialize for LinkWith<'_, N> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut link = serializer.serialize_struct("EntityLink", self.map.len() + N)?;
+        for (key, value) in self.map {
+            if let tera::value::Key::Str(key) = key {
+                link.serialize_field(key, value)?;
+            }
+        }
+        for (key, value) in self.fields {
+            link.serialize_field(key, value)?;
+        }
+        link.end()
+    }
 }
