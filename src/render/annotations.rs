@@ -32,7 +32,8 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::input::Input;
-use super::{structured, Page, Renderer};
+use super::structured::{self, push_script_str};
+use super::{Page, Renderer};
 use crate::annotate::{fill_notes, Mention};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ArticleId, EntityId};
@@ -230,49 +231,50 @@ impl Authority {
     }
 }
 
-/// The collection: `first` and `last` only when it has items (a page
-/// holds at least one).
-#[derive(Serialize)]
-struct Collection<'a> {
-    #[serde(rename = "@context")]
-    context: &'static str,
-    id: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    label: String,
-    total: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    first: Option<AnnotationPage<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    last: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AnnotationPage<'a> {
-    id: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    part_of: String,
-    start_index: usize,
-    items: Vec<Annotation<'a>>,
-}
-
-#[derive(Serialize)]
+/// One annotation. Written by hand ([`Annotation::push_json`]), not by
+/// serde: an archive has hundreds of thousands of them, and serde_json
+/// escapes every key and constant byte by byte, then the whole is searched
+/// again for what a script must not hold.
 struct Annotation<'a> {
     id: String,
-    #[serde(rename = "type")]
     kind: &'static str,
     motivation: &'static str,
     body: Bodies<'a>,
     target: Target<'a>,
 }
 
+impl Annotation<'_> {
+    /// Appends the annotation as script-safe JSON, as serde_json and
+    /// [`structured::script_json`] would write it.
+    fn push_json(&self, out: &mut String) {
+        out.push_str("{\"id\":");
+        push_script_str(out, &self.id);
+        out.push_str(",\"type\":");
+        push_script_str(out, self.kind);
+        out.push_str(",\"motivation\":");
+        push_script_str(out, self.motivation);
+        out.push_str(",\"body\":");
+        match &self.body {
+            Bodies::Made(bodies) => out.push_str(&structured::script_json(bodies)),
+            Bodies::Entity(json) => out.push_str(json.get()),
+            Bodies::Entities(json) => out.push_str(json.get()),
+        }
+        out.push_str(",\"target\":{\"type\":");
+        push_script_str(out, self.target.kind);
+        out.push_str(",\"source\":");
+        push_script_str(out, self.target.source);
+        out.push_str(",\"selector\":[");
+        let [quote, position] = &self.target.selector;
+        quote.push_json(out);
+        out.push(',');
+        position.push_json(out);
+        out.push_str("]}}");
+    }
+}
+
 /// An annotation's bodies: a mention's are its entities', made once for
 /// each entity (an archive's articles name the same entities thousands of
-/// times).
-#[derive(Serialize)]
-#[serde(untagged)]
+/// times), as script-safe JSON.
 enum Bodies<'a> {
     Made(Vec<Body>),
     /// One entity's.
@@ -302,9 +304,7 @@ enum Body {
     },
 }
 
-#[derive(Serialize)]
 struct Target<'a> {
-    #[serde(rename = "type")]
     kind: &'static str,
     source: &'a str,
     selector: [Selector; 2],
@@ -329,6 +329,36 @@ pub enum Selector {
         start: usize,
         end: usize,
     },
+}
+
+impl Selector {
+    /// Appends the selector as script-safe JSON, as serde_json and
+    /// [`structured::script_json`] would write it.
+    fn push_json(&self, out: &mut String) {
+        match self {
+            Selector::Quote { kind, exact, prefix, suffix } => {
+                out.push_str("{\"type\":");
+                push_script_str(out, kind);
+                out.push_str(",\"exact\":");
+                push_script_str(out, exact);
+                for (key, text) in [(",\"prefix\":", prefix), (",\"suffix\":", suffix)] {
+                    if let Some(text) = text {
+                        out.push_str(key);
+                        push_script_str(out, text);
+                    }
+                }
+            }
+            Selector::Position { kind, start, end } => {
+                out.push_str("{\"type\":");
+                push_script_str(out, kind);
+                out.push_str(",\"start\":");
+                out.push_str(itoa::Buffer::new().format(*start));
+                out.push_str(",\"end\":");
+                out.push_str(itoa::Buffer::new().format(*end));
+            }
+        }
+        out.push('}');
+    }
 }
 
 /// `articles/<slug>.annotations.jsonld`.
@@ -428,31 +458,38 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         items.push((text.block_start(anchor.block) + range.start, annotation));
     }
     items.sort_by_key(|(at, _)| *at);
-    let items: Vec<Annotation> = items.into_iter().map(|(_, annotation)| annotation).collect();
-    let total = items.len();
-    let page_id = format!("{own}#page-1");
-    let collection = Collection {
-        context: CONTEXT,
-        id: own.clone(),
-        kind: "AnnotationCollection",
-        label: renderer.strings.fill("annotations_label", &[("title", &doc.title.value)]),
-        total: items.len(),
-        last: (!items.is_empty()).then(|| page_id.clone()),
-        first: (!items.is_empty()).then(|| AnnotationPage {
-            id: page_id,
-            kind: "AnnotationPage",
-            part_of: own.clone(),
-            start_index: 0,
-            items,
-        }),
-    };
-    // Markup in notes is escaped as JSON allows (`<` can only be inside a
-    // string), so nothing that reads the file as HTML (a browser sniffing
-    // it, a link checker) ever meets a tag.
-    let mut json = Vec::with_capacity(512 * total);
-    structured::write_script_json(&mut json, &collection);
-    json.push(b'\n');
-    Ok(Page { id, path, html: String::from_utf8(json).expect("JSON is UTF-8") })
+    let label = renderer.strings.fill("annotations_label", &[("title", &doc.title.value)]);
+    // The collection, its one page embedded (`first`, also `last`) when it
+    // has items. Markup in notes is escaped as JSON allows (`<` can only be
+    // inside a string), so nothing that reads the file as HTML (a browser
+    // sniffing it, a link checker) ever meets a tag.
+    let mut json = String::with_capacity(600 * items.len() + 600);
+    json.push_str("{\"@context\":");
+    push_script_str(&mut json, CONTEXT);
+    json.push_str(",\"id\":");
+    push_script_str(&mut json, &own);
+    json.push_str(",\"type\":\"AnnotationCollection\",\"label\":");
+    push_script_str(&mut json, &label);
+    json.push_str(",\"total\":");
+    json.push_str(itoa::Buffer::new().format(items.len()));
+    if !items.is_empty() {
+        let page_id = format!("{own}#page-1");
+        json.push_str(",\"first\":{\"id\":");
+        push_script_str(&mut json, &page_id);
+        json.push_str(",\"type\":\"AnnotationPage\",\"partOf\":");
+        push_script_str(&mut json, &own);
+        json.push_str(",\"startIndex\":0,\"items\":[");
+        for (n, (_, annotation)) in items.iter().enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            annotation.push_json(&mut json);
+        }
+        json.push_str("]},\"last\":");
+        push_script_str(&mut json, &page_id);
+    }
+    json.push_str("}\n");
+    Ok(Page { id, path, html: json })
 }
 
 /// The words a note is attached to: its quote, or for a footnote (whose
@@ -501,8 +538,7 @@ fn mention_bodies<'r>(
                     purpose: authority.purpose(),
                 });
             }
-            let json = serde_json::to_string(&bodies).expect("bodies serialise");
-            RawValue::from_string(json).expect("serde_json writes valid JSON")
+            RawValue::from_string(structured::script_json(&bodies)).expect("serde_json writes valid JSON")
         })
     };
     match mention.entities.as_slice() {
