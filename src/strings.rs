@@ -306,23 +306,25 @@ fn key_location(path: &Path, source: &str, key: &str) -> Location {
 
 /// `template` with its `{name}` placeholders filled from `values`.
 pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
+    fill_with(template, |name, out| {
+        use std::fmt::Write as _;
+        let (_, value) = values.iter().find(|(n, _)| *n == name)?;
+        let _ = write!(out, "{value}");
+        Some(())
+    })
+}
+
+/// `template` with each `{name}` placeholder filled by `put(name, out)`,
+/// which appends its value, or returns `None` to leave it as it is.
+pub fn fill_with(template: &str, mut put: impl FnMut(&str, &mut String) -> Option<()>) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}').map(|close| (&after[..close], close)) {
-            Some((name, close)) => match values.iter().find(|(n, _)| *n == name) {
-                Some((_, value)) => {
-                    out.push_str(&value.to_string());
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    out.push('{');
-                    rest = after;
-                }
-            },
-            None => {
+            Some((name, close)) if put(name, &mut out).is_some() => rest = &after[close + 1..],
+            _ => {
                 out.push('{');
                 rest = after;
             }
@@ -342,7 +344,20 @@ pub struct Formats {
     day_month: DateTimeFormatter<MD>,
     decimal: DecimalFormatter,
     plurals: PluralRules,
+    /// The counts pages show most, each written and given its plural
+    /// category once (every count of every page went through ICU4X's
+    /// formatter and `core::fmt`).
+    small: Box<[OnceLock<Count>]>,
 }
+
+/// A count as the locale writes it, and its CLDR plural category.
+pub struct Count {
+    pub digits: Box<str>,
+    pub category: &'static str,
+}
+
+/// Counts below this are written once per locale ([`Formats::small`]).
+const SMALL_NUMBERS: usize = 1024;
 
 impl Formats {
     /// The formats of `locale` (English for one ICU4X cannot read), made
@@ -376,6 +391,7 @@ impl Formats {
                 .expect("compiled data has every locale"),
             decimal: DecimalFormatter::try_new((&parsed).into(), options).expect("compiled data has every locale"),
             plurals: PluralRules::try_new_cardinal((&parsed).into()).expect("compiled data has every locale"),
+            small: (0..SMALL_NUMBERS).map(|_| OnceLock::new()).collect(),
         };
         let formats: &'static Formats = Box::leak(Box::new(formats));
         made.insert(locale.to_string(), formats);
@@ -384,7 +400,20 @@ impl Formats {
 
     /// `n` in the locale's digits.
     pub fn number(&self, n: i64) -> String {
-        self.decimal.format(&n.into()).to_string()
+        match self.small(n) {
+            Some(count) => count.digits.to_string(),
+            None => self.decimal.format(&n.into()).to_string(),
+        }
+    }
+
+    /// A count below [`SMALL_NUMBERS`] in the locale's digits and its
+    /// plural category, made when first asked for.
+    pub fn small(&self, n: i64) -> Option<&Count> {
+        let slot = self.small.get(usize::try_from(n).ok()?)?;
+        Some(slot.get_or_init(|| Count {
+            digits: self.decimal.format(&n.into()).to_string().into_boxed_str(),
+            category: self.category_of(n as u64),
+        }))
     }
 
     /// An ISO date (`2026-11-30`) as the locale writes it in full; `None`
@@ -402,7 +431,15 @@ impl Formats {
     /// The CLDR plural category of `n`.
     pub fn category(&self, n: f64) -> &'static str {
         // Counts are whole numbers.
-        match self.plurals.category_for(n.max(0.0) as u64) {
+        let n = n.max(0.0) as u64;
+        match self.small(n as i64) {
+            Some(count) => count.category,
+            None => self.category_of(n),
+        }
+    }
+
+    fn category_of(&self, n: u64) -> &'static str {
+        match self.plurals.category_for(n) {
             PluralCategory::Zero => "zero",
             PluralCategory::One => "one",
             PluralCategory::Two => "two",
@@ -422,6 +459,22 @@ impl Formats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_remembered_are_those_icu_writes() {
+        for locale in ["en", "ar-EG", "ru", "ja"] {
+            let formats = Formats::get(locale);
+            // Twice each: made, then remembered; either side of the limit.
+            for n in [0, 1, 2, 5, 11, 21, 101, 1023, 1024, 1025, 12_345, 0, 1, 2, 5, 11, 21, 101, 1023] {
+                let icu = formats.decimal.format(&n.into()).to_string();
+                assert_eq!(formats.number(n), icu, "{locale} {n}");
+                assert_eq!(formats.category(n as f64), formats.category_of(n as u64), "{locale} {n}");
+            }
+            assert!(formats.small(-1).is_none() && formats.small(SMALL_NUMBERS as i64).is_none());
+        }
+        assert_eq!(Formats::get("ar-EG").number(21), "٢١");
+        assert_eq!(Formats::get("ru").category(21.0), "one");
+    }
 
     #[test]
     fn placeholders_are_filled_and_unknown_ones_kept() {

@@ -89,9 +89,12 @@ fn register_filters(tera: &mut Tera, formats: &'static Formats) {
 }
 
 /// A value as a reader sees it: a whole number in the language's digits.
-fn shown<'v>(formats: &Formats, value: &'v tera::Value) -> Cow<'v, str> {
+fn shown<'v>(formats: &'v Formats, value: &'v tera::Value) -> Cow<'v, str> {
     match (value.as_i64(), value.as_str()) {
-        (Some(n), _) => Cow::Owned(formats.number(n)),
+        (Some(n), _) => match formats.small(n) {
+            Some(count) => Cow::Borrowed(&count.digits),
+            None => Cow::Owned(formats.number(n)),
+        },
         (None, Some(text)) => Cow::Borrowed(text),
         (None, None) => Cow::Owned(value.to_string()),
     }
@@ -113,11 +116,11 @@ fn fill_filter(formats: &Formats, value: &tera::Value, kwargs: &tera::Kwargs) ->
         }
         None => shown(formats, value),
     };
-    let values: Vec<(&str, Cow<str>)> =
-        kwargs.iter().map(|(k, v)| (k.as_str().unwrap_or_default(), shown(formats, v))).collect();
-    let values: Vec<(&str, &dyn std::fmt::Display)> =
-        values.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
-    Ok(crate::strings::fill(&template, &values))
+    Ok(crate::strings::fill_with(&template, |name, out| {
+        let (_, value) = kwargs.iter().find(|(key, _)| key.as_str() == Some(name))?;
+        out.push_str(&shown(formats, value));
+        Some(())
+    }))
 }
 
 /// `{{ s.accessed | long_date }}`: an ISO date as the language writes it
