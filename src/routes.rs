@@ -221,7 +221,8 @@ pub fn kind_path(registry: &Registry, k: KindId) -> String {
 
 /// `<folder>/<id>.html`: an entity's page.
 pub fn entity_path(registry: &Registry, entity: EntityId) -> String {
-    let mut path = String::new();
+    let e = &registry.entities[entity];
+    let mut path = String::with_capacity(registry.config.kinds[e.kind].folder.len() + e.id.len() + 6);
     push_entity_path(registry, &mut path, entity);
     path
 }

@@ -271,7 +271,7 @@ impl Mentions {
         tag.push_str("<a class=\"mention mention-");
         tag.push_str(&kind.id);
         tag.push_str("\" id=\"");
-        tag.push_str(&anchor(&entity.id, number));
+        push_anchor(&entity.id, number, &mut tag);
         tag.push_str("\" href=\"");
         tag.push_str(origin.href_prefix);
         crate::routes::push_entity_path(origin.registry, &mut tag, first);

@@ -30,7 +30,7 @@ use crate::model::{ArticleId, EntityId};
 
 /// The annotated articles, by id.
 type Articles = TiSlice<ArticleId, AnnotatedArticle>;
-use super::structured::write_script_json;
+use super::structured::{push_script_str, write_script_json};
 use crate::resolve::Registry;
 use crate::routes::{self, article_path};
 use crate::strings::Strings;
@@ -43,18 +43,6 @@ struct Entry<'a> {
     a: &'a str,
     s: &'a str,
     u: &'a str,
-}
-
-/// A paragraph names its article by its entry's position (`p`) and its
-/// first mention by anchor (`h`) instead of repeating the article's title,
-/// kind and address: at archive scale those repeats would be a fifth of the
-/// text.
-#[derive(Serialize)]
-struct Paragraph<'a> {
-    s: &'a str,
-    p: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    h: Option<&'a str>,
 }
 
 /// The contents of `search-index.js`: the entries, the number of chunks
@@ -114,12 +102,17 @@ pub fn search_index(registry: &Registry, articles: &Articles, strings: &Strings)
 }
 
 /// The contents of chunk `n` of the text: its articles' paragraphs, each
-/// linked to its first mention when it has one.
+/// linked to its first mention when it has one: `{"s": text, "p": entry,
+/// "h": anchor}`. A paragraph names its article by its entry's position
+/// (`p`) and its first mention by anchor (`h`, left out when it has none)
+/// instead of repeating the article's title, kind and address: at archive
+/// scale those repeats would be a fifth of the text. Written by hand, not
+/// by serde: an archive's whole text passes here (see `push_script_str`).
 pub fn search_text(registry: &Registry, articles: &Articles, n: usize) -> String {
     let texts: usize =
         routes::search_chunk_articles(registry, n).flat_map(|a| &articles[a].blocks).map(|b| b.len() + 40).sum();
-    let mut out = Vec::with_capacity(texts + 100);
-    out.extend_from_slice(format!("(window.glossSearchText = window.glossSearchText || [])[{n}] = [").as_bytes());
+    let mut out = String::with_capacity(texts + 100);
+    out.push_str(&format!("(window.glossSearchText = window.glossSearchText || [])[{n}] = ["));
     let mut count = 0;
     let mut anchors: Vec<Option<String>> = Vec::new();
     for a in routes::search_chunk_articles(registry, n) {
@@ -132,11 +125,23 @@ pub fn search_text(registry: &Registry, articles: &Articles, n: usize) -> String
         // Articles follow the entities in the index's entries.
         let entry = registry.entities.len() + a.index();
         for (block, text) in paragraphs(annotated) {
-            push(&mut out, &mut count, &Paragraph { s: text, p: entry, h: anchors[block].as_deref() });
+            if count > 0 {
+                out.push(',');
+            }
+            count += 1;
+            out.push_str("{\"s\":");
+            push_script_str(&mut out, text);
+            out.push_str(",\"p\":");
+            out.push_str(itoa::Buffer::new().format(entry));
+            if let Some(anchor) = &anchors[block] {
+                out.push_str(",\"h\":");
+                push_script_str(&mut out, anchor);
+            }
+            out.push('}');
         }
     }
-    out.extend_from_slice(b"];\n");
-    String::from_utf8(out).expect("JSON is UTF-8")
+    out.push_str("];\n");
+    out
 }
 
 /// The paragraphs of an article that search shows: every block but the
