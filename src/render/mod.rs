@@ -26,6 +26,7 @@ mod tags;
 mod templates;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -143,6 +144,7 @@ pub fn render_each(
         locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
         feed_clock: OnceLock::new(),
+        page_sizes: templates.sources.keys().map(|name| (name.as_str(), AtomicUsize::new(0))).collect(),
     };
     // The few pages that cover the whole site (the search index, the home
     // page, the kind indexes) are the largest: start them first, so they
@@ -221,6 +223,10 @@ struct Renderer<'a> {
     tiles: Mutex<BTreeSet<map::Tile>>,
     /// The times feeds give articles, made when the first feed is.
     feed_clock: OnceLock<feed::FeedClock>,
+    /// The size of the page each template made last: Tera sizes its
+    /// buffer from the template's own text, and an archive's pages are
+    /// many times that (a page's buffer was copied as it grew).
+    page_sizes: Vec<(&'a str, AtomicUsize)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -285,9 +291,17 @@ impl<'a> Renderer<'a> {
             Common { site: &self.site_value, t: &self.t_value, root: &root, path: &path, canonical, title, meta, page };
         let context = tera::Context::from_serialize(&context)
             .map_err(|e| Diagnostic::error(Code::Template, format!("cannot build the context of {path}: {e}")))?;
-        let html = (self.templates.tera)
-            .render(template, &context)
+        let size = self.page_sizes.iter().find(|(name, _)| *name == template).map(|(_, size)| size);
+        let mut html = Vec::with_capacity(size.map_or(0, |s| s.load(Ordering::Relaxed) / 8 * 9));
+        (self.templates.tera)
+            .render_to(template, &context, &mut html)
             .map_err(|e| templates::template_error(&e, &self.templates.sources))?;
+        if let Some(size) = size {
+            size.store(html.len(), Ordering::Relaxed);
+        }
+        let html = String::from_utf8(html).map_err(|_| {
+            Diagnostic::error(Code::Template, format!("{template} wrote bytes that are no UTF-8 text for {path}"))
+        })?;
         Ok(Page { id, path, html })
     }
 
