@@ -106,25 +106,24 @@ impl PlainText {
     }
 
     /// The selectors of `range` (bytes) of block `block`.
-    pub fn selectors(&self, block: usize, range: Range<usize>) -> [Selector; 2] {
+    pub fn selectors(&self, block: usize, range: Range<usize>) -> [Selector<'_>; 2] {
         let start = self.char_offset(block, range.start);
         let end = start + self.block(block)[range.clone()].chars().count();
         let bytes = self.starts[block] + range.start..self.starts[block] + range.end;
-        [self.quote(bytes), Selector::Position { kind: "TextPositionSelector", start, end }]
+        [self.quote(bytes), Selector::Position { start, end }]
     }
 
     /// The `TextQuoteSelector` of `range` (bytes) of the text.
-    fn quote(&self, range: Range<usize>) -> Selector {
+    fn quote(&self, range: Range<usize>) -> Selector<'_> {
         let before = &self.text[..range.start];
         let prefix_start = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
         let after = &self.text[range.end..];
         let suffix_end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
-        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let (prefix, suffix) = (&before[prefix_start..], &after[..suffix_end]);
         Selector::Quote {
-            kind: "TextQuoteSelector",
-            exact: self.text[range].to_string(),
-            prefix: some(&before[prefix_start..]),
-            suffix: some(&after[..suffix_end]),
+            exact: &self.text[range],
+            prefix: (!prefix.is_empty()).then_some(prefix),
+            suffix: (!suffix.is_empty()).then_some(suffix),
         }
     }
 }
@@ -237,7 +236,6 @@ impl Authority {
 /// again for what a script must not hold.
 struct Annotation<'a> {
     id: String,
-    kind: &'static str,
     motivation: &'static str,
     body: Bodies<'a>,
     target: Target<'a>,
@@ -249,9 +247,7 @@ impl Annotation<'_> {
     fn push_json(&self, out: &mut String) {
         out.push_str("{\"id\":");
         push_script_str(out, &self.id);
-        out.push_str(",\"type\":");
-        push_script_str(out, self.kind);
-        out.push_str(",\"motivation\":");
+        out.push_str(",\"type\":\"Annotation\",\"motivation\":");
         push_script_str(out, self.motivation);
         out.push_str(",\"body\":");
         match &self.body {
@@ -259,10 +255,8 @@ impl Annotation<'_> {
             Bodies::Entity(json) => out.push_str(json.get()),
             Bodies::Entities(json) => out.push_str(json.get()),
         }
-        out.push_str(",\"target\":{\"type\":");
-        push_script_str(out, self.target.kind);
-        out.push_str(",\"source\":");
-        push_script_str(out, self.target.source);
+        out.push_str(",\"target\":{\"type\":\"SpecificResource\",\"source\":");
+        out.push_str(self.target.source_json);
         out.push_str(",\"selector\":[");
         let [quote, position] = &self.target.selector;
         quote.push_json(out);
@@ -304,42 +298,29 @@ enum Body {
     },
 }
 
+/// A `SpecificResource` of the article page.
 struct Target<'a> {
-    kind: &'static str,
-    source: &'a str,
-    selector: [Selector; 2],
+    /// The page's IRI, as a JSON string (the same in each annotation).
+    source_json: &'a str,
+    selector: [Selector<'a>; 2],
 }
 
 /// A selector of the article's plain text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Selector {
-    Quote {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        exact: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        prefix: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        suffix: Option<String>,
-    },
-    Position {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        start: usize,
-        end: usize,
-    },
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector<'t> {
+    /// A `TextQuoteSelector`.
+    Quote { exact: &'t str, prefix: Option<&'t str>, suffix: Option<&'t str> },
+    /// A `TextPositionSelector`.
+    Position { start: usize, end: usize },
 }
 
-impl Selector {
+impl Selector<'_> {
     /// Appends the selector as script-safe JSON, as serde_json and
     /// [`structured::script_json`] would write it.
     fn push_json(&self, out: &mut String) {
         match self {
-            Selector::Quote { kind, exact, prefix, suffix } => {
-                out.push_str("{\"type\":");
-                push_script_str(out, kind);
-                out.push_str(",\"exact\":");
+            Selector::Quote { exact, prefix, suffix } => {
+                out.push_str("{\"type\":\"TextQuoteSelector\",\"exact\":");
                 push_script_str(out, exact);
                 for (key, text) in [(",\"prefix\":", prefix), (",\"suffix\":", suffix)] {
                     if let Some(text) = text {
@@ -348,10 +329,8 @@ impl Selector {
                     }
                 }
             }
-            Selector::Position { kind, start, end } => {
-                out.push_str("{\"type\":");
-                push_script_str(out, kind);
-                out.push_str(",\"start\":");
+            Selector::Position { start, end } => {
+                out.push_str("{\"type\":\"TextPositionSelector\",\"start\":");
                 out.push_str(itoa::Buffer::new().format(*start));
                 out.push_str(",\"end\":");
                 out.push_str(itoa::Buffer::new().format(*end));
@@ -378,9 +357,10 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         None => "",
     };
     let article = iri(&input.path(PageId::Article(a)));
+    let mut article_json = String::new();
+    push_script_str(&mut article_json, &article);
     let target = |block: usize, range: Range<usize>| Target {
-        kind: "SpecificResource",
-        source: &article,
+        source_json: &article_json,
         selector: text.selectors(block, range),
     };
     let mut items: Vec<(usize, Annotation)> = Vec::with_capacity(annotated.mentions.len());
@@ -391,7 +371,6 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         input.push_anchor(mention, &mut id);
         let annotation = Annotation {
             id,
-            kind: "Annotation",
             motivation: "identifying",
             body: mention_bodies(renderer, input, mention, &iri),
             target: target(mention.block, mention.range.clone()),
@@ -429,7 +408,6 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         );
         let annotation = Annotation {
             id: format!("{item}#correction-{}", n + 1),
-            kind: "Annotation",
             motivation: "editing",
             body: Bodies::Made(body),
             target: target(correction.block, correction.range.clone()),
@@ -450,7 +428,6 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         };
         let annotation = Annotation {
             id,
-            kind: "Annotation",
             motivation: "commenting",
             body: Bodies::Made(vec![note_body(anchor.note)]),
             target: target(anchor.block, range.clone()),
@@ -568,8 +545,8 @@ mod tests {
         assert_eq!(start, "Wałęsa’s day\n\nIn Gdańsk, ".chars().count());
         let Selector::Quote { exact, prefix, suffix, .. } = quote else { panic!() };
         assert_eq!(exact, "Wałęsa");
-        assert_eq!(prefix.as_deref(), Some("Wałęsa’s day\n\nIn Gdańsk, "));
-        assert_eq!(suffix.as_deref(), Some(" spoke."));
+        assert_eq!(prefix, Some("Wałęsa’s day\n\nIn Gdańsk, "));
+        assert_eq!(suffix, Some(" spoke."));
         assert_eq!(text.block(0), "Wałęsa’s day");
     }
 
