@@ -735,10 +735,10 @@ pub fn build_with_progress(
         article.body_html = String::new();
     }
     render::render_each(&site.templates, &RenderInput { records: false, ..site.input() }, &rest, sink)?;
-    // Last, on this thread. Written as the rest render (on any thread), it
-    // raised a 100,000-article build's peak of memory by 20–40 MB, over
-    // 4 GiB: the peak is at the end of annotation, and the allocator keeps
-    // what a build frees (see `keep_freed_memory` in main.rs).
+    // Last, its rows made in parallel and written in order. Written as the
+    // rest render, it raised a 100,000-article build's peak of memory by
+    // 20–40 MB, over 4 GiB: the peak is at the end of annotation, and the
+    // allocator keeps what a build frees (see `keep_freed_memory` in main.rs).
     for id in csv {
         let path = routes::path(&site.registry, id);
         let input = RenderInput { records: false, ..site.input() };
