@@ -1,16 +1,19 @@
 //! The YAML layer: front matter and `site.yaml` as `serde_yaml` values that
 //! know where each of their nodes is written.
 //!
-//! A document is read twice, by the same parser: libyaml, which
-//! `serde_yaml` is built on. Its event API gives the byte range of every
-//! node; `serde_yaml` gives the values. Both passes see one grammar, so the
-//! two trees have the same shape, and a [`Node`] walks them together.
+//! A document is read by libyaml, the parser `serde_yaml` is built on. Its
+//! event API gives the byte range of every node, and the same pass builds
+//! the `serde_yaml` value, resolving plain scalars as `serde_yaml` does
+//! (see [`plain_scalar`]): one tree of values and one of spans, of the same
+//! shape, which a [`Node`] walks together. What that pass does not resolve
+//! itself (a tag, an integer beyond 64 bits, two keys that are one value)
+//! is read again by `serde_yaml`, whose answer, or error, stands.
 //!
-//! The event pass runs first and refuses what would make the second costly
-//! or its answer ambiguous: anchors and aliases (a repeated alias of a long
-//! value expands without bound), nesting deeper than [`MAX_DEPTH`], a key
-//! given twice in one mapping, a second document. It stops at the first
-//! such node, so hostile input costs time linear in what was read.
+//! The event pass refuses what would make reading costly or its answer
+//! ambiguous: anchors and aliases (a repeated alias of a long value expands
+//! without bound), nesting deeper than [`MAX_DEPTH`], a key given twice in
+//! one mapping, a second document. It stops at the first such node, so
+//! hostile input costs time linear in what was read.
 //!
 //! [`Fields`] reads a mapping's fields, and [`Report`] collects what is
 //! wrong with them, in one style for every file: an unknown field with a
@@ -54,11 +57,12 @@ impl Document {
     /// null.
     pub(crate) fn parse(path: &Path, text: &str, yaml: Range<usize>, what: &str) -> Result<Document, Diagnostic> {
         let source = &text[yaml.clone()];
-        let spans = node_spans(source, yaml.start, what).map_err(|problem| problem.located(path, text, &yaml, what))?;
-        let value: Value = if spans.is_empty() {
-            Value::Null
-        } else {
-            serde_yaml::from_str(source).map_err(|e| serde_error(path, text, yaml.start, &e))?
+        let (spans, value) =
+            read(source, yaml.start, what).map_err(|problem| problem.located(path, text, &yaml, what))?;
+        let value: Value = match value {
+            _ if spans.is_empty() => Value::Null,
+            Some(value) => value,
+            None => serde_yaml::from_str(source).map_err(|e| serde_error(path, text, yaml.start, &e))?,
         };
         let spans = if spans.is_empty() {
             let at = yaml.start + (source.len() - source.trim_start().len());
@@ -334,18 +338,20 @@ struct Open {
 }
 
 /// The byte range (offset by `offset`) of every node of the one document
-/// in `yaml`, in document order; empty for an empty document.
-fn node_spans(yaml: &str, offset: usize, what: &str) -> Result<Vec<NodeSpan>, Problem> {
+/// in `yaml`, in document order (empty for an empty document), and its
+/// value, unless it needs `serde_yaml` to read it (see [`Values`]).
+fn read(yaml: &str, offset: usize, what: &str) -> Result<(Vec<NodeSpan>, Option<Value>), Problem> {
     let refuse =
         |message: String, hint: &'static str, at: Range<usize>| Problem { message, hint: Hint::Text(hint), at };
     let mut events = Events::new(yaml);
     let mut spans: Vec<NodeSpan> = Vec::new();
     let mut open: Vec<Open> = Vec::new();
     let mut key = Vec::new();
+    let mut values = Values::default();
     let mut documents = 0;
     loop {
         let at_key = open.last().is_some_and(|o| o.mapping && o.at_key);
-        let event = events.next(at_key.then_some(&mut key)).map_err(|e| Problem {
+        let event = events.next(&mut key).map_err(|e| Problem {
             message: format!("invalid YAML: {}", e.problem),
             hint: if e.line >= yaml.lines().count() { Hint::PastEnd } else { Hint::Text(SYNTAX_HINT) },
             at: e.at..e.at,
@@ -370,7 +376,8 @@ fn node_spans(yaml: &str, offset: usize, what: &str) -> Result<Vec<NodeSpan>, Pr
                     ));
                 }
             }
-            EventKind::Scalar { block } => {
+            EventKind::Scalar { block, plain, tagged } => {
+                values.scalar(&key, plain, tagged);
                 if at_key {
                     let mapping = open.last_mut().expect("a key is in a mapping");
                     if let Some(&first) = mapping.keys.get(key.as_slice()) {
@@ -406,9 +413,11 @@ fn node_spans(yaml: &str, offset: usize, what: &str) -> Result<Vec<NodeSpan>, Pr
                 let node = spans.len();
                 spans.push(NodeSpan { range: offset + event.start..offset + event.start, after: node + 1 });
                 let mapping = matches!(event.kind, EventKind::MappingStart { .. });
+                values.open(mapping, event.tagged);
                 open.push(Open { node, mapping, flow, at_key: true, keys: FxHashMap::default(), end: 0 });
             }
             EventKind::SequenceEnd | EventKind::MappingEnd => {
+                values.close();
                 let Some(closed) = open.pop() else { continue };
                 let after = spans.len();
                 let span = &mut spans[closed.node];
@@ -421,7 +430,7 @@ fn node_spans(yaml: &str, offset: usize, what: &str) -> Result<Vec<NodeSpan>, Pr
             }
         }
     }
-    Ok(spans)
+    Ok((spans, values.finish()))
 }
 
 /// A node ending at `end` (in the file) is complete: in a mapping, a key
@@ -462,10 +471,20 @@ enum EventKind {
     DocumentStart,
     DocumentEnd,
     Alias,
-    Scalar { block: bool },
-    SequenceStart { flow: bool },
+    Scalar {
+        block: bool,
+        /// Plain (no quotes, not `|` or `>`): resolved as null, a boolean,
+        /// a number or text.
+        plain: bool,
+        tagged: bool,
+    },
+    SequenceStart {
+        flow: bool,
+    },
     SequenceEnd,
-    MappingStart { flow: bool },
+    MappingStart {
+        flow: bool,
+    },
     MappingEnd,
 }
 
@@ -478,6 +497,8 @@ struct Event {
     /// tag) or character to its last.
     start: usize,
     end: usize,
+    /// A list or mapping with a tag (`!name`), which `serde_yaml` reads.
+    tagged: bool,
 }
 
 /// A libyaml syntax error.
@@ -514,8 +535,8 @@ impl<'a> Events<'a> {
         Events { parser, input }
     }
 
-    /// The next event; a scalar's value is copied into `value` if given.
-    fn next(&mut self, value: Option<&mut Vec<u8>>) -> Result<Event, SyntaxError> {
+    /// The next event; a scalar's value is copied into `value`.
+    fn next(&mut self, value: &mut Vec<u8>) -> Result<Event, SyntaxError> {
         let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
         // SAFETY: the parser was initialised in `new`. On success
         // `yaml_parser_parse` initialises `event`, whose fields are read
@@ -538,6 +559,7 @@ impl<'a> Events<'a> {
             }
             let event = event.as_mut_ptr();
             let e = &*event;
+            let mut tagged = false;
             let (kind, anchor) = match e.type_ {
                 sys::YAML_STREAM_START_EVENT => (EventKind::StreamStart, std::ptr::null()),
                 sys::YAML_DOCUMENT_START_EVENT => (EventKind::DocumentStart, std::ptr::null()),
@@ -545,22 +567,24 @@ impl<'a> Events<'a> {
                 sys::YAML_ALIAS_EVENT => (EventKind::Alias, e.data.alias.anchor.cast_const()),
                 sys::YAML_SCALAR_EVENT => {
                     let scalar = &e.data.scalar;
-                    if let Some(value) = value {
-                        value.clear();
-                        value.extend_from_slice(std::slice::from_raw_parts(scalar.value, scalar.length as usize));
-                    }
+                    value.clear();
+                    value.extend_from_slice(std::slice::from_raw_parts(scalar.value, scalar.length as usize));
                     let block = matches!(scalar.style, sys::YAML_LITERAL_SCALAR_STYLE | sys::YAML_FOLDED_SCALAR_STYLE);
-                    (EventKind::Scalar { block }, scalar.anchor.cast_const())
+                    let plain = scalar.style == sys::YAML_PLAIN_SCALAR_STYLE;
+                    let tagged = !scalar.tag.is_null();
+                    (EventKind::Scalar { block, plain, tagged }, scalar.anchor.cast_const())
                 }
                 sys::YAML_SEQUENCE_START_EVENT => {
                     let start = &e.data.sequence_start;
                     let flow = start.style == sys::YAML_FLOW_SEQUENCE_STYLE;
+                    tagged = !start.tag.is_null();
                     (EventKind::SequenceStart { flow }, start.anchor.cast_const())
                 }
                 sys::YAML_SEQUENCE_END_EVENT => (EventKind::SequenceEnd, std::ptr::null()),
                 sys::YAML_MAPPING_START_EVENT => {
                     let start = &e.data.mapping_start;
                     let flow = start.style == sys::YAML_FLOW_MAPPING_STYLE;
+                    tagged = !start.tag.is_null();
                     (EventKind::MappingStart { flow }, start.anchor.cast_const())
                 }
                 sys::YAML_MAPPING_END_EVENT => (EventKind::MappingEnd, std::ptr::null()),
@@ -578,7 +602,7 @@ impl<'a> Events<'a> {
                 }
                 _ => None,
             };
-            let result = Event { kind, anchor, start, end };
+            let result = Event { kind, anchor, start, end, tagged };
             sys::yaml_event_delete(event);
             Ok(result)
         }
@@ -590,6 +614,186 @@ impl Drop for Events<'_> {
         // SAFETY: initialised in `new`, deleted once.
         unsafe { sys::yaml_parser_delete(self.parser.as_mut_ptr()) }
     }
+}
+
+/// The value of a document, built from its events as `serde_yaml` builds
+/// it from the same events (one parse where there were two). It gives up,
+/// leaving the document to `serde_yaml`, at what it does not resolve the
+/// same way itself: a tag, an integer beyond 64 bits (an error there), two
+/// keys of one mapping that are one value (`1` and `0x1`: an error there).
+#[derive(Default)]
+struct Values {
+    /// The lists and mappings not yet closed, innermost last; a mapping
+    /// with its key when the next node is that key's value.
+    open: Vec<(Container, Option<Value>)>,
+    done: Option<Value>,
+    given_up: bool,
+}
+
+enum Container {
+    List(Vec<Value>),
+    Mapping(serde_yaml::Mapping),
+}
+
+impl Values {
+    fn scalar(&mut self, text: &[u8], plain: bool, tagged: bool) {
+        if self.given_up {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(text) else { return self.give_up() };
+        let value = match (tagged, plain) {
+            (true, _) => None,
+            (false, true) => plain_scalar(text),
+            (false, false) => Some(Value::String(text.to_string())),
+        };
+        match value {
+            Some(value) => self.add(value),
+            None => self.give_up(),
+        }
+    }
+
+    fn open(&mut self, mapping: bool, tagged: bool) {
+        if tagged {
+            self.give_up();
+        }
+        if self.given_up {
+            return;
+        }
+        let container =
+            if mapping { Container::Mapping(serde_yaml::Mapping::new()) } else { Container::List(Vec::new()) };
+        self.open.push((container, None));
+    }
+
+    fn close(&mut self) {
+        if self.given_up {
+            return;
+        }
+        match self.open.pop() {
+            Some((Container::List(items), _)) => self.add(Value::Sequence(items)),
+            Some((Container::Mapping(mapping), _)) => self.add(Value::Mapping(mapping)),
+            None => self.give_up(),
+        }
+    }
+
+    fn add(&mut self, value: Value) {
+        match self.open.last_mut() {
+            None => self.done = Some(value),
+            Some((Container::List(items), _)) => items.push(value),
+            Some((Container::Mapping(_), key @ None)) => *key = Some(value),
+            Some((Container::Mapping(mapping), key)) => {
+                let key = key.take().expect("matched above");
+                if mapping.insert(key, value).is_some() {
+                    self.give_up();
+                }
+            }
+        }
+    }
+
+    fn give_up(&mut self) {
+        self.given_up = true;
+        self.open.clear();
+    }
+
+    fn finish(self) -> Option<Value> {
+        if self.given_up {
+            None
+        } else {
+            self.done
+        }
+    }
+}
+
+/// A plain scalar's value as `serde_yaml` resolves it (YAML 1.2's core
+/// schema: `visit_untagged_scalar` in its `de.rs`, whose rules the
+/// functions below repeat), or `None` for an integer it refuses.
+fn plain_scalar(text: &str) -> Option<Value> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    // Most scalars are words: no number starts with a letter (Rust's float
+    // parser reads `inf` and `nan`, which are not finite: text).
+    if !text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return Some(Value::String(text.to_string()));
+    }
+    if let Some(n) = parse_unsigned_int(text, u64::from_str_radix) {
+        return Some(Value::Number(n.into()));
+    }
+    if let Some(n) = parse_negative_int(text, i64::from_str_radix) {
+        return Some(Value::Number(n.into()));
+    }
+    if parse_unsigned_int(text, u128::from_str_radix).is_some()
+        || parse_negative_int(text, i128::from_str_radix).is_some()
+    {
+        return None;
+    }
+    if !digits_but_not_number(text) {
+        if let Some(f) = parse_f64(text) {
+            return Some(Value::Number(f.into()));
+        }
+    }
+    Some(Value::String(text.to_string()))
+}
+
+/// `0x`, `0o` and `0b` radixes, an optional `+`; not `0123` (text).
+fn parse_unsigned_int<T>(text: &str, from_str_radix: fn(&str, u32) -> Result<T, std::num::ParseIntError>) -> Option<T> {
+    let unpositive = text.strip_prefix('+').unwrap_or(text);
+    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(rest) = unpositive.strip_prefix(prefix) {
+            if rest.starts_with(['+', '-']) {
+                return None;
+            }
+            if let Ok(n) = from_str_radix(rest, radix) {
+                return Some(n);
+            }
+        }
+    }
+    if unpositive.starts_with(['+', '-']) || digits_but_not_number(text) {
+        return None;
+    }
+    from_str_radix(unpositive, 10).ok()
+}
+
+/// `-0x…`, `-0o…`, `-0b…` and decimal negative integers.
+fn parse_negative_int<T>(text: &str, from_str_radix: fn(&str, u32) -> Result<T, std::num::ParseIntError>) -> Option<T> {
+    for (prefix, radix) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            if let Ok(n) = from_str_radix(&format!("-{rest}"), radix) {
+                return Some(n);
+            }
+        }
+    }
+    if digits_but_not_number(text) {
+        return None;
+    }
+    from_str_radix(text, 10).ok()
+}
+
+/// `.inf`, `-.inf`, `.nan` in three cases, and finite decimals.
+fn parse_f64(text: &str) -> Option<f64> {
+    let unpositive = match text.strip_prefix('+') {
+        Some(rest) if rest.starts_with(['+', '-']) => return None,
+        Some(rest) => rest,
+        None => text,
+    };
+    if let ".inf" | ".Inf" | ".INF" = unpositive {
+        return Some(f64::INFINITY);
+    }
+    if let "-.inf" | "-.Inf" | "-.INF" = text {
+        return Some(f64::NEG_INFINITY);
+    }
+    if let ".nan" | ".NaN" | ".NAN" = text {
+        return Some(f64::NAN.copysign(1.0));
+    }
+    unpositive.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// A leading zero before more digits (`007`, `-01`): text in YAML 1.2.
+fn digits_but_not_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    digits.len() > 1 && digits.starts_with('0') && digits[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -693,6 +897,169 @@ mod tests {
     fn an_anchor_after_a_tag_is_refused_at_the_node() {
         let error = parse("a: 1\nb: !t &x [1]\n").map(|_| ()).unwrap_err();
         assert_eq!((error.code, at(&error)), (Code::YamlSyntax, (2, 4)));
+    }
+
+    /// The value one pass builds, where it builds one, is `serde_yaml`'s.
+    fn same_value_as_serde(yaml: &str) -> bool {
+        let (_, value) = read(yaml, 0, "front matter").unwrap_or_else(|_| panic!("{yaml:?} reads"));
+        let serde: Result<Value, _> = serde_yaml::from_str(yaml);
+        if let Some(value) = &value {
+            match &serde {
+                Ok(serde) => assert_eq!(value, serde, "{yaml:?}"),
+                Err(e) => panic!("{yaml:?}: read as {value:?}, where serde_yaml fails: {e}"),
+            }
+        }
+        value.is_some()
+    }
+
+    #[test]
+    fn scalars_resolve_as_serde_yaml_resolves_them() {
+        let plain = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nULL",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "false",
+            "yes",
+            "no",
+            "on",
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "01",
+            "-01",
+            "+01",
+            "08",
+            "007",
+            "-007",
+            "+007",
+            "0.",
+            ".5",
+            "-.5",
+            "+.5",
+            "1e3",
+            "1E3",
+            "-1e-3",
+            "1_000",
+            "0x1F",
+            "0X1F",
+            "+0x1F",
+            "-0x1F",
+            "0x-1",
+            "0o17",
+            "-0o17",
+            "0b101",
+            "-0b101",
+            "0b2",
+            "0xG",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            ".inf",
+            "+.inf",
+            "-.inf",
+            ".Inf",
+            "-.INF",
+            "inf",
+            "infinity",
+            "-inf",
+            ".nan",
+            ".NaN",
+            "NaN",
+            "nan",
+            "+-1",
+            "-+1",
+            "++1",
+            "1.5.2",
+            "2019-10-19",
+            "1958",
+            "1:20",
+            "12:30:00",
+            "3 km",
+            "Kim",
+            "Ким",
+            "–1",
+            "(1942)",
+            "/path",
+            "$5",
+            "1,000",
+            "0,5",
+        ];
+        for scalar in plain {
+            same_value_as_serde(&format!("key: {scalar}\n"));
+            same_value_as_serde(&format!("- {scalar}\n"));
+            if !scalar.is_empty() {
+                same_value_as_serde(&format!("{scalar}: value\n"));
+                same_value_as_serde(&format!("key: '{scalar}'\nother: \"{scalar}\"\nlast: [{scalar}, x]\n"));
+            }
+        }
+        assert!(same_value_as_serde("title: Kim\ndate: 2019-10-19\naliases: [Kim, \"Mr Kim\"]\nborn: 1941\n"));
+    }
+
+    #[test]
+    fn what_one_pass_does_not_resolve_is_left_to_serde_yaml() {
+        for yaml in [
+            "born: !!str 1941\n",
+            "when: !year 1941\n",
+            "list: !!seq [a]\n",
+            "big: 18446744073709551616\n",
+            "small: -9223372036854775809\n",
+            "1: a\n0x1: b\n",
+            "~: a\nnull: b\n",
+        ] {
+            assert!(!same_value_as_serde(yaml), "{yaml:?} is left to serde_yaml");
+            if let Err(e) = parse(yaml) {
+                assert!(!e.message.is_empty(), "{yaml:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_document_has_the_value_serde_yaml_gives_it(
+            entries in proptest::collection::vec(
+                (
+                    "[a-z]{1,6}",
+                    proptest::collection::vec(
+                        "[-+]?[0-9]{0,3}[.]?[0-9]{0,2}([eE][-+]?[0-9]{1,2})?|[-+]?0[xob][-+]?[0-9a-fA-F]{0,3}\
+                         |[-+.0-9a-fA-FxobeEnNulTtrsIi_:~ ]{0,8}|'[^'\n]{0,6}'|\"[a-z0-9 ]{0,6}\"",
+                        1..4,
+                    ),
+                    0..3usize,
+                ),
+                1..6,
+            )
+        ) {
+            let mut yaml = String::new();
+            let mut keys = std::collections::HashSet::new();
+            for (key, scalars, shape) in &entries {
+                if !keys.insert(key.clone()) {
+                    continue;
+                }
+                match shape {
+                    0 => yaml.push_str(&format!("{key}: {}\n", scalars[0])),
+                    1 => yaml.push_str(&format!("{key}: [{}]\n", scalars.join(", "))),
+                    _ => {
+                        yaml.push_str(&format!("{key}:\n"));
+                        for scalar in scalars {
+                            yaml.push_str(&format!("  - {scalar}\n"));
+                        }
+                    }
+                }
+            }
+            // Not every string is YAML (`a: b: c`); what is reads the same.
+            if read(&yaml, 0, "front matter").is_ok() {
+                same_value_as_serde(&yaml);
+            }
+        }
     }
 
     #[test]
