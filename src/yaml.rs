@@ -1006,19 +1006,26 @@ mod tests {
 
     #[test]
     fn what_one_pass_does_not_resolve_is_left_to_serde_yaml() {
-        for yaml in [
-            "born: !!str 1941\n",
-            "when: !year 1941\n",
-            "list: !!seq [a]\n",
-            "big: 18446744073709551616\n",
-            "small: -9223372036854775809\n",
-            "1: a\n0x1: b\n",
-            "~: a\nnull: b\n",
+        // Tags: serde_yaml's value, as before.
+        for yaml in ["born: !!str 1941\n", "when: !year 1941\n", "list: !!seq [a]\n"] {
+            assert!(!same_value_as_serde(yaml), "{yaml:?} is left to serde_yaml");
+            let expected: Value = serde_yaml::from_str(yaml).unwrap();
+            assert_eq!(parse(yaml).unwrap().root().value(), &expected, "{yaml:?}");
+        }
+        assert_eq!(parse("born: !!str 1941\n").unwrap().root().value()["born"], Value::String("1941".into()));
+        // What serde_yaml refuses is an error where serde_yaml locates it
+        // (two keys that are one value: at the mapping), as before.
+        for (yaml, line) in [
+            ("big: 18446744073709551616\n", 1),
+            ("small: -9223372036854775809\n", 1),
+            ("1: a\n0x1: b\n", 1),
+            ("~: a\nnull: b\n", 1),
         ] {
             assert!(!same_value_as_serde(yaml), "{yaml:?} is left to serde_yaml");
-            if let Err(e) = parse(yaml) {
-                assert!(!e.message.is_empty(), "{yaml:?}");
-            }
+            let error = parse(yaml).map(|_| ()).unwrap_err();
+            assert_eq!(error.code, Code::YamlSyntax, "{error}");
+            assert!(error.message.starts_with("invalid YAML: "), "{error}");
+            assert_eq!(at(&error).0, line, "{yaml:?}: {error}");
         }
     }
 
