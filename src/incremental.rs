@@ -284,7 +284,7 @@ impl Site {
         // The image shows in preview cards on other pages too.
         // An entity that gains or loses its coordinates gains or loses a
         // map, and the index keeps nearby places only for those with them.
-        let placed = |d: &crate::model::EntityDoc| d.coordinates().is_some();
+        let placed = |d: &crate::model::EntityDoc| d.coordinates.is_some();
         if names(&doc) != names(old)
             || references(&doc) != references(old)
             || doc.image != old.image
@@ -331,7 +331,7 @@ impl Site {
                     if *description != self.descriptions[e] {
                         changed.insert(Dep::Description(e));
                     }
-                    if doc.coordinates() != old.coordinates() {
+                    if doc.coordinates != old.coordinates {
                         changed.insert(Dep::Coordinates(e));
                     }
                     self.descriptions[e] = *description;

@@ -191,7 +191,7 @@ impl SiteIndex {
     /// What [`SiteIndex::nearby`] holds for entity `e`: nothing for one
     /// without coordinates.
     fn nearby_of(&self, registry: &Registry, e: EntityId) -> Vec<EntityId> {
-        if registry.entities[e].coordinates().is_none() {
+        if registry.entities[e].coordinates.is_none() {
             return Vec::new();
         }
         let mut nearby: Vec<EntityId> = self.related[e].iter().map(|r| r.entity).collect();
@@ -295,7 +295,7 @@ impl SiteIndex {
                 self.nearby[e] = self.nearby_of(registry, e);
             }
         } else if members_before != members_after {
-            for &e in members_after.iter().filter(|&&e| registry.entities[e].coordinates().is_some()) {
+            for &e in members_after.iter().filter(|&&e| registry.entities[e].coordinates.is_some()) {
                 let nearby = &mut self.nearby[e];
                 nearby.extend(members_after.iter().copied().filter(|&other| other != e));
                 nearby.sort_unstable();

@@ -285,6 +285,10 @@ pub struct EntityDoc {
     pub image: Option<EntityImage>,
     /// Facts in the order the kind declares them.
     pub facts: Vec<(usize, Spanned<FactValue>)>,
+    /// Its coordinates (latitude, longitude), when a fact gives them: found
+    /// among `facts` once ([`coordinates_of`]), as the maps of an archive
+    /// ask for them millions of times.
+    pub coordinates: Option<(f64, f64)>,
     /// What a reader can open to check it, numbered in this order.
     pub sources: Vec<Source>,
     /// Which of `sources` back each fact (parallel to `facts`) and each
@@ -367,15 +371,15 @@ pub struct EntityImage {
     pub licence_url: Option<String>,
 }
 
-impl EntityDoc {
-    /// Its coordinates (latitude, longitude), when a fact gives them.
-    pub fn coordinates(&self) -> Option<(f64, f64)> {
-        self.facts.iter().find_map(|(_, fact)| match fact.value {
-            FactValue::Coordinates { lat, lon } => Some((lat, lon)),
-            _ => None,
-        })
-    }
+/// The coordinates the first coordinates fact of `facts` gives.
+pub fn coordinates_of(facts: &[(usize, Spanned<FactValue>)]) -> Option<(f64, f64)> {
+    facts.iter().find_map(|(_, fact)| match fact.value {
+        FactValue::Coordinates { lat, lon } => Some((lat, lon)),
+        _ => None,
+    })
+}
 
+impl EntityDoc {
     /// The name as indexes sort and file it: `sort_as`, else the name.
     pub fn sort_name(&self) -> &str {
         self.sort_as.as_deref().unwrap_or(&self.name.value)

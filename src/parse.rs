@@ -518,6 +518,7 @@ pub fn parse_entity(
         same_as,
         related,
         image,
+        coordinates: crate::model::coordinates_of(&facts),
         facts,
         sources,
         cited: cited_by,

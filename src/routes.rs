@@ -149,7 +149,7 @@ pub fn all_pages(
     if data.entities && !registry.entities.is_empty() {
         ids.push(PageId::EntitiesJson);
     }
-    if data.geojson && registry.entities.iter().any(|e| e.coordinates().is_some()) {
+    if data.geojson && registry.entities.iter().any(|e| e.coordinates.is_some()) {
         ids.push(PageId::PlacesGeoJson);
     }
     if data.mentions && !registry.articles.is_empty() {

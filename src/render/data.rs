@@ -31,7 +31,7 @@ use crate::review;
 /// [`super::article::map_places`] makes, on the model itself, to list the
 /// pages).
 pub(super) fn mapped(registry: &Registry, index: &SiteIndex, a: ArticleId) -> bool {
-    let located = |e: EntityId| registry.entities[e].coordinates().is_some();
+    let located = |e: EntityId| registry.entities[e].coordinates.is_some();
     registry.routes[a].iter().copied().any(located) || index.cast[a].iter().any(|m| located(m.entity))
 }
 

@@ -251,7 +251,7 @@ impl<'a> Input<'a> {
     /// that read nothing else of it).
     pub fn coordinates(&self, e: EntityId) -> Option<(f64, f64)> {
         self.note(Dep::Coordinates(e));
-        self.data.registry.entities[e].coordinates()
+        self.data.registry.entities[e].coordinates
     }
 
     /// An entity's description.

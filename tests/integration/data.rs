@@ -47,7 +47,7 @@ fn position(value: &Value) -> [f64; 2] {
 /// An entity's `[longitude, latitude]` as its file gives them.
 fn lon_lat(site: &Site, id: &str) -> [f64; 2] {
     let entity = site.registry.entities.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("no entity {id}"));
-    let (lat, lon) = entity.coordinates().unwrap_or_else(|| panic!("{id} has no coordinates"));
+    let (lat, lon) = entity.coordinates.unwrap_or_else(|| panic!("{id} has no coordinates"));
     [lon, lat]
 }
 
@@ -88,7 +88,7 @@ fn default_site_places_geojson_has_every_located_entity_at_longitude_then_latitu
     let site = render(&default_site());
     let features = features(&site, "places.geojson");
     let located: Vec<&str> =
-        site.registry.entities.iter().filter(|e| e.coordinates().is_some()).map(|e| e.id.as_str()).collect();
+        site.registry.entities.iter().filter(|e| e.coordinates.is_some()).map(|e| e.id.as_str()).collect();
     assert!(located.len() >= 5, "the default site has places: {located:?}");
     let ids: Vec<&str> = features.iter().map(|f| f["id"].as_str().unwrap()).collect();
     assert_eq!(ids, located, "one feature per entity with coordinates, in order");
