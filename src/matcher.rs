@@ -879,6 +879,15 @@ mod tests {
         AliasMatcher::new(aliases.iter().map(|&(a, e)| (a, Owner { entity: e.into(), alias: None })), [])
     }
 
+    /// A matcher of generated aliases and probes, the `i`th of each owned
+    /// by entity `i`.
+    fn numbered(aliases: &[String], probes: &[String]) -> AliasMatcher {
+        fn owned(list: &[String]) -> impl Iterator<Item = (&str, Owner)> {
+            list.iter().enumerate().map(|(i, a)| (a.as_str(), Owner { entity: i.into(), alias: None }))
+        }
+        AliasMatcher::new(owned(aliases), owned(probes))
+    }
+
     fn found<'t>(m: &AliasMatcher, text: &'t str) -> Vec<(&'t str, usize)> {
         let owner = |f: &Found| m.patterns[f.pattern].owners[0].entity.index();
         m.find(text).into_iter().map(|f| (&text[f.start..f.end], owner(&f))).collect()
@@ -930,8 +939,8 @@ mod tests {
         let text = "Ana Voronovskaja, Ana\nVORONOVA, Ana Voronovitch\tSr, Ana Voronov, Ana Voronovitch.";
         // Found, then near misses (the second differs in case).
         let expected = [("Ana Voronovskaja", 1), ("Ana Voronovitch\tSr", 2), ("Ana\nVORONOVA", 0)];
-        let Matches { found, near, .. } = m.find_all(text);
-        let spans: Vec<(&str, usize)> = found
+        let Matches { found: exact, near, .. } = m.find_all(text);
+        let spans: Vec<(&str, usize)> = exact
             .iter()
             .chain(&near)
             .map(|f| (&text[f.start..f.end], m.patterns[f.pattern].owners[0].entity.index()))
@@ -942,8 +951,8 @@ mod tests {
         let m = matcher(&[("W. Alabeiard", 0), ("W. Beikizsen", 1), ("A. Diprasen", 2), ("Jean-Paul Sartre", 3)]);
         let text =
             "A spokesperson for W. Alabeiard and W.\nBeikizsen met A. Diprasen, a W. Smith and Jean-Paul  Sartre.";
-        let names: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
-        assert_eq!(names, ["W. Alabeiard", "W.\nBeikizsen", "A. Diprasen", "Jean-Paul  Sartre"]);
+        let expected = [("W. Alabeiard", 0), ("W.\nBeikizsen", 1), ("A. Diprasen", 2), ("Jean-Paul  Sartre", 3)];
+        assert_eq!(found(&m, text), expected);
         let m = matcher(&[("Ana Sovač", 3), ("Ana Sosolić", 4)]);
         // The next word is compared ahead only as far as it is ASCII: past
         // that, case folding decides (`ſ`, the long s, folds to `s`).
@@ -1192,11 +1201,7 @@ mod tests {
             ),
         ) {
             let text = pieces.concat();
-            let owner = |i: usize| Owner { entity: i.into(), alias: None };
-            let m = AliasMatcher::new(
-                aliases.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),
-                probes.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))),
-            );
+            let m = numbered(&aliases, &probes);
             proptest::prop_assert_eq!(m.find_all(&text), reference(&m, &text));
         }
 
@@ -1209,8 +1214,7 @@ mod tests {
             pieces in proptest::collection::vec("Ana|ANA|the|A|a|Vorono|VORONO|Vé|vitch|v|vska|vskaja|ß|é|Sr|[ .,'-]|[ \t\n\u{a0}]{1,2}", 0..60),
         ) {
             let text = pieces.concat();
-            let owner = |i: usize| Owner { entity: i.into(), alias: None };
-            let m = AliasMatcher::new(aliases.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))), []);
+            let m = numbered(&aliases, &[]);
             proptest::prop_assert_eq!(m.find_all(&text), reference(&m, &text));
         }
 
@@ -1222,8 +1226,7 @@ mod tests {
             pieces in proptest::collection::vec("김|정|일|은|는|의|에서|과|행|UN|대통령| |[ .,]", 0..40),
         ) {
             let text = pieces.concat();
-            let owner = |i: usize| Owner { entity: i.into(), alias: None };
-            let m = AliasMatcher::new(aliases.iter().enumerate().map(|(i, a)| (a.as_str(), owner(i))), []);
+            let m = numbered(&aliases, &[]);
             proptest::prop_assert_eq!(m.find_all(&text), reference(&m, &text));
         }
 
