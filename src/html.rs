@@ -5,8 +5,14 @@
 /// double-quoted attribute.
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
+    push_escaped(&mut out, s);
     out
+}
+
+/// Appends `s` escaped as [`escape`] does, which is also how templates
+/// escape: markup made here matches theirs byte for byte.
+pub(crate) fn push_escaped(out: &mut String, s: &str) {
+    pulldown_cmark_escape::escape_html(out, s).expect("writing to a String cannot fail");
 }
 
 /// Appends a number given in tenths as markup writes it: `12.5`, and

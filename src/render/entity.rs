@@ -17,14 +17,19 @@ use crate::model::{EntityId, FactValue};
 use crate::routes::{self, PageId};
 
 #[derive(Serialize)]
-struct EntityPage<'a> {
+struct EntityPage<'a, 'p> {
     /// The fact a preview card shows (life span, type and country…).
     key_fact: Option<String>,
     /// SVG locator map, for entities with coordinates.
     map_svg: Option<String>,
     entity: EntityContext<'a>,
-    /// Mentions grouped by article: this page's articles.
-    appearances: Vec<Appearance<'a>>,
+    /// Mentions grouped by article: this page's articles, each list ready
+    /// to show.
+    mention_lists: &'p [Appearance<'a>],
+    /// The same with each mention's fields (`mentions[]`), for templates
+    /// that name it (see [`super::Templates::entity_appearances`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appearances: Option<&'p [Appearance<'a>]>,
     /// Mentions in all articles.
     mention_count: usize,
     paginator: Paginator,
@@ -82,39 +87,85 @@ struct AuthorityLink<'a> {
 struct Appearance<'a> {
     title: &'a str,
     url: String,
-    mentions: Vec<MentionContext<'a>>,
-    /// The mention strip, ready to show (see [`strip_html`]).
+    /// The mention strip, ready to show (see [`Lists`]).
     strip_html: String,
+    /// The list of mentions, ready to show (see [`Lists`]).
+    html: String,
+    /// Each mention's fields, when a template asks for them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<MentionContext<'a, 'static>>,
 }
 
+/// A mention as templates see it, borrowing its address while the list
+/// is written (`'u`), owning it once kept (`'static`).
 #[derive(Serialize)]
-struct MentionContext<'a> {
-    anchor: String,
-    url: String,
+struct MentionContext<'a, 'u> {
+    anchor: Cow<'u, str>,
+    url: Cow<'u, str>,
     before: Cow<'a, str>,
     text: &'a str,
     after: Cow<'a, str>,
     position: f64,
 }
 
-/// The mention strip of an article's `mentions` (in the order of the
-/// text): a tick where each falls, as a share of the text (`--at`). It is a
-/// picture: assistive technology skips it for the list of mentions below
-/// it, which leads to every mention and quotes it. gloss.js cuts it into
-/// parts, each a link to the first mention in it, from that list's links:
-/// repeating them here would be most of an archive's entity pages. Written
-/// here rather than in the template: an entity page of an archive has
-/// thousands of ticks.
-fn strip_html(mentions: &[MentionContext]) -> String {
-    let mut html = String::with_capacity(40 + 24 * mentions.len());
-    html.push_str("<div class=\"strip\" aria-hidden=\"true\">");
-    for m in mentions {
-        html.push_str("<i style=\"--at:");
-        crate::html::push_tenths(&mut html, (m.position.clamp(0.0, 100.0) * 10.0).round() as u64);
-        html.push_str("%\"></i>");
+impl<'a> MentionContext<'a, '_> {
+    fn into_owned(self) -> MentionContext<'a, 'static> {
+        MentionContext {
+            anchor: Cow::Owned(self.anchor.into_owned()),
+            url: Cow::Owned(self.url.into_owned()),
+            before: self.before,
+            text: self.text,
+            after: self.after,
+            position: self.position,
+        }
     }
-    html.push_str("</div>");
-    html
+}
+
+/// An article's mention strip and list of mentions, written here rather
+/// than by the template: an archive's entity pages quote hundreds of
+/// thousands of mentions, and a Tera map for each, looped over by the
+/// template, cost a dense archive's build a tenth of its CPU time.
+///
+/// The strip is a tick where each mention falls, as a share of the text
+/// (`--at`). It is a picture: assistive technology skips it for the list
+/// below it, which leads to every mention and quotes it. gloss.js cuts it
+/// into parts, each a link to the first mention in it, from that list's
+/// links: repeating them in the strip would be most of an archive's entity
+/// pages.
+struct Lists {
+    strip: String,
+    list: String,
+}
+
+impl Lists {
+    fn new() -> Self {
+        let mut lists = Lists { strip: String::with_capacity(1024), list: String::with_capacity(4096) };
+        lists.strip.push_str("<div class=\"strip\" aria-hidden=\"true\">");
+        lists.list.push_str("<ol class=\"mention-list\">");
+        lists
+    }
+
+    fn push(&mut self, m: &MentionContext) {
+        self.strip.push_str("<i style=\"--at:");
+        crate::html::push_tenths(&mut self.strip, (m.position.clamp(0.0, 100.0) * 10.0).round() as u64);
+        self.strip.push_str("%\"></i>");
+        let list = &mut self.list;
+        list.push_str("\n      <li><a href=\"");
+        crate::html::push_escaped(list, &m.url);
+        list.push_str("\">");
+        crate::html::push_escaped(list, &m.before);
+        list.push_str("<mark>");
+        crate::html::push_escaped(list, m.text);
+        list.push_str("</mark>");
+        crate::html::push_escaped(list, &m.after);
+        list.push_str("</a></li>");
+    }
+
+    fn finish(mut self) -> (String, String) {
+        self.strip.push_str("</div>");
+        self.list.push_str("\n    </ol>");
+        (self.strip, self.list)
+    }
 }
 
 /// Source indexes as the page numbers them, from 1.
@@ -141,7 +192,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
             FactContext { key: def.key.clone(), label: def.label.clone(), values, sources }
         })
         .collect();
-    let appearances = appearances(input, e, n);
+    let appearances = appearances(input, e, n, renderer.templates.entity_appearances);
     // The strongest relations: every declared one, and the most
     // co-mentioned up to a readable list (an archive relates everyone).
     let related = input
@@ -204,7 +255,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, e: EntityId, n: usize) 
     let meta = Meta { description: doc.summary.clone(), og_type, jsonld: structured::entity_ld(input, e) };
     let page = EntityPage {
         entity,
-        appearances,
+        mention_lists: &appearances,
+        appearances: renderer.templates.entity_appearances.then_some(&appearances[..]),
         mention_count: input.mentions_of(e).len(),
         paginator,
         related,
@@ -245,16 +297,19 @@ fn fact_items(renderer: &Renderer, input: &Input, value: &FactValue) -> Vec<Fact
 }
 
 /// The articles page `n` of entity `e` lists (`paginate_mentions_by` of
-/// them), each with its mentions of `e` in their sentences.
-fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'a>> {
+/// them), each with its mentions of `e` in their sentences; each mention's
+/// fields too when `detailed`.
+fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize, detailed: bool) -> Vec<Appearance<'a>> {
     let per_page = match input.config().paginate_mentions_by {
         0 => usize::MAX,
         per_page => per_page,
     };
     let (first, end) = (n.saturating_mul(per_page), n.saturating_add(1).saturating_mul(per_page));
     let mut appearances: Vec<Appearance> = Vec::new();
+    let mut lists: Vec<Lists> = Vec::new();
     let mut current_article = None;
     let mut seen = 0;
+    let mut url = String::new();
     for r in input.mentions_of(e) {
         // Mentions come article by article: one appearance each.
         if current_article != Some(r.article) {
@@ -266,9 +321,11 @@ fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'
                 appearances.push(Appearance {
                     title: &doc.title.value,
                     url,
-                    mentions: Vec::new(),
                     strip_html: String::new(),
+                    html: String::new(),
+                    mentions: Vec::new(),
                 });
+                lists.push(Lists::new());
             }
         }
         if !(first..end).contains(&(seen - 1)) {
@@ -278,22 +335,26 @@ fn appearances<'a>(input: &Input<'a>, e: EntityId, n: usize) -> Vec<Appearance<'
         let mention = &annotated.mentions[r.mention];
         let (before, after) = mention.quote.around(&annotated.blocks[mention.block], mention.range.clone());
         let appearance = appearances.last_mut().expect("pushed above");
-        let mut url = String::with_capacity(appearance.url.len() + 40);
+        url.clear();
         url.push_str(&appearance.url);
         url.push('#');
         let fragment = url.len();
         input.push_anchor(mention, &mut url);
-        appearance.mentions.push(MentionContext {
-            anchor: url[fragment..].to_string(),
-            url,
+        let quoted = MentionContext {
+            anchor: Cow::Borrowed(&url[fragment..]),
+            url: Cow::Borrowed(&url),
             before,
             text: annotated.mention_text(mention),
             after,
             position: (mention.position * 1000.0).round() / 10.0,
-        });
+        };
+        lists.last_mut().expect("pushed above").push(&quoted);
+        if detailed {
+            appearance.mentions.push(quoted.into_owned());
+        }
     }
-    for appearance in &mut appearances {
-        appearance.strip_html = strip_html(&appearance.mentions);
+    for (appearance, lists) in appearances.iter_mut().zip(lists) {
+        (appearance.strip_html, appearance.html) = lists.finish();
     }
     appearances
 }

@@ -36,6 +36,12 @@ pub struct Templates {
     pub(super) sources: BTreeMap<String, (PathBuf, String)>,
     /// The reader's text in the site's language, `t` in every template.
     pub(super) strings: Strings,
+    /// Whether `entity.html` (with what it extends and includes) names
+    /// `appearances`, the entity page's mentions with each one's fields:
+    /// built only then, as the built-in template shows `mention_lists`,
+    /// the same lists ready-made. Tera finds the names a template uses
+    /// whatever its `if`s; a template it cannot read gets them.
+    pub(super) entity_appearances: bool,
 }
 
 impl Templates {
@@ -67,7 +73,11 @@ pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagno
     register_filters(&mut tera, strings.formats());
     let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     match tera.add_raw_templates(all) {
-        Ok(()) => Ok(Templates { tera, sources, strings }),
+        Ok(()) => {
+            let entity_appearances =
+                tera.get_template_variables("entity.html").map_or(true, |names| names.contains("appearances"));
+            Ok(Templates { tera, sources, strings, entity_appearances })
+        }
         Err(e) => Err(Diagnostics(vec![template_error(&e, &sources)])),
     }
 }
@@ -159,5 +169,29 @@ pub(super) fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBu
             }
         }
         None => Diagnostic::error(Code::Template, format!("template error: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_template(path: &str, text: &str) -> SourceFile {
+        SourceFile { path: path.into(), text: text.into() }
+    }
+
+    #[test]
+    fn only_a_theme_naming_appearances_has_them_built() {
+        assert!(!load_templates(&[]).unwrap().entity_appearances, "the built-in entity page needs no appearances");
+        // Named in a partial that entity.html includes…
+        let partial = site_template("mention-list.html", "{% for a in appearances %}{{ a.title }}{% endfor %}");
+        let entity = site_template(
+            "entity.html",
+            r#"{% extends "base.html" %}{% block content %}{% include "mention-list.html" %}{% endblock content %}"#,
+        );
+        assert!(load_templates(&[partial, entity]).unwrap().entity_appearances);
+        // …or in the template it extends, inside an `if`.
+        let base = include_str!("../../templates/base.html").replace("<main", "{% if appearances %}x{% endif %}<main");
+        assert!(load_templates(&[site_template("base.html", &base)]).unwrap().entity_appearances);
     }
 }

@@ -428,3 +428,52 @@ fn a_name_across_a_hard_line_break_is_one_mention_that_keeps_the_break() {
     // A hard break outside a name is left as it was.
     assert_eq!(pages.select("articles/a.html", "p br").len(), 3);
 }
+
+/// The built-in entity page shows each article's mentions ready-made
+/// (`mention_lists`); a theme that writes each mention itself, as themes
+/// did before, names `appearances` and still gets every field. Both must
+/// show the same page, byte for byte: names with `&`, quotes and markup
+/// characters, text in other scripts, pages cut by `paginate_mentions_by`.
+/// The theme's loop sits in `entity.html` itself, or in a partial it
+/// includes.
+#[test]
+fn a_theme_writing_each_mention_itself_shows_the_same_list() {
+    let built_in = include_str!("../../templates/entity.html");
+    let ready_made = "{{ list.strip_html | safe }}\n    {{ list.html | safe }}";
+    let own_loop = r#"{{ list.strip_html | safe }}
+    <ol class="mention-list">
+      {%- for mention in list.mentions %}
+      <li><a href="{{ mention.url }}">{{ mention.before }}<mark>{{ mention.text }}</mark>{{ mention.after }}</a></li>
+      {%- endfor %}
+    </ol>"#;
+    assert!(built_in.contains(ready_made) && built_in.contains("for list in mention_lists"));
+    let inline = built_in.replace(ready_made, own_loop).replace("for list in mention_lists", "for list in appearances");
+    let included = built_in
+        .replace(ready_made, r#"{% include "mention-list.html" %}"#)
+        .replace("for list in mention_lists", "for list in appearances");
+    let (mut listed, mut escaped) = (0, 0);
+    for (name, settings) in
+        [("editors-copy", ""), ("injection", ""), ("edition-ja", ""), ("two-articles", "paginate_mentions_by: 1\n")]
+    {
+        let expected = crate::support::fixture_with(name, settings);
+        let expected = render(expected.path());
+        for (theme, partial) in [(&inline, None), (&included, Some(own_loop))] {
+            let dir = crate::support::fixture_with(name, settings);
+            fs::create_dir_all(dir.path().join("templates")).unwrap();
+            fs::write(dir.path().join("templates/entity.html"), theme).unwrap();
+            if let Some(partial) = partial {
+                fs::write(dir.path().join("templates/mention-list.html"), partial).unwrap();
+            }
+            let themed = render(dir.path());
+            for page in expected.pages().iter().filter(|p| p.html.contains("<article class=\"entity")) {
+                let theirs = themed.pages().iter().find(|p| p.path == page.path).expect("the same pages");
+                assert_eq!(page.html, theirs.html, "{name}: {} differs", page.path);
+                let items = page.html.lines().filter(|line| line.contains("</mark>"));
+                let (n, with_entities) =
+                    items.fold((0, 0), |(n, e), line| (n + 1, e + usize::from(line.contains('&'))));
+                (listed, escaped) = (listed + n, escaped + with_entities);
+            }
+        }
+    }
+    assert!(listed > 100 && escaped > 5, "{listed} mentions listed, {escaped} with characters escaped");
+}
