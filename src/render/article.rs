@@ -11,14 +11,20 @@ use super::input::Input;
 use super::tags::TagLink;
 use super::{map, notes, Page, Renderer};
 use crate::diagnostic::Diagnostic;
-use crate::model::{ArticleId, EntityId};
+use crate::index::CastMember;
+use crate::model::{ArticleId, EntityId, Kind};
 use crate::routes::{self, PageId};
 
 #[derive(Serialize)]
 struct ArticlePage<'a> {
     article: ArticleContext<'a>,
-    /// Who and what appears, grouped by kind, in order of appearance.
-    cast: Vec<CastGroup<'a>>,
+    /// Who and what appears, grouped by kind, in order of appearance:
+    /// each group's list ready to show.
+    cast_lists: Vec<CastList<'a>>,
+    /// The same with each member's fields, for templates that name it
+    /// (see [`super::Templates::article_cast`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cast: Option<Vec<CastGroup<'a>>>,
     /// SVG map of the article's places, in journey order; null without places.
     map_svg: Option<String>,
     /// The places on the map, in its order: the map's text alternative.
@@ -90,25 +96,45 @@ struct CastGroup<'a> {
     members: Vec<tera::Value>,
 }
 
+#[derive(Serialize)]
+struct CastList<'a> {
+    kind: KindContext<'a>,
+    /// The kind's members, ready to show (see [`cast_list`]).
+    html: String,
+}
+
+/// The markup of a member of a cast list, but for its count: the same on
+/// every page naming the entity (see [`cast_list`]).
+pub(super) struct CastItem {
+    /// From `<li` to the `href` of the link to its first mention.
+    open: String,
+    /// From the end of that link to `</li>`.
+    close: String,
+}
+
 /// The page of article `a`.
 pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result<Page, Diagnostic> {
     let (doc, annotated) = input.article(a);
     let cast = input.cast(a);
     let footnotes = &annotated.footnotes;
+    let mut cast_lists: Vec<CastList> = Vec::new();
     let mut groups: Vec<CastGroup> = Vec::new();
     for k in input.config().kinds.keys() {
-        let members: Vec<tera::Value> = cast
-            .iter()
-            .filter(|m| input.kind_of(m.entity) == k)
-            .map(|m| {
-                let mut first = String::from("#");
-                input.push_anchor(&annotated.mentions[m.first_mention], &mut first);
-                let link = renderer.card_link(input, m.entity);
-                link_with(link, [("count", m.mentions.into()), ("first", first.into())])
-            })
-            .collect();
-        if !members.is_empty() {
-            groups.push(CastGroup { kind: input.kind(k).into(), members });
+        let members: Vec<&CastMember> = cast.iter().filter(|m| input.kind_of(m.entity) == k).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let kind = input.kind(k);
+        cast_lists.push(CastList { kind: kind.into(), html: cast_list(renderer, input, a, kind, &members) });
+        if renderer.templates.article_cast {
+            let members = members
+                .iter()
+                .map(|m| {
+                    let link = renderer.card_link(input, m.entity);
+                    link_with(link, [("count", m.mentions.into()), ("first", first_mention(input, a, m).into())])
+                })
+                .collect();
+            groups.push(CastGroup { kind: kind.into(), members });
         }
     }
     let own_language = doc.language.as_deref().filter(|l| !l.eq_ignore_ascii_case(&input.config().language));
@@ -175,7 +201,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     };
     let page = ArticlePage {
         article,
-        cast: groups,
+        cast_lists,
+        cast: renderer.templates.article_cast.then_some(groups),
         map_svg: route_map(renderer, input, &places, stops),
         map_places: places.iter().map(|&e| renderer.entity_link(input, e)).collect(),
         geojson: (!places.is_empty() && input.config().data_files.geojson).then(|| {
@@ -184,6 +211,82 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
         }),
     };
     renderer.page("article.html", PageId::Article(a), input, title, meta, page)
+}
+
+/// The link to a cast member's first mention in article `a`: `#m-…`.
+fn first_mention(input: &Input, a: ArticleId, member: &CastMember) -> String {
+    let (_, annotated) = input.article(a);
+    let mut first = String::with_capacity(48);
+    first.push('#');
+    input.push_anchor(&annotated.mentions[member.first_mention], &mut first);
+    first
+}
+
+/// The members of one kind in an article's cast, as a list ready to show:
+/// `<ul data-kind data-kind-name>`, each `<li>` also the member's preview
+/// card (gloss.js reads its first link, `.summary`, `data-fact` and
+/// `data-image`). Written here rather than by the template: an archive's
+/// articles list hundreds of thousands of members, and each as a Tera map,
+/// looped over by the template, was about a tenth of its build.
+fn cast_list(renderer: &Renderer, input: &Input, a: ArticleId, kind: &Kind, members: &[&CastMember]) -> String {
+    use crate::html::push_escaped;
+    let strings = renderer.strings;
+    let mut html = String::with_capacity(64 + 512 * members.len());
+    html.push_str("<ul data-kind=\"");
+    push_escaped(&mut html, &kind.id);
+    html.push_str("\" data-kind-name=\"");
+    push_escaped(&mut html, &kind.singular);
+    html.push_str("\">");
+    for m in members {
+        let item = cast_item(renderer, input, m.entity);
+        html.push_str(&item.open);
+        push_escaped(&mut html, &first_mention(input, a, m));
+        html.push_str("\" aria-label=\"");
+        push_escaped(&mut html, &strings.plural("mentions_go_to_first", m.mentions, &[]));
+        html.push_str("\">");
+        push_escaped(&mut html, &strings.plural("count_times", m.mentions, &[]));
+        html.push_str(&item.close);
+    }
+    html.push_str("\n  </ul>");
+    html
+}
+
+/// The parts of an entity's cast item that every article shares.
+fn cast_item<'r>(renderer: &'r Renderer, input: &Input, entity: EntityId) -> &'r CastItem {
+    use crate::html::push_escaped;
+    // Read on every use, so each page that shows it records it.
+    let doc = input.entity(entity);
+    renderer.cast_items[entity].get_or_init(|| {
+        let card = renderer.entity_json.card(input, entity);
+        let mut open = String::from("\n    <li data-entity=\"");
+        push_escaped(&mut open, &doc.id);
+        open.push('"');
+        if let Some(fact) = card.fact.as_deref().filter(|f| !f.is_empty()) {
+            open.push_str(" data-fact=\"");
+            push_escaped(&mut open, fact);
+            open.push('"');
+        }
+        if let Some(image) = &card.image {
+            open.push_str(" data-image=\"");
+            push_escaped(&mut open, &image.src);
+            open.push_str("\" data-image-alt=\"");
+            push_escaped(&mut open, &image.alt);
+            open.push('"');
+        }
+        open.push_str("><a href=\"");
+        push_escaped(&mut open, &format!("../{}", input.entity_path(entity)));
+        open.push_str("\">");
+        push_escaped(&mut open, &doc.name.value);
+        open.push_str("</a> <a class=\"count\" href=\"");
+        let mut close = String::from("</a>");
+        if let Some(summary) = doc.summary.as_deref().filter(|s| !s.is_empty()) {
+            close.push_str("<br><span class=\"summary\">");
+            push_escaped(&mut close, summary);
+            close.push_str("</span>");
+        }
+        close.push_str("</li>");
+        CastItem { open, close }
+    })
 }
 
 /// The places an article's map shows, in order, and how many of the first

@@ -141,6 +141,7 @@ pub fn render_each(
         entity_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         annotation_bodies: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         card_links: registry.entities.iter().map(|_| OnceLock::new()).collect(),
+        cast_items: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         locator_maps: registry.entities.iter().map(|_| OnceLock::new()).collect(),
         tiles: Mutex::new(BTreeSet::new()),
         feed_clock: OnceLock::new(),
@@ -213,6 +214,9 @@ struct Renderer<'a> {
     entity_links: TiVec<EntityId, OnceLock<tera::Value>>,
     /// [`Renderer::card_link`] of each entity, made when first needed.
     card_links: TiVec<EntityId, OnceLock<tera::Value>>,
+    /// Each entity's item in a cast list, made when first needed (see
+    /// [`article::cast_list`]).
+    cast_items: TiVec<EntityId, OnceLock<article::CastItem>>,
     /// The bodies that the Web Annotations of each entity's mentions
     /// give, as JSON, made when first needed (see [`annotations`]).
     annotation_bodies: TiVec<EntityId, OnceLock<Box<serde_json::value::RawValue>>>,
@@ -327,7 +331,11 @@ impl<'a> Renderer<'a> {
         // Read on every use, so each page that shows it records it.
         let link = self.entity_link(input, entity);
         let card = self.card_links[entity].get_or_init(|| {
-            let fields = self.entity_json.card(input, entity);
+            let shown = self.entity_json.card(input, entity);
+            let fields = [
+                ("fact", shown.fact.as_deref().map_or_else(tera::Value::none, tera::Value::from)),
+                ("image", shown.image.as_ref().map_or_else(tera::Value::none, tera::Value::from_serializable)),
+            ];
             let mut card = link.into_map().unwrap_or_default();
             // Room for the member's `count` and `first`, kept by each copy.
             card.reserve(fields.len() + 2);

@@ -261,7 +261,24 @@ pub fn entity_ld(input: &Input, entity: EntityId) -> String {
 pub struct EntityJson<'a> {
     strings: &'a Strings,
     references: TiVec<EntityId, OnceLock<Box<RawValue>>>,
-    cards: TiVec<EntityId, OnceLock<(tera::Value, tera::Value)>>,
+    cards: TiVec<EntityId, OnceLock<Card>>,
+}
+
+/// What an entity's preview card shows beyond its link (see
+/// [`EntityJson::card`]).
+pub struct Card {
+    /// Its key fact (life span, type and country…).
+    pub fact: Option<String>,
+    /// The smallest copy of its portrait.
+    pub image: Option<Thumbnail>,
+}
+
+/// An image as a preview card shows it: `src` from a page one folder
+/// down, and `alt`.
+#[derive(Serialize)]
+pub struct Thumbnail {
+    pub src: String,
+    pub alt: String,
 }
 
 impl<'a> EntityJson<'a> {
@@ -296,23 +313,19 @@ impl<'a> EntityJson<'a> {
     }
 
     /// What an entity's preview card shows beyond its link (name, kind,
-    /// summary): its key fact (`fact`) and the smallest copy of its
-    /// portrait (`image`, with `src` from a page one folder down and `alt`),
-    /// each null when there is none. An article's cast list carries them,
-    /// and gloss.js makes the cards from that list.
-    pub fn card(&self, input: &Input, entity: EntityId) -> [(&'static str, tera::Value); 2] {
-        let card = self.cards[entity].get_or_init(|| {
-            let fact = key_fact(self.strings, input, entity).map_or_else(tera::Value::none, tera::Value::from);
-            let image = input.description(entity).portrait.as_ref().map_or_else(tera::Value::none, |portrait| {
-                let src = match portrait.remote {
+    /// summary). An article's cast list carries it, and gloss.js makes the
+    /// cards from that list.
+    pub fn card(&self, input: &Input, entity: EntityId) -> &Card {
+        self.cards[entity].get_or_init(|| Card {
+            fact: key_fact(self.strings, input, entity),
+            image: input.description(entity).portrait.as_ref().map(|portrait| Thumbnail {
+                src: match portrait.remote {
                     true => portrait.thumbnail.clone(),
                     false => format!("../{}", portrait.thumbnail),
-                };
-                tera::Value::from_serializable(&json!({"src": src, "alt": portrait.alt}))
-            });
-            (fact, image)
-        });
-        [("fact", card.0.clone()), ("image", card.1.clone())]
+                },
+                alt: portrait.alt.clone(),
+            }),
+        })
     }
 
     /// JSON-LD of an article page: a `NewsArticle` with everyone it mentions.

@@ -42,6 +42,9 @@ pub struct Templates {
     /// the same lists ready-made. Tera finds the names a template uses
     /// whatever its `if`s; a template it cannot read gets them.
     pub(super) entity_appearances: bool,
+    /// Whether `article.html` names `cast`, each cast member's fields:
+    /// built only then, as the built-in template shows `cast_lists`.
+    pub(super) article_cast: bool,
 }
 
 impl Templates {
@@ -74,9 +77,11 @@ pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagno
     let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     match tera.add_raw_templates(all) {
         Ok(()) => {
-            let entity_appearances =
-                tera.get_template_variables("entity.html").map_or(true, |names| names.contains("appearances"));
-            Ok(Templates { tera, sources, strings, entity_appearances })
+            let names =
+                |template, name| tera.get_template_variables(template).map_or(true, |names| names.contains(name));
+            let entity_appearances = names("entity.html", "appearances");
+            let article_cast = names("article.html", "cast");
+            Ok(Templates { tera, sources, strings, entity_appearances, article_cast })
         }
         Err(e) => Err(Diagnostics(vec![template_error(&e, &sources)])),
     }
@@ -181,8 +186,10 @@ mod tests {
     }
 
     #[test]
-    fn only_a_theme_naming_appearances_has_them_built() {
-        assert!(!load_templates(&[]).unwrap().entity_appearances, "the built-in entity page needs no appearances");
+    fn only_a_theme_naming_the_fields_gloss_writes_itself_has_them_built() {
+        let built_in = load_templates(&[]).unwrap();
+        assert!(!built_in.entity_appearances, "the built-in entity page needs no appearances");
+        assert!(!built_in.article_cast, "the built-in article page needs no cast");
         // Named in a partial that entity.html includes…
         let partial = site_template("mention-list.html", "{% for a in appearances %}{{ a.title }}{% endfor %}");
         let entity = site_template(

@@ -22,3 +22,4 @@ mod scripts;
 mod security;
 mod serve;
 mod support;
+mod themes;
