@@ -118,6 +118,7 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
     let cast = input.cast(a);
     let footnotes = &annotated.footnotes;
     let mut cast_lists: Vec<CastList> = Vec::new();
+    let mut counts = Vec::new();
     let mut groups: Vec<CastGroup> = Vec::new();
     for k in input.config().kinds.keys() {
         let members: Vec<&CastMember> = cast.iter().filter(|m| input.kind_of(m.entity) == k).collect();
@@ -125,7 +126,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, a: ArticleId) -> Result
             continue;
         }
         let kind = input.kind(k);
-        cast_lists.push(CastList { kind: kind.into(), html: cast_list(renderer, input, a, kind, &members) });
+        cast_lists
+            .push(CastList { kind: kind.into(), html: cast_list(renderer, input, a, kind, &members, &mut counts) });
         if renderer.templates.article_cast {
             let members = members
                 .iter()
@@ -228,7 +230,17 @@ fn first_mention(input: &Input, a: ArticleId, member: &CastMember) -> String {
 /// `data-image`). Written here rather than by the template: an archive's
 /// articles list hundreds of thousands of members, and each as a Tera map,
 /// looped over by the template, was about a tenth of its build.
-fn cast_list(renderer: &Renderer, input: &Input, a: ArticleId, kind: &Kind, members: &[&CastMember]) -> String {
+///
+/// `counts` keeps the markup after a member's first link for each count
+/// met so far: an article's members share a handful of counts.
+fn cast_list(
+    renderer: &Renderer,
+    input: &Input,
+    a: ArticleId,
+    kind: &Kind,
+    members: &[&CastMember],
+    counts: &mut Vec<(usize, String)>,
+) -> String {
     use crate::html::push_escaped;
     let strings = renderer.strings;
     let mut html = String::with_capacity(64 + 512 * members.len());
@@ -241,10 +253,18 @@ fn cast_list(renderer: &Renderer, input: &Input, a: ArticleId, kind: &Kind, memb
         let item = cast_item(renderer, input, m.entity);
         html.push_str(&item.open);
         push_escaped(&mut html, &first_mention(input, a, m));
-        html.push_str("\" aria-label=\"");
-        push_escaped(&mut html, &strings.plural("mentions_go_to_first", m.mentions, &[]));
-        html.push_str("\">");
-        push_escaped(&mut html, &strings.plural("count_times", m.mentions, &[]));
+        let count = match counts.iter().position(|(n, _)| *n == m.mentions) {
+            Some(i) => &counts[i].1,
+            None => {
+                let mut count = String::from("\" aria-label=\"");
+                push_escaped(&mut count, &strings.plural("mentions_go_to_first", m.mentions, &[]));
+                count.push_str("\">");
+                push_escaped(&mut count, &strings.plural("count_times", m.mentions, &[]));
+                counts.push((m.mentions, count));
+                &counts[counts.len() - 1].1
+            }
+        };
+        html.push_str(count);
         html.push_str(&item.close);
     }
     html.push_str("\n  </ul>");
