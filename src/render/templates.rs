@@ -40,7 +40,9 @@ pub struct Templates {
     /// `appearances`, the entity page's mentions with each one's fields:
     /// built only then, as the built-in template shows `mention_lists`,
     /// the same lists ready-made. Tera finds the names a template uses
-    /// whatever its `if`s; a template it cannot read gets them.
+    /// whatever its `if`s; a component that takes the name `@implicit`
+    /// counts wherever it is defined, and a template Tera cannot read
+    /// gets them.
     pub(super) entity_appearances: bool,
     /// Whether `article.html` names `cast`, each cast member's fields:
     /// built only then, as the built-in template shows `cast_lists`.
@@ -77,8 +79,24 @@ pub fn load_templates(site_templates: &[SourceFile]) -> Result<Templates, Diagno
     let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     match tera.add_raw_templates(all) {
         Ok(()) => {
-            let names =
-                |template, name| tera.get_template_variables(template).map_or(true, |names| names.contains(name));
+            // A component's `@implicit` argument reads the caller's
+            // variable of that name without the caller naming it.
+            let implicit: Vec<String> = tera
+                .get_component_names()
+                .filter_map(|component| tera.get_component_definition(component))
+                .flat_map(|component| {
+                    component
+                        .args()
+                        .iter()
+                        .filter(|a| a.is_implicit())
+                        .map(|a| a.name().to_string())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let names = |template, name: &str| {
+                implicit.iter().any(|arg| arg == name)
+                    || tera.get_template_variables(template).map_or(true, |names| names.contains(name))
+            };
             let entity_appearances = names("entity.html", "appearances");
             let article_cast = names("article.html", "cast");
             Ok(Templates { tera, sources, strings, entity_appearances, article_cast })
@@ -200,5 +218,16 @@ mod tests {
         // …or in the template it extends, inside an `if`.
         let base = include_str!("../../templates/base.html").replace("<main", "{% if appearances %}x{% endif %}<main");
         assert!(load_templates(&[site_template("base.html", &base)]).unwrap().entity_appearances);
+        // …or by a component that reads it from its caller unnamed.
+        let components = site_template(
+            "components.html",
+            "{% component cast_list(@cast) %}{% for group in cast %}{{ group.kind.id }}{% endfor %}{% endcomponent cast_list %}",
+        );
+        let article = site_template(
+            "article.html",
+            r#"{% extends "base.html" %}{% block content %}{{<cast_list />}}{% endblock content %}"#,
+        );
+        let themed = load_templates(&[components, article]).unwrap();
+        assert!(themed.article_cast && !themed.entity_appearances);
     }
 }

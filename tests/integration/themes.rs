@@ -78,7 +78,8 @@ fn a_theme_writing_each_mention_itself_shows_the_same_entity_page() {
 /// The built-in article page shows each kind's cast ready-made
 /// (`cast_lists`); a theme that writes each member itself names `cast`
 /// and gets every field (link, count, first mention, key fact, portrait),
-/// and shows the same page.
+/// and shows the same page: in `article.html` itself, or in a component
+/// that takes it from its caller (`@cast`).
 #[test]
 fn a_theme_writing_each_cast_member_itself_shows_the_same_article_page() {
     let built_in = include_str!("../../templates/article.html");
@@ -90,7 +91,17 @@ fn a_theme_writing_each_cast_member_itself_shows_the_same_article_page() {
   </ul>"#;
     assert!(built_in.contains(ready_made));
     let theme = built_in.replace(ready_made, own_loop).replace("cast_lists", "cast");
-    let shown = same_pages_with(&[("article.html", &theme)], |html| html.contains("<aside class=\"cast\""));
+    let is_article = |html: &str| html.contains("<aside class=\"cast\"");
+    let mut shown = same_pages_with(&[("article.html", &theme)], is_article);
+    // A component that takes `cast` from its caller, whose template does
+    // not name it.
+    let (start, end) = ("{%- for group in cast_lists %}", "{%- endfor %}\n</aside>");
+    let (from, to) = (built_in.find(start).unwrap(), built_in.find(end).unwrap() + "{%- endfor %}".len());
+    let loop_text = built_in[from..to].replace(ready_made, own_loop).replace("cast_lists", "cast");
+    let component = format!("{{% component cast_groups(@cast, @t) %}}{loop_text}{{% endcomponent cast_groups %}}");
+    let caller = format!("{}{{{{-<cast_groups />}}}}{}", &built_in[..from], &built_in[to..]);
+    assert!(!caller.contains("for group in cast"));
+    shown += &same_pages_with(&[("components.html", &component), ("article.html", &caller)], is_article);
     let (members, escaped) = lines_with(&shown, "<li data-entity=");
     assert!(members > 30 && escaped > 0, "{members} cast members, {escaped} with characters escaped");
     for field in ["data-fact=", "data-image=", "<span class=\"summary\">"] {
