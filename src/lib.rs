@@ -293,7 +293,7 @@ fn render_sources_in(
     options: &SiteOptions,
     place: Place,
 ) -> Result<Site, Diagnostics> {
-    let mut site = prepare(sources, diagnostics, options)?;
+    let mut site = prepare(sources, diagnostics, options, Texts::Keep)?;
     let ids = render::all_pages(&site.registry, &site.index);
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     match place {
@@ -369,9 +369,10 @@ fn localize_kinds(strings: &strings::Strings, kinds: &mut [model::Kind]) {
 
 /// Every stage up to rendering: the site with everything but its pages.
 fn prepare(
-    sources: load::SiteSources,
+    mut sources: load::SiteSources,
     mut diagnostics: Diagnostics,
     options: &SiteOptions,
+    texts: Texts,
 ) -> Result<Site, Diagnostics> {
     let templates = render::load_templates(&sources.templates);
     let mut parsed = parse::parse_site(&sources);
@@ -408,8 +409,8 @@ fn prepare(
     let parse_warnings: Vec<Diagnostic> =
         diagnostics.0[resolved_from..].iter().chain(&parse_diagnostics).filter(|d| !d.is_error()).cloned().collect();
 
+    let articles = annotate_articles(&registry, &mut sources, texts);
     let text_of = sources.text_by_path();
-    let articles = annotate_articles(&registry, &sources);
     let drafts: Vec<AnnotatedArticle> = drafts
         .par_iter()
         .map(|draft| annotate::annotate_article(&registry, draft, text_of(&draft.path), "../"))
@@ -575,14 +576,38 @@ fn list_some(items: &[&str]) -> String {
     }
 }
 
+/// Whether the articles' text is kept once they are annotated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Texts {
+    /// For `gloss serve`, which compares each file saved with what it read,
+    /// and for `gloss check` and `gloss mentions`.
+    Keep,
+    /// For a build: nothing after annotation reads an article's text. Let
+    /// go as each article is done, an archive's half gigabyte is taken
+    /// again by the annotated articles, not asked anew of the system.
+    LetGo,
+}
+
 /// Annotates every article of the registry, in parallel.
-fn annotate_articles(registry: &Registry, sources: &load::SiteSources) -> TiVec<ArticleId, AnnotatedArticle> {
-    let text_of = sources.text_by_path();
-    let articles: Vec<AnnotatedArticle> = registry
-        .articles
-        .raw
-        .par_iter()
-        .map(|article| annotate::annotate_article(registry, article, text_of(&article.path), "../"))
+fn annotate_articles(
+    registry: &Registry,
+    sources: &mut load::SiteSources,
+    texts: Texts,
+) -> TiVec<ArticleId, AnnotatedArticle> {
+    let mut slots: rustc_hash::FxHashMap<&std::ffi::OsStr, &mut String> =
+        sources.content.iter_mut().map(|load::SourceFile { path, text }| (path.as_os_str(), text)).collect();
+    let articles: Vec<(&model::ArticleDoc, Option<&mut String>)> =
+        registry.articles.iter().map(|article| (article, slots.remove(article.path.as_os_str()))).collect();
+    let articles: Vec<AnnotatedArticle> = articles
+        .into_par_iter()
+        .map(|(article, text)| {
+            let annotated =
+                annotate::annotate_article(registry, article, text.as_deref().map_or("", String::as_str), "../");
+            if let (Texts::LetGo, Some(text)) = (texts, text) {
+                drop(std::mem::take(text));
+            }
+            annotated
+        })
         .collect();
     articles.into()
 }
@@ -603,13 +628,13 @@ pub struct AnnotatedSite {
 /// it: a report of mentions is most useful exactly when some are wrong.
 /// Fails only when the site cannot be read at all.
 pub fn annotate_site(root: &Path) -> Result<AnnotatedSite, Diagnostics> {
-    let (sources, mut diagnostics) = load::load(root)?;
+    let (mut sources, mut diagnostics) = load::load(root)?;
     let parsed = parse::parse_site(&sources);
     diagnostics.extend(parsed.diagnostics.0.iter().cloned());
     let mut registry = resolve::resolve(parsed, &sources, &mut diagnostics);
     // The articles' HTML is written in the site's language.
     site_strings(&mut registry.config, &sources, &mut diagnostics);
-    let articles = annotate_articles(&registry, &sources);
+    let articles = annotate_articles(&registry, &mut sources, Texts::Keep);
     for article in &articles {
         diagnostics.extend(article.diagnostics.iter().cloned());
     }
@@ -695,13 +720,13 @@ pub fn build_with_progress(
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     write::check_output_path(&options.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let (sources, diagnostics) = load::load(&options.root)?;
-    let mut site = prepare(sources, diagnostics, &options.site)?;
+    let mut site = prepare(sources, diagnostics, &options.site, Texts::LetGo)?;
     // A denied lint fails a build, as an error does.
     if site.warnings.has_errors() {
         return Err(site.warnings);
     }
-    // Rendering needs none of the content's text, and its peak is the
-    // build's peak of memory: an archive's text is let go first.
+    // Rendering needs none of the content's text: what annotation left
+    // (the entities' files, the drafts') is let go too.
     drop(std::mem::take(&mut site.sources.content));
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     let staging = write::Staging::create(&options.root, &output, options.force).map_err(one)?;
