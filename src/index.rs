@@ -165,16 +165,8 @@ impl SiteIndex {
         for article in articles {
             count_patterns(&mut pattern_uses, article, 1);
         }
-        let mut index = SiteIndex {
-            mentions_of,
-            forms,
-            related,
-            cast,
-            name_rank,
-            article_counts,
-            nearby,
-            pattern_uses,
-        };
+        let mut index =
+            SiteIndex { mentions_of, forms, related, cast, name_rank, article_counts, nearby, pattern_uses };
         let mut lists = std::mem::take(&mut index.related);
         lists.raw.par_iter_mut().for_each(|list| index.sort_relations(list));
         index.related = lists;

@@ -169,10 +169,11 @@ pub fn read_one(root: &Path, relative: &Path) -> Option<Result<SourceFile, Diagn
 /// Regular files below `dir`, sorted by name, symlinks not followed.
 fn walk_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
+    let mut problems = Vec::new();
+    for entry in WalkDir::new(dir) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                let hidden = entry.file_name().as_encoded_bytes().starts_with(b".");
                 if !hidden {
                     files.push(entry.into_path());
                 }
@@ -180,11 +181,29 @@ fn walk_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
             Ok(_) => {}
             Err(e) => {
                 let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
-                diagnostics.push(Diagnostic::error(Code::Io, format!("cannot read: {e}")).in_file(&path));
+                problems.push((path, e.to_string()));
             }
         }
     }
+    files.sort_unstable_by(|a, b| walk_order(a, b));
+    problems.sort_by(|(a, _), (b, _)| walk_order(a, b));
+    for (path, problem) in problems {
+        diagnostics.push(Diagnostic::error(Code::Io, format!("cannot read: {problem}")).in_file(&path));
+    }
     files
+}
+
+/// The order of a walk that sorts each folder by name: component by
+/// component, which is byte order with the separator below every other
+/// byte. Sorting as the walk goes, or comparing `Path`s, takes each path
+/// apart again at every comparison: a third of a second, on one core, for
+/// an archive of 100,000 files.
+fn walk_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    fn bytes(path: &Path) -> impl Iterator<Item = u8> + '_ {
+        let bytes = path.as_os_str().as_encoded_bytes().iter();
+        bytes.map(|&b| if std::path::is_separator(char::from(b)) { 0 } else { b })
+    }
+    bytes(a).cmp(bytes(b))
 }
 
 /// Reads a file as UTF-8, reporting where the first invalid byte is.
@@ -240,5 +259,38 @@ mod tests {
         {
             assert!(!is_source(Path::new(no)), "{no}");
         }
+    }
+
+    #[test]
+    fn files_come_in_the_order_of_a_walk_sorted_by_name() {
+        let dir = std::env::temp_dir().join(format!("gloss-walk-{}", std::process::id()));
+        let names = [
+            "a/x.md",
+            "a-b/x.md",
+            "a.md",
+            "ab/c.md",
+            "a/b/c.md",
+            "a/b.md",
+            "a b/x.md",
+            "é/x.md",
+            "Z.md",
+            "a/.hidden.md",
+        ];
+        for name in names {
+            let path = dir.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, "").unwrap();
+        }
+        let found: Vec<PathBuf> =
+            walk_files(&dir, &mut Diagnostics::default()).iter().map(|p| relative_to(&dir, p)).collect();
+        fs::remove_dir_all(&dir).unwrap();
+        // What walkdir's own sorting by name gives, component by component.
+        let mut expected: Vec<PathBuf> = names.iter().filter(|n| !n.contains("/.")).map(PathBuf::from).collect();
+        expected.sort();
+        assert_eq!(found, expected);
+        // A folder's files before the names it begins (in byte order,
+        // `a b/` and `a-b/` would come first).
+        let first: Vec<&str> = found[..5].iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(first, ["Z.md", "a/b/c.md", "a/b.md", "a/x.md", "a b/x.md"]);
     }
 }

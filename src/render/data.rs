@@ -17,10 +17,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::input::{Input, RenderInput};
+use super::input::Input;
 use crate::index::SiteIndex;
 use crate::model::{ArticleId, EntityId, FactType, FactValue, Role, Source};
 use crate::resolve::Registry;
@@ -322,39 +321,6 @@ pub(super) fn write_mentions(input: &Input, out: &mut impl Write) -> io::Result<
     csv.write_record(MENTIONS_HEADER)?;
     write_mention_rows(input, input.article_ids(), &mut csv)?;
     csv.flush()
-}
-
-/// Articles whose rows one task of [`write_mentions_in_parallel`] makes,
-/// and tasks whose rows are held before they are written: a few megabytes.
-const ARTICLES_PER_TASK: usize = 64;
-const TASKS_PER_WRITE: usize = 16;
-
-/// [`write_mentions`] for a build, which records no reads: the rows are
-/// made in parallel, a few articles to a task, and written in order as they
-/// come. A build streams the file, as at 100,000 articles it is the largest
-/// output, close to a gigabyte; written on one thread after the pages, it
-/// left the other core idle for a twentieth of the build.
-pub(super) fn write_mentions_in_parallel(data: &RenderInput, out: &mut impl Write) -> io::Result<()> {
-    let mut header = csv::Writer::from_writer(&mut *out);
-    header.write_record(MENTIONS_HEADER)?;
-    header.flush()?;
-    drop(header);
-    let articles: Vec<ArticleId> = data.registry.articles.keys().collect();
-    for batch in articles.chunks(ARTICLES_PER_TASK * TASKS_PER_WRITE) {
-        let rows = batch
-            .par_chunks(ARTICLES_PER_TASK)
-            .map(|articles| {
-                let input = Input::new(data);
-                let mut csv = csv::Writer::from_writer(Vec::new());
-                write_mention_rows(&input, articles.iter().copied(), &mut csv)?;
-                csv.into_inner().map_err(|e| e.into_error())
-            })
-            .collect::<io::Result<Vec<Vec<u8>>>>()?;
-        for rows in rows {
-            out.write_all(&rows)?;
-        }
-    }
-    out.flush()
 }
 
 /// The rows of `mentions.csv` for `articles`, in text order each.
