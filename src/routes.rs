@@ -296,9 +296,15 @@ pub fn home_page_count(registry: &Registry) -> usize {
     page_count(registry.articles.len(), registry.config.paginate_by)
 }
 
-/// The home page that lists article `a`.
-pub fn home_page_of(registry: &Registry, a: ArticleId) -> usize {
-    a.index().checked_div(registry.config.paginate_by).unwrap_or(0)
+/// The articles home page `n` lists, `paginate_by` a page in the
+/// registry's order (newest first).
+pub fn home_page_articles(registry: &Registry, n: usize) -> impl Iterator<Item = ArticleId> {
+    let count = registry.articles.len();
+    let (start, end) = match registry.config.paginate_by {
+        0 => (0, count),
+        per_page => (n.saturating_mul(per_page).min(count), n.saturating_add(1).saturating_mul(per_page).min(count)),
+    };
+    (start..end).map(ArticleId::from)
 }
 
 /// `index.html`, then `page/2/index.html`, `page/3/index.html`, …

@@ -39,11 +39,8 @@ pub(super) fn render(renderer: &Renderer, input: &Input, n: usize) -> Result<Pag
     let path = input.path(id);
     let count = input.home_page_count();
     let total = input.article_count();
-    let articles: Vec<ArticleLink> = input
-        .article_ids()
-        .filter(|&a| input.home_page_of(a) == n)
-        .map(|a| article_link(renderer, input, &path, a))
-        .collect();
+    let articles: Vec<ArticleLink> =
+        input.home_page_articles(n).map(|a| article_link(renderer, input, &path, a)).collect();
     let redirect = (total == 1).then(|| articles[0].url.clone());
     let paginator = Paginator::new(n, count, total, |page| routes::link(&path, &routes::home_path(page)));
     let title = match n {

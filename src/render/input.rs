@@ -206,9 +206,9 @@ impl<'a> Input<'a> {
         routes::absolute(self.data.registry, path)
     }
 
-    /// The home page that lists article `a`.
-    pub fn home_page_of(&self, a: ArticleId) -> usize {
-        routes::home_page_of(self.data.registry, a)
+    /// The articles home page `n` lists.
+    pub fn home_page_articles(&self, n: usize) -> impl Iterator<Item = ArticleId> + 'a {
+        routes::home_page_articles(self.data.registry, n)
     }
 
     pub fn home_page_count(&self) -> usize {

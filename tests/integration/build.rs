@@ -336,6 +336,33 @@ fn the_home_page_is_paginated_with_links_that_work_from_every_page() {
 }
 
 #[test]
+fn a_pager_links_the_ends_and_the_pages_near_this_one_not_every_page() {
+    // Twelve articles a page, as hard-wrapped as editors write them, and a
+    // theme's pager drawn from `paginator.pages`.
+    let dir = crate::support::fixture_with("two-articles", "paginate_by: 1\n");
+    for day in 1..=10 {
+        let article = format!(
+            "---\ntitle: Day {day} in Khabarovsk\ndate: 2002-07-{day:02}\n---\nKim spent the day\nin Vladivostok.\n"
+        );
+        std::fs::write(dir.path().join(format!("content/articles/day-{day}.md")), article).unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    let pager = r#"<nav class="pagination">{% for page in paginator.pages %}{% if page.gap_before %}<span class="gap">…</span>{% endif %}<a href="{{ page.url }}"{% if page.current %} aria-current="page"{% endif %}>{{ page.number }}</a>{% endfor %}</nav>"#;
+    std::fs::write(dir.path().join("templates/pagination.html"), pager).unwrap();
+    let pages = Pages::of(&render(dir.path()));
+    let pager = |path: &str| -> Vec<String> {
+        let items = pages.select(path, ".pagination a, .pagination .gap");
+        items.iter().map(|e| if e.value().name() == "span" { "…".into() } else { text(e) }).collect()
+    };
+    assert_eq!(pager("page/6/index.html"), ["1", "…", "4", "5", "6", "7", "8", "…", "12"]);
+    assert_eq!(pager("index.html"), ["1", "2", "3", "…", "12"]);
+    assert_eq!(pager("page/12/index.html"), ["1", "…", "10", "11", "12"]);
+    let current = pages.select("page/6/index.html", ".pagination a[aria-current=page]");
+    assert_eq!(current[0].value().attr("href"), Some("index.html"));
+    assert_eq!(pages.broken_links(), Vec::<String>::new());
+}
+
+#[test]
 fn one_home_page_lists_every_article_when_pagination_is_off_or_not_needed() {
     for per_page in [0, 2] {
         let (_dir, pages) = paginated(per_page);
