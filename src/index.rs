@@ -308,9 +308,9 @@ impl SiteIndex {
 /// Every entity's forms: each distinct text of its mentions, most used
 /// first, then alphabetically. Counted article by article, while each
 /// article's text is at hand: going entity by entity read every mention's
-/// text from wherever its article lies, a cache miss or more each, which
-/// at 100,000 articles cost three CPU-seconds. Each entity's tally is
-/// locked for the moment of a count; the two threads seldom meet on one.
+/// text from wherever its article lies, a cache miss or more each: at
+/// 100,000 articles, over a CPU-second more than this. Each entity's tally
+/// is locked for the moment of a count; the two threads seldom meet on one.
 fn count_forms(n: usize, articles: &TiSlice<ArticleId, AnnotatedArticle>) -> TiVec<EntityId, Vec<Form>> {
     type Tally = rustc_hash::FxHashMap<Box<str>, usize>;
     let tallies: Vec<Mutex<Tally>> = (0..n).map(|_| Mutex::default()).collect();
