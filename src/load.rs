@@ -263,7 +263,8 @@ mod tests {
 
     #[test]
     fn files_come_in_the_order_of_a_walk_sorted_by_name() {
-        let dir = std::env::temp_dir().join(format!("gloss-walk-{}", std::process::id()));
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         let names = [
             "a/x.md",
             "a-b/x.md",
@@ -282,8 +283,7 @@ mod tests {
             fs::write(&path, "").unwrap();
         }
         let found: Vec<PathBuf> =
-            walk_files(&dir, &mut Diagnostics::default()).iter().map(|p| relative_to(&dir, p)).collect();
-        fs::remove_dir_all(&dir).unwrap();
+            walk_files(dir, &mut Diagnostics::default()).iter().map(|p| relative_to(dir, p)).collect();
         // What walkdir's own sorting by name gives, component by component.
         let mut expected: Vec<PathBuf> = names.iter().filter(|n| !n.contains("/.")).map(PathBuf::from).collect();
         expected.sort();
