@@ -337,8 +337,8 @@ fn the_home_page_is_paginated_with_links_that_work_from_every_page() {
 
 #[test]
 fn a_pager_links_the_ends_and_the_pages_near_this_one_not_every_page() {
-    // Twelve articles a page, as hard-wrapped as editors write them, and a
-    // theme's pager drawn from `paginator.pages`.
+    // Twelve articles, one a page, their text hard-wrapped, and a theme's
+    // pager drawn from `paginator.pages`.
     let dir = crate::support::fixture_with("two-articles", "paginate_by: 1\n");
     for day in 1..=10 {
         let article = format!(
@@ -355,6 +355,9 @@ fn a_pager_links_the_ends_and_the_pages_near_this_one_not_every_page() {
         items.iter().map(|e| if e.value().name() == "span" { "…".into() } else { text(e) }).collect()
     };
     assert_eq!(pager("page/6/index.html"), ["1", "…", "4", "5", "6", "7", "8", "…", "12"]);
+    // Newest first: the arrival, the departure, then day 10 down to day 1.
+    assert_eq!(listed(&pages, "page/6/index.html"), ["../../articles/day-7.html"]);
+    assert_eq!(listed(&pages, "page/12/index.html"), ["../../articles/day-1.html"]);
     assert_eq!(pager("index.html"), ["1", "2", "3", "…", "12"]);
     assert_eq!(pager("page/12/index.html"), ["1", "…", "10", "11", "12"]);
     let current = pages.select("page/6/index.html", ".pagination a[aria-current=page]");
