@@ -32,6 +32,7 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("gloss.js", include_bytes!("../static/gloss.js")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    (crate::map::STYLESHEET, include_bytes!("../static/map.css")),
 ];
 
 /// The staging folder being written, which a stopped build deletes (see

@@ -298,19 +298,6 @@ impl Layers {
     }
 }
 
-/// The layers' style, scoped to `.gloss-map` like the map's own, with CSS
-/// variables for a page to restyle them.
-pub(super) const LAYER_STYLE: &str = "\
-.gloss-map .l-area{fill:var(--map-plan-area,#e7e3da)}\
-.gloss-map .l-green{fill:var(--map-plan-green,#d4e6c3)}\
-.gloss-map .l-water{fill:var(--map-plan-water,#b8d5e5)}\
-.gloss-map .l-building{fill:var(--map-plan-building,#ddd5c8)}\
-.gloss-map .l-waterway{fill:none;stroke:var(--map-plan-water,#9cc4dc);stroke-width:4;stroke-linecap:round;stroke-linejoin:round}\
-.gloss-map .l-rail{fill:none;stroke:var(--map-plan-rail,#a3a3a3);stroke-width:1.5;stroke-dasharray:5 3}\
-.gloss-map .l-street{fill:none;stroke:var(--map-plan-street,#d6cfc2);stroke-width:2.5;stroke-linecap:round;stroke-linejoin:round}\
-.gloss-map .l-major{fill:none;stroke:var(--map-plan-major,#f6e7b8);stroke-width:4.5;stroke-linecap:round;stroke-linejoin:round}\
-.gloss-map .l-line{fill:none;stroke:var(--map-plan-line,#a69e8c);stroke-width:1.2}";
-
 #[cfg(test)]
 mod tests {
     use super::*;

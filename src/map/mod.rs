@@ -54,6 +54,7 @@ pub use layer::Layers;
 pub use tile::Tile;
 
 use projection::{fit, ground_metres, inverse_mercator, View, NEIGHBOUR_M};
+pub use svg::STYLESHEET;
 use svg::{draw, Frame};
 
 /// Size of the SVG's coordinate system (its viewBox), in pixels.

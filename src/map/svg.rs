@@ -3,7 +3,8 @@
 //! size of the view, which hides whatever lies beyond it even where the page
 //! gives the map another aspect ratio.
 //!
-//! The map carries its own `<style>`, scoped to `.gloss-map`, which keeps
+//! The map imports its style from `map.css` (a built-in static file a site
+//! may replace), scoped to `.gloss-map`, which keeps
 //! it left to right on a right-to-left page (labels are anchored as laid
 //! out here; the text of each is still set in its own direction), and whose colours
 //! are CSS variables with light defaults, so a page can restyle it: `--map-sea`,
@@ -17,30 +18,15 @@ use std::fmt::Write as _;
 
 use super::clip::Rect;
 use super::label::{pin_radius, place_labels};
-use super::layer::{Layers, LAYER_STYLE};
+use super::layer::Layers;
 use super::path::{coordinate, push_subpath};
 use super::projection::View;
 use super::tile::{Tile, TILE_OVERLAP};
 use super::{Map, Pin, HEIGHT, WIDTH};
 
-const STYLE: &str = "\
-.gloss-map{direction:ltr}\
-.gloss-map .ocean{fill:var(--map-sea,#cfe2ec)}\
-.gloss-map .route{fill:none;stroke:var(--map-route,#5b3a29);stroke-width:2.2;stroke-dasharray:7 5;stroke-linecap:round;stroke-linejoin:round}\
-.gloss-map .pin circle{fill:var(--map-pin,#b3261e);stroke:var(--map-pin-ring,#fff);stroke-width:2}\
-.gloss-map .near circle{fill:var(--map-pin-near,#3d5a73)}\
-.gloss-map .pin .num{fill:var(--map-pin-text,#fff);font:bold 11px sans-serif;text-anchor:middle}\
-.gloss-map .label{fill:var(--map-text,#1d1d1d);font:13px sans-serif;paint-order:stroke;stroke:var(--map-halo,#fff);stroke-width:3px;stroke-linejoin:round}\
-.gloss-map a:focus circle,.gloss-map a:hover circle{stroke:var(--map-focus,#1d1d1d)}\
-.gloss-map .plan{fill:var(--map-plan,#f3f0e8)}\
-.gloss-map .toward{fill:var(--map-pin,#b3261e)}\
-.gloss-map .leader{fill:none;stroke:var(--map-text,#1d1d1d);stroke-width:1}\
-.gloss-map .spot{fill:var(--map-text,#1d1d1d)}\
-.gloss-map .scale path{fill:none;stroke:var(--map-text,#1d1d1d);stroke-width:1.5}\
-.gloss-map .scale text{fill:var(--map-text,#1d1d1d);font:12px sans-serif;paint-order:stroke;stroke:var(--map-halo,#fff);stroke-width:3px}\
-.gloss-map .inset .here{fill:none;stroke:var(--map-pin,#b3261e);stroke-width:8}\
-.gloss-map .inset .frame{fill:none;stroke:var(--map-text,#1d1d1d);stroke-width:4}\
-";
+/// The maps' stylesheet, among the built-in static files: every map
+/// imports it rather than carrying the same 2 KB itself.
+pub const STYLESHEET: &str = "map.css";
 
 /// Escapes text for XML content and attribute values.
 fn escape(text: &str) -> String {
@@ -84,12 +70,8 @@ pub(super) fn draw(frame: &Frame, title: &str, pins: &[&Pin], route_len: usize, 
     let mut svg = String::with_capacity(4 * 1024);
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 {WIDTH} {HEIGHT}" class="gloss-map" role="group" aria-label="{title}"><title>{title}</title><style>{STYLE}"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 {WIDTH} {HEIGHT}" class="gloss-map" role="group" aria-label="{title}"><title>{title}</title><style>@import url("{root}{STYLESHEET}");</style><svg width="{WIDTH}" height="{HEIGHT}">"#
     );
-    if matches!(frame, Frame::Plan { .. }) {
-        svg.push_str(LAYER_STYLE);
-    }
-    let _ = write!(svg, r#"</style><svg width="{WIDTH}" height="{HEIGHT}">"#);
     let mut tiles = Vec::new();
     let view = match frame {
         Frame::Tiles(view) => {

@@ -226,6 +226,18 @@ for (const origin of ORIGINS) {
         assert.ok(inView, "the mention is scrolled into view");
       }));
 
+    test("a map takes its colours from map.css, which it imports", () =>
+      withPage(async (page) => {
+        await page.goto(pageUrl(origin, ARTICLE));
+        await page.locator(".gloss-map").first().scrollIntoViewIfNeeded();
+        const painted = await page.evaluate(() => {
+          const map = document.querySelector(".gloss-map");
+          const fill = (selector) => getComputedStyle(map.querySelector(selector)).fill;
+          return { sea: fill(".ocean"), pin: fill(".pin circle"), route: getComputedStyle(map.querySelector(".route")).strokeDasharray };
+        });
+        assert.deepEqual(painted, { sea: "rgb(207, 226, 236)", pin: "rgb(179, 38, 30)", route: "7px, 5px" });
+      }));
+
     test("a part of the mention strip leads to the first mention in it", () =>
       withPage(async (page) => {
         await page.goto(pageUrl(origin, "people/kim-jong-il.html"));
@@ -631,6 +643,9 @@ describe("editions in other languages: right to left, and German", () => {
           return { dir: getComputedStyle(document.documentElement).direction, gapRight: strip.right - first.right, gapLeft: first.left - strip.left };
         });
         assert.equal(edges.dir, "rtl");
+        // The map stays left to right, as its labels are laid out.
+        await page.goto(pageUrl({ kind: "file", name: "file://", dir: arabic }, "articles/maktaba.html"));
+        assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector(".gloss-map")).direction), "ltr");
         assert.ok(edges.gapRight < edges.gapLeft, `the first mention's part is nearer the right: ${JSON.stringify(edges)}`);
         return problems;
       }, device(width)));
