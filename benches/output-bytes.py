@@ -75,8 +75,8 @@ def sizes(root: str):
     return parts, seen, links, link_markup, article_text
 
 
-def mb(n: int) -> str:
-    return f"{n / 1e6:8.1f} MB"
+def row(label: str, n: int) -> None:
+    print(f"{label:<46}{n / 1e6:9.1f} MB")
 
 
 def main() -> None:
@@ -84,18 +84,19 @@ def main() -> None:
         sys.exit(__doc__)
     parts, seen, links, link_markup, article_text = sizes(sys.argv[1])
     total = sum(parts.values())
-    print(f"{sys.argv[1]}: {mb(total)}")
+    row(sys.argv[1], total)
     for part, size in sorted(parts.items(), key=lambda p: -p[1]):
-        print(f"  {part:18} {mb(size)}")
+        row(f"  {part}", size)
     pages = sum(parts.get(p, 0) for p in ("article pages", "entity pages", "other pages"))
-    print(f"pages {mb(pages)}, of which a reader sees:")
-    print(f"  text               {mb(seen)}")
-    print(f"  {links:,} links, at least {mb(link_markup)} of markup")
-    print(f"articles' text, which search must hold {mb(article_text)}")
-    print(f"floor: pages as bare text and links, with a search index {mb(seen + link_markup + article_text)}")
+    row("pages", pages)
+    row("  the text a reader sees of them", seen)
+    row(f"  the markup of their {links:,} links, at least", link_markup)
+    row("the articles' text, which search must hold", article_text)
+    row("floor: bare text, bare links, a search index", seen + link_markup + article_text)
     if len(sys.argv) == 3:
         hugo = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(sys.argv[2]) for f in fs)
-        print(f"Hugo's output: {mb(hugo)}; gloss / Hugo {total / hugo:.2f}")
+        row("Hugo's output", hugo)
+        print(f"gloss / Hugo: {total / hugo:.2f}")
 
 
 if __name__ == "__main__":

@@ -172,6 +172,10 @@ for size in $SIZES ${LIGHT:+light}; do
     g_mb=$(du -sb "$WORK/out-gloss" | awk '{ printf "%.0f", $1 / 1e6 }')
     g_pages_mb=$(find "$WORK/out-gloss" -name '*.html' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }')
     g_wall=$WALL g_rss=$RSS g_cpu=$CPU
+    if [[ ${#density[@]} -eq 0 ]]; then
+        # Where the bytes go, and the floor of what readers see (kept for the largest size).
+        BYTES=$(python3 "$ROOT/benches/output-bytes.py" "$WORK/out-gloss")
+    fi
     KEEP_OUTPUT=1 measure "gloss $n rebuild" "$WORK/out-gloss" "$GLOSS" build --root "$dir/gloss" --output "$WORK/out-gloss"
     g_rebuild=$WALL
     measure "hugo $n" "$WORK/out-hugo" "$HUGO_BIN" --quiet --noBuildLock --source "$dir/hugo" --destination "$WORK/out-hugo"
@@ -248,6 +252,12 @@ REPORT=$WORK/results.md
         echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         echo "$LIGHT_ROW"
     fi
+    echo
+    echo "Where the largest output's bytes go (\`benches/output-bytes.py\`):"
+    echo
+    echo '```'
+    echo "$BYTES"
+    echo '```'
     echo
     echo "| Measure | Value | Target | |"
     echo "| --- | ---: | --- | --- |"
